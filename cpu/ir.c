@@ -1,0 +1,478 @@
+/*
+ * IR construction, printing and the small optimizer.
+ *
+ * Emission never fails: when a TB's IR grows past its limits the function is
+ * marked overflowed and further emission is dropped; the translator checks
+ * ir_func_has_room() before each guest instruction so that never happens in
+ * practice, and discards a TB whose IR overflowed anyway.
+ */
+#include "cpu/ir.h"
+#include "cpu/ir_eval.h"
+
+#include <glib.h>
+#include <inttypes.h>
+
+static const char *const ir_names[IR_NUM_OPS] = {
+#define IR_NAME(name, nin, nout) [IR_##name] = #name,
+	IR_OPS(IR_NAME)
+#undef IR_NAME
+};
+
+static const uint8_t ir_n_in[IR_NUM_OPS] = {
+#define IR_NIN(name, nin, nout) [IR_##name] = nin,
+	IR_OPS(IR_NIN)
+#undef IR_NIN
+};
+
+static const uint8_t ir_n_out[IR_NUM_OPS] = {
+#define IR_NOUT(name, nin, nout) [IR_##name] = nout,
+	IR_OPS(IR_NOUT)
+#undef IR_NOUT
+};
+
+const char *ir_op_name(enum ir_opcode op)
+{
+	return op < IR_NUM_OPS ? ir_names[op] : "?";
+}
+
+void ir_func_init(struct ir_func *f)
+{
+	f->insns = g_new0(struct ir_insn, IR_MAX_INSNS + 1);
+	ir_func_reset(f);
+}
+
+void ir_func_reset(struct ir_func *f)
+{
+	f->n_insns = 0;
+	f->n_temps = 0;
+	f->n_labels = 0;
+	f->overflow = false;
+}
+
+void ir_func_destroy(struct ir_func *f)
+{
+	g_free(f->insns);
+	f->insns = NULL;
+}
+
+bool ir_func_has_room(const struct ir_func *f)
+{
+	/* The largest guest instruction (a string op, a complex x86 form) emits
+	 * well under 256 insns and 128 temps. */
+	return !f->overflow && f->n_insns + 256 < IR_MAX_INSNS && f->n_temps + 128 < IR_MAX_TEMPS &&
+	       f->n_labels + 16 < IR_MAX_LABELS;
+}
+
+ir_temp ir_new_temp(struct ir_func *f)
+{
+	if (f->n_temps >= IR_MAX_TEMPS - 1) {
+		f->overflow = true;
+		return 0;
+	}
+	return (ir_temp)f->n_temps++;
+}
+
+ir_label ir_new_label(struct ir_func *f)
+{
+	if (f->n_labels >= IR_MAX_LABELS) {
+		f->overflow = true;
+		return 0;
+	}
+	return (ir_label)f->n_labels++;
+}
+
+static struct ir_insn *ir_emit(struct ir_func *f, enum ir_opcode op)
+{
+	struct ir_insn *i;
+
+	if (f->n_insns >= IR_MAX_INSNS) {
+		/* The spare slot past the end absorbs emission after overflow. */
+		f->overflow = true;
+		i = &f->insns[IR_MAX_INSNS];
+	} else {
+		i = &f->insns[f->n_insns++];
+	}
+	memset(i, 0, sizeof(*i));
+	i->op = (uint8_t)op;
+	i->a = i->b = i->c = i->e = IR_NO_TEMP;
+	return i;
+}
+
+void ir_set_label(struct ir_func *f, ir_label l)
+{
+	ir_emit(f, IR_LABEL)->label = l;
+}
+
+void ir_insn_start(struct ir_func *f, uint64_t pc, unsigned idx)
+{
+	struct ir_insn *i = ir_emit(f, IR_INSN_START);
+	i->imm = pc;
+	i->c = (ir_temp)idx;
+}
+
+ir_temp ir_movi(struct ir_func *f, uint64_t imm)
+{
+	ir_temp d = ir_new_temp(f);
+	ir_movi_to(f, d, imm);
+	return d;
+}
+
+void ir_movi_to(struct ir_func *f, ir_temp d, uint64_t imm)
+{
+	struct ir_insn *i = ir_emit(f, IR_MOVI);
+	i->d = d;
+	i->imm = imm;
+}
+
+ir_temp ir_mov(struct ir_func *f, ir_temp a)
+{
+	ir_temp d = ir_new_temp(f);
+	ir_mov_to(f, d, a);
+	return d;
+}
+
+void ir_mov_to(struct ir_func *f, ir_temp d, ir_temp a)
+{
+	struct ir_insn *i = ir_emit(f, IR_MOV);
+	i->d = d;
+	i->a = a;
+}
+
+ir_temp ir_ld_env(struct ir_func *f, unsigned size_log2, size_t off)
+{
+	struct ir_insn *i = ir_emit(f, IR_LD_ENV);
+	i->d = ir_new_temp(f);
+	i->cond = (uint8_t)size_log2;
+	i->imm = off;
+	return i->d;
+}
+
+void ir_st_env(struct ir_func *f, unsigned size_log2, size_t off, ir_temp a)
+{
+	struct ir_insn *i = ir_emit(f, IR_ST_ENV);
+	i->a = a;
+	i->cond = (uint8_t)size_log2;
+	i->imm = off;
+}
+
+void ir_st_envi(struct ir_func *f, unsigned size_log2, size_t off, uint64_t imm)
+{
+	ir_st_env(f, size_log2, off, ir_movi(f, imm));
+}
+
+ir_temp ir_op1(struct ir_func *f, enum ir_opcode op, ir_temp a)
+{
+	struct ir_insn *i = ir_emit(f, op);
+	i->d = ir_new_temp(f);
+	i->a = a;
+	return i->d;
+}
+
+ir_temp ir_op2(struct ir_func *f, enum ir_opcode op, ir_temp a, ir_temp b)
+{
+	struct ir_insn *i = ir_emit(f, op);
+	i->d = ir_new_temp(f);
+	i->a = a;
+	i->b = b;
+	return i->d;
+}
+
+ir_temp ir_op2i(struct ir_func *f, enum ir_opcode op, ir_temp a, uint64_t imm)
+{
+	struct ir_insn *i = ir_emit(f, op);
+	i->d = ir_new_temp(f);
+	i->a = a;
+	i->flags = IR_F_BIMM;
+	i->imm = imm;
+	return i->d;
+}
+
+ir_temp ir_setcond(struct ir_func *f, enum ir_cond cond, ir_temp a, ir_temp b)
+{
+	struct ir_insn *i = ir_emit(f, IR_SETCOND);
+	i->d = ir_new_temp(f);
+	i->a = a;
+	i->b = b;
+	i->cond = (uint8_t)cond;
+	return i->d;
+}
+
+ir_temp ir_setcondi(struct ir_func *f, enum ir_cond cond, ir_temp a, uint64_t imm)
+{
+	struct ir_insn *i = ir_emit(f, IR_SETCOND);
+	i->d = ir_new_temp(f);
+	i->a = a;
+	i->flags = IR_F_BIMM;
+	i->imm = imm;
+	i->cond = (uint8_t)cond;
+	return i->d;
+}
+
+ir_temp ir_movcond(struct ir_func *f, enum ir_cond cond, ir_temp a, ir_temp b, ir_temp t,
+		   ir_temp e)
+{
+	struct ir_insn *i = ir_emit(f, IR_MOVCOND);
+	i->d = ir_new_temp(f);
+	i->a = a;
+	i->b = b;
+	i->c = t;
+	i->e = e;
+	i->cond = (uint8_t)cond;
+	return i->d;
+}
+
+void ir_br(struct ir_func *f, ir_label l)
+{
+	ir_emit(f, IR_BR)->label = l;
+}
+
+void ir_brcond(struct ir_func *f, enum ir_cond cond, ir_temp a, ir_temp b, ir_label l)
+{
+	struct ir_insn *i = ir_emit(f, IR_BRCOND);
+	i->a = a;
+	i->b = b;
+	i->cond = (uint8_t)cond;
+	i->label = l;
+}
+
+void ir_brcondi(struct ir_func *f, enum ir_cond cond, ir_temp a, uint64_t imm, ir_label l)
+{
+	struct ir_insn *i = ir_emit(f, IR_BRCOND);
+	i->a = a;
+	i->flags = IR_F_BIMM;
+	i->imm = imm;
+	i->cond = (uint8_t)cond;
+	i->label = l;
+}
+
+ir_temp ir_qld(struct ir_func *f, unsigned memop, unsigned mmu_idx, ir_temp addr, int64_t off)
+{
+	struct ir_insn *i = ir_emit(f, IR_QLD);
+	i->d = ir_new_temp(f);
+	i->a = addr;
+	i->cond = (uint8_t)memop;
+	i->mmu_idx = (uint8_t)mmu_idx;
+	i->imm = (uint64_t)off;
+	return i->d;
+}
+
+void ir_qst(struct ir_func *f, unsigned memop, unsigned mmu_idx, ir_temp addr, int64_t off,
+	    ir_temp val)
+{
+	struct ir_insn *i = ir_emit(f, IR_QST);
+	i->a = addr;
+	i->b = val;
+	i->cond = (uint8_t)memop;
+	i->mmu_idx = (uint8_t)mmu_idx;
+	i->imm = (uint64_t)off;
+}
+
+ir_temp ir_call(struct ir_func *f, ir_helper_fn fn, ir_temp a, ir_temp b, ir_temp c, ir_temp e)
+{
+	struct ir_insn *i = ir_emit(f, IR_CALL);
+	i->d = ir_new_temp(f);
+	i->a = a;
+	i->b = b;
+	i->c = c;
+	i->e = e;
+	i->imm = (uint64_t)(uintptr_t)fn;
+	return i->d;
+}
+
+void ir_goto_tb(struct ir_func *f, unsigned slot)
+{
+	ir_emit(f, IR_GOTO_TB)->c = (ir_temp)slot;
+}
+
+void ir_exit_tb(struct ir_func *f)
+{
+	ir_emit(f, IR_EXIT_TB);
+}
+
+static const char *const ir_cond_names[] = {
+	"eq", "ne", "lt", "ge", "le", "gt", "ltu", "geu", "leu", "gtu", "tsteq", "tstne",
+};
+
+static void ir_dump_temp(GString *s, ir_temp t)
+{
+	if (t == IR_NO_TEMP)
+		g_string_append(s, " -");
+	else
+		g_string_append_printf(s, " t%u", t);
+}
+
+char *ir_func_dump(const struct ir_func *f)
+{
+	GString *s = g_string_new(NULL);
+
+	for (unsigned n = 0; n < f->n_insns; n++) {
+		const struct ir_insn *i = &f->insns[n];
+		enum ir_opcode op = i->op;
+
+		if (op == IR_NOP)
+			continue;
+		if (op == IR_LABEL) {
+			g_string_append_printf(s, "L%u:\n", i->label);
+			continue;
+		}
+		g_string_append_printf(s, "  %s", ir_names[op]);
+		if (op == IR_SETCOND || op == IR_MOVCOND || op == IR_BRCOND)
+			g_string_append_printf(s, ".%s", ir_cond_names[i->cond % 12]);
+		if (ir_n_out[op])
+			g_string_append_printf(s, " t%u =", i->d);
+		if (op == IR_CALL) {
+			ir_dump_temp(s, i->a);
+			ir_dump_temp(s, i->b);
+			ir_dump_temp(s, i->c);
+			ir_dump_temp(s, i->e);
+		} else {
+			if (ir_n_in[op] >= 1)
+				ir_dump_temp(s, i->a);
+			if (ir_n_in[op] >= 2 && !(i->flags & IR_F_BIMM))
+				ir_dump_temp(s, i->b);
+			if (ir_n_in[op] >= 3)
+				ir_dump_temp(s, i->c);
+			if (ir_n_in[op] >= 4)
+				ir_dump_temp(s, i->e);
+		}
+		switch (op) {
+		case IR_MOVI:
+		case IR_INSN_START:
+		case IR_LD_ENV:
+		case IR_ST_ENV:
+		case IR_QLD:
+		case IR_QST:
+			g_string_append_printf(s, " 0x%" PRIx64, i->imm);
+			break;
+		default:
+			if (i->flags & IR_F_BIMM)
+				g_string_append_printf(s, " $0x%" PRIx64, i->imm);
+			break;
+		}
+		if (op == IR_BR || op == IR_BRCOND)
+			g_string_append_printf(s, " L%u", i->label);
+		if (op == IR_GOTO_TB || op == IR_INSN_START)
+			g_string_append_printf(s, " #%u", i->c);
+		g_string_append_c(s, '\n');
+	}
+	return g_string_free(s, FALSE);
+}
+
+/* ---- Optimizer ---------------------------------------------------------- */
+
+static bool ir_is_pure(enum ir_opcode op)
+{
+	switch (op) {
+	case IR_MOVI:
+	case IR_MOV:
+	case IR_ADD ... IR_POPCNT:
+	case IR_SETCOND:
+	case IR_MOVCOND:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * Constant propagation within a basic block (temps may be reassigned by
+ * ir_mov_to across labels, so knowledge is dropped at every label), then dead
+ * pure-op elimination over the whole function.
+ */
+void ir_optimize(struct ir_func *f)
+{
+	uint64_t *val;
+	uint8_t *known;
+	uint8_t *used;
+
+	if (f->overflow || f->n_temps == 0)
+		return;
+	val = g_new(uint64_t, f->n_temps);
+	known = g_new0(uint8_t, f->n_temps);
+	used = g_new0(uint8_t, f->n_temps);
+
+	for (unsigned n = 0; n < f->n_insns; n++) {
+		struct ir_insn *i = &f->insns[n];
+		enum ir_opcode op = i->op;
+		uint64_t r;
+
+		if (op == IR_LABEL) {
+			memset(known, 0, f->n_temps);
+			continue;
+		}
+		/* A binary op whose b is a known constant takes it as immediate. */
+		if (ir_n_in[op] == 2 && !(i->flags & IR_F_BIMM) && i->b != IR_NO_TEMP &&
+		    known[i->b] && op != IR_QST) {
+			i->imm = val[i->b];
+			i->flags |= IR_F_BIMM;
+			i->b = IR_NO_TEMP;
+		}
+		if (op == IR_MOV && known[i->a]) {
+			i->op = IR_MOVI;
+			i->imm = val[i->a];
+			i->a = IR_NO_TEMP;
+			op = IR_MOVI;
+		}
+		if (ir_n_in[op] == 2 && op >= IR_ADD && op <= IR_REMS && (i->flags & IR_F_BIMM) &&
+		    known[i->a] && ir_fold(op, val[i->a], i->imm, &r)) {
+			i->op = IR_MOVI;
+			i->imm = r;
+			i->a = IR_NO_TEMP;
+			i->flags = 0;
+			op = IR_MOVI;
+		} else if (ir_n_in[op] == 1 && op >= IR_NEG && op <= IR_POPCNT && known[i->a] &&
+			   ir_fold(op, val[i->a], 0, &r)) {
+			i->op = IR_MOVI;
+			i->imm = r;
+			i->a = IR_NO_TEMP;
+			op = IR_MOVI;
+		} else if (op == IR_SETCOND && (i->flags & IR_F_BIMM) && known[i->a]) {
+			i->op = IR_MOVI;
+			i->imm = ir_cond_eval(i->cond, val[i->a], i->imm);
+			i->a = IR_NO_TEMP;
+			i->flags = 0;
+			op = IR_MOVI;
+		}
+		if (ir_n_out[op]) {
+			if (op == IR_MOVI) {
+				known[i->d] = 1;
+				val[i->d] = i->imm;
+			} else {
+				known[i->d] = 0;
+			}
+		}
+	}
+
+	/* Dead code: a pure op whose result is never read anywhere (temps can
+	 * be read before a later ir_mov_to in a loop, so liveness is global).
+	 * Repeat until nothing more dies. */
+	for (bool changed = true; changed;) {
+		changed = false;
+		memset(used, 0, f->n_temps);
+		for (unsigned n = 0; n < f->n_insns; n++) {
+			const struct ir_insn *i = &f->insns[n];
+			enum ir_opcode op = i->op;
+
+			if (op == IR_NOP || (ir_n_in[op] == 0 && op != IR_CALL))
+				continue;
+			if (i->a != IR_NO_TEMP)
+				used[i->a] = 1;
+			if (!(i->flags & IR_F_BIMM) && i->b != IR_NO_TEMP)
+				used[i->b] = 1;
+			if (i->c != IR_NO_TEMP)
+				used[i->c] = 1;
+			if (i->e != IR_NO_TEMP)
+				used[i->e] = 1;
+		}
+		for (unsigned n = 0; n < f->n_insns; n++) {
+			struct ir_insn *i = &f->insns[n];
+			if (ir_is_pure(i->op) && !used[i->d]) {
+				i->op = IR_NOP;
+				changed = true;
+			}
+		}
+	}
+	g_free(val);
+	g_free(known);
+	g_free(used);
+}

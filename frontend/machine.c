@@ -1,0 +1,214 @@
+/*
+ * Building a machine and running it.
+ *
+ * The run driver is deterministic: vcpus run round-robin, each for a quantum
+ * of instructions, on one host thread. The host clock is read only for
+ * --timeout, which stops the run but is never seen by the guest.
+ */
+#include "frontend/machine.h"
+#include "cpu/cpu.h"
+#include "hv/ppc/ppc.h"
+#include "hv/x86/pvh.h"
+#include "hv/x86/x86.h"
+
+#include <errno.h>
+#include <inttypes.h>
+
+#define SV_QUANTUM 200000
+
+static void sv_console_write(void *opaque, struct domain *d, const char *buf, size_t len)
+{
+	struct sv_machine *m = opaque;
+
+	if (m->console_out) {
+		fwrite(buf, 1, len, m->console_out);
+		fflush(m->console_out);
+	}
+}
+
+static int sv_fail(const char *fmt, ...) SV_PRINTF(1, 2);
+static int sv_fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "softvisor: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n");
+	return SV_EXIT_USAGE;
+}
+
+int sv_machine_create(struct sv_machine *m, const struct sv_options *o, const struct sv_image *img)
+{
+	char *msg = NULL;
+	struct vcpu *v;
+	int err = 0;
+
+	memset(m, 0, sizeof(*m));
+	if (o->arch && strcmp(o->arch, hv_arch_name(img->arch)))
+		return sv_fail("the image is %s but --arch=%s was given", hv_arch_name(img->arch),
+			       o->arch);
+	if (hv_init(&m->hv, o->memory) < 0)
+		return sv_fail("cannot reserve %" PRIu64 " MiB of guest memory", o->memory >> 20);
+
+	switch (o->console) {
+	case SV_CONSOLE_STDIO:
+		m->console_out = stdout;
+		break;
+	case SV_CONSOLE_FILE:
+		m->console_out = fopen(o->console_path, "w");
+		if (!m->console_out)
+			return sv_fail("cannot open console file %s: %s", o->console_path,
+				       g_strerror(errno));
+		m->own_console = true;
+		break;
+	default:
+		break;
+	}
+	m->hv.console.write = sv_console_write;
+	m->hv.console.opaque = m;
+	m->hv.trace.mask = o->trace_mask;
+	m->trace_out = stderr;
+	if (o->trace_file) {
+		m->trace_out = fopen(o->trace_file, "w");
+		if (!m->trace_out)
+			return sv_fail("cannot open trace file %s: %s", o->trace_file,
+				       g_strerror(errno));
+		m->own_trace = true;
+	}
+	m->hv.trace.out = m->trace_out;
+
+	m->dom = hv_domain_create(&m->hv, img->arch, HV_PERSONALITY_XEN, o->memory, &err);
+	if (!m->dom)
+		return sv_fail("cannot create the guest domain: %s", g_strerror(-err));
+	if (!sv_image_load(img, m->dom->p2m, o->memory, &msg)) {
+		sv_fail("%s", msg);
+		g_free(msg);
+		return SV_EXIT_USAGE;
+	}
+
+	if (img->arch == HV_ARCH_X86_64) {
+		uint64_t si;
+		v = hv_x86_vcpu_create(m->dom);
+		if (!v)
+			return sv_fail("cannot create the vcpu");
+		if (img->entry > UINT32_MAX)
+			return sv_fail("the PVH entry point 0x%" PRIx64 " is above 4 GiB", img->entry);
+		err = hv_x86_pvh_boot(v, (uint32_t)img->entry, img->end, o->cmdline, &si);
+		if (err == -E2BIG)
+			return sv_fail("--cmdline is too long (at most 3071 bytes)");
+		if (err < 0)
+			return sv_fail("no room for the PVH start info after the image "
+				       "(try a larger --memory)");
+	} else {
+		v = hv_ppc_vcpu_create(m->dom, !img->big_endian);
+		if (!v)
+			return sv_fail("cannot create the vcpu");
+		/* r3 = device tree (none yet for the Xen personality: 0),
+		 * r4 = load address, r5 = 0, as after kexec. */
+		hv_ppc_kexec_boot(v, img->entry, img->segs[0].paddr);
+	}
+	return -1;
+}
+
+void sv_machine_destroy(struct sv_machine *m)
+{
+	hv_destroy(&m->hv);
+	if (m->own_console && m->console_out)
+		fclose(m->console_out);
+	if (m->own_trace && m->trace_out)
+		fclose(m->trace_out);
+	memset(m, 0, sizeof(*m));
+}
+
+static int sv_shutdown_status(struct domain *d)
+{
+	switch (d->shutdown_reason) {
+	case HV_SHUTDOWN_POWEROFF:
+		return SV_EXIT_POWEROFF;
+	case HV_SHUTDOWN_REBOOT:
+	case HV_SHUTDOWN_SOFT_RESET:
+		return SV_EXIT_REBOOT;
+	default:
+		return SV_EXIT_CRASH;
+	}
+}
+
+int sv_machine_run(struct sv_machine *m, const struct sv_options *o)
+{
+	struct domain *d = m->dom;
+	gint64 deadline = o->timeout > 0 ? g_get_monotonic_time() + (gint64)(o->timeout * 1e6) : 0;
+	int status = -1;
+	uint64_t insns = 0;
+
+	while (status < 0) {
+		bool all_blocked = true;
+
+		for (unsigned i = 0; i < d->n_vcpus && !d->shut_down; i++) {
+			struct vcpu *v = d->vcpus[i];
+			enum cpu_stop stop;
+
+			if (v->blocked)
+				continue;
+			all_blocked = false;
+			stop = cpu_exec(v->cpu, SV_QUANTUM);
+			switch (stop) {
+			case CPU_STOP_EXIT:
+				switch (hv_vcpu_handle_exit(v)) {
+				case HV_BLOCK:
+					v->blocked = true;
+					break;
+				default:
+					break;
+				}
+				break;
+			case CPU_STOP_HALTED:
+				v->blocked = true;
+				break;
+			case CPU_STOP_FATAL:
+				hv_domain_crash(d, "emulation error: %s at pc=0x%" PRIx64,
+						v->cpu->fatal_msg, v->cpu->arch->get_pc(v->cpu));
+				break;
+			default:
+				break;
+			}
+		}
+		if (d->shut_down) {
+			status = sv_shutdown_status(d);
+			break;
+		}
+		if (all_blocked) {
+			/* Nothing can wake a vcpu yet (no timers or event channels
+			 * in this version): the guest is stuck for good. */
+			hv_domain_crash(d, "all vcpus halted with no event that could wake them");
+			status = SV_EXIT_CRASH;
+			break;
+		}
+		if (deadline && g_get_monotonic_time() >= deadline) {
+			hv_console_flush(d);
+			fprintf(stderr, "softvisor: timeout after %g s: guest stopped\n", o->timeout);
+			status = SV_EXIT_TIMEOUT;
+		}
+	}
+	hv_console_flush(d);
+	for (unsigned i = 0; i < d->n_vcpus; i++)
+		insns += d->vcpus[i]->cpu->icount;
+	if (d->shut_down && d->shutdown_reason == HV_SHUTDOWN_CRASH) {
+		if (d->crash_msg[0])
+			fprintf(stderr, "softvisor: domain %u crashed: %s\n", d->domid, d->crash_msg);
+		else
+			fprintf(stderr, "softvisor: domain %u shut down: crash (code %u)\n", d->domid,
+				d->shutdown_code);
+	} else if (d->shut_down && d->shutdown_reason != HV_SHUTDOWN_POWEROFF) {
+		fprintf(stderr, "softvisor: domain %u shut down: %s\n", d->domid,
+			hv_shutdown_name(d->shutdown_reason));
+	}
+	if (o->stats) {
+		hv_stats_print(d, stderr);
+		fprintf(stderr, "  result: %s, %" PRIu64 " instructions retired\n",
+			status == SV_EXIT_TIMEOUT ? "timeout" : hv_shutdown_name(d->shutdown_reason),
+			insns);
+	}
+	return status;
+}

@@ -1,0 +1,28 @@
+/*
+ * A machine: the hypervisor, one guest domain booted from an image, and the
+ * run driver that schedules its vcpus.
+ */
+#ifndef SV_FRONTEND_MACHINE_H
+#define SV_FRONTEND_MACHINE_H
+
+#include "frontend/image.h"
+#include "frontend/options.h"
+#include "hv/hv.h"
+
+struct sv_machine {
+	struct hv hv;
+	struct domain *dom;
+	FILE *console_out;
+	FILE *trace_out;
+	bool own_console, own_trace;
+};
+
+/* Build the machine for image (already parsed). Exit status on failure
+ * (message printed), or -1 on success. */
+int sv_machine_create(struct sv_machine *m, const struct sv_options *o,
+		      const struct sv_image *img);
+/* Run to the end; returns the exit status of DESIGN.md §8. */
+int sv_machine_run(struct sv_machine *m, const struct sv_options *o);
+void sv_machine_destroy(struct sv_machine *m);
+
+#endif

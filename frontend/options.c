@@ -1,0 +1,199 @@
+/*
+ * `softvisor run` options.
+ */
+#include "frontend/options.h"
+#include "hv/trace.h"
+
+#include <glib.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+bool sv_parse_size(const char *s, uint64_t *out)
+{
+	char *end;
+	guint64 v;
+	unsigned shift = 0;
+
+	if (!s || !*s || *s == '-')
+		return false;
+	v = g_ascii_strtoull(s, &end, 10);
+	if (end == s)
+		return false;
+	switch (g_ascii_toupper(*end)) {
+	case 0: shift = 0; break;
+	case 'K': shift = 10; break;
+	case 'M': shift = 20; break;
+	case 'G': shift = 30; break;
+	default: return false;
+	}
+	if (*end && end[1] && !(g_ascii_toupper(end[1]) == 'B' && !end[2]) &&
+	    !(g_ascii_toupper(end[1]) == 'I' && g_ascii_toupper(end[2]) == 'B' && !end[3]))
+		return false;
+	if (v > (UINT64_MAX >> shift))
+		return false;
+	*out = v << shift;
+	return true;
+}
+
+static bool opt_error(const char *fmt, ...) SV_PRINTF(1, 2);
+static bool opt_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "softvisor: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n");
+	return false;
+}
+
+static bool not_yet(const char *what)
+{
+	return opt_error("%s is not implemented yet in this version of softvisor", what);
+}
+
+bool sv_options_parse_run(int argc, char **argv, struct sv_options *o)
+{
+	char *memory = NULL, *console = NULL, *trace = NULL, **rest = NULL;
+	int vcpus = 1;
+	double timeout = 0;
+	gboolean stats = FALSE;
+	GError *err = NULL;
+	bool ok = false;
+	GOptionEntry entries[] = {
+		{ "arch", 0, 0, G_OPTION_ARG_STRING, &o->arch, "x86_64 or ppc64 (default: from the image)", "ARCH" },
+		{ "platform", 0, 0, G_OPTION_ARG_STRING, &o->platform, "guest personality: xen (pseries: not yet)", "NAME" },
+		{ "memory", 0, 0, G_OPTION_ARG_STRING, &memory, "guest memory, e.g. 512M (default 512M)", "SIZE" },
+		{ "vcpus", 0, 0, G_OPTION_ARG_INT, &vcpus, "number of vcpus (default 1)", "N" },
+		{ "initrd", 0, 0, G_OPTION_ARG_FILENAME, &o->initrd, "initial ramdisk (not yet)", "FILE" },
+		{ "cmdline", 0, 0, G_OPTION_ARG_STRING, &o->cmdline, "kernel command line", "STRING" },
+		{ "disk", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->disks, "PV block device (not yet)", "FILE[,ro]" },
+		{ "console", 0, 0, G_OPTION_ARG_STRING, &console, "stdio|none|file:PATH|sdl (default stdio)", "KIND" },
+		{ "record", 0, 0, G_OPTION_ARG_FILENAME, &o->record, "record a replay log (not yet)", "FILE" },
+		{ "replay", 0, 0, G_OPTION_ARG_FILENAME, &o->replay, "replay a log (not yet)", "FILE" },
+		{ "gdb", 0, 0, G_OPTION_ARG_STRING, &o->gdb, "wait for gdb (not yet)", "[HOST:]PORT" },
+		{ "trace", 0, 0, G_OPTION_ARG_STRING, &trace, "trace categories: exits,hypercalls,evtchn,p2m,irq,tb,insn,all", "LIST" },
+		{ "trace-file", 0, 0, G_OPTION_ARG_FILENAME, &o->trace_file, "write traces here (default stderr)", "PATH" },
+		{ "stats", 0, 0, G_OPTION_ARG_NONE, &stats, "print exit and hypercall counters at the end", NULL },
+		{ "timeout", 0, 0, G_OPTION_ARG_DOUBLE, &timeout, "stop the guest after SECONDS (exit status 4)", "SECONDS" },
+		{ G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &rest, NULL, "[KERNEL]" },
+		{ NULL, 0, 0, 0, NULL, NULL, NULL },
+	};
+	GOptionContext *ctx = g_option_context_new("[KERNEL] - run a guest (no KERNEL: the built-in demo)");
+
+	memset(o, 0, sizeof(*o));
+	o->memory = 512ull << 20;
+	g_option_context_add_main_entries(ctx, entries, NULL);
+	g_option_context_set_help_enabled(ctx, TRUE);
+	if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
+		opt_error("%s (see softvisor run --help)", err->message);
+		g_error_free(err);
+		goto out;
+	}
+	if (rest && rest[0]) {
+		if (rest[1]) {
+			opt_error("one KERNEL image at most (got '%s' and '%s')", rest[0], rest[1]);
+			goto out;
+		}
+		o->kernel = g_strdup(rest[0]);
+	}
+	if (o->arch && strcmp(o->arch, "x86_64") && strcmp(o->arch, "ppc64")) {
+		opt_error("unknown --arch '%s' (x86_64 or ppc64)", o->arch);
+		goto out;
+	}
+	if (o->platform && strcmp(o->platform, "xen")) {
+		if (!strcmp(o->platform, "pseries"))
+			not_yet("--platform=pseries");
+		else
+			opt_error("unknown --platform '%s' (xen or pseries)", o->platform);
+		goto out;
+	}
+	if (memory && !sv_parse_size(memory, &o->memory)) {
+		opt_error("bad --memory '%s' (a size such as 512M or 1G)", memory);
+		goto out;
+	}
+	if (o->memory < (16ull << 20) || o->memory > (64ull << 30) || (o->memory & ~SV_PAGE_MASK)) {
+		opt_error("--memory must be a multiple of 4K between 16M and 64G");
+		goto out;
+	}
+	if (vcpus < 1 || vcpus > 8) {
+		opt_error("--vcpus must be between 1 and 8");
+		goto out;
+	}
+	if (vcpus > 1) {
+		not_yet("--vcpus > 1 (SMP)");
+		goto out;
+	}
+	o->vcpus = vcpus;
+	if (o->initrd) {
+		not_yet("--initrd");
+		goto out;
+	}
+	if (o->disks) {
+		not_yet("--disk");
+		goto out;
+	}
+	if (o->record || o->replay) {
+		not_yet(o->record ? "--record" : "--replay");
+		goto out;
+	}
+	if (o->gdb) {
+		not_yet("--gdb");
+		goto out;
+	}
+	if (!console || !strcmp(console, "stdio")) {
+		o->console = SV_CONSOLE_STDIO;
+	} else if (!strcmp(console, "none")) {
+		o->console = SV_CONSOLE_NONE;
+	} else if (!strncmp(console, "file:", 5) && console[5]) {
+		o->console = SV_CONSOLE_FILE;
+		o->console_path = g_strdup(console + 5);
+	} else if (!strcmp(console, "sdl")) {
+		not_yet("--console=sdl");
+		goto out;
+	} else {
+		opt_error("bad --console '%s' (stdio, none, file:PATH or sdl)", console);
+		goto out;
+	}
+	if (trace) {
+		char *bad;
+		if (trace_parse(trace, &o->trace_mask, &bad) < 0) {
+			opt_error("unknown --trace category '%s' (exits, hypercalls, evtchn, p2m, "
+				  "irq, tb, insn, all)",
+				  bad);
+			g_free(bad);
+			goto out;
+		}
+	}
+	if (timeout < 0) {
+		opt_error("--timeout must not be negative");
+		goto out;
+	}
+	o->timeout = timeout;
+	o->stats = stats;
+	ok = true;
+out:
+	g_free(memory);
+	g_free(console);
+	g_free(trace);
+	g_strfreev(rest);
+	g_option_context_free(ctx);
+	return ok;
+}
+
+void sv_options_free(struct sv_options *o)
+{
+	g_free(o->kernel);
+	g_free(o->arch);
+	g_free(o->platform);
+	g_free(o->initrd);
+	g_free(o->cmdline);
+	g_strfreev(o->disks);
+	g_free(o->console_path);
+	g_free(o->record);
+	g_free(o->replay);
+	g_free(o->gdb);
+	g_free(o->trace_file);
+	memset(o, 0, sizeof(*o));
+}

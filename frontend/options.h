@@ -1,0 +1,51 @@
+/*
+ * The command line (DESIGN.md §8 is the contract; man/softvisor.1 documents
+ * it). Parsing is GOptionContext; validation names the bad value.
+ */
+#ifndef SV_FRONTEND_OPTIONS_H
+#define SV_FRONTEND_OPTIONS_H
+
+#include "sv/common.h"
+
+enum sv_console_kind {
+	SV_CONSOLE_STDIO,
+	SV_CONSOLE_NONE,
+	SV_CONSOLE_FILE,
+	SV_CONSOLE_SDL,
+};
+
+struct sv_options {
+	char *kernel;        /* NULL: the built-in demo guest */
+	char *arch;          /* "x86_64", "ppc64" or NULL (from the image) */
+	char *platform;
+	uint64_t memory;     /* bytes */
+	int vcpus;
+	char *initrd;
+	char *cmdline;
+	char **disks;
+	enum sv_console_kind console;
+	char *console_path;
+	char *record, *replay, *gdb;
+	unsigned trace_mask;
+	char *trace_file;
+	bool stats;
+	double timeout;      /* seconds; 0 = none */
+};
+
+/* Exit statuses (DESIGN.md §8). */
+enum {
+	SV_EXIT_POWEROFF = 0,
+	SV_EXIT_USAGE = 1,
+	SV_EXIT_CRASH = 2,
+	SV_EXIT_REBOOT = 3,
+	SV_EXIT_TIMEOUT = 4,
+};
+
+/* Parse `softvisor run` arguments (argv[0] is "run"). Returns false after
+ * printing a message naming the problem. */
+bool sv_options_parse_run(int argc, char **argv, struct sv_options *o);
+void sv_options_free(struct sv_options *o);
+/* "512M" -> bytes; false if malformed. */
+bool sv_parse_size(const char *s, uint64_t *out);
+
+#endif

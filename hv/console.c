@@ -1,0 +1,66 @@
+/*
+ * The hypervisor console: console_io and per-domain line buffering.
+ *
+ * Output is passed to the frontend's sink a line at a time; whatever is
+ * left without a newline is flushed at domain teardown, so no output is lost
+ * at power-off.
+ */
+#include "hv/hypercall.h"
+#include "hv/xen_abi.h"
+
+/* A guest asking for more than this in one call gets -E2BIG: it bounds the
+ * work one hypercall can make us do. */
+#define CONSOLE_IO_MAX (16u << 20)
+
+void hv_console_write(struct domain *d, const char *buf, size_t len)
+{
+	struct hv_console_sink *sink = &d->hv->console;
+
+	g_string_append_len(d->console_line, buf, (gssize)len);
+	/* Hand complete lines to the sink. */
+	size_t n = d->console_line->len;
+	while (n && d->console_line->str[n - 1] != '\n')
+		n--;
+	if (n) {
+		if (sink->write)
+			sink->write(sink->opaque, d, d->console_line->str, n);
+		g_string_erase(d->console_line, 0, (gssize)n);
+	}
+}
+
+void hv_console_flush(struct domain *d)
+{
+	struct hv_console_sink *sink = &d->hv->console;
+
+	if (d->console_line->len && sink->write)
+		sink->write(sink->opaque, d, d->console_line->str, d->console_line->len);
+	g_string_truncate(d->console_line, 0);
+}
+
+long do_console_io(struct vcpu *v, const uint64_t a[6])
+{
+	unsigned cmd = (unsigned)a[0];
+	uint64_t count = (uint32_t)a[1];
+	uint64_t buf = a[2];
+	char chunk[256];
+
+	switch (cmd) {
+	case CONSOLEIO_write:
+		if (count > CONSOLE_IO_MAX)
+			return -XEN_E2BIG;
+		while (count) {
+			size_t n = count < sizeof(chunk) ? count : sizeof(chunk);
+			if (hv_copy_from_guest(v, chunk, buf, n) < 0)
+				return -XEN_EFAULT;
+			hv_console_write(v->d, chunk, n);
+			buf += n;
+			count -= n;
+		}
+		return 0;
+	case CONSOLEIO_read:
+		/* No console input yet: nothing read. */
+		return 0;
+	default:
+		return -XEN_ENOSYS;
+	}
+}

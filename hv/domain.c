@@ -1,0 +1,227 @@
+/*
+ * Domains and vcpus: creation, teardown, shutdown, guest memory access.
+ */
+#include "hv/hv.h"
+#include "hv/hypercall.h"
+#include "cpu/backend.h"
+#include "cpu/tb.h"
+
+#include <errno.h>
+#include <stdarg.h>
+
+int hv_init(struct hv *hv, uint64_t machine_bytes)
+{
+	int rc;
+
+	memset(hv, 0, sizeof(*hv));
+	rc = machmem_init(&hv->mem, machine_bytes);
+	if (rc < 0)
+		return rc;
+	hv->domains = g_ptr_array_new();
+	hv->next_domid = 1; /* domain 0 is softvisor itself */
+	return 0;
+}
+
+void hv_destroy(struct hv *hv)
+{
+	if (!hv->domains)
+		return;
+	while (hv->domains->len)
+		hv_domain_destroy(g_ptr_array_index(hv->domains, hv->domains->len - 1));
+	g_ptr_array_free(hv->domains, TRUE);
+	hv->domains = NULL;
+	machmem_destroy(&hv->mem);
+}
+
+struct domain *hv_domain_create(struct hv *hv, enum hv_arch arch, enum hv_personality pers,
+				uint64_t ram_bytes, int *err)
+{
+	struct domain *d;
+	int rc;
+
+	if (ram_bytes < SV_PAGE_SIZE || (ram_bytes & ~SV_PAGE_MASK)) {
+		*err = -EINVAL;
+		return NULL;
+	}
+	d = g_new0(struct domain, 1);
+	d->hv = hv;
+	d->domid = hv->next_domid++;
+	d->arch = arch;
+	d->personality = pers;
+	d->hypercalls = &xen_hypercall_table;
+	d->ram_bytes = ram_bytes;
+	d->p2m = p2m_new(&hv->mem, d->domid);
+	d->tbc = tb_cache_new(d->p2m, &backend_threaded);
+	d->console_line = g_string_new(NULL);
+	d->stats.exits = g_hash_table_new(g_direct_hash, g_direct_equal);
+	g_ptr_array_add(hv->domains, d);
+	rc = p2m_populate_ram(d->p2m, 0, ram_bytes >> SV_PAGE_BITS);
+	if (rc < 0) {
+		hv_domain_destroy(d);
+		*err = rc;
+		return NULL;
+	}
+	return d;
+}
+
+void hv_domain_destroy(struct domain *d)
+{
+	hv_console_flush(d);
+	for (unsigned i = 0; i < d->n_vcpus; i++) {
+		struct vcpu *v = d->vcpus[i];
+		if (v->arch && v->arch->vcpu_destroy)
+			v->arch->vcpu_destroy(v);
+		g_free(v);
+	}
+	g_free(d->vcpus);
+	tb_cache_free(d->tbc);
+	p2m_destroy(d->p2m);
+	g_string_free(d->console_line, TRUE);
+	g_hash_table_destroy(d->stats.exits);
+	g_ptr_array_remove(d->hv->domains, d);
+	g_free(d);
+}
+
+struct vcpu *hv_vcpu_add(struct domain *d, struct cpu *cpu, const struct hv_arch_ops *arch)
+{
+	struct vcpu *v = g_new0(struct vcpu, 1);
+
+	v->d = d;
+	v->id = d->n_vcpus;
+	v->cpu = cpu;
+	v->arch = arch;
+	cpu->opaque = v;
+	cpu->trace = NULL;
+	d->vcpus = g_renew(struct vcpu *, d->vcpus, d->n_vcpus + 1);
+	d->vcpus[d->n_vcpus++] = v;
+	return v;
+}
+
+void hv_domain_shutdown(struct domain *d, unsigned reason)
+{
+	if (d->shut_down)
+		return;
+	d->shut_down = true;
+	d->shutdown_reason = reason;
+	for (unsigned i = 0; i < d->n_vcpus; i++)
+		cpu_request_exit(d->vcpus[i]->cpu);
+}
+
+void hv_domain_crash(struct domain *d, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (d->shut_down)
+		return;
+	va_start(ap, fmt);
+	g_vsnprintf(d->crash_msg, sizeof(d->crash_msg), fmt, ap);
+	va_end(ap);
+	hv_domain_shutdown(d, HV_SHUTDOWN_CRASH);
+}
+
+enum hv_exit_action hv_vcpu_handle_exit(struct vcpu *v)
+{
+	v->n_exits++;
+	return v->arch->handle_exit(v);
+}
+
+int hv_copy_from_guest(struct vcpu *v, void *dst, uint64_t gva, size_t len)
+{
+	return v->arch->copy_from_guest(v, dst, gva, len);
+}
+
+int hv_copy_to_guest(struct vcpu *v, uint64_t gva, const void *src, size_t len)
+{
+	return v->arch->copy_to_guest(v, gva, src, len);
+}
+
+uint32_t hv_guest_u32(struct vcpu *v, const void *p)
+{
+	return (uint32_t)(v->arch->guest_big_endian(v) ? ld32_be_p(p) : ld32_le_p(p));
+}
+
+void hv_guest_put_u32(struct vcpu *v, void *p, uint32_t x)
+{
+	if (v->arch->guest_big_endian(v))
+		st32_be_p(p, x);
+	else
+		st32_le_p(p, x);
+}
+
+uint64_t hv_guest_u64(struct vcpu *v, const void *p)
+{
+	return v->arch->guest_big_endian(v) ? ld64_be_p(p) : ld64_le_p(p);
+}
+
+void hv_guest_put_u64(struct vcpu *v, void *p, uint64_t x)
+{
+	if (v->arch->guest_big_endian(v))
+		st64_be_p(p, x);
+	else
+		st64_le_p(p, x);
+}
+
+void hv_stats_exit(struct vcpu *v, uint32_t reason)
+{
+	GHashTable *h = v->d->stats.exits;
+	gpointer key = GUINT_TO_POINTER(reason);
+
+	g_hash_table_insert(h, key, GSIZE_TO_POINTER(GPOINTER_TO_SIZE(g_hash_table_lookup(h, key)) + 1));
+}
+
+static gint hv_cmp_u32(gconstpointer a, gconstpointer b)
+{
+	guint x = GPOINTER_TO_UINT(a), y = GPOINTER_TO_UINT(b);
+	return x < y ? -1 : x > y;
+}
+
+void hv_stats_print(struct domain *d, FILE *out)
+{
+	GList *keys = g_list_sort(g_hash_table_get_keys(d->stats.exits), hv_cmp_u32);
+	const struct hv_arch_ops *arch = d->n_vcpus ? d->vcpus[0]->arch : NULL;
+	uint64_t insns = 0;
+
+	for (unsigned i = 0; i < d->n_vcpus; i++)
+		insns += d->vcpus[i]->cpu->icount;
+	fprintf(out, "softvisor stats: domain %u (%s), %u vcpu(s), %" G_GUINT64_FORMAT
+		     " instructions\n",
+		d->domid, hv_arch_name(d->arch), d->n_vcpus, insns);
+	fprintf(out, "  exits by reason:\n");
+	for (GList *k = keys; k; k = k->next) {
+		uint32_t r = GPOINTER_TO_UINT(k->data);
+		uint64_t n = GPOINTER_TO_SIZE(g_hash_table_lookup(d->stats.exits, k->data));
+		if (d->arch == HV_ARCH_PPC64)
+			fprintf(out, "    0x%-4x %-22s %10" G_GUINT64_FORMAT "\n", r,
+				arch ? arch->exit_name(r) : "?", n);
+		else
+			fprintf(out, "    %-6u %-22s %10" G_GUINT64_FORMAT "\n", r,
+				arch ? arch->exit_name(r) : "?", n);
+	}
+	fprintf(out, "  hypercalls (%s):\n", d->hypercalls->personality);
+	for (unsigned nr = 0; nr < G_N_ELEMENTS(d->stats.hypercalls); nr++) {
+		const char *name = "?";
+		if (!d->stats.hypercalls[nr])
+			continue;
+		if (nr < d->hypercalls->n && d->hypercalls->entries[nr].name)
+			name = d->hypercalls->entries[nr].name;
+		fprintf(out, "    %-6u %-22s %10" G_GUINT64_FORMAT "\n", nr, name,
+			d->stats.hypercalls[nr]);
+	}
+	if (d->stats.hypercalls_other)
+		fprintf(out, "    other                         %10" G_GUINT64_FORMAT "\n",
+			d->stats.hypercalls_other);
+	fprintf(out, "  hypercalls failed: %" G_GUINT64_FORMAT "\n", d->stats.hypercall_errors);
+	g_list_free(keys);
+}
+
+const char *hv_arch_name(enum hv_arch a)
+{
+	return a == HV_ARCH_X86_64 ? "x86_64" : "ppc64";
+}
+
+const char *hv_shutdown_name(unsigned reason)
+{
+	static const char *const names[] = { "poweroff", "reboot",   "suspend",
+					     "crash",    "watchdog", "soft_reset" };
+	return reason < G_N_ELEMENTS(names) ? names[reason] : "unknown";
+}

@@ -1,0 +1,53 @@
+/*
+ * Hypercall dispatch: one declarative table per personality (STYLE.md:
+ * "hypercalls as a declarative table; reject callers before any work").
+ *
+ * An arch shim decodes the calling convention into (nr, args[6]) and calls
+ * hv_hypercall_dispatch(), which validates in a fixed order:
+ *   1. nr outside the table or no handler      -> the table's "unknown" code
+ *                                                 (-ENOSYS for Xen, H_FUNCTION for PAPR)
+ *   2. caller in user mode (CPL 3 / MSR[PR])   -> -EPERM
+ *   3. privileged op from an unprivileged domain -> -EPERM
+ * and only then calls the handler. Tracing and statistics happen here, once.
+ *
+ * Adding a hypercall: write `long do_NAME(struct vcpu *v, const uint64_t a[6])`
+ * and add one row to the personality's table (hv/xen_hypercalls.c).
+ */
+#ifndef SV_HV_HYPERCALL_H
+#define SV_HV_HYPERCALL_H
+
+#include "hv/hv.h"
+
+typedef long (*hv_hypercall_fn)(struct vcpu *v, const uint64_t a[6]);
+
+enum {
+	HV_HC_PRIV = 1, /* only the control domain may call it */
+};
+
+struct hv_hypercall {
+	const char *name;
+	hv_hypercall_fn fn;
+	uint8_t nargs; /* arguments shown in traces */
+	uint8_t flags;
+};
+
+struct hv_hypercall_table {
+	const char *personality;
+	const struct hv_hypercall *entries;
+	unsigned n;
+	long unknown; /* returned for numbers without a handler */
+	long eperm;   /* returned to user-mode callers */
+};
+
+long hv_hypercall_dispatch(struct vcpu *v, const struct hv_hypercall_table *t, uint64_t nr,
+			   const uint64_t args[6], bool user_mode);
+
+extern const struct hv_hypercall_table xen_hypercall_table;
+
+/* The Xen hypercalls (one file each in hv/). */
+long do_xen_version(struct vcpu *v, const uint64_t a[6]);
+long do_console_io(struct vcpu *v, const uint64_t a[6]);
+long do_sched_op(struct vcpu *v, const uint64_t a[6]);
+long do_refused_to_domu(struct vcpu *v, const uint64_t a[6]);
+
+#endif

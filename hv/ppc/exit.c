@@ -1,0 +1,58 @@
+/*
+ * The POWER HV-interrupt handler: the one choke point for every exit.
+ *
+ * 0xC00 with the caller in guest supervisor state is a hypervisor call. The
+ * Xen ABI on POWER: r3 = hypercall number, r4..r9 = arguments, result in r3.
+ * (The CPU already turned `sc 1` from problem state into a program
+ * interrupt for the guest, so every 0xC00 here comes from supervisor state.)
+ */
+#include "hv/ppc/ppc.h"
+#include "cpu/ppc/cpu_ppc.h"
+#include "hv/hypercall.h"
+
+#include <inttypes.h>
+
+static enum hv_exit_action hv_ppc_hcall(struct vcpu *v, struct cpu_ppc *c)
+{
+	uint64_t args[6];
+	long rc;
+
+	for (unsigned i = 0; i < 6; i++)
+		args[i] = c->gpr[4 + i];
+	rc = hv_hypercall_dispatch(v, v->d->hypercalls, c->gpr[3], args,
+				   (c->srr1 & PPC_MSR_PR) != 0);
+	c->gpr[3] = (uint64_t)rc;
+	cpu_ppc_hv_return(c);
+	return v->d->shut_down ? HV_STOP : HV_RESUME;
+}
+
+enum hv_exit_action hv_ppc_handle_exit(struct vcpu *v)
+{
+	struct cpu_ppc *c = hv_ppc_cpu(v);
+	struct domain *d = v->d;
+	struct cpu_exit *e = &v->cpu->exit;
+	struct trace *tr = &d->hv->trace;
+	const char *name = ppc_hv_vector_name(e->reason);
+
+	hv_stats_exit(v, e->reason);
+	if (trace_on(tr, TRACE_EXITS))
+		trace_printf(tr, "%" PRIu64 " d%uv%u HV 0x%x %s pc=0x%" PRIx64 " srr1=0x%" PRIx64 "\n",
+			     cpu_icount(v->cpu), d->domid, v->id, e->reason, name ? name : "?", e->pc,
+			     e->qualification);
+
+	switch (e->reason) {
+	case 0xc00:
+		return hv_ppc_hcall(v, c);
+	case 0xe00:
+	case 0xe20:
+		hv_domain_crash(d,
+				"%s: guest accessed gpa 0x%" PRIx64
+				" (no RAM or MMIO there) at pc=0x%" PRIx64,
+				name, e->gpa, e->pc);
+		return HV_STOP;
+	default:
+		hv_domain_crash(d, "unhandled HV interrupt 0x%x (%s) at pc=0x%" PRIx64, e->reason,
+				name ? name : "?", e->pc);
+		return HV_STOP;
+	}
+}

@@ -1,0 +1,46 @@
+/*
+ * CPUID as the guest sees it: the CPU model's leaves (cpu/x86/cpuid.c) with
+ * the hypervisor bit set, and Xen's leaves at 0x40000000 (Xen's
+ * public/arch-x86/cpuid.h).
+ */
+#include "hv/x86/x86.h"
+#include "cpu/x86/cpu_x86.h"
+#include "hv/xen_abi.h"
+
+/* Leaf 0x40000004 EAX bit: EBX holds the vcpu id. */
+#define XEN_HVM_CPUID_VCPU_ID_PRESENT (1u << 3)
+
+void hv_x86_cpuid(struct vcpu *v, uint32_t leaf, uint32_t subleaf, uint32_t out[4])
+{
+	memset(out, 0, 4 * sizeof(out[0]));
+	if (leaf >= XEN_CPUID_BASE && leaf < XEN_CPUID_BASE + 0x100) {
+		switch (leaf - XEN_CPUID_BASE) {
+		case 0:
+			/* Largest leaf, and the signature "XenVMMXenVMM". */
+			out[0] = XEN_CPUID_LAST;
+			out[1] = 0x566e6558; /* "XenV" */
+			out[2] = 0x65584d4d; /* "MMXe" */
+			out[3] = 0x4d4d566e; /* "nVMM" */
+			break;
+		case 1:
+			out[0] = (SV_XEN_MAJOR << 16) | SV_XEN_MINOR;
+			break;
+		case 2:
+			/* One hypercall page, installed through this MSR. */
+			out[0] = 1;
+			out[1] = XEN_HYPERCALL_MSR;
+			break;
+		case 4:
+			out[0] = XEN_HVM_CPUID_VCPU_ID_PRESENT;
+			out[1] = v->id;
+			break;
+		default:
+			/* 3 (time) and 5 (PV features): nothing advertised yet. */
+			break;
+		}
+		return;
+	}
+	cpu_x86_cpuid(hv_x86_cpu(v), leaf, subleaf, out);
+	if (leaf == 1)
+		out[2] |= 1u << 31; /* running under a hypervisor */
+}

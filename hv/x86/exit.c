@@ -1,0 +1,164 @@
+/*
+ * The x86 VM-exit handler: the one choke point every exit passes through
+ * (trace, stats, dispatch), as Xen's vmx_vmexit_handler.
+ *
+ * Resuming after an instruction exit means advancing GUEST_RIP by
+ * VM_EXIT_INSTRUCTION_LEN, as a hardware hypervisor does.
+ */
+#include "hv/x86/x86.h"
+#include "cpu/x86/cpu_x86.h"
+#include "cpu/x86/vmcs.h"
+#include "hv/hypercall.h"
+
+#include <inttypes.h>
+
+static void hv_x86_skip_insn(struct cpu_x86 *c)
+{
+	uint64_t rip = cpu_x86_vmcs_read(c, GUEST_RIP);
+	uint64_t len = cpu_x86_vmcs_read(c, VM_EXIT_INSTRUCTION_LEN);
+
+	if (!cpu_x86_long_mode(c))
+		rip = (uint32_t)(rip + len);
+	else
+		rip += len;
+	cpu_x86_vmcs_write(c, GUEST_RIP, rip);
+}
+
+/* Inject a hardware exception on the next VM entry (SDM 24.8.3). */
+static void hv_x86_inject_exception(struct cpu_x86 *c, unsigned vector, bool has_error,
+				    uint32_t error)
+{
+	uint32_t info = INTR_INFO_VALID | (3u << INTR_INFO_TYPE_SHIFT) | vector;
+
+	if (has_error) {
+		info |= INTR_INFO_DELIVER_CODE;
+		cpu_x86_vmcs_write(c, VM_ENTRY_EXCEPTION_ERROR_CODE, error);
+	}
+	cpu_x86_vmcs_write(c, VM_ENTRY_INTR_INFO_FIELD, info);
+}
+
+/*
+ * VMCALL: the Xen hypercall ABI. 64-bit mode: rax = nr, rdi rsi rdx r10 r8 r9;
+ * 32-bit: eax = nr, ebx ecx edx esi edi ebp. Callers at CPL > 0 get -EPERM
+ * (Xen's hvm_hypercall does the same).
+ */
+static enum hv_exit_action hv_x86_vmcall(struct vcpu *v, struct cpu_x86 *c)
+{
+	uint64_t *r = c->regs;
+	uint64_t args[6];
+	uint64_t nr;
+	long rc;
+	bool wide = cpu_x86_code64(c);
+
+	if (wide) {
+		nr = r[X86_RAX];
+		args[0] = r[X86_RDI];
+		args[1] = r[X86_RSI];
+		args[2] = r[X86_RDX];
+		args[3] = r[X86_R10];
+		args[4] = r[X86_R8];
+		args[5] = r[X86_R9];
+	} else {
+		nr = (uint32_t)r[X86_RAX];
+		args[0] = (uint32_t)r[X86_RBX];
+		args[1] = (uint32_t)r[X86_RCX];
+		args[2] = (uint32_t)r[X86_RDX];
+		args[3] = (uint32_t)r[X86_RSI];
+		args[4] = (uint32_t)r[X86_RDI];
+		args[5] = (uint32_t)r[X86_RBP];
+	}
+	rc = hv_hypercall_dispatch(v, v->d->hypercalls, nr, args, c->cpl > 0);
+	r[X86_RAX] = wide ? (uint64_t)rc : (uint32_t)rc;
+	hv_x86_skip_insn(c);
+	return v->d->shut_down ? HV_STOP : HV_RESUME;
+}
+
+static enum hv_exit_action hv_x86_exit_cpuid(struct vcpu *v, struct cpu_x86 *c)
+{
+	uint32_t out[4];
+
+	hv_x86_cpuid(v, (uint32_t)c->regs[X86_RAX], (uint32_t)c->regs[X86_RCX], out);
+	c->regs[X86_RAX] = out[0];
+	c->regs[X86_RBX] = out[1];
+	c->regs[X86_RCX] = out[2];
+	c->regs[X86_RDX] = out[3];
+	hv_x86_skip_insn(c);
+	return HV_RESUME;
+}
+
+/* RDMSR/WRMSR that exited: the Xen MSR, or an MSR no one implements (#GP). */
+static enum hv_exit_action hv_x86_exit_msr(struct vcpu *v, struct cpu_x86 *c, bool write)
+{
+	uint32_t msr = (uint32_t)c->regs[X86_RCX];
+	uint64_t val = (uint32_t)c->regs[X86_RAX] | (c->regs[X86_RDX] << 32);
+
+	if (write && msr == XEN_HYPERCALL_MSR) {
+		/* value = gpa of the page | index of the hypercall page (we have
+		 * one page: index 0). */
+		if ((val & ~SV_PAGE_MASK) != 0 ||
+		    hv_x86_write_hypercall_page(v->d, val & SV_PAGE_MASK) < 0) {
+			hv_x86_inject_exception(c, 13, true, 0);
+			return HV_RESUME;
+		}
+		hv_x86_skip_insn(c);
+		return HV_RESUME;
+	}
+	if (!write) {
+		uint64_t v64;
+		if (msr != XEN_HYPERCALL_MSR && cpu_x86_rdmsr(c, msr, &v64)) {
+			c->regs[X86_RAX] = (uint32_t)v64;
+			c->regs[X86_RDX] = v64 >> 32;
+			hv_x86_skip_insn(c);
+			return HV_RESUME;
+		}
+	} else if (msr != XEN_HYPERCALL_MSR && cpu_x86_wrmsr(c, msr, val)) {
+		hv_x86_skip_insn(c);
+		return HV_RESUME;
+	}
+	hv_x86_inject_exception(c, 13, true, 0);
+	return HV_RESUME;
+}
+
+enum hv_exit_action hv_x86_handle_exit(struct vcpu *v)
+{
+	struct cpu_x86 *c = hv_x86_cpu(v);
+	struct domain *d = v->d;
+	uint32_t reason = (uint32_t)cpu_x86_vmcs_read(c, VM_EXIT_REASON) & 0xffff;
+	uint64_t qual = cpu_x86_vmcs_read(c, EXIT_QUALIFICATION);
+	uint64_t rip = cpu_x86_vmcs_read(c, GUEST_RIP);
+	struct trace *tr = &d->hv->trace;
+
+	hv_stats_exit(v, reason);
+	if (trace_on(tr, TRACE_EXITS))
+		trace_printf(tr, "%" PRIu64 " d%uv%u VMEXIT %u %s rip=0x%" PRIx64 " len=%" PRIu64
+				 " qual=0x%" PRIx64 "\n",
+			     cpu_icount(v->cpu), d->domid, v->id, reason, vmx_exit_name(reason), rip,
+			     cpu_x86_vmcs_read(c, VM_EXIT_INSTRUCTION_LEN), qual);
+
+	switch (reason) {
+	case VMX_EXIT_VMCALL:
+		return hv_x86_vmcall(v, c);
+	case VMX_EXIT_CPUID:
+		return hv_x86_exit_cpuid(v, c);
+	case VMX_EXIT_MSR_READ:
+		return hv_x86_exit_msr(v, c, false);
+	case VMX_EXIT_MSR_WRITE:
+		return hv_x86_exit_msr(v, c, true);
+	case VMX_EXIT_HLT:
+		hv_x86_skip_insn(c);
+		return HV_BLOCK;
+	case VMX_EXIT_TRIPLE_FAULT:
+		hv_domain_crash(d, "triple fault at rip=0x%" PRIx64, rip);
+		return HV_STOP;
+	case VMX_EXIT_EPT_VIOLATION:
+		hv_domain_crash(d,
+				"EPT violation: guest accessed gpa 0x%" PRIx64
+				" (no RAM or MMIO there) at rip=0x%" PRIx64 ", qualification 0x%" PRIx64,
+				cpu_x86_vmcs_read(c, GUEST_PHYSICAL_ADDRESS), rip, qual);
+		return HV_STOP;
+	default:
+		hv_domain_crash(d, "unhandled VM exit %u (%s) at rip=0x%" PRIx64, reason,
+				vmx_exit_name(reason), rip);
+		return HV_STOP;
+	}
+}

@@ -1,0 +1,62 @@
+/*
+ * Xen PVH start of day (Xen's public/arch-x86/hvm/start_info.h and
+ * docs/misc/pvh.pandoc): the vcpu starts at the image's
+ * XEN_ELFNOTE_PHYS32_ENTRY in 32-bit flat protected mode with paging off and
+ * %ebx = guest-physical address of struct hvm_start_info.
+ *
+ * Layout softvisor uses, in the first free page after the image:
+ *   +0     struct hvm_start_info (version 1, 56 bytes)
+ *   +64    the memory map, struct hvm_memmap_table_entry[] (24 bytes each)
+ *   +1024  the command line (NUL-terminated, at most 3071 bytes)
+ */
+#include "hv/x86/pvh.h"
+#include "cpu/x86/cpu_x86.h"
+#include "hv/x86/x86.h"
+
+#include <errno.h>
+
+#define HVM_START_MAGIC 0x336ec578u
+#define HVM_MEMMAP_TYPE_RAM 1
+
+#define PVH_MEMMAP_OFF 64
+#define PVH_CMDLINE_OFF 1024
+#define PVH_CMDLINE_MAX (SV_PAGE_SIZE - PVH_CMDLINE_OFF - 1)
+
+int hv_x86_pvh_boot(struct vcpu *v, uint32_t entry, uint64_t image_end, const char *cmdline,
+		    uint64_t *start_info_gpa)
+{
+	struct domain *d = v->d;
+	uint8_t page[SV_PAGE_SIZE] = { 0 };
+	uint64_t gpa = (image_end + SV_PAGE_SIZE - 1) & SV_PAGE_MASK;
+	size_t cmdlen = cmdline ? strlen(cmdline) : 0;
+	int rc;
+
+	if (cmdlen > PVH_CMDLINE_MAX)
+		return -E2BIG;
+	if (gpa + SV_PAGE_SIZE > d->ram_bytes || gpa + SV_PAGE_SIZE > 0x100000000ull)
+		return -ENOSPC;
+
+	st32_le_p(page + 0, HVM_START_MAGIC);
+	st32_le_p(page + 4, 1);  /* version */
+	st32_le_p(page + 8, 0);  /* flags */
+	st32_le_p(page + 12, 0); /* nr_modules */
+	st64_le_p(page + 16, 0); /* modlist_paddr */
+	st64_le_p(page + 24, cmdlen ? gpa + PVH_CMDLINE_OFF : 0);
+	st64_le_p(page + 32, 0); /* rsdp_paddr: no ACPI tables yet */
+	st64_le_p(page + 40, gpa + PVH_MEMMAP_OFF);
+	st32_le_p(page + 48, 1); /* memmap_entries */
+
+	/* One RAM range: all of the domain's memory. */
+	st64_le_p(page + PVH_MEMMAP_OFF + 0, 0);
+	st64_le_p(page + PVH_MEMMAP_OFF + 8, d->ram_bytes);
+	st32_le_p(page + PVH_MEMMAP_OFF + 16, HVM_MEMMAP_TYPE_RAM);
+
+	if (cmdlen)
+		memcpy(page + PVH_CMDLINE_OFF, cmdline, cmdlen);
+	rc = p2m_copy_to(d->p2m, gpa, page, sizeof(page));
+	if (rc < 0)
+		return rc;
+	cpu_x86_reset_pvh(hv_x86_cpu(v), entry, (uint32_t)gpa);
+	*start_info_gpa = gpa;
+	return 0;
+}

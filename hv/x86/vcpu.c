@@ -1,0 +1,68 @@
+/*
+ * x86 vcpus: creation and the VMCS controls softvisor runs guests with.
+ *
+ * Exits configured (everything else runs without leaving the CPU):
+ *   CPUID, VMCALL         always (VMX architecture)
+ *   HLT                   HLT exiting: the vcpu blocks in hv
+ *   RDMSR/WRMSR           MSR bitmaps, no bit set: only MSRs outside the
+ *                         bitmap ranges exit (Xen's 0x40000000 among them)
+ *   EPT violation         an access to a gfn the p2m does not back
+ *   triple fault          always
+ */
+#include "hv/x86/x86.h"
+#include "cpu/x86/cpu_x86.h"
+#include "cpu/x86/vmcs.h"
+
+struct cpu_x86 *hv_x86_cpu(struct vcpu *v)
+{
+	return cpu_x86_of(v->cpu);
+}
+
+static int hv_x86_copy_from_guest(struct vcpu *v, void *dst, uint64_t gva, size_t len)
+{
+	struct cpu_x86 *c = hv_x86_cpu(v);
+	return cpu_virt_read(v->cpu, gva, cpu_x86_mmu_idx(c), dst, len);
+}
+
+static int hv_x86_copy_to_guest(struct vcpu *v, uint64_t gva, const void *src, size_t len)
+{
+	struct cpu_x86 *c = hv_x86_cpu(v);
+	return cpu_virt_write(v->cpu, gva, cpu_x86_mmu_idx(c), src, len);
+}
+
+static bool hv_x86_big_endian(struct vcpu *v)
+{
+	return false;
+}
+
+static void hv_x86_vcpu_destroy(struct vcpu *v)
+{
+	cpu_x86_free(hv_x86_cpu(v));
+	v->cpu = NULL;
+}
+
+const struct hv_arch_ops hv_x86_ops = {
+	.name = "x86_64",
+	.handle_exit = hv_x86_handle_exit,
+	.copy_from_guest = hv_x86_copy_from_guest,
+	.copy_to_guest = hv_x86_copy_to_guest,
+	.guest_big_endian = hv_x86_big_endian,
+	.exit_name = vmx_exit_name,
+	.exit_tag = "VMEXIT",
+	.vcpu_destroy = hv_x86_vcpu_destroy,
+};
+
+struct vcpu *hv_x86_vcpu_create(struct domain *d)
+{
+	struct cpu_x86 *c = cpu_x86_new(d->p2m, d->tbc, d->n_vcpus);
+
+	if (!c)
+		return NULL;
+	cpu_x86_vmcs_write(c, CPU_BASED_VM_EXEC_CONTROL,
+			   CPU_BASED_HLT_EXITING | CPU_BASED_USE_MSR_BITMAPS |
+				   CPU_BASED_ACTIVATE_SECONDARY_CONTROLS);
+	cpu_x86_vmcs_write(c, SECONDARY_VM_EXEC_CONTROL, SECONDARY_EXEC_ENABLE_EPT);
+	cpu_x86_vmcs_write(c, EXCEPTION_BITMAP, 0);
+	c->cpu.trace = NULL;
+	return hv_vcpu_add(d, &c->cpu, &hv_x86_ops);
+}

@@ -1,0 +1,66 @@
+/*
+ * xen_version (public/version.h): who the guest is talking to.
+ */
+#include "hv/hypercall.h"
+#include "hv/xen_abi.h"
+
+#define XEN_ENODATA 61
+
+static long xen_version_copy_string(struct vcpu *v, uint64_t arg, const char *s, size_t size)
+{
+	char buf[1024] = { 0 };
+
+	g_strlcpy(buf, s, size);
+	return hv_copy_to_guest(v, arg, buf, size) < 0 ? -XEN_EFAULT : 0;
+}
+
+long do_xen_version(struct vcpu *v, const uint64_t a[6])
+{
+	unsigned cmd = (unsigned)a[0];
+	uint64_t arg = a[1];
+	uint8_t buf[160] = { 0 };
+
+	switch (cmd) {
+	case XENVER_version:
+		return (SV_XEN_MAJOR << 16) | SV_XEN_MINOR;
+	case XENVER_extraversion:
+		return xen_version_copy_string(v, arg, ".0-softvisor", 16);
+	case XENVER_compile_info:
+		/* struct xen_compile_info: compiler[64] compile_by[16]
+		 * compile_domain[32] compile_date[32]. */
+		g_strlcpy((char *)buf, "softvisor " SV_VERSION, 64);
+		g_strlcpy((char *)buf + 64, "softvisor", 16);
+		g_strlcpy((char *)buf + 80, "softvisor", 32);
+		g_strlcpy((char *)buf + 112, "", 32);
+		return hv_copy_to_guest(v, arg, buf, 144) < 0 ? -XEN_EFAULT : 0;
+	case XENVER_capabilities:
+		return xen_version_copy_string(
+			v, arg, v->d->arch == HV_ARCH_X86_64 ? "hvm-3.0-x86_64" : "xen-3.0-ppc64",
+			1024);
+	case XENVER_changeset:
+		return xen_version_copy_string(v, arg, "softvisor " SV_VERSION, 64);
+	case XENVER_platform_parameters:
+		/* struct xen_platform_parameters { xen_ulong_t virt_start; }: an
+		 * HVM guest owns its whole address space. */
+		return hv_copy_to_guest(v, arg, buf, 8) < 0 ? -XEN_EFAULT : 0;
+	case XENVER_get_features: {
+		/* struct xen_feature_info { uint32 submap_idx; uint32 submap; }.
+		 * No XENFEAT bits are honoured yet: every submap is 0. */
+		if (hv_copy_from_guest(v, buf, arg, 8) < 0)
+			return -XEN_EFAULT;
+		hv_guest_put_u32(v, buf + 4, 0);
+		return hv_copy_to_guest(v, arg, buf, 8) < 0 ? -XEN_EFAULT : 0;
+	}
+	case XENVER_pagesize:
+		return SV_PAGE_SIZE;
+	case XENVER_guest_handle:
+		/* xen_domain_handle_t: the domain's UUID (all zero: none set). */
+		return hv_copy_to_guest(v, arg, buf, 16) < 0 ? -XEN_EFAULT : 0;
+	case XENVER_commandline:
+		return xen_version_copy_string(v, arg, "", 1024);
+	case XENVER_build_id:
+		return -XEN_ENODATA;
+	default:
+		return -XEN_ENOSYS;
+	}
+}
