@@ -30,6 +30,7 @@ struct tb_cache;
 struct translator;
 struct p2m;
 struct trace;
+struct ir_func;
 
 /* Why cpu_exec() returned. */
 enum cpu_stop {
@@ -151,6 +152,7 @@ struct cpu {
 	bool jmp_valid;
 	const char *fatal_msg;
 
+	struct ir_func *ir_scratch; /* the translator's IR buffer, reused */
 	struct trace *trace;     /* may be NULL */
 	void *opaque;            /* owner (hv's struct vcpu) */
 

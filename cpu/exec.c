@@ -42,6 +42,11 @@ void cpu_destroy(struct cpu *cpu)
 	if (cpu->tbc)
 		tb_cache_detach_cpu(cpu->tbc, cpu);
 	cpu->tbc = NULL;
+	if (cpu->ir_scratch) {
+		ir_func_destroy(cpu->ir_scratch);
+		g_free(cpu->ir_scratch);
+		cpu->ir_scratch = NULL;
+	}
 }
 
 uint64_t cpu_icount(const struct cpu *cpu)
@@ -228,16 +233,20 @@ static void cpu_st_slow_page(struct cpu *cpu, uint64_t va, unsigned memop, unsig
 	}
 	sv_st_p((void *)(uintptr_t)(va + e->addend), sz, memop & IR_MO_BE, v);
 	if (e->addr_write & MMU_TLB_SLOW) {
+		uint64_t before = cpu->n_tb_invalidated;
 		struct p2m_entry pe;
 
-		/* A code page: drop its TBs; once none are left the page is
-		 * plain RAM again and the fast path may return. */
+		/* A code page: drop the TBs holding the written bytes; once none
+		 * are left on the page it is plain RAM again and the fast path
+		 * may return. */
 		p2m_notify_code_write(cpu->p2m, gpa, 1u << sz);
 		if (p2m_lookup(cpu->p2m, gpa >> SV_PAGE_BITS, &pe) && !(pe.flags & P2M_F_CODE))
 			e->addr_write &= ~(uint64_t)MMU_TLB_SLOW;
-		/* Code after this store in the running TB may be stale: stop
-		 * chaining so the next TB is looked up afresh. */
-		cpu->exit_request = 1;
+		/* If code was dropped, what follows this store in the running TB
+		 * may be stale: stop chaining so the next TB is looked up afresh.
+		 * (Known limit: the rest of the current TB still runs.) */
+		if (cpu->n_tb_invalidated != before)
+			cpu->exit_request = 1;
 	}
 }
 

@@ -113,14 +113,20 @@ static bool translator_loop(struct translator *tr)
 struct tb *translator_gen_tb(struct cpu *cpu, uint64_t pc, uint64_t flags, unsigned mmu_idx,
 			     uint64_t phys_pc)
 {
-	struct ir_func ir;
+	struct ir_func *ir;
 	struct translator tr;
 	struct tb *tb;
 	bool ok;
 
 	memset(&tr, 0, sizeof(tr));
 	tr.cpu = cpu;
-	tr.ir = &ir;
+	if (!cpu->ir_scratch) {
+		cpu->ir_scratch = g_new0(struct ir_func, 1);
+		ir_func_init(cpu->ir_scratch);
+	}
+	ir = cpu->ir_scratch;
+	ir_func_reset(ir);
+	tr.ir = ir;
 	tr.pc_first = tr.pc_next = pc;
 	tr.flags = flags;
 	tr.mmu_idx = mmu_idx;
@@ -135,23 +141,20 @@ struct tb *translator_gen_tb(struct cpu *cpu, uint64_t pc, uint64_t flags, unsig
 	}
 	tr.n_pages = 1;
 
-	ir_func_init(&ir);
 	ok = translator_loop(&tr);
 	if (!ok) {
 		/* The first instruction straddles into a page that cannot be
 		 * fetched: the guest sees the fetch fault (does not return if
 		 * the page really faults). */
-		ir_func_destroy(&ir);
 		cpu_fill_code_tlb(cpu, tr.fetch_fault_va, mmu_idx);
 		cpu->fatal_msg = "instruction straddles into a non-RAM page";
 		return NULL;
 	}
-	if (ir.overflow) {
-		ir_func_destroy(&ir);
+	if (ir->overflow) {
 		cpu->fatal_msg = "IR overflow in translation";
 		return NULL;
 	}
-	ir_optimize(&ir);
+	ir_optimize(ir);
 
 	tb = g_new0(struct tb, 1);
 	tb->pc = pc;
@@ -161,13 +164,11 @@ struct tb *translator_gen_tb(struct cpu *cpu, uint64_t pc, uint64_t flags, unsig
 	tb->page_gpa[1] = tr.n_pages > 1 ? tr.page_gpa[1] : TB_NO_PAGE;
 	tb->size = (uint32_t)(tr.pc_next - pc);
 	tb->n_insns = tr.n_insns;
-	if (tb_cache_backend(cpu->tbc)->compile(tb, &ir) < 0) {
+	if (tb_cache_backend(cpu->tbc)->compile(tb, ir) < 0) {
 		g_free(tb);
-		ir_func_destroy(&ir);
 		cpu->fatal_msg = "backend could not compile a TB";
 		return NULL;
 	}
-	ir_func_destroy(&ir);
 	tb_cache_insert(cpu->tbc, tb);
 	cpu->n_tb_translated++;
 	return tb;
