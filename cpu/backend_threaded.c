@@ -314,7 +314,8 @@ static struct backend_exit th_run(struct cpu *cpu, struct tb *tb, const void *co
 		{
 			struct tb *next = tb->jmp_dest[ip->c];
 
-			if (next && !cpu->exit_request && cpu->budget > 0) {
+			if (next && !cpu->exit_request && cpu->budget > 0 &&
+			    cpu->icount < cpu->icount_deadline) {
 				cpu->n_tb_chained++;
 				tb = next;
 				th_enter(cpu, tb);

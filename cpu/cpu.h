@@ -139,6 +139,9 @@ struct cpu {
 	uint64_t icount;         /* instructions retired (exact at TB boundaries) */
 	uint64_t icount_base;    /* icount at entry of the current TB */
 	int64_t budget;          /* instructions left before cpu_exec returns */
+	/* Chained TBs stop at this icount so that check_interrupts runs (an
+	 * arch sets it for its timers: DEC, HDEC, APIC timer); ~0 = none. */
+	uint64_t icount_deadline;
 	uint64_t insn_pc;        /* pc of the instruction being executed */
 	uint32_t insn_idx;       /* its index in the current TB */
 

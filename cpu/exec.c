@@ -32,6 +32,7 @@ void cpu_init(struct cpu *cpu, const struct cpu_arch_ops *arch, struct p2m *p2m,
 	cpu->p2m = p2m;
 	cpu->tbc = tbc;
 	cpu->index = index;
+	cpu->icount_deadline = UINT64_MAX;
 	mmu_tlb_flush(&cpu->tlb);
 	if (tbc)
 		tb_cache_attach_cpu(tbc, cpu);

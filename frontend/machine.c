@@ -20,10 +20,7 @@ static void sv_console_write(void *opaque, struct domain *d, const char *buf, si
 {
 	struct sv_machine *m = opaque;
 
-	if (m->console_out) {
-		fwrite(buf, 1, len, m->console_out);
-		fflush(m->console_out);
-	}
+	console_backend_write(&m->console, buf, len);
 }
 
 static int sv_fail(const char *fmt, ...) SV_PRINTF(1, 2);
@@ -54,16 +51,16 @@ int sv_machine_create(struct sv_machine *m, const struct sv_options *o, const st
 
 	switch (o->console) {
 	case SV_CONSOLE_STDIO:
-		m->console_out = stdout;
+		console_backend_open_stdio(&m->console);
 		break;
 	case SV_CONSOLE_FILE:
-		m->console_out = fopen(o->console_path, "w");
-		if (!m->console_out)
+		err = console_backend_open_file(&m->console, o->console_path);
+		if (err < 0)
 			return sv_fail("cannot open console file %s: %s", o->console_path,
-				       g_strerror(errno));
-		m->own_console = true;
+				       g_strerror(-err));
 		break;
 	default:
+		console_backend_open_none(&m->console);
 		break;
 	}
 	m->hv.console.write = sv_console_write;
@@ -115,8 +112,7 @@ int sv_machine_create(struct sv_machine *m, const struct sv_options *o, const st
 void sv_machine_destroy(struct sv_machine *m)
 {
 	hv_destroy(&m->hv);
-	if (m->own_console && m->console_out)
-		fclose(m->console_out);
+	console_backend_close(&m->console);
 	if (m->own_trace && m->trace_out)
 		fclose(m->trace_out);
 	memset(m, 0, sizeof(*m));

@@ -7,14 +7,15 @@
 
 #include "frontend/image.h"
 #include "frontend/options.h"
+#include "devices/console.h"
 #include "hv/hv.h"
 
 struct sv_machine {
 	struct hv hv;
 	struct domain *dom;
-	FILE *console_out;
+	struct console_backend console;
 	FILE *trace_out;
-	bool own_console, own_trace;
+	bool own_trace;
 };
 
 /* Build the machine for image (already parsed). Exit status on failure

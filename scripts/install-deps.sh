@@ -34,16 +34,17 @@ native="build-essential pkg-config libglib2.0-dev libcapstone-dev libxxhash-dev
 	libcriterion-dev clang clang-format binutils-powerpc64le-linux-gnu binutils-powerpc64-linux-gnu
 	gcc-powerpc64le-linux-gnu qemu-user"
 cross="gcc-aarch64-linux-gnu libc6-dev:arm64 libglib2.0-dev:arm64 libcapstone-dev:arm64
-	libxxhash-dev:arm64 libgit2-1.5:arm64 libffi8:arm64 proot"
+	libxxhash-dev:arm64 libgit2-1.5:arm64 libffi8:arm64"
 
 # libcriterion-dev is not co-installable across architectures, and installing
 # libcriterion3:arm64 would remove the native libcriterion-dev: the cross
 # build takes the (identical) native headers and links a private copy of the
 # arm64 runtime, libcriterion.so.3, which scripts/cross-sysroot.sh extracts
 # from the package (configure --host runs it); its other dependencies are the
-# libgit2-1.5 and libffi8 above.  proot runs the arm64 unit tests: Criterion
-# re-executes its binary for each test, and proot -q sends that exec through
-# qemu-aarch64.
+# libgit2-1.5 and libffi8 above.  (Criterion re-executes its binary for each
+# test, which under qemu-aarch64 needs binfmt_misc: scripts/qemu-run.sh sets up
+# a private one on Linux 6.7+; on older kernels qemu-user-binfmt provides a
+# system-wide one, else the arm64 unit tests are skipped.)
 #
 # The arm64 packages need the architecture enabled before the package lists
 # are fetched.

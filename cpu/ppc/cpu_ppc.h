@@ -1,0 +1,306 @@
+/*
+ * The 64-bit Power ISA CPU (both byte orders), with the hypervisor (HV)
+ * privilege state implemented in software.
+ *
+ * The guest runs in partition (non-hypervisor) state: MSR[HV] = 0. Interrupts
+ * the architecture delivers to the guest's own kernel (DSI 0x300, ISI 0x400,
+ * program 0x700, decrementer 0x900, system call 0xC00 with LEV=0, ...) are
+ * delivered here, inside the CPU, exactly as hardware would: SRR0/SRR1 set,
+ * the new MSR computed, pc = vector. Interrupts that hardware would deliver to
+ * the hypervisor (sc 1 -> 0xC00 in hypervisor state, HDSI 0xE00, HISI 0xE20,
+ * HDEC 0x980, HEA 0xE40, ...) set the architected registers (SRR0/1 for sc 1,
+ * HSRR0/1 + HDAR/HDSISR/ASDR/HEIR for the others), put the CPU in hypervisor
+ * state at the vector, and leave cpu_exec() with CPU_STOP_EXIT and
+ *
+ *     cpu->exit.kind = CPU_EXIT_HV, .reason = vector, .pc = address of the
+ *     interrupted instruction, .qualification = SRR1 (0xC00) or HSRR1,
+ *     .gla/.gpa for HDSI/HISI (HDAR, guest real address).
+ *
+ * The hypervisor (hv/ppc, C code) reads and writes the guest state in
+ * struct cpu_ppc directly (gpr[], srr0, hsrr0, ...) and resumes the guest
+ * with cpu_ppc_hv_return(), which performs the return the architecture's
+ * hypervisor would do: rfid (from SRR0/1) after 0xC00, hrfid (from HSRR0/1)
+ * after the others. Worked example, a Xen hypercall:
+ *
+ *     guest: li r3,18 ; li r4,0 ; ... ; sc 1          (pc 0x1000)
+ *     cpu:   srr0 = 0x1004, srr1 = msr, msr |= HV, pc = 0xc00,
+ *            exit {HV, 0xc00, pc=0x1000, qual=srr1}; cpu_exec returns EXIT
+ *     hv:    r = dispatch(c->gpr[3], c->gpr[4..9]); c->gpr[3] = r;
+ *            cpu_ppc_hv_return(c);                 -> pc 0x1004, MSR = srr1
+ *
+ * For 0xE40 (HEA) HSRR0 is the address of the instruction (its image is in
+ * HEIR): a hypervisor that emulates it adds 4 to c->hsrr0 before returning.
+ *
+ * Time: the time base counts one tick per retired instruction
+ * (TB = cpu_icount + tb_offset), so guest time is deterministic. DEC and HDEC
+ * count down at the TB rate.
+ *
+ * MMU indexes (the softmmu TLB contexts) -- see mmu/ppc/mmu_ppc.h:
+ *     0 PPC_MMU_REAL       real addressing, MSR[HV]=0 (guest real mode)
+ *     1 PPC_MMU_VIRT       translated, privileged (MSR[PR]=0)
+ *     2 PPC_MMU_VIRT_USER  translated, problem state (MSR[PR]=1)
+ *     3 PPC_MMU_HV_REAL    real addressing in hypervisor state
+ * Instruction fetch uses MSR[IR], data accesses MSR[DR].
+ */
+#ifndef SV_CPU_PPC_CPU_PPC_H
+#define SV_CPU_PPC_CPU_PPC_H
+
+#include "sv/common.h"
+#include "cpu/cpu.h"
+
+struct p2m;
+struct tb_cache;
+
+/* MSR bits (Power ISA numbers bits MSB-first: SF is bit 0 = 1 << 63). */
+#define PPC_MSR_SF (1ull << 63)
+#define PPC_MSR_HV (1ull << 60)
+#define PPC_MSR_TS (3ull << 33)
+#define PPC_MSR_TM (1ull << 32)
+#define PPC_MSR_VEC (1ull << 25)
+#define PPC_MSR_VSX (1ull << 23)
+#define PPC_MSR_S (1ull << 22)
+#define PPC_MSR_EE (1ull << 15)
+#define PPC_MSR_PR (1ull << 14)
+#define PPC_MSR_FP (1ull << 13)
+#define PPC_MSR_ME (1ull << 12)
+#define PPC_MSR_FE0 (1ull << 11)
+#define PPC_MSR_SE (1ull << 10)
+#define PPC_MSR_BE (1ull << 9)
+#define PPC_MSR_FE1 (1ull << 8)
+#define PPC_MSR_IR (1ull << 5)
+#define PPC_MSR_DR (1ull << 4)
+#define PPC_MSR_PMM (1ull << 2)
+#define PPC_MSR_RI (1ull << 1)
+#define PPC_MSR_LE (1ull << 0)
+
+/* LPCR bits (ISA v3.0 Book III 2.2). */
+#define PPC_LPCR_HDICE (1ull << 0)   /* bit 63: hypervisor decrementer interrupt enable */
+#define PPC_LPCR_HVICE (1ull << 1)   /* bit 62 */
+#define PPC_LPCR_LPES (1ull << 3)    /* bit 60 */
+#define PPC_LPCR_HEIC (1ull << 4)    /* bit 59 */
+#define PPC_LPCR_HR (1ull << 20)     /* bit 43: host radix */
+#define PPC_LPCR_UPRT (1ull << 22)   /* bit 41: use process table */
+#define PPC_LPCR_AIL_SHIFT 23        /* bits 39:40 */
+#define PPC_LPCR_AIL (3ull << 23)
+#define PPC_LPCR_ILE (1ull << 25)    /* bit 38: interrupt little-endian */
+#define PPC_LPCR_LD (1ull << 17)     /* bit 46: large decrementer */
+
+/* SRR1 bits set by a program interrupt (ISA bits 43..47). */
+#define PPC_SRR1_PROG_FP (1ull << 20)
+#define PPC_SRR1_PROG_ILLEGAL (1ull << 19)
+#define PPC_SRR1_PROG_PRIV (1ull << 18)
+#define PPC_SRR1_PROG_TRAP (1ull << 17)
+#define PPC_SRR1_PROG_ADDR (1ull << 16) /* SRR0 holds the next instruction's address */
+/* SRR1 bits 33:36 and 42:47 are interrupt-specific, the rest come from MSR. */
+#define PPC_SRR1_INTR_MASK 0x783f0000ull
+/* ISI / HISI SRR1 and DSISR / HDSISR bits. */
+#define PPC_ISR_NOT_FOUND (1ull << 30) /* bit 33 */
+#define PPC_ISR_PROTECT (1ull << 27)   /* bit 36 */
+#define PPC_DSISR_STORE (1ull << 25)   /* bit 38 */
+#define PPC_DSISR_PTW (1ull << 28)     /* bit 35: (H)DSI during a page-table walk (radix) */
+
+/* Interrupt vectors (ISA v3.0 Book III 7.5, Figure 69). */
+enum {
+	PPC_VEC_SYSTEM_RESET = 0x100,
+	PPC_VEC_MACHINE_CHECK = 0x200,
+	PPC_VEC_DSI = 0x300,
+	PPC_VEC_DSEGI = 0x380,
+	PPC_VEC_ISI = 0x400,
+	PPC_VEC_ISEGI = 0x480,
+	PPC_VEC_EXTERNAL = 0x500,
+	PPC_VEC_ALIGNMENT = 0x600,
+	PPC_VEC_PROGRAM = 0x700,
+	PPC_VEC_FP_UNAVAIL = 0x800,
+	PPC_VEC_DECREMENTER = 0x900,
+	PPC_VEC_HDEC = 0x980,
+	PPC_VEC_DOORBELL = 0xa00,
+	PPC_VEC_SYSTEM_CALL = 0xc00,
+	PPC_VEC_TRACE = 0xd00,
+	PPC_VEC_HDSI = 0xe00,
+	PPC_VEC_HISI = 0xe20,
+	PPC_VEC_HEA = 0xe40,
+	PPC_VEC_HMI = 0xe60,
+	PPC_VEC_HDOORBELL = 0xe80,
+	PPC_VEC_HVIRT = 0xea0,
+	PPC_VEC_PERF_MON = 0xf00,
+	PPC_VEC_VEC_UNAVAIL = 0xf20,
+	PPC_VEC_VSX_UNAVAIL = 0xf40,
+	PPC_VEC_FAC_UNAVAIL = 0xf60,
+	PPC_VEC_HFAC = 0xf80,
+};
+
+/* SPR numbers (ISA v3.0 Book III 4.4.4, Figure 18). */
+#define PPC_SPRS(X)                                                                                \
+	X(XER, 1)                                                                                  \
+	X(DSCR_U, 3)                                                                               \
+	X(LR, 8)                                                                                   \
+	X(CTR, 9)                                                                                  \
+	X(AMR_U, 13)                                                                               \
+	X(DSCR, 17)                                                                                \
+	X(DSISR, 18)                                                                               \
+	X(DAR, 19)                                                                                 \
+	X(DEC, 22)                                                                                 \
+	X(SDR1, 25)                                                                                \
+	X(SRR0, 26)                                                                                \
+	X(SRR1, 27)                                                                                \
+	X(CFAR, 28)                                                                                \
+	X(AMR, 29)                                                                                 \
+	X(PIDR, 48)                                                                                \
+	X(IAMR, 61)                                                                                \
+	X(CTRL_R, 136)                                                                             \
+	X(CTRL_W, 152)                                                                             \
+	X(FSCR, 153)                                                                               \
+	X(UAMOR, 157)                                                                              \
+	X(PSPB, 159)                                                                               \
+	X(DPDES, 176)                                                                              \
+	X(DAWR0, 180)                                                                              \
+	X(CIABR, 187)                                                                              \
+	X(DAWRX0, 188)                                                                             \
+	X(HFSCR, 190)                                                                              \
+	X(VRSAVE, 256)                                                                             \
+	X(SPRG3_U, 259)                                                                            \
+	X(TB, 268)                                                                                 \
+	X(TBU, 269)                                                                                \
+	X(SPRG0, 272)                                                                              \
+	X(SPRG1, 273)                                                                              \
+	X(SPRG2, 274)                                                                              \
+	X(SPRG3, 275)                                                                              \
+	X(TBL_W, 284)                                                                              \
+	X(TBU_W, 285)                                                                              \
+	X(TBU40, 286)                                                                              \
+	X(PVR, 287)                                                                                \
+	X(HSPRG0, 304)                                                                             \
+	X(HSPRG1, 305)                                                                             \
+	X(HDSISR, 306)                                                                             \
+	X(HDAR, 307)                                                                               \
+	X(SPURR, 308)                                                                              \
+	X(PURR, 309)                                                                               \
+	X(HDEC, 310)                                                                               \
+	X(HRMOR, 313)                                                                              \
+	X(HSRR0, 314)                                                                              \
+	X(HSRR1, 315)                                                                              \
+	X(LPCR, 318)                                                                               \
+	X(LPIDR, 319)                                                                              \
+	X(HMER, 336)                                                                               \
+	X(HMEER, 337)                                                                              \
+	X(PCR, 338)                                                                                \
+	X(HEIR, 339)                                                                               \
+	X(AMOR, 349)                                                                               \
+	X(TIR, 446)                                                                                \
+	X(PTCR, 464)                                                                               \
+	X(TAR, 815)                                                                                \
+	X(ASDR, 816)                                                                               \
+	X(PSSCR_U, 823)                                                                            \
+	X(PSSCR, 855)                                                                              \
+	X(PPR, 896)                                                                                \
+	X(PPR32, 898)                                                                              \
+	X(PIR, 1023)
+
+enum {
+#define PPC_SPR_ENUM(name, num) SPR_##name = num,
+	PPC_SPRS(PPC_SPR_ENUM)
+#undef PPC_SPR_ENUM
+};
+
+/* The processor version reported in PVR: POWER9 DD2.2. */
+#define PPC_PVR_POWER9 0x004e1202ull
+
+/* A fault or exception recorded for raise_fault (see cpu.c). */
+struct ppc_pending {
+	uint32_t vector;     /* 0: none */
+	uint64_t srr0;       /* value for (H)SRR0 */
+	uint64_t srr1_bits;  /* interrupt-specific (H)SRR1 bits */
+	uint64_t dar, dsisr; /* DSI / HDSI: DAR/HDAR and DSISR/HDSISR */
+	uint64_t asdr;       /* HDSI/HISI: guest real address */
+	uint64_t insn;       /* HEA: instruction image for HEIR */
+};
+
+struct cpu_ppc {
+	struct cpu cpu; /* first: IR env offsets are from here */
+
+	uint64_t gpr[32];
+	uint64_t pc;
+	uint64_t lr, ctr;
+	/* XER, split: each flag 0 or 1; xer_bc holds bits 57:63 (string byte count). */
+	uint64_t so, ov, ca, ov32, ca32, xer_bc;
+	/* CR as eight 4-bit fields: crf[0] is CR0; within a field LT=8 GT=4 EQ=2 SO=1. */
+	uint64_t crf[8];
+	uint64_t msr;
+
+	/* Supervisor SPRs. */
+	uint64_t srr0, srr1, sprg[4], dar, dsisr, cfar, dscr, ppr, ctrl, fscr, amr, iamr, uamor;
+	uint64_t pidr, tar, vrsave, pspb, dawr0, dawrx0, ciabr;
+	/* Hypervisor SPRs. */
+	uint64_t hsrr0, hsrr1, hsprg[2], hdar, hdsisr, asdr, heir, lpcr, lpidr, hrmor, pcr;
+	uint64_t amor, hfscr, hmer, hmeer, ptcr, psscr, sdr1, dpdes;
+	uint64_t pvr, pir;
+
+	/* Time base = cpu_icount + tb_offset; DEC/HDEC are value - (tb - base). */
+	uint64_t tb_offset;
+	uint64_t dec_val, dec_tb;
+	uint64_t hdec_val, hdec_tb;
+	bool dec_armed, hdec_armed; /* an interrupt is due when the value goes negative */
+	bool ext_irq;               /* external interrupt line (set by hv / devices) */
+
+	/* Load-and-reserve. */
+	uint64_t reserve_addr; /* ~0: no reservation */
+	uint64_t reserve_val;
+
+	struct ppc_pending pending;
+	uint32_t hv_vector; /* vector of the last exit to the hypervisor (0: none) */
+};
+
+static inline struct cpu_ppc *cpu_ppc_of(struct cpu *cpu)
+{
+	return (struct cpu_ppc *)cpu;
+}
+
+extern const struct cpu_arch_ops cpu_ppc_ops;
+
+/* Create a vcpu in the power-on state (big-endian, HV=0, real mode). NULL on ENOMEM. */
+struct cpu_ppc *cpu_ppc_new(struct p2m *p2m, struct tb_cache *tbc, unsigned index,
+			    bool little_endian);
+void cpu_ppc_free(struct cpu_ppc *c);
+/* The state Linux expects after kexec (DESIGN.md §8): MSR = SF | ME | (LE),
+ * IR=DR=0, HV=0, PR=0, LPCR[ILE] = le, pc = entry, r3..r5 given, others 0. */
+void cpu_ppc_reset_kexec(struct cpu_ppc *c, uint64_t entry, uint64_t r3, uint64_t r4,
+			 uint64_t r5, bool le);
+
+/* Resume the guest after an exit to the hypervisor: rfid after 0xC00 (sc 1),
+ * hrfid after every other HV interrupt. */
+void cpu_ppc_hv_return(struct cpu_ppc *c);
+/* The architected returns, also used by the instructions. */
+void cpu_ppc_rfid(struct cpu_ppc *c);
+void cpu_ppc_hrfid(struct cpu_ppc *c);
+/* Deliver an interrupt to the guest's kernel now (e.g. hv reflecting a program
+ * interrupt after HEA): srr0 = address saved, srr1_bits = interrupt-specific bits. */
+void cpu_ppc_deliver(struct cpu_ppc *c, uint32_t vector, uint64_t srr0, uint64_t srr1_bits);
+
+/* The mmu index of data accesses in the current MSR state (for hv's copies
+ * of hypercall arguments). */
+unsigned cpu_ppc_data_mmu_idx(const struct cpu_ppc *c);
+
+/* Composite registers. */
+uint64_t cpu_ppc_get_cr(const struct cpu_ppc *c);
+void cpu_ppc_set_cr(struct cpu_ppc *c, uint64_t cr);
+uint64_t cpu_ppc_get_xer(const struct cpu_ppc *c);
+void cpu_ppc_set_xer(struct cpu_ppc *c, uint64_t xer);
+uint64_t cpu_ppc_get_tb(const struct cpu_ppc *c);
+/* Change MSR as mtmsrd/rfid do (flushes what depends on the translation mode). */
+void cpu_ppc_set_msr(struct cpu_ppc *c, uint64_t msr);
+
+/* Timer and interrupt lines. */
+void cpu_ppc_set_dec(struct cpu_ppc *c, uint64_t v);
+uint64_t cpu_ppc_get_dec(const struct cpu_ppc *c);
+void cpu_ppc_set_hdec(struct cpu_ppc *c, uint64_t v);
+uint64_t cpu_ppc_get_hdec(const struct cpu_ppc *c);
+void cpu_ppc_set_external_irq(struct cpu_ppc *c, bool level);
+
+/* Name of a hypervisor interrupt vector ("HCALL", "HDSI", ...), or NULL. */
+const char *ppc_hv_vector_name(uint32_t vec);
+/* Name of any interrupt vector, or NULL. */
+const char *ppc_vector_name(uint32_t vec);
+/* Name of an SPR ("LPCR"), or NULL. */
+const char *ppc_spr_name(unsigned sprn);
+
+#endif

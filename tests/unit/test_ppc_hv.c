@@ -1,0 +1,321 @@
+/*
+ * POWER privilege, interrupts and exits to the hypervisor: sc 1 (hcall) and
+ * its return, sc 0, sc 1 from problem state, rfid/mtmsrd, program interrupts,
+ * HEA for hypervisor SPRs, HDSI/HISI for gpas outside the p2m, decrementer.
+ */
+#include "test_ppc.h"
+
+#define BOTH(le) for (int le = 1; le >= 0; le--)
+
+Test(ppc_hv, kexec_start_state)
+{
+	BOTH(le) {
+		struct ppc_t t;
+		ppc_t_init(&t, le);
+		cpu_ppc_reset_kexec(t.c, 0x4000, 0x1234, 0x10000, 0, le);
+		cr_expect_eq(t.c->msr, PPC_MSR_SF | PPC_MSR_ME | (le ? PPC_MSR_LE : 0));
+		cr_expect_eq(!!(t.c->lpcr & PPC_LPCR_ILE), le);
+		cr_expect_eq(t.c->pc, 0x4000);
+		cr_expect_eq(t.c->gpr[3], 0x1234);
+		cr_expect_eq(t.c->gpr[4], 0x10000);
+		cr_expect_eq(t.c->gpr[1], 0);
+		ppc_t_fini(&t);
+	}
+}
+
+Test(ppc_hv, hcall_exit_and_return)
+{
+	BOTH(le) {
+		struct ppc_t t;
+		ppc_t_init(&t, le);
+		uint32_t w[] = { ppc_li(3, 18), ppc_li(4, 0), ppc_li(5, 3), ppc_li(6, 0x100),
+				 PPC_SC1, ppc_addi(7, 3, 1), PPC_SC1 };
+		ppc_t_code(&t, PPC_T_CODE, w, SV_ARRAY_SIZE(w));
+		uint64_t msr = t.c->msr;
+		ppc_t_run_exit(&t, 0xc00);
+		struct cpu_exit *e = &t.c->cpu.exit;
+		cr_expect_eq(e->pc, 0x1010);
+		cr_expect_eq(t.c->srr0, 0x1014);
+		cr_expect_eq(e->qualification, t.c->srr1);
+		cr_expect_eq(t.c->srr1, msr);
+		cr_expect(t.c->msr & PPC_MSR_HV);
+		cr_expect_eq(t.c->gpr[3], 18);
+		cr_expect_eq(t.c->gpr[5], 3);
+		cr_expect_eq(t.c->gpr[6], 0x100);
+		cr_expect_str_eq(ppc_hv_vector_name(e->reason), "HCALL");
+		/* The hypervisor returns a result in r3 and resumes the guest. */
+		t.c->gpr[3] = 41;
+		cpu_ppc_hv_return(t.c);
+		cr_expect_eq(t.c->pc, 0x1014);
+		cr_expect_eq(t.c->msr, msr);
+		ppc_t_run_exit(&t, 0xc00);
+		cr_expect_eq(t.c->gpr[7], 42);
+		cr_expect_eq(t.c->cpu.exit.pc, 0x1018);
+		ppc_t_fini(&t);
+	}
+}
+
+/* Low-memory handler at vec: save SRR0/SRR1 in r20/r21 and hcall. */
+static void install_handler(struct ppc_t *t, uint64_t vec)
+{
+	uint32_t h[] = { ppc_mfspr(20, 26), ppc_mfspr(21, 27), ppc_mfspr(22, 19), PPC_SC1 };
+	ppc_t_code(t, vec, h, 4);
+}
+
+/* Enter problem state at 0x3000 with rfid. */
+static void drop_to_user(struct ppc_t *t, const uint32_t *user, size_t n)
+{
+	ppc_t_code(t, 0x3000, user, n);
+	t->c->srr0 = 0x3000;
+	t->c->srr1 = t->c->msr | PPC_MSR_PR | PPC_MSR_EE;
+	uint32_t k[] = { PPC_RFID };
+	ppc_t_code(t, PPC_T_CODE, k, 1);
+}
+
+Test(ppc_hv, sc1_from_problem_state_is_program_interrupt)
+{
+	BOTH(le) {
+		struct ppc_t t;
+		ppc_t_init(&t, le);
+		install_handler(&t, 0x700);
+		uint32_t user[] = { ppc_li(3, 5), PPC_SC1 };
+		drop_to_user(&t, user, 2);
+		ppc_t_run_exit(&t, 0xc00);
+		cr_expect_eq(t.c->cpu.exit.pc, 0x70c);
+		cr_expect_eq(t.c->gpr[20], 0x3004);
+		cr_expect(t.c->gpr[21] & PPC_SRR1_PROG_PRIV);
+		cr_expect(t.c->gpr[21] & PPC_MSR_PR);
+		cr_expect_eq(t.c->gpr[3], 5);
+		ppc_t_fini(&t);
+	}
+}
+
+Test(ppc_hv, sc0_goes_to_guest_kernel)
+{
+	struct ppc_t t;
+	ppc_t_init(&t, true);
+	install_handler(&t, 0xc00);
+	uint32_t user[] = { PPC_SC0 };
+	drop_to_user(&t, user, 1);
+	ppc_t_run_exit(&t, 0xc00);
+	cr_expect_eq(t.c->cpu.exit.pc, 0xc0c);
+	cr_expect_eq(t.c->gpr[20], 0x3004);
+	cr_expect(t.c->gpr[21] & PPC_MSR_PR);
+	/* The handler runs with LE = LPCR[ILE], PR = 0, HV = 0. */
+	cr_expect_eq(t.c->srr1 & (PPC_MSR_PR | PPC_MSR_HV | PPC_MSR_LE), PPC_MSR_LE);
+	ppc_t_fini(&t);
+}
+
+Test(ppc_hv, privileged_insn_and_spr_from_user)
+{
+	struct ppc_t t;
+	ppc_t_init(&t, false);
+	install_handler(&t, 0x700);
+	uint32_t user[] = { ppc_mfspr(3, 26) /* mfsrr0 */ };
+	drop_to_user(&t, user, 1);
+	ppc_t_run_exit(&t, 0xc00);
+	cr_expect_eq(t.c->gpr[20], 0x3000);
+	cr_expect(t.c->gpr[21] & PPC_SRR1_PROG_PRIV);
+	ppc_t_fini(&t);
+
+	ppc_t_init(&t, false);
+	install_handler(&t, 0x700);
+	uint32_t user2[] = { ppc_x(31, 3, 0, 0, 83, 0) /* mfmsr */ };
+	drop_to_user(&t, user2, 1);
+	ppc_t_run_exit(&t, 0xc00);
+	cr_expect(t.c->gpr[21] & PPC_SRR1_PROG_PRIV);
+	ppc_t_fini(&t);
+}
+
+Test(ppc_hv, trap_and_illegal)
+{
+	BOTH(le) {
+		struct ppc_t t;
+		ppc_t_init(&t, le);
+		install_handler(&t, 0x700);
+		t.c->gpr[4] = 3;
+		uint32_t w[] = { ppc_d(3, 4, 4, 3) /* tweqi r4,3 */ };
+		ppc_t_code(&t, PPC_T_CODE, w, 1);
+		ppc_t_run_exit(&t, 0xc00);
+		cr_expect_eq(t.c->gpr[20], 0x1000);
+		cr_expect(t.c->gpr[21] & PPC_SRR1_PROG_TRAP);
+		ppc_t_fini(&t);
+
+		ppc_t_init(&t, le);
+		install_handler(&t, 0x700);
+		uint32_t w2[] = { PPC_NOP, 0 /* illegal */ };
+		ppc_t_code(&t, PPC_T_CODE, w2, 2);
+		ppc_t_run_exit(&t, 0xc00);
+		cr_expect_eq(t.c->gpr[20], 0x1004);
+		cr_expect(t.c->gpr[21] & PPC_SRR1_PROG_ILLEGAL);
+		ppc_t_fini(&t);
+	}
+}
+
+Test(ppc_hv, hypervisor_spr_from_guest_is_hea)
+{
+	BOTH(le) {
+		struct ppc_t t;
+		ppc_t_init(&t, le);
+		uint32_t mtlpcr = ppc_mtspr(SPR_LPCR, 3);
+		uint32_t w[] = { ppc_li(3, 0), mtlpcr };
+		ppc_t_code(&t, PPC_T_CODE, w, 2);
+		uint64_t msr = t.c->msr;
+		ppc_t_run_exit(&t, 0xe40);
+		cr_expect_eq(t.c->heir, mtlpcr);
+		cr_expect_eq(t.c->hsrr0, 0x1004);
+		cr_expect_eq(t.c->hsrr1, msr);
+		cr_expect_eq(t.c->cpu.exit.pc, 0x1004);
+		cr_expect_str_eq(ppc_hv_vector_name(0xe40), "HEA");
+		/* hv emulates it (skip) and returns with hrfid semantics. */
+		t.c->hsrr0 += 4;
+		cpu_ppc_hv_return(t.c);
+		cr_expect_eq(t.c->pc, 0x1008);
+		cr_expect_eq(t.c->msr, msr);
+		ppc_t_fini(&t);
+	}
+}
+
+Test(ppc_hv, hrfid_from_guest_is_hea)
+{
+	struct ppc_t t;
+	ppc_t_init(&t, true);
+	uint32_t w[] = { PPC_HRFID };
+	ppc_t_code(&t, PPC_T_CODE, w, 1);
+	ppc_t_run_exit(&t, 0xe40);
+	cr_expect_eq(t.c->heir, PPC_HRFID);
+	ppc_t_fini(&t);
+}
+
+Test(ppc_hv, rfid_mtmsrd_mfmsr)
+{
+	BOTH(le) {
+		struct ppc_t t;
+		ppc_t_init(&t, le);
+		t.c->gpr[4] = PPC_MSR_EE;
+		uint32_t w[] = {
+			ppc_x(31, 4, 0, 0, 178, 0) | (1 << 16), /* mtmsrd r4,1: EE=1 */
+			ppc_x(31, 5, 0, 0, 83, 0),              /* mfmsr r5 */
+			ppc_li(6, 0x2000),
+			ppc_mtspr(26, 6),                        /* srr0 */
+			ppc_mtspr(27, 5),                        /* srr1 = msr */
+			PPC_RFID,
+		};
+		uint32_t w2[] = { ppc_li(7, 7), PPC_SC1 };
+		ppc_t_code(&t, PPC_T_CODE, w, SV_ARRAY_SIZE(w));
+		ppc_t_code(&t, 0x2000, w2, 2);
+		ppc_t_run_exit(&t, 0xc00);
+		cr_expect_eq(t.c->gpr[5], PPC_MSR_SF | PPC_MSR_ME | PPC_MSR_EE | (le ? PPC_MSR_LE : 0));
+		cr_expect_eq(t.c->gpr[7], 7);
+		cr_expect_eq(t.c->cpu.exit.pc, 0x2004);
+		cr_expect_eq(t.c->cfar, 0x1014);
+		ppc_t_fini(&t);
+	}
+}
+
+Test(ppc_hv, rfid_cannot_enter_hypervisor_state)
+{
+	struct ppc_t t;
+	ppc_t_init(&t, true);
+	t.c->srr0 = 0x2000;
+	t.c->srr1 = t.c->msr | PPC_MSR_HV;
+	uint32_t w[] = { PPC_RFID };
+	uint32_t w2[] = { PPC_SC1 };
+	ppc_t_code(&t, PPC_T_CODE, w, 1);
+	ppc_t_code(&t, 0x2000, w2, 1);
+	ppc_t_run_exit(&t, 0xc00);
+	cr_expect_eq(t.c->srr1 & PPC_MSR_HV, 0);
+	ppc_t_fini(&t);
+}
+
+Test(ppc_hv, unmapped_gpa_is_hdsi)
+{
+	BOTH(le) {
+		struct ppc_t t;
+		ppc_t_init(&t, le);
+		t.c->gpr[4] = 0x10000000;
+		uint32_t w[] = { ppc_li(3, 1), ppc_d(32, 5, 4, 0x18) /* lwz r5,0x18(r4) */ };
+		ppc_t_code(&t, PPC_T_CODE, w, 2);
+		ppc_t_run_exit(&t, 0xe00);
+		struct cpu_exit *e = &t.c->cpu.exit;
+		cr_expect_eq(e->pc, 0x1004);
+		cr_expect_eq(t.c->hdar, 0x10000018);
+		cr_expect_eq(t.c->hsrr0, 0x1004);
+		cr_expect_eq(t.c->asdr, 0x10000000);
+		cr_expect(t.c->hdsisr & PPC_ISR_NOT_FOUND);
+		cr_expect_eq(t.c->hdsisr & PPC_DSISR_STORE, 0);
+		cr_expect_eq(e->gpa, 0x10000018);
+		cr_expect_eq(t.c->gpr[3], 1);
+		ppc_t_fini(&t);
+
+		/* A store; real-mode EA bits 0:3 are ignored. */
+		ppc_t_init(&t, le);
+		t.c->gpr[4] = 0xc000000010000000ull;
+		uint32_t w2[] = { ppc_d(36, 5, 4, 0) /* stw */ };
+		ppc_t_code(&t, PPC_T_CODE, w2, 1);
+		ppc_t_run_exit(&t, 0xe00);
+		cr_expect_eq(t.c->hdar, 0xc000000010000000ull);
+		cr_expect_eq(t.c->asdr, 0x10000000);
+		cr_expect(t.c->hdsisr & PPC_DSISR_STORE);
+		ppc_t_fini(&t);
+	}
+}
+
+Test(ppc_hv, branch_to_unmapped_gpa_is_hisi)
+{
+	struct ppc_t t;
+	ppc_t_init(&t, false);
+	uint32_t w[] = { ppc_d(15, 4, 0, 0x1000), ppc_mtspr(9, 4), 0x4e800420u /* bctr */ };
+	ppc_t_code(&t, PPC_T_CODE, w, 3);
+	ppc_t_run_exit(&t, 0xe20);
+	cr_expect_eq(t.c->cpu.exit.pc, 0x10000000);
+	cr_expect_eq(t.c->hsrr0, 0x10000000);
+	cr_expect(t.c->hsrr1 & PPC_ISR_NOT_FOUND);
+	cr_expect_eq(t.c->asdr, 0x10000000);
+	ppc_t_fini(&t);
+}
+
+Test(ppc_hv, decrementer_interrupt)
+{
+	BOTH(le) {
+		struct ppc_t t;
+		ppc_t_init(&t, le);
+		install_handler(&t, 0x900);
+		t.c->gpr[4] = PPC_MSR_EE;
+		uint32_t w[] = {
+			ppc_li(3, 20),
+			ppc_mtspr(22, 3),                       /* mtdec 20 */
+			ppc_x(31, 4, 0, 0, 178, 0) | (1 << 16), /* mtmsrd r4,1 */
+			ppc_b(0, false),                        /* spin */
+		};
+		ppc_t_code(&t, PPC_T_CODE, w, 4);
+		ppc_t_run_exit(&t, 0xc00);
+		cr_expect_eq(t.c->cpu.exit.pc, 0x90c);
+		cr_expect_eq(t.c->gpr[20], 0x100c);
+		cr_expect(t.c->gpr[21] & PPC_MSR_EE);
+		ppc_t_fini(&t);
+	}
+}
+
+Test(ppc_hv, timebase_counts_instructions)
+{
+	struct ppc_t t;
+	ppc_t_init(&t, true);
+	uint32_t w[] = { ppc_mfspr(3, 268), PPC_NOP, PPC_NOP, ppc_x(31, 4, 12, 8, 371, 0) /* mftb */,
+			 PPC_SC1 };
+	ppc_t_code(&t, PPC_T_CODE, w, 5);
+	ppc_t_run_exit(&t, 0xc00);
+	cr_expect_eq(t.c->gpr[4] - t.c->gpr[3], 3);
+	ppc_t_fini(&t);
+}
+
+Test(ppc_hv, budget_stops_spin)
+{
+	struct ppc_t t;
+	ppc_t_init(&t, false);
+	uint32_t w[] = { ppc_b(0, false) };
+	ppc_t_code(&t, PPC_T_CODE, w, 1);
+	cr_expect_eq(cpu_exec(&t.c->cpu, 1000), CPU_STOP_BUDGET);
+	cr_expect_eq(t.c->pc, 0x1000);
+	ppc_t_fini(&t);
+}
