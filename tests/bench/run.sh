@@ -1,0 +1,57 @@
+#!/bin/sh
+# make bench: softvisor against peers measured in the same run, on the same
+# work. Prints, per benchmark, each runner's time and guest MIPS and the
+# ratio softvisor/peer (< 1: softvisor is faster). Speed targets live here,
+# never in unit tests.
+#
+# Environment (set by make): SOFTVISOR, SRCDIR, BUILDDIR. ITER overrides the
+# iteration count.
+set -u
+SV=${SOFTVISOR:-./softvisor}
+SRC=${SRCDIR:-.}
+ITER=${ITER:-20000000}
+W=$(mktemp -d "${TMPDIR:-/tmp}/sv-bench.XXXXXX") || exit 1
+trap 'rm -rf "$W"' EXIT INT TERM
+
+now() { date +%s.%N; }
+elapsed() { echo "$2 - $1" | bc -l; }
+
+# bench_ppc: the xorshift table walk (tests/bench/ppc_loop.S), 12 insns/iter.
+bench_ppc() {
+	as=powerpc64le-linux-gnu-as
+	ld=powerpc64le-linux-gnu-ld
+	if ! command -v $as >/dev/null || ! command -v bc >/dev/null; then
+		echo "ppc-loop: skipped (needs $as and bc)"
+		return
+	fi
+	$as -a64 -mlittle -mpower9 --defsym ITER="$ITER" -o "$W/g.o" "$SRC/tests/bench/ppc_loop.S" &&
+		$ld -EL -z max-page-size=0x1000 -T "$SRC/tests/guests/ppc/guest.ld" -o "$W/g.elf" "$W/g.o" &&
+		$as -a64 -mlittle -mpower9 --defsym ITER="$ITER" --defsym SV_USER=1 \
+			-o "$W/u.o" "$SRC/tests/bench/ppc_loop.S" &&
+		$ld -EL -static -Ttext=0x10000000 -o "$W/u.elf" "$W/u.o" || {
+		echo "ppc-loop: could not build"
+		return
+	}
+	insns=$((ITER * 12))
+	t0=$(now)
+	out_sv=$("$SV" run --memory=64M "$W/g.elf")
+	t1=$(now)
+	sv_s=$(elapsed "$t0" "$t1")
+	printf 'ppc-loop  softvisor     %6.2f s  %7.1f MIPS  (%s guest insns)\n' "$sv_s" \
+		"$(echo "$insns / $sv_s / 1000000" | bc -l)" "$insns"
+	if command -v qemu-ppc64le >/dev/null; then
+		t0=$(now)
+		out_q=$(qemu-ppc64le -cpu power9 "$W/u.elf")
+		t1=$(now)
+		q_s=$(elapsed "$t0" "$t1")
+		printf 'ppc-loop  qemu-ppc64le  %6.2f s  %7.1f MIPS  (user-mode TCG)\n' "$q_s" \
+			"$(echo "$insns / $q_s / 1000000" | bc -l)"
+		if [ "$out_sv" != "$out_q" ]; then
+			echo "ppc-loop  RESULTS DIFFER: softvisor $out_sv, qemu $out_q"
+		fi
+		printf 'ppc-loop  ratio softvisor/qemu-ppc64le time: %.2f\n' "$(echo "$sv_s / $q_s" | bc -l)"
+	fi
+}
+
+echo "softvisor benchmarks (ITER=$ITER; times include start-up)"
+bench_ppc
