@@ -374,10 +374,151 @@ static bool ir_is_pure(enum ir_opcode op)
 	}
 }
 
+/* Ops after which a fault or exit may leave the TB (and so observe the
+ * architectural state in env, and need the current INSN_START). */
+static bool ir_may_leave(enum ir_opcode op)
+{
+	return op == IR_QLD || op == IR_QST || op == IR_CALL;
+}
+
 /*
- * Constant propagation within a basic block (temps may be reassigned by
- * ir_mov_to across labels, so knowledge is dropped at every label), then dead
- * pure-op elimination over the whole function.
+ * INSN_START only matters to an instruction that can leave the TB in the
+ * middle (a fault or exit reads insn_pc/insn_idx for the guest pc and the
+ * instruction count): drop the others.
+ */
+static void ir_prune_insn_starts(struct ir_func *f)
+{
+	struct ir_insn *start = NULL;
+	bool needed = false;
+
+	for (unsigned n = 0; n <= f->n_insns; n++) {
+		struct ir_insn *i = n < f->n_insns ? &f->insns[n] : NULL;
+
+		if (!i || i->op == IR_INSN_START) {
+			if (start && !needed)
+				start->op = IR_NOP;
+			start = i;
+			needed = false;
+		} else if (ir_may_leave(i->op)) {
+			needed = true;
+		}
+	}
+}
+
+#define IR_ENV_CACHE 32
+
+struct ir_env_val {
+	uint64_t off;
+	uint8_t size;
+	ir_temp t;
+};
+
+static bool ir_env_overlap(uint64_t o1, unsigned s1, uint64_t o2, unsigned s2)
+{
+	return o1 < o2 + (1u << s2) && o2 < o1 + (1u << s1);
+}
+
+/*
+ * Within a basic block, a load of an env slot whose value a temp already
+ * holds (stored or loaded before) becomes a move; a store overwritten by a
+ * later store of the same slot, with nothing in between that could observe
+ * the slot (a load of it, a helper, a guest memory access that may fault, a
+ * branch or label), is dropped.
+ */
+static void ir_forward_env(struct ir_func *f)
+{
+	struct ir_env_val cache[IR_ENV_CACHE];
+	int last_store[IR_ENV_CACHE]; /* insn index of an unobserved store, or -1 */
+	unsigned n_cache = 0;
+
+	for (unsigned n = 0; n < f->n_insns; n++) {
+		struct ir_insn *i = &f->insns[n];
+		enum ir_opcode op = i->op;
+
+		switch (op) {
+		case IR_LABEL:
+		case IR_CALL:
+			n_cache = 0; /* helpers may write env; labels merge paths */
+			break;
+		case IR_BR:
+		case IR_BRCOND:
+		case IR_GOTO_TB:
+		case IR_EXIT_TB:
+		case IR_QLD:
+		case IR_QST:
+			/* The state may be observed from here: stores stay. */
+			for (unsigned k = 0; k < n_cache; k++)
+				last_store[k] = -1;
+			break;
+		case IR_LD_ENV:
+			for (unsigned k = 0; k < n_cache; k++) {
+				if (cache[k].off == i->imm && cache[k].size == i->cond) {
+					/* The value comes from the temp: env is not read. */
+					i->op = IR_MOV;
+					i->a = cache[k].t;
+					goto wrote_d;
+				}
+				if (ir_env_overlap(cache[k].off, cache[k].size, i->imm, i->cond))
+					last_store[k] = -1;
+			}
+			break;
+		case IR_ST_ENV: {
+			unsigned k = 0;
+			/* Drop cached slots this store overlaps; a full overwrite
+			 * kills the previous unobserved store of the same slot. */
+			while (k < n_cache) {
+				if (!ir_env_overlap(cache[k].off, cache[k].size, i->imm, i->cond)) {
+					k++;
+					continue;
+				}
+				if (cache[k].off == i->imm && cache[k].size == i->cond &&
+				    last_store[k] >= 0)
+					f->insns[last_store[k]].op = IR_NOP;
+				cache[k] = cache[n_cache - 1];
+				last_store[k] = last_store[n_cache - 1];
+				n_cache--;
+			}
+			if (n_cache < IR_ENV_CACHE && i->a != IR_NO_TEMP) {
+				cache[n_cache].off = i->imm;
+				cache[n_cache].size = i->cond;
+				cache[n_cache].t = i->a;
+				last_store[n_cache] = (int)n;
+				n_cache++;
+			}
+			continue;
+		}
+		default:
+			break;
+		}
+		if (!ir_n_out[i->op] || i->op == IR_CALL)
+			continue;
+	wrote_d:
+		/* i->d changes: forget slots held by the old value of d ... */
+		for (unsigned k = 0; k < n_cache;) {
+			if (cache[k].t == i->d) {
+				cache[k] = cache[n_cache - 1];
+				last_store[k] = last_store[n_cache - 1];
+				n_cache--;
+			} else {
+				k++;
+			}
+		}
+		/* ... and a load makes d hold the slot. */
+		if (op == IR_LD_ENV && n_cache < IR_ENV_CACHE) {
+			cache[n_cache].off = i->imm;
+			cache[n_cache].size = i->cond;
+			cache[n_cache].t = i->d;
+			last_store[n_cache] = -1;
+			n_cache++;
+		}
+	}
+}
+
+/*
+ * The passes, in order: INSN_START pruning; env forwarding and dead-store
+ * elimination; constant propagation within basic blocks (temps may be
+ * reassigned by ir_mov_to across labels, so knowledge is dropped at every
+ * label); dead pure-op elimination over the whole function.
  */
 void ir_optimize(struct ir_func *f)
 {
@@ -387,6 +528,8 @@ void ir_optimize(struct ir_func *f)
 
 	if (f->overflow || f->n_temps == 0)
 		return;
+	ir_prune_insn_starts(f);
+	ir_forward_env(f);
 	val = g_new(uint64_t, f->n_temps);
 	known = g_new0(uint8_t, f->n_temps);
 	used = g_new0(uint8_t, f->n_temps);

@@ -244,3 +244,65 @@ Test(ir, optimizer_keeps_values_merged_across_labels)
 		cr_assert_eq(m.cpu->r[1], r0 ? 1 : 2);
 	}
 }
+
+static unsigned count_op(const struct ir_func *f, enum ir_opcode op)
+{
+	unsigned n = 0;
+	for (unsigned k = 0; k < f->n_insns; k++)
+		n += f->insns[k].op == op;
+	return n;
+}
+
+Test(ir, env_forwarding_and_dead_stores)
+{
+	struct ir_func f;
+	ir_temp a;
+	ir_label l;
+
+	/* r0 = r0 + 1; r0 = r0 + 1 (twice through env), then r1 = r0 + 0. */
+	ir_func_init(&f);
+	m.cpu->r[0] = 5;
+	ir_insn_start(&f, 0x100, 0);
+	ir_st_env(&f, 3, R(0), ir_addi(&f, ir_ld_env(&f, 3, R(0)), 1));
+	ir_insn_start(&f, 0x108, 1);
+	ir_st_env(&f, 3, R(0), ir_addi(&f, ir_ld_env(&f, 3, R(0)), 1));
+	ir_st_env(&f, 3, R(1), ir_ld_env(&f, 3, R(0)));
+	ir_exit_tb(&f);
+	ir_optimize(&f);
+	cr_assert_eq(count_op(&f, IR_LD_ENV), 1, "later loads forwarded");
+	cr_assert_eq(count_op(&f, IR_ST_ENV), 2, "the first store of r0 is dead");
+	cr_assert_eq(count_op(&f, IR_INSN_START), 0, "no insn can fault");
+	run_ir(&f, false);
+	ir_func_destroy(&f);
+	cr_assert_eq(m.cpu->r[0], 7);
+	cr_assert_eq(m.cpu->r[1], 7);
+
+	/* A guest memory access between two stores keeps the first (a fault
+	 * there must see it), and its insn keeps its INSN_START. */
+	ir_func_init(&f);
+	ir_insn_start(&f, 0x100, 0);
+	ir_st_envi(&f, 3, R(0), 1);
+	ir_insn_start(&f, 0x108, 1);
+	a = ir_qld(&f, IR_MO_64, 0, ir_movi(&f, 0x2000), 0);
+	ir_st_env(&f, 3, R(0), a);
+	l = ir_new_label(&f);
+	ir_set_label(&f, l);
+	ir_st_env(&f, 3, R(1), ir_ld_env(&f, 3, R(0)));
+	ir_exit_tb(&f);
+	ir_optimize(&f);
+	cr_assert_eq(count_op(&f, IR_ST_ENV), 3);
+	cr_assert_eq(count_op(&f, IR_LD_ENV), 1, "no forwarding across a label");
+	cr_assert_eq(count_op(&f, IR_INSN_START), 1);
+	ir_func_destroy(&f);
+
+	/* Different sizes never forward; a narrower store observes nothing
+	 * but does end the wider slot's cached value. */
+	ir_func_init(&f);
+	m.cpu->r[2] = 0;
+	ir_st_envi(&f, 3, R(2), 0x1111111122222222ull);
+	ir_st_envi(&f, 2, R(2), 0x33333333);
+	ir_st_env(&f, 3, R(3), ir_ld_env(&f, 3, R(2)));
+	run_ir(&f, true);
+	ir_func_destroy(&f);
+	cr_assert_eq(m.cpu->r[3], SV_HOST_BIG_ENDIAN ? 0x3333333322222222ull : 0x1111111133333333ull);
+}
