@@ -22,6 +22,7 @@
 #include <setjmp.h>
 
 #include "sv/common.h"
+#include "sv/trace.h"
 #include "mmu/tlb.h"
 
 struct cpu;
@@ -157,6 +158,7 @@ struct cpu {
 
 	struct ir_func *ir_scratch; /* the translator's IR buffer, reused */
 	struct trace *trace;     /* may be NULL */
+	char name[16];           /* "d1v0", for traces */
 	void *opaque;            /* owner (hv's struct vcpu) */
 
 	/* Statistics. */

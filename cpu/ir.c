@@ -514,9 +514,61 @@ static void ir_forward_env(struct ir_func *f)
 	}
 }
 
+/* Replace a use of a copy by the copied temp, if that is still unchanged. */
+static void ir_subst(ir_temp *x, const ir_temp *src, const uint32_t *src_ver, const uint32_t *ver)
+{
+	ir_temp s0 = *x;
+
+	if (s0 != IR_NO_TEMP && src[s0] != IR_NO_TEMP && ver[src[s0]] == src_ver[s0])
+		*x = src[s0];
+}
+
+/*
+ * Copy propagation within basic blocks: after `d = MOV a`, uses of d read a
+ * directly (while neither is redefined), leaving the MOV dead. Versions
+ * count the definitions of each temp, so a copy is trusted only while its
+ * source still holds the value it had.
+ */
+static void ir_propagate_copies(struct ir_func *f)
+{
+	ir_temp *src = g_new(ir_temp, f->n_temps);
+	uint32_t *src_ver = g_new0(uint32_t, f->n_temps);
+	uint32_t *ver = g_new0(uint32_t, f->n_temps);
+
+	memset(src, 0xff, f->n_temps * sizeof(*src));
+	for (unsigned n = 0; n < f->n_insns; n++) {
+		struct ir_insn *i = &f->insns[n];
+		enum ir_opcode op = i->op;
+
+		if (op == IR_LABEL) {
+			memset(src, 0xff, f->n_temps * sizeof(*src));
+			continue;
+		}
+		if (ir_n_in[op] >= 1)
+			ir_subst(&i->a, src, src_ver, ver);
+		if (ir_n_in[op] >= 2 && !(i->flags & IR_F_BIMM))
+			ir_subst(&i->b, src, src_ver, ver);
+		if (op == IR_MOVCOND || op == IR_CALL) {
+			ir_subst(&i->c, src, src_ver, ver);
+			ir_subst(&i->e, src, src_ver, ver);
+		}
+		if (!ir_n_out[op])
+			continue;
+		ver[i->d]++;
+		src[i->d] = IR_NO_TEMP;
+		if (op == IR_MOV && i->a != i->d) {
+			src[i->d] = i->a;
+			src_ver[i->d] = ver[i->a];
+		}
+	}
+	g_free(src);
+	g_free(src_ver);
+	g_free(ver);
+}
+
 /*
  * The passes, in order: INSN_START pruning; env forwarding and dead-store
- * elimination; constant propagation within basic blocks (temps may be
+ * elimination; copy propagation; constant propagation within basic blocks (temps may be
  * reassigned by ir_mov_to across labels, so knowledge is dropped at every
  * label); dead pure-op elimination over the whole function.
  */
@@ -530,6 +582,7 @@ void ir_optimize(struct ir_func *f)
 		return;
 	ir_prune_insn_starts(f);
 	ir_forward_env(f);
+	ir_propagate_copies(f);
 	val = g_new(uint64_t, f->n_temps);
 	known = g_new0(uint8_t, f->n_temps);
 	used = g_new0(uint8_t, f->n_temps);

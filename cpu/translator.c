@@ -7,6 +7,7 @@
 #include "mmu/p2m.h"
 
 #include <glib.h>
+#include <inttypes.h>
 
 /*
  * Host pointer to the code byte at pc, mapping a second page on demand. A
@@ -96,6 +97,7 @@ static bool translator_loop(struct translator *tr)
 			return true;
 		}
 		tr->insn_pc = pc;
+		tr->insn_pcs[tr->n_insns] = pc;
 		ir_insn_start(tr->ir, pc, tr->n_insns);
 		arch->translate_insn(tr);
 		tr->n_insns++;
@@ -107,6 +109,39 @@ static bool translator_loop(struct translator *tr)
 			arch->tb_stop(tr);
 			return true;
 		}
+	}
+}
+
+/* --trace=tb,insn,ir: what was just translated. */
+static void translator_trace(struct translator *tr, const struct tb *tb)
+{
+	struct cpu *cpu = tr->cpu;
+	struct trace *t = cpu->trace;
+
+	if (trace_on(t, TRACE_TB))
+		trace_printf(t, "TB %s pc=0x%" PRIx64 " phys=0x%" PRIx64 " flags=0x%" PRIx64
+				" insns=%u bytes=%u\n",
+			     cpu->name, tb->pc, tb->phys_pc, tb->flags, tb->n_insns, tb->size);
+	if (trace_on(t, TRACE_INSN) && cpu->arch->disas) {
+		tr->insn_pcs[tr->n_insns] = tr->pc_next;
+		for (unsigned k = 0; k < tr->n_insns; k++) {
+			uint64_t pc = tr->insn_pcs[k];
+			size_t len = tr->insn_pcs[k + 1] - pc;
+			uint8_t code[16];
+			char text[128] = "?";
+
+			if (len > sizeof(code))
+				len = sizeof(code);
+			for (size_t b = 0; b < len; b++)
+				code[b] = translator_ld8(tr, pc + b);
+			cpu->arch->disas(cpu, pc, code, len, text, sizeof(text));
+			trace_printf(t, "    0x%" PRIx64 ": %s\n", pc, text);
+		}
+	}
+	if (trace_on(t, TRACE_IR)) {
+		char *dump = ir_func_dump(tr->ir);
+		trace_printf(t, "%s", dump);
+		g_free(dump);
 	}
 }
 
@@ -171,5 +206,7 @@ struct tb *translator_gen_tb(struct cpu *cpu, uint64_t pc, uint64_t flags, unsig
 	}
 	tb_cache_insert(cpu->tbc, tb);
 	cpu->n_tb_translated++;
+	if (cpu->trace && cpu->trace->mask)
+		translator_trace(&tr, tb);
 	return tb;
 }

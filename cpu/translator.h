@@ -44,6 +44,7 @@ struct translator {
 	uint64_t page_gpa[2];
 	unsigned n_pages;
 
+	uint64_t insn_pcs[TRANSLATOR_MAX_INSNS + 1]; /* for traces */
 	sigjmp_buf fetch_fail; /* abandon the current insn: fetch faulted */
 	uint64_t fetch_fault_va;
 	void *arch;            /* arch-private translation state */

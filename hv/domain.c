@@ -91,7 +91,8 @@ struct vcpu *hv_vcpu_add(struct domain *d, struct cpu *cpu, const struct hv_arch
 	v->cpu = cpu;
 	v->arch = arch;
 	cpu->opaque = v;
-	cpu->trace = NULL;
+	cpu->trace = &d->hv->trace;
+	g_snprintf(cpu->name, sizeof(cpu->name), "d%uv%u", d->domid, v->id);
 	d->vcpus = g_renew(struct vcpu *, d->vcpus, d->n_vcpus + 1);
 	d->vcpus[d->n_vcpus++] = v;
 	return v;

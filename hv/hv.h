@@ -21,7 +21,7 @@
 #include <glib.h>
 
 #include "cpu/cpu.h"
-#include "hv/trace.h"
+#include "sv/trace.h"
 #include "mmu/machmem.h"
 #include "mmu/p2m.h"
 

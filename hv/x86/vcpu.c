@@ -63,6 +63,5 @@ struct vcpu *hv_x86_vcpu_create(struct domain *d)
 				   CPU_BASED_ACTIVATE_SECONDARY_CONTROLS);
 	cpu_x86_vmcs_write(c, SECONDARY_VM_EXEC_CONTROL, SECONDARY_EXEC_ENABLE_EPT);
 	cpu_x86_vmcs_write(c, EXCEPTION_BITMAP, 0);
-	c->cpu.trace = NULL;
 	return hv_vcpu_add(d, &c->cpu, &hv_x86_ops);
 }

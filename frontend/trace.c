@@ -1,10 +1,9 @@
 /*
- * Trace category parsing and output.
+ * Trace category parsing (--trace=LIST).
  */
-#include "hv/trace.h"
+#include "sv/trace.h"
 
 #include <glib.h>
-#include <stdarg.h>
 
 static const char *const trace_names[TRACE_NUM] = {
 #define TRACE_NAME(n, s) s,
@@ -39,15 +38,4 @@ int trace_parse(const char *list, unsigned *mask, char **bad)
 	}
 	g_strfreev(words);
 	return rc;
-}
-
-void trace_printf(struct trace *t, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!t->out)
-		return;
-	va_start(ap, fmt);
-	vfprintf(t->out, fmt, ap);
-	va_end(ap);
 }
