@@ -2,7 +2,7 @@
  * `softvisor run` options.
  */
 #include "frontend/options.h"
-#include "hv/trace.h"
+#include "sv/trace.h"
 
 #include <glib.h>
 #include <stdio.h>
@@ -73,7 +73,7 @@ bool sv_options_parse_run(int argc, char **argv, struct sv_options *o)
 		{ "record", 0, 0, G_OPTION_ARG_FILENAME, &o->record, "record a replay log (not yet)", "FILE" },
 		{ "replay", 0, 0, G_OPTION_ARG_FILENAME, &o->replay, "replay a log (not yet)", "FILE" },
 		{ "gdb", 0, 0, G_OPTION_ARG_STRING, &o->gdb, "wait for gdb (not yet)", "[HOST:]PORT" },
-		{ "trace", 0, 0, G_OPTION_ARG_STRING, &trace, "trace categories: exits,hypercalls,evtchn,p2m,irq,tb,insn,all", "LIST" },
+		{ "trace", 0, 0, G_OPTION_ARG_STRING, &trace, "trace categories: exits,hypercalls,tb,insn,ir,evtchn,p2m,irq,all", "LIST" },
 		{ "trace-file", 0, 0, G_OPTION_ARG_FILENAME, &o->trace_file, "write traces here (default stderr)", "PATH" },
 		{ "stats", 0, 0, G_OPTION_ARG_NONE, &stats, "print exit and hypercall counters at the end", NULL },
 		{ "timeout", 0, 0, G_OPTION_ARG_DOUBLE, &timeout, "stop the guest after SECONDS (exit status 4)", "SECONDS" },
@@ -159,8 +159,8 @@ bool sv_options_parse_run(int argc, char **argv, struct sv_options *o)
 	if (trace) {
 		char *bad;
 		if (trace_parse(trace, &o->trace_mask, &bad) < 0) {
-			opt_error("unknown --trace category '%s' (exits, hypercalls, evtchn, p2m, "
-				  "irq, tb, insn, all)",
+			opt_error("unknown --trace category '%s' (exits, hypercalls, tb, insn, ir, evtchn, p2m, "
+				  "irq, all)",
 				  bad);
 			g_free(bad);
 			goto out;
