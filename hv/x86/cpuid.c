@@ -1,6 +1,6 @@
 /*
- * CPUID as the guest sees it: the CPU model's leaves (cpu/x86/cpuid.c) with
- * the hypervisor bit set, and Xen's leaves at 0x40000000 (Xen's
+ * CPUID as the guest sees it: the CPU model's leaves (cpu/x86/cpuid.c) and
+ * Xen's leaves at 0x40000000 (Xen's
  * public/arch-x86/cpuid.h).
  */
 #include "hv/x86/x86.h"
@@ -40,7 +40,7 @@ void hv_x86_cpuid(struct vcpu *v, uint32_t leaf, uint32_t subleaf, uint32_t out[
 		}
 		return;
 	}
+	/* The model already reports leaf 1 ECX[31], "running under a
+	 * hypervisor", which makes guests look for the leaves above. */
 	cpu_x86_cpuid(hv_x86_cpu(v), leaf, subleaf, out);
-	if (leaf == 1)
-		out[2] |= 1u << 31; /* running under a hypervisor */
 }

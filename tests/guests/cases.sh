@@ -91,6 +91,49 @@ fi
 # ---------------------------------------------------------------- x86-64 guests
 # (tests/guests/x86/*.S; one case per guest, please)
 
+guest_test x86-hello 0 --trace=exits,hypercalls "$(x86_guest hello)"
+expect_stdout '^hello from x86-64 PVH guest$'
+expect_stderr 'VMEXIT 10 CPUID rip=0x'
+expect_stderr 'VMEXIT 32 MSR_WRITE rip=0x'
+expect_stderr 'VMEXIT 18 VMCALL rip=0x[0-9a-f]+ len=3'
+expect_stderr 'HYPERCALL 18 console_io'
+expect_stderr 'HYPERCALL 29 sched_op'
+
+guest_test x86-hello-quiet 0 "$(x86_guest hello)"
+expect_stdout '^hello from x86-64 PVH guest$'
+expect_no_stderr
+
+guest_test x86-crash 2 "$(x86_guest crash)"
+expect_stdout '^crashing on purpose$'
+expect_stderr 'crash'
+
+guest_test x86-reboot 3 "$(x86_guest reboot)"
+expect_stdout '^rebooting on purpose$'
+expect_stderr 'reboot'
+
+guest_test x86-xenver 0 "$(x86_guest xenver)"
+expect_stdout '^xen version 4\.17$'
+expect_stdout '^raw 0x0000000000040011$'
+
+guest_test x86-vmcall32 0 --trace=exits "$(x86_guest vmcall32)"
+expect_stdout '^hello from 32-bit protected mode$'
+expect_stdout '^hello from long mode$'
+expect_stderr 'VMEXIT 18 VMCALL rip=0x100[0-9a-f]{3} len=3'
+
+guest_test x86-triple 2 --trace=exits "$(x86_guest triple)"
+expect_stdout '^faulting with no IDT$'
+expect_not_stdout 'unexpected'
+expect_stderr 'VMEXIT 2 TRIPLE_FAULT rip=0x'
+expect_stderr 'triple fault'
+
+guest_test x86-spin 4 --timeout=1 "$(x86_guest spin)"
+expect_no_stdout
+expect_stderr 'timeout'
+
+guest_test demo-x86-text 0 --arch=x86_64
+expect_stdout "^Hello from softvisor's built-in x86-64 guest!$"
+expect_stdout '^  This text came through VMCALL -> console_io\.$'
+
 # ---------------------------------------------------------------- POWER guests
 # (tests/guests/ppc/*.S; each in both endiannesses)
 # The Xen ABI on POWER is `sc 1` with r3 = hypercall number, which exits to

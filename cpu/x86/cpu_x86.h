@@ -1,0 +1,411 @@
+/*
+ * The x86-64 CPU: architectural state and the public API used by hv/x86 and
+ * the frontend.
+ *
+ * The CPU runs in VMX non-root operation only: every event that the software
+ * VMCS (cpu/x86/vmcs.h) says must exit ends cpu_exec() with CPU_STOP_EXIT and
+ * cpu->exit.kind == CPU_EXIT_VMX. hv/x86 reads and writes the VMCS with
+ * cpu_x86_vmcs_read/write; guest-state fields of the VMCS are views of the
+ * live state in struct cpu_x86.
+ *
+ * Worked example (what hv/x86/pvh.c does to boot a PVH kernel):
+ *
+ *     struct cpu_x86 *c = cpu_x86_new(p2m, tbc, 0);
+ *     cpu_x86_reset_pvh(c, entry, start_info_gpa);
+ *     cpu_x86_vmcs_write(c, CPU_BASED_VM_EXEC_CONTROL, CPU_BASED_HLT_EXITING |
+ *                        CPU_BASED_USE_MSR_BITMAPS);
+ *     while (cpu_exec(&c->cpu, quantum) == CPU_STOP_EXIT) {
+ *             ...c->cpu.exit.reason == VMX_EXIT_VMCALL: dispatch, then
+ *             cpu_x86_vmcs_write(c, GUEST_RIP, rip + c->cpu.exit.insn_len);
+ *     }
+ *
+ * Lazy flags (cpu/x86/flags.c): the six arithmetic flags (CF PF AF ZF SF OF)
+ * are not kept in rflags while the guest runs; the last flag-setting
+ * operation records its kind and size in cc_op and its operands and result in
+ * cc_src/cc_src2/cc_dst, and cpu_x86_get_rflags() computes them on demand.
+ * All other rflags bits (DF, IF, TF, IOPL, ...) live in rflags.
+ *
+ * MMU indexes (struct cpu_arch_ops.n_mmu_idx = 3):
+ *     X86_MMU_KERNEL (0)  paging on, CPL 0..2 (supervisor accesses)
+ *     X86_MMU_USER   (1)  paging on, CPL 3
+ *     X86_MMU_PHYS   (2)  paging off: linear address = guest-physical address
+ *
+ * Virtual time: the TSC counts retired instructions (TSC = icount + offset),
+ * i.e. one TSC tick per instruction; hv reports a TSC frequency to the guest
+ * that matches its instructions-per-second convention (see X86_TSC_KHZ).
+ */
+#ifndef SV_CPU_X86_CPU_X86_H
+#define SV_CPU_X86_CPU_X86_H
+
+#include "cpu/cpu.h"
+#include "cpu/x86/vmcs.h"
+
+struct p2m;
+struct tb_cache;
+
+/* The nominal TSC frequency of the virtual-time model: 1 tick = 1 insn. */
+#define X86_TSC_KHZ 1000000u
+
+enum x86_gpr {
+	X86_RAX,
+	X86_RCX,
+	X86_RDX,
+	X86_RBX,
+	X86_RSP,
+	X86_RBP,
+	X86_RSI,
+	X86_RDI,
+	X86_R8,
+	X86_R9,
+	X86_R10,
+	X86_R11,
+	X86_R12,
+	X86_R13,
+	X86_R14,
+	X86_R15,
+};
+
+enum x86_seg_reg {
+	X86_SEG_ES,
+	X86_SEG_CS,
+	X86_SEG_SS,
+	X86_SEG_DS,
+	X86_SEG_FS,
+	X86_SEG_GS,
+	X86_SEG_LDTR,
+	X86_SEG_TR,
+	X86_NUM_SEGS
+};
+
+/*
+ * A segment register with its hidden part. attr uses the VMCS access-rights
+ * format (SDM 24.4.1): type 3:0, S 4, DPL 6:5, P 7, AVL 12, L 13, D/B 14,
+ * G 15, unusable 16.
+ */
+struct x86_seg {
+	uint16_t sel;
+	uint64_t base;
+	uint32_t limit;
+	uint32_t attr;
+};
+
+#define X86_SEG_ATTR_TYPE 0xfu
+#define X86_SEG_ATTR_S (1u << 4)
+#define X86_SEG_ATTR_DPL_SHIFT 5
+#define X86_SEG_ATTR_P (1u << 7)
+#define X86_SEG_ATTR_L (1u << 13)
+#define X86_SEG_ATTR_DB (1u << 14)
+#define X86_SEG_ATTR_G (1u << 15)
+#define X86_SEG_ATTR_UNUSABLE (1u << 16)
+
+struct x86_dtr {
+	uint64_t base;
+	uint32_t limit;
+};
+
+/* RFLAGS bits (SDM 3.4.3). */
+#define X86_FLAG_CF (1u << 0)
+#define X86_FLAG_FIXED1 (1u << 1)
+#define X86_FLAG_PF (1u << 2)
+#define X86_FLAG_AF (1u << 4)
+#define X86_FLAG_ZF (1u << 6)
+#define X86_FLAG_SF (1u << 7)
+#define X86_FLAG_TF (1u << 8)
+#define X86_FLAG_IF (1u << 9)
+#define X86_FLAG_DF (1u << 10)
+#define X86_FLAG_OF (1u << 11)
+#define X86_FLAG_IOPL (3u << 12)
+#define X86_FLAG_NT (1u << 14)
+#define X86_FLAG_RF (1u << 16)
+#define X86_FLAG_VM (1u << 17)
+#define X86_FLAG_AC (1u << 18)
+#define X86_FLAG_VIF (1u << 19)
+#define X86_FLAG_VIP (1u << 20)
+#define X86_FLAG_ID (1u << 21)
+#define X86_FLAGS_ARITH                                                                            \
+	(X86_FLAG_CF | X86_FLAG_PF | X86_FLAG_AF | X86_FLAG_ZF | X86_FLAG_SF | X86_FLAG_OF)
+
+/* Control registers (SDM 2.5). */
+#define X86_CR0_PE (1ull << 0)
+#define X86_CR0_MP (1ull << 1)
+#define X86_CR0_EM (1ull << 2)
+#define X86_CR0_TS (1ull << 3)
+#define X86_CR0_ET (1ull << 4)
+#define X86_CR0_NE (1ull << 5)
+#define X86_CR0_WP (1ull << 16)
+#define X86_CR0_AM (1ull << 18)
+#define X86_CR0_NW (1ull << 29)
+#define X86_CR0_CD (1ull << 30)
+#define X86_CR0_PG (1ull << 31)
+
+#define X86_CR4_VME (1ull << 0)
+#define X86_CR4_PVI (1ull << 1)
+#define X86_CR4_TSD (1ull << 2)
+#define X86_CR4_DE (1ull << 3)
+#define X86_CR4_PSE (1ull << 4)
+#define X86_CR4_PAE (1ull << 5)
+#define X86_CR4_MCE (1ull << 6)
+#define X86_CR4_PGE (1ull << 7)
+#define X86_CR4_PCE (1ull << 8)
+#define X86_CR4_OSFXSR (1ull << 9)
+#define X86_CR4_OSXMMEXCPT (1ull << 10)
+#define X86_CR4_UMIP (1ull << 11)
+#define X86_CR4_LA57 (1ull << 12)
+#define X86_CR4_VMXE (1ull << 13)
+#define X86_CR4_FSGSBASE (1ull << 16)
+#define X86_CR4_PCIDE (1ull << 17)
+#define X86_CR4_OSXSAVE (1ull << 18)
+#define X86_CR4_SMEP (1ull << 20)
+#define X86_CR4_SMAP (1ull << 21)
+
+#define X86_EFER_SCE (1ull << 0)
+#define X86_EFER_LME (1ull << 8)
+#define X86_EFER_LMA (1ull << 10)
+#define X86_EFER_NXE (1ull << 11)
+
+/* MSRs the first-light model knows (SDM vol. 4). */
+#define MSR_IA32_TSC 0x00000010
+#define MSR_IA32_APIC_BASE 0x0000001b
+#define MSR_IA32_FEATURE_CONTROL 0x0000003a
+#define MSR_IA32_TSC_ADJUST 0x0000003b
+#define MSR_IA32_SPEC_CTRL 0x00000048
+#define MSR_IA32_BIOS_SIGN_ID 0x0000008b
+#define MSR_IA32_MTRRCAP 0x000000fe
+#define MSR_IA32_ARCH_CAPABILITIES 0x0000010a
+#define MSR_IA32_SYSENTER_CS 0x00000174
+#define MSR_IA32_SYSENTER_ESP 0x00000175
+#define MSR_IA32_SYSENTER_EIP 0x00000176
+#define MSR_IA32_MCG_CAP 0x00000179
+#define MSR_IA32_MCG_STATUS 0x0000017a
+#define MSR_IA32_MISC_ENABLE 0x000001a0
+#define MSR_IA32_PAT 0x00000277
+#define MSR_IA32_MTRR_DEF_TYPE 0x000002ff
+#define MSR_EFER 0xc0000080
+#define MSR_STAR 0xc0000081
+#define MSR_LSTAR 0xc0000082
+#define MSR_CSTAR 0xc0000083
+#define MSR_SFMASK 0xc0000084
+#define MSR_FS_BASE 0xc0000100
+#define MSR_GS_BASE 0xc0000101
+#define MSR_KERNEL_GS_BASE 0xc0000102
+#define MSR_TSC_AUX 0xc0000103
+
+/* Exception vectors (SDM 6.3.1). */
+enum x86_vector {
+	X86_EXC_DE = 0,
+	X86_EXC_DB = 1,
+	X86_EXC_NMI = 2,
+	X86_EXC_BP = 3,
+	X86_EXC_OF = 4,
+	X86_EXC_BR = 5,
+	X86_EXC_UD = 6,
+	X86_EXC_NM = 7,
+	X86_EXC_DF = 8,
+	X86_EXC_TS = 10,
+	X86_EXC_NP = 11,
+	X86_EXC_SS = 12,
+	X86_EXC_GP = 13,
+	X86_EXC_PF = 14,
+	X86_EXC_MF = 16,
+	X86_EXC_AC = 17,
+	X86_EXC_MC = 18,
+	X86_EXC_XM = 19,
+};
+
+/* Page-fault error code bits (SDM 4.7). */
+#define X86_PF_P (1u << 0)
+#define X86_PF_W (1u << 1)
+#define X86_PF_U (1u << 2)
+#define X86_PF_RSVD (1u << 3)
+#define X86_PF_I (1u << 4)
+
+enum {
+	X86_MMU_KERNEL = 0,
+	X86_MMU_USER = 1,
+	X86_MMU_PHYS = 2,
+	X86_NUM_MMU_IDX = 3,
+};
+
+/*
+ * Event types as in the VMCS interruption-information fields (SDM 24.8.3):
+ * how an event is delivered and what RIP it pushes.
+ */
+enum x86_event_type {
+	X86_EVENT_EXT_INTR = 0,
+	X86_EVENT_NMI = 2,
+	X86_EVENT_HW_EXC = 3,
+	X86_EVENT_SW_INTR = 4,     /* INT n */
+	X86_EVENT_PRIV_SW_EXC = 5, /* INT1 */
+	X86_EVENT_SW_EXC = 6,      /* INT3, INTO */
+};
+
+/* An event waiting for delivery (recorded by a helper or by translate). */
+struct x86_event {
+	bool valid;
+	uint8_t vector;
+	uint8_t type; /* enum x86_event_type */
+	bool has_error;
+	uint32_t error;
+	uint64_t cr2;      /* #PF linear address */
+	bool rip_valid;    /* else the RIP is that of cpu.insn_pc */
+	uint64_t rip;      /* RIP to push (faults: the insn; traps: the next) */
+	uint32_t insn_len; /* software interrupts/exceptions */
+};
+
+/*
+ * Lazy-flag operations. cc_op = X86_CC_<kind> * 4 + size_log2. Operands are
+ * stored zero-extended from the operand size.
+ *   ADD/ADC/SUB/SBB: cc_src2 = first operand, cc_src = second, cc_dst = result
+ *                    (the carry-in of ADC/SBB is implied by the three)
+ *   LOGIC:           cc_dst = result
+ *   INC/DEC:         cc_src2 = first operand, cc_src = old CF, cc_dst = result
+ *   SHL/SHR/SAR:     cc_src2 = operand, cc_src = count (non-zero), cc_dst = result
+ *   MUL:             cc_src = CF=OF (0/1), cc_dst = low result
+ *   EFLAGS:          cc_src holds the flags themselves (size ignored)
+ */
+enum x86_cc_kind {
+	X86_CC_EFLAGS,
+	X86_CC_ADD,
+	X86_CC_ADC,
+	X86_CC_SUB,
+	X86_CC_SBB,
+	X86_CC_LOGIC,
+	X86_CC_INC,
+	X86_CC_DEC,
+	X86_CC_SHL,
+	X86_CC_SHR,
+	X86_CC_SAR,
+	X86_CC_MUL,
+	X86_CC_NUM_KINDS
+};
+#define X86_CC_OP(kind, size_log2) ((uint32_t)(kind)*4u + (size_log2))
+
+struct cpu_x86 {
+	struct cpu cpu; /* first */
+
+	uint64_t regs[16];
+	uint64_t rip;
+	uint64_t rflags; /* arithmetic flags are lazy: see cpu_x86_get_rflags */
+	uint64_t cc_dst, cc_src, cc_src2;
+	uint64_t cc_op;
+
+	struct x86_seg seg[X86_NUM_SEGS];
+	struct x86_dtr gdtr, idtr;
+	uint64_t cr0, cr2, cr3, cr4, cr8;
+	uint64_t efer;
+	unsigned cpl;
+
+	/* MSRs. FS/GS base live in seg[FS/GS].base. */
+	uint64_t kernel_gs_base;
+	uint64_t star, lstar, cstar, sfmask;
+	uint64_t tsc_aux, tsc_offset;
+	uint64_t apic_base, pat, misc_enable, mtrr_def_type;
+	uint64_t sysenter_cs, sysenter_esp, sysenter_eip;
+	uint64_t spec_ctrl;
+
+	/* Interrupt shadow after STI / MOV SS (SDM 6.8.3): the icount at which
+	 * it ends, and whether it is active. */
+	bool intr_shadow;
+	uint64_t intr_shadow_icount;
+
+	struct x86_event pending; /* exception to deliver (raise_fault) */
+	int load_seg_err;         /* why cpu_x86_load_seg failed (CPU_XLAT_*) */
+
+	/* Translation-time scratch: the lazy-flag op known statically at the
+	 * current point of the TB being translated (X86_CC_DYNAMIC if not). */
+	uint32_t tr_cc_op;
+	/* Trace once: an unimplemented opcode was met. */
+	bool logged_ud;
+
+	struct vmcs vmcs;
+};
+
+#define X86_CC_DYNAMIC 0xffffffffu
+
+extern const struct cpu_arch_ops cpu_x86_ops;
+
+struct cpu_x86 *cpu_x86_new(struct p2m *p2m, struct tb_cache *tbc, unsigned index);
+void cpu_x86_free(struct cpu_x86 *c);
+static inline struct cpu_x86 *cpu_x86_of(struct cpu *cpu)
+{
+	return SV_CONTAINER_OF(cpu, struct cpu_x86, cpu);
+}
+
+/* Power-on state (SDM 9.1.1) and the Xen PVH start state. */
+void cpu_x86_reset(struct cpu_x86 *c);
+void cpu_x86_reset_pvh(struct cpu_x86 *c, uint32_t entry, uint32_t start_info_gpa);
+
+/* RFLAGS with the lazy arithmetic flags folded in, and its inverse. */
+uint64_t cpu_x86_get_rflags(struct cpu_x86 *c);
+void cpu_x86_set_rflags(struct cpu_x86 *c, uint64_t v);
+/* The six arithmetic flags from the lazy state (cpu/x86/flags.c). */
+uint64_t cpu_x86_compute_flags(const struct cpu_x86 *c);
+/* Condition code cc (0..15, the Jcc encoding) from the lazy state. */
+bool cpu_x86_eval_cond(const struct cpu_x86 *c, unsigned cc);
+
+/* Register writes that change mode, with their architected checks; they
+ * return false if the guest must get #GP(0) instead. */
+bool cpu_x86_set_cr0(struct cpu_x86 *c, uint64_t v);
+bool cpu_x86_set_cr3(struct cpu_x86 *c, uint64_t v);
+bool cpu_x86_set_cr4(struct cpu_x86 *c, uint64_t v);
+bool cpu_x86_set_efer(struct cpu_x86 *c, uint64_t v);
+/* MSR access as the CPU implements it (no VMX checks). false -> #GP. */
+bool cpu_x86_rdmsr(struct cpu_x86 *c, uint32_t msr, uint64_t *v);
+bool cpu_x86_wrmsr(struct cpu_x86 *c, uint32_t msr, uint64_t v);
+/* Load a segment register from a selector in protected/long mode, reading
+ * the descriptor (no longjmp). false -> the exception recorded in pending. */
+bool cpu_x86_load_seg(struct cpu_x86 *c, enum x86_seg_reg s, uint16_t sel);
+/* Recompute cpl and the cached mode after segment/CR changes. */
+void cpu_x86_update_mode(struct cpu_x86 *c);
+
+static inline bool cpu_x86_long_mode(const struct cpu_x86 *c)
+{
+	return (c->efer & X86_EFER_LMA) != 0;
+}
+static inline bool cpu_x86_code64(const struct cpu_x86 *c)
+{
+	return cpu_x86_long_mode(c) && (c->seg[X86_SEG_CS].attr & X86_SEG_ATTR_L);
+}
+/* The mmu index of data accesses at the current CPL. */
+unsigned cpu_x86_mmu_idx(const struct cpu_x86 *c);
+
+/* The base CPU model (cpu/x86/cpuid.c). Leaves 0x40000000.. are hv's. */
+void cpu_x86_cpuid(struct cpu_x86 *c, uint32_t leaf, uint32_t subleaf, uint32_t out[4]);
+
+/* Virtual-time TSC as the guest sees it (TSC offsetting included). */
+uint64_t cpu_x86_rdtsc(struct cpu_x86 *c);
+
+/*
+ * Event delivery through the IDT (SDM 6.12, 6.14), with double/triple fault
+ * escalation (SDM 6.15 table 6-5) and the exception bitmap (SDM 25.2).
+ * Returns true if the delivery ended in a VM exit (cpu.exit filled).
+ */
+bool cpu_x86_deliver_event(struct cpu_x86 *c, const struct x86_event *ev, bool injected);
+
+/* Record an exception for raise_fault (rip: that of the current insn). */
+void cpu_x86_set_exception(struct cpu_x86 *c, unsigned vector, bool has_error, uint32_t error);
+/* From a helper: raise #vector now (longjmps). */
+SV_NORETURN void cpu_x86_raise_exception(struct cpu_x86 *c, unsigned vector, bool has_error,
+					 uint32_t error);
+
+/* VMCS access for hv (cpu/x86/vmcs.c). */
+uint64_t cpu_x86_vmcs_read(struct cpu_x86 *c, uint32_t field);
+void cpu_x86_vmcs_write(struct cpu_x86 *c, uint32_t field, uint64_t v);
+
+/*
+ * Fill the VM-exit information (SDM 27.2) and cpu.exit. GUEST_RIP is set to
+ * rip (the exiting instruction). Does not return to the caller's TB: callers
+ * in helpers follow with cpu_loop_exit_exit().
+ */
+void cpu_x86_vmexit(struct cpu_x86 *c, uint32_t reason, uint64_t qual, uint64_t rip,
+		    uint32_t insn_len);
+SV_NORETURN void cpu_x86_vmexit_now(struct cpu_x86 *c, uint32_t reason, uint64_t qual, uint64_t rip,
+				    uint32_t insn_len);
+
+/* Non-raising linear-address access for delivery and descriptor reads;
+ * 0, CPU_XLAT_FAULT with a #PF recorded in c->pending, or CPU_XLAT_EXIT with
+ * cpu.exit filled (EPT violation). */
+int cpu_x86_access_linear(struct cpu_x86 *c, uint64_t la, void *buf, size_t len,
+			  enum mmu_access acc, bool user);
+
+#endif

@@ -1,0 +1,1106 @@
+/*
+ * Helpers for complex x86 instructions, and the system-register semantics
+ * (CR0/CR3/CR4/EFER writes, MSRs, segment loads, far transfers, IRET).
+ *
+ * Check order in every helper that can exit follows SDM 25.1.1: faults that
+ * take priority over VM exits (CPL, CR4.TSD, invalid operands) first, then the
+ * VM-exit condition, then the instruction's own behaviour and its remaining
+ * faults. Memory operands are read (cpu_ld, which may fault) before any state
+ * changes.
+ */
+#include "cpu/x86/helpers.h"
+#include "cpu/ir.h"
+#include "cpu/x86/vmcs.h"
+#include "mmu/x86/walk.h"
+
+static inline struct cpu_x86 *X(struct cpu *cpu)
+{
+	return cpu_x86_of(cpu);
+}
+
+static uint32_t x86_ctl(struct cpu_x86 *c)
+{
+	return (uint32_t)vmcs_get(&c->vmcs, CPU_BASED_VM_EXEC_CONTROL);
+}
+
+SV_NORETURN static void x86_gp0(struct cpu_x86 *c)
+{
+	cpu_x86_raise_exception(c, X86_EXC_GP, true, 0);
+}
+
+/* Write a GPR with the operand-size rules (32-bit zero-extends). */
+static void x86_write_gpr(struct cpu_x86 *c, unsigned r, unsigned sz, uint64_t v)
+{
+	if (sz >= 3)
+		c->regs[r] = v;
+	else if (sz == 2)
+		c->regs[r] = (uint32_t)v;
+	else
+		c->regs[r] = (c->regs[r] & ~sv_mask(8u << sz)) | (v & sv_mask(8u << sz));
+}
+
+static void x86_set_flags_cc(struct cpu_x86 *c, uint64_t arith)
+{
+	c->cc_op = X86_CC_OP(X86_CC_EFLAGS, 0);
+	c->cc_src = arith & X86_FLAGS_ARITH;
+}
+
+/* ---- flags ------------------------------------------------------------------- */
+
+uint64_t x86_helper_flags(struct cpu *cpu, uint64_t a, uint64_t b, uint64_t c, uint64_t e)
+{
+	return cpu_x86_compute_flags(X(cpu));
+}
+
+uint64_t x86_helper_cond(struct cpu *cpu, uint64_t cc, uint64_t b, uint64_t c, uint64_t e)
+{
+	return cpu_x86_eval_cond(X(cpu), (unsigned)cc);
+}
+
+uint64_t x86_helper_get_rflags(struct cpu *cpu, uint64_t a, uint64_t b, uint64_t c, uint64_t e)
+{
+	return cpu_x86_get_rflags(X(cpu));
+}
+
+/* The flags POPF/IRET may change at privilege cpl (SDM POPF, table 4-15). */
+static uint64_t x86_flags_writable(const struct cpu_x86 *c, unsigned cpl, unsigned size)
+{
+	uint64_t m = 0x247fd5ull; /* ID AC NT IOPL OF DF IF TF SF ZF AF PF CF */
+	unsigned iopl = (c->rflags >> 12) & 3;
+	if (cpl > 0)
+		m &= ~(uint64_t)X86_FLAG_IOPL;
+	if ((c->cr0 & X86_CR0_PE) && cpl > iopl)
+		m &= ~(uint64_t)X86_FLAG_IF;
+	if (size == 1)
+		m &= 0xffff;
+	return m;
+}
+
+uint64_t x86_helper_popf(struct cpu *cpu, uint64_t val, uint64_t size, uint64_t c_, uint64_t e)
+{
+	struct cpu_x86 *c = X(cpu);
+	uint64_t m = x86_flags_writable(c, c->cpl, (unsigned)size);
+	uint64_t old = cpu_x86_get_rflags(c);
+	cpu_x86_set_rflags(c, (old & ~m) | (val & m));
+	return 0;
+}
+
+uint64_t x86_helper_sti(struct cpu *cpu, uint64_t a, uint64_t b, uint64_t c_, uint64_t e)
+{
+	struct cpu_x86 *c = X(cpu);
+	/* SDM STI: interrupts stay blocked until after the next instruction
+	 * (only if IF was clear). */
+	if (!(c->rflags & X86_FLAG_IF)) {
+		c->intr_shadow = true;
+		c->intr_shadow_icount = cpu_icount(cpu) + 2;
+	}
+	c->rflags |= X86_FLAG_IF;
+	return 0;
+}
+
+/* ---- arithmetic -------------------------------------------------------------- */
+
+uint64_t x86_helper_rot(struct cpu *cpu, uint64_t val, uint64_t count, uint64_t sz_op, uint64_t e)
+{
+	struct cpu_x86 *c = X(cpu);
+	unsigned sz = sz_op & 3, op = (unsigned)(sz_op >> 2) & 3, bits = 8u << sz;
+	uint64_t m = sv_mask(bits), v = val & m, f = cpu_x86_compute_flags(c);
+	uint64_t cf = f & 1, of;
+	unsigned n = (unsigned)count;
+	if (n == 0)
+		return v; /* flags unaffected */
+	switch (op) {
+	case 0: /* ROL */
+		n %= bits;
+		if (n)
+			v = ((v << n) | (v >> (bits - n))) & m;
+		cf = v & 1;
+		of = ((v >> (bits - 1)) & 1) ^ cf;
+		break;
+	case 1: /* ROR */
+		n %= bits;
+		if (n)
+			v = ((v >> n) | (v << (bits - n))) & m;
+		cf = (v >> (bits - 1)) & 1;
+		of = cf ^ ((v >> (bits - 2)) & 1);
+		break;
+	case 2: /* RCL */
+		n %= bits + 1;
+		for (unsigned i = 0; i < n; i++) {
+			uint64_t ncf = (v >> (bits - 1)) & 1;
+			v = ((v << 1) | cf) & m;
+			cf = ncf;
+		}
+		of = ((v >> (bits - 1)) & 1) ^ cf;
+		break;
+	default: /* RCR */
+		n %= bits + 1;
+		of = ((v >> (bits - 1)) & 1) ^ cf;
+		for (unsigned i = 0; i < n; i++) {
+			uint64_t ncf = v & 1;
+			v = (v >> 1) | (cf << (bits - 1));
+			cf = ncf;
+		}
+		break;
+	}
+	f = (f & ~(uint64_t)(X86_FLAG_CF | X86_FLAG_OF)) | cf | (of ? X86_FLAG_OF : 0);
+	x86_set_flags_cc(c, f);
+	return v;
+}
+
+uint64_t x86_helper_mul1(struct cpu *cpu, uint64_t val, uint64_t sz_signed, uint64_t c_, uint64_t e)
+{
+	struct cpu_x86 *c = X(cpu);
+	unsigned sz = sz_signed & 3, bits = 8u << sz;
+	bool sgn = (sz_signed & 4) != 0;
+	uint64_t m = sv_mask(bits), a = c->regs[X86_RAX] & m, b = val & m, lo, hi;
+	bool of;
+	if (sgn) {
+		__int128 p =
+			(__int128)(int64_t)sv_sext(a, bits) * (__int128)(int64_t)sv_sext(b, bits);
+		lo = (uint64_t)p & m;
+		hi = (uint64_t)(p >> bits) & m;
+		of = p != (__int128)(int64_t)sv_sext(lo, bits);
+	} else {
+		unsigned __int128 p = (unsigned __int128)a * b;
+		lo = (uint64_t)p & m;
+		hi = (uint64_t)(p >> bits) & m;
+		of = hi != 0;
+	}
+	if (sz == 0) {
+		x86_write_gpr(c, X86_RAX, 1, lo | (hi << 8));
+	} else {
+		x86_write_gpr(c, X86_RAX, sz, lo);
+		x86_write_gpr(c, X86_RDX, sz, hi);
+	}
+	c->cc_op = X86_CC_OP(X86_CC_MUL, sz);
+	c->cc_dst = lo;
+	c->cc_src = of;
+	return 0;
+}
+
+uint64_t x86_helper_imul(struct cpu *cpu, uint64_t a, uint64_t b, uint64_t sz, uint64_t e)
+{
+	struct cpu_x86 *c = X(cpu);
+	unsigned bits = 8u << sz;
+	uint64_t m = sv_mask(bits);
+	__int128 p = (__int128)(int64_t)sv_sext(a, bits) * (__int128)(int64_t)sv_sext(b, bits);
+	uint64_t lo = (uint64_t)p & m;
+	c->cc_op = X86_CC_OP(X86_CC_MUL, sz);
+	c->cc_dst = lo;
+	c->cc_src = p != (__int128)(int64_t)sv_sext(lo, bits);
+	return lo;
+}
+
+/* SDM DIV/IDIV: #DE for a zero divisor or a quotient that does not fit. */
+uint64_t x86_helper_div(struct cpu *cpu, uint64_t val, uint64_t sz_signed, uint64_t c_, uint64_t e)
+{
+	struct cpu_x86 *c = X(cpu);
+	unsigned sz = sz_signed & 3, bits = 8u << sz;
+	bool sgn = (sz_signed & 4) != 0;
+	uint64_t m = sv_mask(bits), d = val & m, q, r;
+	if (d == 0)
+		cpu_x86_raise_exception(c, X86_EXC_DE, false, 0);
+	uint64_t lo = sz == 0 ? c->regs[X86_RAX] & 0xff : c->regs[X86_RAX] & m;
+	uint64_t hi = sz == 0 ? (c->regs[X86_RAX] >> 8) & 0xff : c->regs[X86_RDX] & m;
+	if (!sgn) {
+		unsigned __int128 n = ((unsigned __int128)hi << bits) | lo;
+		unsigned __int128 qq = n / d;
+		if (qq > m)
+			cpu_x86_raise_exception(c, X86_EXC_DE, false, 0);
+		q = (uint64_t)qq;
+		r = (uint64_t)(n % d);
+	} else {
+		__int128 n = (__int128)(((unsigned __int128)hi << bits) | lo);
+		if (bits < 64)
+			n = (n << (128 - 2 * bits)) >> (128 - 2 * bits); /* sign-extend 2*bits */
+		__int128 sd = (int64_t)sv_sext(d, bits);
+		__int128 min = -((__int128)1 << (bits - 1)), max = ((__int128)1 << (bits - 1)) - 1;
+		__int128 qq, rr;
+		if (sd == -1) {
+			if (n > max + 1 || n < -max)
+				cpu_x86_raise_exception(c, X86_EXC_DE, false, 0);
+			qq = -n;
+			rr = 0;
+		} else {
+			qq = n / sd;
+			rr = n % sd;
+		}
+		if (qq > max || qq < min)
+			cpu_x86_raise_exception(c, X86_EXC_DE, false, 0);
+		q = (uint64_t)qq & m;
+		r = (uint64_t)rr & m;
+	}
+	if (sz == 0) {
+		x86_write_gpr(c, X86_RAX, 1, (q & 0xff) | ((r & 0xff) << 8));
+	} else {
+		x86_write_gpr(c, X86_RAX, sz, q);
+		x86_write_gpr(c, X86_RDX, sz, r);
+	}
+	return 0;
+}
+
+uint64_t x86_helper_bsx(struct cpu *cpu, uint64_t src, uint64_t old, uint64_t sz_rev, uint64_t e)
+{
+	struct cpu_x86 *c = X(cpu);
+	unsigned sz = sz_rev & 3;
+	uint64_t v = src & sv_mask(8u << sz);
+	uint64_t f = cpu_x86_compute_flags(c) & ~(uint64_t)X86_FLAG_ZF;
+	uint64_t r;
+	if (v == 0) {
+		f |= X86_FLAG_ZF;
+		r = old;
+	} else {
+		r = (sz_rev & 4) ? 63u - (unsigned)__builtin_clzll(v) :
+				   (unsigned)__builtin_ctzll(v);
+		if (sz == 1)
+			r |= old & ~0xffffull; /* 16-bit: merge */
+	}
+	x86_set_flags_cc(c, f);
+	return r;
+}
+
+/* ---- exceptions and exits ----------------------------------------------------- */
+
+uint64_t x86_helper_raise(struct cpu *cpu, uint64_t vec, uint64_t err, uint64_t rip, uint64_t len)
+{
+	struct cpu_x86 *c = X(cpu);
+	c->pending = (struct x86_event){
+		.valid = true,
+		.vector = (uint8_t)vec,
+		.type = (uint8_t)((vec >> 8) & 7),
+		.has_error = (vec >> 16) & 1,
+		.error = (uint32_t)err,
+		.rip_valid = true,
+		.rip = rip,
+		.insn_len = (uint32_t)len,
+	};
+	cpu_loop_exit_fault(cpu);
+}
+
+uint64_t x86_helper_cpuid(struct cpu *cpu, uint64_t a, uint64_t b, uint64_t rip, uint64_t len)
+{
+	/* SDM 25.1.2: CPUID exits unconditionally. */
+	cpu_x86_vmexit_now(X(cpu), VMX_EXIT_CPUID, 0, rip, (uint32_t)len);
+}
+
+uint64_t x86_helper_vmcall(struct cpu *cpu, uint64_t a, uint64_t b, uint64_t rip, uint64_t len)
+{
+	cpu_x86_vmexit_now(X(cpu), VMX_EXIT_VMCALL, 0, rip, (uint32_t)len);
+}
+
+uint64_t x86_helper_hlt(struct cpu *cpu, uint64_t a, uint64_t b, uint64_t rip, uint64_t len)
+{
+	struct cpu_x86 *c = X(cpu);
+	if (x86_ctl(c) & CPU_BASED_HLT_EXITING)
+		cpu_x86_vmexit_now(c, VMX_EXIT_HLT, 0, rip, (uint32_t)len);
+	/* No exit: the CPU halts until an event; the run loop returns. */
+	cpu->halted = true;
+	return 0;
+}
+
+uint64_t cpu_x86_rdtsc(struct cpu_x86 *c)
+{
+	uint64_t tsc = cpu_icount(&c->cpu) + c->tsc_offset;
+	if (x86_ctl(c) & CPU_BASED_USE_TSC_OFFSETTING)
+		tsc += vmcs_get(&c->vmcs, TSC_OFFSET);
+	return tsc;
+}
+
+uint64_t x86_helper_rdtsc(struct cpu *cpu, uint64_t a, uint64_t b, uint64_t rip, uint64_t len)
+{
+	struct cpu_x86 *c = X(cpu);
+	if ((c->cr4 & X86_CR4_TSD) && c->cpl > 0)
+		x86_gp0(c); /* SDM 25.1.1: takes priority over the exit */
+	if (x86_ctl(c) & CPU_BASED_RDTSC_EXITING)
+		cpu_x86_vmexit_now(c, VMX_EXIT_RDTSC, 0, rip, (uint32_t)len);
+	uint64_t t = cpu_x86_rdtsc(c);
+	c->regs[X86_RAX] = (uint32_t)t;
+	c->regs[X86_RDX] = t >> 32;
+	return 0;
+}
+
+uint64_t x86_helper_rdmsr(struct cpu *cpu, uint64_t a, uint64_t b, uint64_t rip, uint64_t len)
+{
+	struct cpu_x86 *c = X(cpu);
+	uint32_t msr = (uint32_t)c->regs[X86_RCX];
+	uint64_t v;
+	if (vmcs_msr_exits(&c->vmcs, msr, false))
+		cpu_x86_vmexit_now(c, VMX_EXIT_MSR_READ, 0, rip, (uint32_t)len);
+	if (!cpu_x86_rdmsr(c, msr, &v))
+		x86_gp0(c);
+	c->regs[X86_RAX] = (uint32_t)v;
+	c->regs[X86_RDX] = v >> 32;
+	return 0;
+}
+
+uint64_t x86_helper_wrmsr(struct cpu *cpu, uint64_t a, uint64_t b, uint64_t rip, uint64_t len)
+{
+	struct cpu_x86 *c = X(cpu);
+	uint32_t msr = (uint32_t)c->regs[X86_RCX];
+	uint64_t v = (uint32_t)c->regs[X86_RAX] | (c->regs[X86_RDX] << 32);
+	if (vmcs_msr_exits(&c->vmcs, msr, true))
+		cpu_x86_vmexit_now(c, VMX_EXIT_MSR_WRITE, 0, rip, (uint32_t)len);
+	if (!cpu_x86_wrmsr(c, msr, v))
+		x86_gp0(c);
+	return 0;
+}
+
+uint64_t x86_helper_invlpg(struct cpu *cpu, uint64_t la, uint64_t b, uint64_t rip, uint64_t len)
+{
+	struct cpu_x86 *c = X(cpu);
+	if (x86_ctl(c) & CPU_BASED_INVLPG_EXITING)
+		cpu_x86_vmexit_now(c, VMX_EXIT_INVLPG, la, rip, (uint32_t)len);
+	/* The TLB caches 4 KiB pieces of large pages: flush everything. */
+	cpu_tlb_flush(cpu);
+	return 0;
+}
+
+/* SDM 27.2.1 table 27-3: CR-access qualification. */
+static uint64_t x86_cr_qual(unsigned crn, unsigned type, unsigned gpr, unsigned lmsw_src)
+{
+	return crn | (type << 4) | ((uint64_t)gpr << 8) | ((uint64_t)lmsw_src << 16);
+}
+
+/* SDM 25.1.3: MOV to CR0/CR4 exits if a host-owned bit would change from
+ * the read shadow; CR3 loads exit unless the value is a CR3 target. */
+uint64_t x86_helper_mov_to_cr(struct cpu *cpu, uint64_t crn_gpr, uint64_t val, uint64_t rip,
+			      uint64_t len)
+{
+	struct cpu_x86 *c = X(cpu);
+	unsigned crn = crn_gpr & 0xff, gpr = (unsigned)(crn_gpr >> 8) & 15;
+	uint64_t qual = x86_cr_qual(crn, 0, gpr, 0);
+	bool ok = true;
+	switch (crn) {
+	case 0: {
+		uint64_t mask = vmcs_get(&c->vmcs, CR0_GUEST_HOST_MASK);
+		if ((val ^ vmcs_get(&c->vmcs, CR0_READ_SHADOW)) & mask)
+			cpu_x86_vmexit_now(c, VMX_EXIT_CR_ACCESS, qual, rip, (uint32_t)len);
+		ok = cpu_x86_set_cr0(c, (val & ~mask) | (c->cr0 & mask));
+		break;
+	}
+	case 2: c->cr2 = val; break;
+	case 3: {
+		if (x86_ctl(c) & CPU_BASED_CR3_LOAD_EXITING) {
+			unsigned n = (unsigned)vmcs_get(&c->vmcs, CR3_TARGET_COUNT);
+			bool target = false;
+			for (unsigned i = 0; i < n && i < 4; i++)
+				target |= vmcs_get(&c->vmcs, CR3_TARGET_VALUE0 + 2 * i) == val;
+			if (!target)
+				cpu_x86_vmexit_now(c, VMX_EXIT_CR_ACCESS, qual, rip, (uint32_t)len);
+		}
+		ok = cpu_x86_set_cr3(c, val);
+		break;
+	}
+	case 4: {
+		uint64_t mask = vmcs_get(&c->vmcs, CR4_GUEST_HOST_MASK);
+		if ((val ^ vmcs_get(&c->vmcs, CR4_READ_SHADOW)) & mask)
+			cpu_x86_vmexit_now(c, VMX_EXIT_CR_ACCESS, qual, rip, (uint32_t)len);
+		ok = cpu_x86_set_cr4(c, (val & ~mask) | (c->cr4 & mask));
+		break;
+	}
+	case 8:
+		if (val & ~0xfull)
+			x86_gp0(c);
+		if (x86_ctl(c) & CPU_BASED_CR8_LOAD_EXITING)
+			cpu_x86_vmexit_now(c, VMX_EXIT_CR_ACCESS, qual, rip, (uint32_t)len);
+		c->cr8 = val;
+		break;
+	default: ok = false; break;
+	}
+	if (!ok)
+		x86_gp0(c);
+	return 0;
+}
+
+uint64_t x86_helper_mov_from_cr(struct cpu *cpu, uint64_t crn_gpr, uint64_t b, uint64_t rip,
+				uint64_t len)
+{
+	struct cpu_x86 *c = X(cpu);
+	unsigned crn = crn_gpr & 0xff, gpr = (unsigned)(crn_gpr >> 8) & 15;
+	uint64_t qual = x86_cr_qual(crn, 1, gpr, 0);
+	switch (crn) {
+	case 0: {
+		uint64_t mask = vmcs_get(&c->vmcs, CR0_GUEST_HOST_MASK);
+		return (c->cr0 & ~mask) | (vmcs_get(&c->vmcs, CR0_READ_SHADOW) & mask);
+	}
+	case 2: return c->cr2;
+	case 3:
+		if (x86_ctl(c) & CPU_BASED_CR3_STORE_EXITING)
+			cpu_x86_vmexit_now(c, VMX_EXIT_CR_ACCESS, qual, rip, (uint32_t)len);
+		return c->cr3;
+	case 4: {
+		uint64_t mask = vmcs_get(&c->vmcs, CR4_GUEST_HOST_MASK);
+		return (c->cr4 & ~mask) | (vmcs_get(&c->vmcs, CR4_READ_SHADOW) & mask);
+	}
+	case 8:
+		if (x86_ctl(c) & CPU_BASED_CR8_STORE_EXITING)
+			cpu_x86_vmexit_now(c, VMX_EXIT_CR_ACCESS, qual, rip, (uint32_t)len);
+		return c->cr8;
+	default: x86_gp0(c);
+	}
+}
+
+uint64_t x86_helper_lmsw(struct cpu *cpu, uint64_t val, uint64_t b, uint64_t rip, uint64_t len)
+{
+	struct cpu_x86 *c = X(cpu);
+	uint64_t mask = vmcs_get(&c->vmcs, CR0_GUEST_HOST_MASK) & 0xf;
+	uint64_t shadow = vmcs_get(&c->vmcs, CR0_READ_SHADOW);
+	/* SDM 25.1.3: LMSW exits if it would change a host-owned bit of 3:0 (PE
+	 * can only be set). */
+	if (((val ^ shadow) & mask & 0xe) || ((mask & 1) && (val & 1) && !(shadow & 1)))
+		cpu_x86_vmexit_now(c, VMX_EXIT_CR_ACCESS,
+				   x86_cr_qual(0, 3, 0, (unsigned)val & 0xffff), rip,
+				   (uint32_t)len);
+	uint64_t nv = (c->cr0 & ~0xeull) | (val & 0xe) | ((c->cr0 | val) & 1);
+	nv = (nv & ~mask) | (c->cr0 & mask);
+	if (!cpu_x86_set_cr0(c, nv))
+		x86_gp0(c);
+	return 0;
+}
+
+uint64_t x86_helper_clts(struct cpu *cpu, uint64_t a, uint64_t b, uint64_t rip, uint64_t len)
+{
+	struct cpu_x86 *c = X(cpu);
+	uint64_t mask = vmcs_get(&c->vmcs, CR0_GUEST_HOST_MASK);
+	if ((mask & X86_CR0_TS) && (vmcs_get(&c->vmcs, CR0_READ_SHADOW) & X86_CR0_TS))
+		cpu_x86_vmexit_now(c, VMX_EXIT_CR_ACCESS, x86_cr_qual(0, 2, 0, 0), rip,
+				   (uint32_t)len);
+	if (!(mask & X86_CR0_TS))
+		c->cr0 &= ~X86_CR0_TS;
+	return 0;
+}
+
+/* SDM 25.1.3 and 27.2.1 table 27-5: I/O instruction exits. Without an exit
+ * there is no device: IN reads all ones, OUT is dropped. */
+uint64_t x86_helper_io(struct cpu *cpu, uint64_t port, uint64_t info, uint64_t rip, uint64_t len)
+{
+	struct cpu_x86 *c = X(cpu);
+	unsigned sz = info & 3, size = 1u << sz;
+	if (vmcs_io_exits(&c->vmcs, (uint16_t)port, size)) {
+		uint64_t q = (size - 1) | (info & 8) | (info & 0x30) | (info & 64) |
+			     ((port & 0xffff) << 16);
+		cpu_x86_vmexit_now(c, VMX_EXIT_IO_INSTRUCTION, q, rip, (uint32_t)len);
+	}
+	return sv_mask(8u * size);
+}
+
+/* ---- control registers and MSRs ---------------------------------------------- */
+
+/* SDM MOV CR0 (and 2.5, 9.8.5): #GP conditions, then the mode change. */
+bool cpu_x86_set_cr0(struct cpu_x86 *c, uint64_t v)
+{
+	if (v >> 32)
+		return false;
+	if ((v & X86_CR0_PG) && !(v & X86_CR0_PE))
+		return false;
+	if ((v & X86_CR0_NW) && !(v & X86_CR0_CD))
+		return false;
+	bool pg_on = (v & X86_CR0_PG) && !(c->cr0 & X86_CR0_PG);
+	bool pg_off = !(v & X86_CR0_PG) && (c->cr0 & X86_CR0_PG);
+	if (pg_on && (c->efer & X86_EFER_LME)) {
+		/* SDM 9.8.5: entering IA-32e mode needs PAE and a non-L CS. */
+		if (!(c->cr4 & X86_CR4_PAE) || (c->seg[X86_SEG_CS].attr & X86_SEG_ATTR_L))
+			return false;
+	}
+	if (pg_off && cpu_x86_code64(c))
+		return false;
+	uint64_t old = c->cr0;
+	c->cr0 = v | X86_CR0_ET;
+	cpu_x86_update_mode(c);
+	if ((old ^ c->cr0) & (X86_CR0_PG | X86_CR0_WP | X86_CR0_PE))
+		cpu_tlb_flush(&c->cpu);
+	return true;
+}
+
+bool cpu_x86_set_cr3(struct cpu_x86 *c, uint64_t v)
+{
+	if (cpu_x86_long_mode(c) && (v >> X86_MAXPHYADDR))
+		return false;
+	c->cr3 = v;
+	cpu_tlb_flush(&c->cpu);
+	return true;
+}
+
+#define X86_CR4_ALLOWED                                                                            \
+	(X86_CR4_TSD | X86_CR4_DE | X86_CR4_PSE | X86_CR4_PAE | X86_CR4_MCE | X86_CR4_PCE |        \
+	 X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT)
+
+bool cpu_x86_set_cr4(struct cpu_x86 *c, uint64_t v)
+{
+	if (v & ~X86_CR4_ALLOWED)
+		return false;
+	if (cpu_x86_long_mode(c) && !(v & X86_CR4_PAE))
+		return false;
+	uint64_t old = c->cr4;
+	c->cr4 = v;
+	if ((old ^ v) & (X86_CR4_PAE | X86_CR4_PSE | X86_CR4_PGE))
+		cpu_tlb_flush(&c->cpu);
+	return true;
+}
+
+bool cpu_x86_set_efer(struct cpu_x86 *c, uint64_t v)
+{
+	const uint64_t allowed = X86_EFER_SCE | X86_EFER_LME | X86_EFER_LMA | X86_EFER_NXE;
+	if (v & ~allowed)
+		return false;
+	/* SDM 9.8.5: LME cannot change while paging is on. */
+	if ((c->cr0 & X86_CR0_PG) && ((v ^ c->efer) & X86_EFER_LME))
+		return false;
+	uint64_t old = c->efer;
+	c->efer = (v & ~X86_EFER_LMA) | (c->efer & X86_EFER_LMA);
+	cpu_x86_update_mode(c);
+	if ((old ^ c->efer) & X86_EFER_NXE)
+		cpu_tlb_flush(&c->cpu);
+	return true;
+}
+
+bool cpu_x86_rdmsr(struct cpu_x86 *c, uint32_t msr, uint64_t *v)
+{
+	switch (msr) {
+	case MSR_IA32_TSC: *v = cpu_x86_rdtsc(c); return true;
+	case MSR_IA32_APIC_BASE: *v = c->apic_base; return true;
+	case MSR_IA32_FEATURE_CONTROL: *v = 1; return true; /* locked, VMX off */
+	case MSR_IA32_BIOS_SIGN_ID: *v = 0; return true;
+	case MSR_IA32_MTRRCAP: *v = 0; return true;
+	case MSR_IA32_SYSENTER_CS: *v = c->sysenter_cs; return true;
+	case MSR_IA32_SYSENTER_ESP: *v = c->sysenter_esp; return true;
+	case MSR_IA32_SYSENTER_EIP: *v = c->sysenter_eip; return true;
+	case MSR_IA32_MCG_CAP: *v = 0; return true;
+	case MSR_IA32_MCG_STATUS: *v = 0; return true;
+	case MSR_IA32_MISC_ENABLE: *v = c->misc_enable; return true;
+	case MSR_IA32_PAT: *v = c->pat; return true;
+	case MSR_IA32_MTRR_DEF_TYPE: *v = c->mtrr_def_type; return true;
+	case MSR_EFER: *v = c->efer; return true;
+	case MSR_STAR: *v = c->star; return true;
+	case MSR_LSTAR: *v = c->lstar; return true;
+	case MSR_CSTAR: *v = c->cstar; return true;
+	case MSR_SFMASK: *v = c->sfmask; return true;
+	case MSR_FS_BASE: *v = c->seg[X86_SEG_FS].base; return true;
+	case MSR_GS_BASE: *v = c->seg[X86_SEG_GS].base; return true;
+	case MSR_KERNEL_GS_BASE: *v = c->kernel_gs_base; return true;
+	case MSR_TSC_AUX: *v = c->tsc_aux; return true;
+	default: return false;
+	}
+}
+
+bool cpu_x86_wrmsr(struct cpu_x86 *c, uint32_t msr, uint64_t v)
+{
+	switch (msr) {
+	case MSR_IA32_TSC: c->tsc_offset = v - cpu_icount(&c->cpu); return true;
+	case MSR_IA32_APIC_BASE:
+		if (v & 0x2ffull) /* reserved bits 7:0 and 9 */
+			return false;
+		c->apic_base = v;
+		return true;
+	case MSR_IA32_BIOS_SIGN_ID: return true;
+	case MSR_IA32_SYSENTER_CS: c->sysenter_cs = v & 0xffff; return true;
+	case MSR_IA32_SYSENTER_ESP: c->sysenter_esp = v; return x86_canonical(v);
+	case MSR_IA32_SYSENTER_EIP: c->sysenter_eip = v; return x86_canonical(v);
+	case MSR_IA32_MCG_STATUS: return v == 0;
+	case MSR_IA32_MISC_ENABLE: c->misc_enable = v; return true;
+	case MSR_IA32_PAT: c->pat = v; return true;
+	case MSR_IA32_MTRR_DEF_TYPE: c->mtrr_def_type = v & 0xcff; return true;
+	case MSR_EFER: return cpu_x86_set_efer(c, v);
+	case MSR_STAR: c->star = v; return true;
+	case MSR_LSTAR:
+		if (!x86_canonical(v))
+			return false;
+		c->lstar = v;
+		return true;
+	case MSR_CSTAR:
+		if (!x86_canonical(v))
+			return false;
+		c->cstar = v;
+		return true;
+	case MSR_SFMASK: c->sfmask = v & 0xffffffffull; return true;
+	case MSR_FS_BASE:
+	case MSR_GS_BASE:
+	case MSR_KERNEL_GS_BASE:
+		if (!x86_canonical(v))
+			return false;
+		if (msr == MSR_KERNEL_GS_BASE)
+			c->kernel_gs_base = v;
+		else
+			c->seg[msr == MSR_FS_BASE ? X86_SEG_FS : X86_SEG_GS].base = v;
+		return true;
+	case MSR_TSC_AUX: c->tsc_aux = v & 0xffffffffull; return true;
+	default: return false;
+	}
+}
+
+/* ---- segments ----------------------------------------------------------------- */
+
+/* Leave after a failed descriptor access: r = 1 (beyond the table limit,
+ * fault vector(sel)), CPU_XLAT_FAULT (#PF recorded) or CPU_XLAT_EXIT. */
+SV_NORETURN static void x86_desc_fail(struct cpu_x86 *c, int r, unsigned vector, uint16_t sel)
+{
+	if (r == CPU_XLAT_EXIT)
+		cpu_loop_exit_exit(&c->cpu);
+	if (r == 1 || r == 0)
+		cpu_x86_set_exception(c, vector, true, sel & ~3u);
+	cpu_loop_exit_fault(&c->cpu);
+}
+
+/* Set the accessed bit of a code/data descriptor (SDM 3.4.5.1). */
+static int x86_desc_set_accessed(struct cpu_x86 *c, uint16_t sel, uint64_t d)
+{
+	if ((d >> 40) & 1)
+		return 0;
+	uint64_t base = (sel & 4) ? c->seg[X86_SEG_LDTR].base : c->gdtr.base;
+	uint8_t b = (uint8_t)((d >> 40) | 1);
+	return cpu_x86_access_linear(c, base + (sel & ~7u) + 5, &b, 1, MMU_WRITE, false);
+}
+
+/* SDM MOV/POP Sreg in protected mode. */
+bool cpu_x86_load_seg(struct cpu_x86 *c, enum x86_seg_reg s, uint16_t sel)
+{
+	struct x86_seg *seg = &c->seg[s];
+	if (!(c->cr0 & X86_CR0_PE)) {
+		seg->sel = sel;
+		seg->base = (uint64_t)sel << 4;
+		return true;
+	}
+	unsigned rpl = sel & 3;
+	if ((sel & ~3u) == 0) {
+		if (s == X86_SEG_SS) {
+			if (!(cpu_x86_code64(c) && c->cpl != 3 && rpl == c->cpl)) {
+				cpu_x86_set_exception(c, X86_EXC_GP, true, 0);
+				return false;
+			}
+			seg->sel = sel;
+			seg->attr = X86_SEG_ATTR_UNUSABLE | (c->cpl << X86_SEG_ATTR_DPL_SHIFT);
+			seg->base = 0;
+			return true;
+		}
+		seg->sel = sel;
+		seg->attr = X86_SEG_ATTR_UNUSABLE;
+		seg->base = 0;
+		return true;
+	}
+	uint64_t d[2];
+	int r = x86_read_desc(c, sel, d, false);
+	if (r == 1)
+		cpu_x86_set_exception(c, X86_EXC_GP, true, sel & ~3u);
+	if (r) {
+		c->load_seg_err = r;
+		return false;
+	}
+	struct x86_seg ns;
+	x86_desc_to_seg(d[0], 0, sel, &ns);
+	unsigned dpl = (ns.attr >> X86_SEG_ATTR_DPL_SHIFT) & 3, type = ns.attr & 15;
+	bool code = type & 8, sys = !(ns.attr & X86_SEG_ATTR_S);
+	if (s == X86_SEG_SS) {
+		if (sys || code || !(type & 2) || rpl != c->cpl || dpl != c->cpl) {
+			cpu_x86_set_exception(c, X86_EXC_GP, true, sel & ~3u);
+			return false;
+		}
+		if (!(ns.attr & X86_SEG_ATTR_P)) {
+			cpu_x86_set_exception(c, X86_EXC_SS, true, sel & ~3u);
+			return false;
+		}
+	} else {
+		bool conforming = code && (type & 4);
+		if (sys || (code && !(type & 2)) || (!conforming && (rpl > dpl || c->cpl > dpl))) {
+			cpu_x86_set_exception(c, X86_EXC_GP, true, sel & ~3u);
+			return false;
+		}
+		if (!(ns.attr & X86_SEG_ATTR_P)) {
+			cpu_x86_set_exception(c, X86_EXC_NP, true, sel & ~3u);
+			return false;
+		}
+	}
+	r = x86_desc_set_accessed(c, sel, d[0]);
+	if (r < 0) {
+		c->load_seg_err = r;
+		return false;
+	}
+	ns.attr |= 1;
+	*seg = ns;
+	if (s == X86_SEG_SS)
+		cpu_x86_update_mode(c);
+	return true;
+}
+
+uint64_t x86_helper_load_seg(struct cpu *cpu, uint64_t seg, uint64_t sel, uint64_t c_, uint64_t e)
+{
+	struct cpu_x86 *c = X(cpu);
+	c->load_seg_err = 0;
+	if (!cpu_x86_load_seg(c, (enum x86_seg_reg)seg, (uint16_t)sel)) {
+		if (c->load_seg_err == CPU_XLAT_EXIT)
+			cpu_loop_exit_exit(cpu);
+		cpu_loop_exit_fault(cpu);
+	}
+	if (seg == X86_SEG_SS) {
+		/* SDM MOV SS: blocks interrupts for one instruction. */
+		c->intr_shadow = true;
+		c->intr_shadow_icount = cpu_icount(cpu) + 2;
+	}
+	return 0;
+}
+
+uint64_t x86_helper_lgdt(struct cpu *cpu, uint64_t la, uint64_t which, uint64_t c_, uint64_t e)
+{
+	struct cpu_x86 *c = X(cpu);
+	unsigned idx = cpu_x86_mmu_idx(c);
+	uint64_t limit = cpu_ld(cpu, la, IR_MO_16, idx);
+	uint64_t base = (which & 2) ? cpu_ld(cpu, la + 2, IR_MO_64, idx) :
+				      cpu_ld(cpu, (uint32_t)(la + 2), IR_MO_32, idx);
+	if (!(which & 2) && !(which & 4))
+		base &= 0xffffff;
+	if ((which & 2) && !x86_canonical(base))
+		x86_gp0(c);
+	struct x86_dtr *t = (which & 1) ? &c->idtr : &c->gdtr;
+	t->base = base;
+	t->limit = (uint32_t)limit;
+	return 0;
+}
+
+uint64_t x86_helper_sgdt(struct cpu *cpu, uint64_t la, uint64_t which, uint64_t c_, uint64_t e)
+{
+	struct cpu_x86 *c = X(cpu);
+	unsigned idx = cpu_x86_mmu_idx(c);
+	const struct x86_dtr *t = (which & 1) ? &c->idtr : &c->gdtr;
+	if (which & 2) {
+		cpu_st(cpu, la + 2, IR_MO_64, idx, t->base);
+	} else {
+		cpu_st(cpu, (uint32_t)(la + 2), IR_MO_32, idx, t->base);
+	}
+	cpu_st(cpu, la, IR_MO_16, idx, t->limit);
+	return 0;
+}
+
+/* LLDT / LTR (SDM): GDT-only system descriptors, 16 bytes in IA-32e mode. */
+static void x86_load_sys_seg(struct cpu_x86 *c, uint16_t sel, bool tr)
+{
+	bool lm = cpu_x86_long_mode(c);
+	struct x86_seg *seg = &c->seg[tr ? X86_SEG_TR : X86_SEG_LDTR];
+	if ((sel & ~3u) == 0) {
+		if (tr)
+			x86_gp0(c);
+		seg->sel = sel;
+		seg->attr = X86_SEG_ATTR_UNUSABLE;
+		return;
+	}
+	if (sel & 4)
+		cpu_x86_raise_exception(c, X86_EXC_GP, true, sel & ~3u);
+	uint64_t d[2];
+	int r = x86_read_desc(c, sel, d, lm);
+	if (r) {
+		x86_desc_fail(c, r, X86_EXC_GP, sel);
+	}
+	struct x86_seg ns;
+	x86_desc_to_seg(d[0], lm ? d[1] : 0, sel, &ns);
+	unsigned type = ns.attr & 15;
+	bool ok =
+		!(ns.attr & X86_SEG_ATTR_S) && (tr ? (type == 9 || (!lm && type == 1)) : type == 2);
+	if (!ok)
+		cpu_x86_raise_exception(c, X86_EXC_GP, true, sel & ~3u);
+	if (!(ns.attr & X86_SEG_ATTR_P))
+		cpu_x86_raise_exception(c, X86_EXC_NP, true, sel & ~3u);
+	if (tr) {
+		/* Mark the TSS busy in the GDT. */
+		uint8_t b = (uint8_t)((d[0] >> 40) | 2);
+		int w = cpu_x86_access_linear(c, c->gdtr.base + (sel & ~7u) + 5, &b, 1, MMU_WRITE,
+					      false);
+		if (w < 0)
+			x86_desc_fail(c, w, 0, 0);
+		ns.attr |= 2;
+	}
+	*seg = ns;
+}
+
+uint64_t x86_helper_lldt(struct cpu *cpu, uint64_t sel, uint64_t b, uint64_t c_, uint64_t e)
+{
+	x86_load_sys_seg(X(cpu), (uint16_t)sel, false);
+	return 0;
+}
+
+uint64_t x86_helper_ltr(struct cpu *cpu, uint64_t sel, uint64_t b, uint64_t c_, uint64_t e)
+{
+	x86_load_sys_seg(X(cpu), (uint16_t)sel, true);
+	return 0;
+}
+
+uint64_t x86_helper_swapgs(struct cpu *cpu, uint64_t a, uint64_t b, uint64_t c_, uint64_t e)
+{
+	struct cpu_x86 *c = X(cpu);
+	uint64_t t = c->seg[X86_SEG_GS].base;
+	c->seg[X86_SEG_GS].base = c->kernel_gs_base;
+	c->kernel_gs_base = t;
+	return 0;
+}
+
+/* ---- far transfers -------------------------------------------------------------- */
+
+/*
+ * Check and read the code segment of a far JMP/CALL/RET/IRET target (SDM JMP
+ * "far jumps in protected mode", RET "return to other privilege level").
+ * ret: return-type checks (RPL >= CPL, new CPL = RPL). Call gates and task
+ * switches are not modelled (#GP(sel)).
+ */
+static void x86_target_cs(struct cpu_x86 *c, uint16_t sel, bool ret, struct x86_seg *cs,
+			  unsigned *new_cpl)
+{
+	if ((sel & ~3u) == 0)
+		x86_gp0(c);
+	uint64_t d[2];
+	int r = x86_read_desc(c, sel, d, false);
+	if (r) {
+		x86_desc_fail(c, r, X86_EXC_GP, sel);
+	}
+	x86_desc_to_seg(d[0], 0, sel, cs);
+	unsigned dpl = (cs->attr >> X86_SEG_ATTR_DPL_SHIFT) & 3, rpl = sel & 3;
+	bool code = (cs->attr & X86_SEG_ATTR_S) && (cs->attr & 8);
+	bool conforming = code && (cs->attr & 4);
+	if (!code)
+		cpu_x86_raise_exception(c, X86_EXC_GP, true, sel & ~3u);
+	if (ret) {
+		if (rpl < c->cpl || (conforming ? dpl > rpl : dpl != rpl))
+			cpu_x86_raise_exception(c, X86_EXC_GP, true, sel & ~3u);
+		*new_cpl = rpl;
+	} else {
+		if (conforming ? dpl > c->cpl : (rpl > c->cpl || dpl != c->cpl))
+			cpu_x86_raise_exception(c, X86_EXC_GP, true, sel & ~3u);
+		*new_cpl = c->cpl;
+	}
+	if (cpu_x86_long_mode(c) && (cs->attr & X86_SEG_ATTR_L) && (cs->attr & X86_SEG_ATTR_DB))
+		cpu_x86_raise_exception(c, X86_EXC_GP, true, sel & ~3u);
+	if (!(cs->attr & X86_SEG_ATTR_P))
+		cpu_x86_raise_exception(c, X86_EXC_NP, true, sel & ~3u);
+	cs->sel = (uint16_t)((sel & ~3u) | *new_cpl);
+	cs->attr |= 1;
+}
+
+static uint64_t x86_target_rip(const struct cpu_x86 *c, const struct x86_seg *cs, uint64_t off,
+			       unsigned osz)
+{
+	bool to64 = cpu_x86_long_mode(c) && (cs->attr & X86_SEG_ATTR_L);
+	if (osz == 1)
+		return off & 0xffff;
+	return to64 ? off : (uint32_t)off;
+}
+
+uint64_t x86_helper_ljmp(struct cpu *cpu, uint64_t sel, uint64_t off, uint64_t osz, uint64_t e)
+{
+	struct cpu_x86 *c = X(cpu);
+	if (!(c->cr0 & X86_CR0_PE)) {
+		c->seg[X86_SEG_CS].sel = (uint16_t)sel;
+		c->seg[X86_SEG_CS].base = (sel & 0xffff) << 4;
+		c->rip = osz == 1 ? (off & 0xffff) : (uint32_t)off;
+		return 0;
+	}
+	struct x86_seg cs;
+	unsigned cpl;
+	x86_target_cs(c, (uint16_t)sel, false, &cs, &cpl);
+	c->seg[X86_SEG_CS] = cs;
+	c->rip = x86_target_rip(c, &cs, off, (unsigned)osz);
+	cpu_x86_update_mode(c);
+	return 0;
+}
+
+static uint64_t x86_sp_mask(const struct cpu_x86 *c)
+{
+	if (cpu_x86_code64(c))
+		return ~0ull;
+	return (c->seg[X86_SEG_SS].attr & X86_SEG_ATTR_DB) ? 0xffffffffull : 0xffffull;
+}
+
+static uint64_t x86_stack_la(const struct cpu_x86 *c, uint64_t sp)
+{
+	if (cpu_x86_code64(c))
+		return sp;
+	return (uint32_t)(c->seg[X86_SEG_SS].base + (sp & x86_sp_mask(c)));
+}
+
+static void x86_set_sp(struct cpu_x86 *c, uint64_t sp)
+{
+	uint64_t m = x86_sp_mask(c);
+	c->regs[X86_RSP] = (c->regs[X86_RSP] & ~m) | (sp & m);
+}
+
+uint64_t x86_helper_lcall(struct cpu *cpu, uint64_t sel, uint64_t off, uint64_t osz, uint64_t rip)
+{
+	struct cpu_x86 *c = X(cpu);
+	unsigned idx = cpu_x86_mmu_idx(c), n = 1u << osz;
+	uint64_t sp = c->regs[X86_RSP];
+	struct x86_seg cs;
+	unsigned cpl;
+	if (c->cr0 & X86_CR0_PE)
+		x86_target_cs(c, (uint16_t)sel, false, &cs, &cpl);
+	cpu_st(cpu, x86_stack_la(c, sp - n), (unsigned)osz, idx, c->seg[X86_SEG_CS].sel);
+	cpu_st(cpu, x86_stack_la(c, sp - 2 * n), (unsigned)osz, idx, rip);
+	x86_set_sp(c, sp - 2 * n);
+	if (!(c->cr0 & X86_CR0_PE)) {
+		c->seg[X86_SEG_CS].sel = (uint16_t)sel;
+		c->seg[X86_SEG_CS].base = (sel & 0xffff) << 4;
+		c->rip = off & (osz == 1 ? 0xffff : 0xffffffff);
+		return 0;
+	}
+	c->seg[X86_SEG_CS] = cs;
+	c->rip = x86_target_rip(c, &cs, off, (unsigned)osz);
+	cpu_x86_update_mode(c);
+	return 0;
+}
+
+/*
+ * Return to another privilege level: load SS:RSP popped from the stack
+ * (SDM RET/IRET). In 64-bit mode a null SS is allowed for CPL < 3.
+ */
+static void x86_return_stack(struct cpu_x86 *c, uint16_t ss_sel, uint64_t rsp, unsigned new_cpl,
+			     bool to64)
+{
+	struct x86_seg ss;
+	if ((ss_sel & ~3u) == 0) {
+		if (!(to64 && new_cpl != 3 && (ss_sel & 3) == new_cpl))
+			x86_gp0(c);
+		ss = (struct x86_seg){
+			ss_sel, 0, 0, X86_SEG_ATTR_UNUSABLE | (new_cpl << X86_SEG_ATTR_DPL_SHIFT)
+		};
+	} else {
+		uint64_t d[2];
+		int r = x86_read_desc(c, ss_sel, d, false);
+		if (r) {
+			x86_desc_fail(c, r, X86_EXC_GP, ss_sel);
+		}
+		x86_desc_to_seg(d[0], 0, ss_sel, &ss);
+		unsigned dpl = (ss.attr >> X86_SEG_ATTR_DPL_SHIFT) & 3, type = ss.attr & 15;
+		if (!(ss.attr & X86_SEG_ATTR_S) || (type & 8) || !(type & 2) ||
+		    (ss_sel & 3) != new_cpl || dpl != new_cpl)
+			cpu_x86_raise_exception(c, X86_EXC_GP, true, ss_sel & ~3u);
+		if (!(ss.attr & X86_SEG_ATTR_P))
+			cpu_x86_raise_exception(c, X86_EXC_SS, true, ss_sel & ~3u);
+	}
+	c->seg[X86_SEG_SS] = ss;
+	c->regs[X86_RSP] = to64 ? rsp : (uint32_t)rsp;
+}
+
+uint64_t x86_helper_lret(struct cpu *cpu, uint64_t osz, uint64_t imm, uint64_t c_, uint64_t e)
+{
+	struct cpu_x86 *c = X(cpu);
+	unsigned idx = cpu_x86_mmu_idx(c), n = 1u << osz;
+	uint64_t sp = c->regs[X86_RSP];
+	uint64_t off = cpu_ld(cpu, x86_stack_la(c, sp), (unsigned)osz, idx);
+	uint16_t sel = (uint16_t)cpu_ld(cpu, x86_stack_la(c, sp + n), IR_MO_16, idx);
+	if (!(c->cr0 & X86_CR0_PE)) {
+		c->seg[X86_SEG_CS].sel = sel;
+		c->seg[X86_SEG_CS].base = (uint64_t)sel << 4;
+		c->rip = off;
+		x86_set_sp(c, sp + 2 * n + imm);
+		return 0;
+	}
+	struct x86_seg cs;
+	unsigned cpl;
+	x86_target_cs(c, sel, true, &cs, &cpl);
+	bool to64 = cpu_x86_long_mode(c) && (cs.attr & X86_SEG_ATTR_L);
+	if (cpl > c->cpl) {
+		uint64_t nsp = sp + 2 * n + imm;
+		uint64_t rsp = cpu_ld(cpu, x86_stack_la(c, nsp), (unsigned)osz, idx);
+		uint16_t ss = (uint16_t)cpu_ld(cpu, x86_stack_la(c, nsp + n), IR_MO_16, idx);
+		x86_return_stack(c, ss, rsp + imm, cpl, to64);
+	} else {
+		x86_set_sp(c, sp + 2 * n + imm);
+	}
+	c->seg[X86_SEG_CS] = cs;
+	c->rip = x86_target_rip(c, &cs, off, (unsigned)osz);
+	cpu_x86_update_mode(c);
+	return 0;
+}
+
+/* IRET/IRETD/IRETQ (SDM IRET): real mode, protected-mode return to the
+ * same or an outer level, and IA-32e mode (64-bit mode always pops SS:RSP).
+ * Task returns (NT) are not modelled: #GP(0). */
+uint64_t x86_helper_iret(struct cpu *cpu, uint64_t osz, uint64_t b, uint64_t c_, uint64_t e)
+{
+	struct cpu_x86 *c = X(cpu);
+	unsigned idx = cpu_x86_mmu_idx(c), n = 1u << osz, sz = (unsigned)osz;
+	uint64_t sp = c->regs[X86_RSP];
+	uint64_t v[5];
+	bool code64 = cpu_x86_code64(c);
+	if ((c->cr0 & X86_CR0_PE) && !cpu_x86_long_mode(c) && (c->rflags & X86_FLAG_NT))
+		x86_gp0(c);
+	for (unsigned i = 0; i < 3; i++)
+		v[i] = cpu_ld(cpu, x86_stack_la(c, sp + i * n), sz, idx);
+	if (!(c->cr0 & X86_CR0_PE)) {
+		c->seg[X86_SEG_CS].sel = (uint16_t)v[1];
+		c->seg[X86_SEG_CS].base = (v[1] & 0xffff) << 4;
+		c->rip = v[0];
+		x86_set_sp(c, sp + 3 * n);
+		uint64_t m = x86_flags_writable(c, 0, sz);
+		cpu_x86_set_rflags(c, (cpu_x86_get_rflags(c) & ~m) | (v[2] & m));
+		return 0;
+	}
+	struct x86_seg cs;
+	unsigned cpl, old_cpl = c->cpl;
+	x86_target_cs(c, (uint16_t)v[1], true, &cs, &cpl);
+	bool to64 = cpu_x86_long_mode(c) && (cs.attr & X86_SEG_ATTR_L);
+	if (code64 || cpl > old_cpl) {
+		v[3] = cpu_ld(cpu, x86_stack_la(c, sp + 3 * n), sz, idx);
+		v[4] = cpu_ld(cpu, x86_stack_la(c, sp + 4 * n), sz, idx);
+		x86_return_stack(c, (uint16_t)v[4], v[3], cpl, to64);
+	} else {
+		x86_set_sp(c, sp + 3 * n);
+	}
+	uint64_t m = x86_flags_writable(c, old_cpl, sz);
+	if (old_cpl == 0)
+		m |= X86_FLAG_VIF | X86_FLAG_VIP;
+	cpu_x86_set_rflags(c, (cpu_x86_get_rflags(c) & ~m) | (v[2] & m));
+	c->seg[X86_SEG_CS] = cs;
+	c->rip = x86_target_rip(c, &cs, v[0], sz);
+	cpu_x86_update_mode(c);
+	return 0;
+}
+
+/* ---- string instructions --------------------------------------------------------- */
+
+#define X86_REP_BOUND 4096u
+
+static uint64_t x86_str_la(const struct cpu_x86 *c, int seg, uint64_t off)
+{
+	if (cpu_x86_code64(c))
+		return (seg == X86_SEG_FS || seg == X86_SEG_GS) ? off + c->seg[seg].base : off;
+	return (uint32_t)(c->seg[seg].base + off);
+}
+
+static void x86_str_set(struct cpu_x86 *c, unsigned r, unsigned asz, uint64_t v)
+{
+	x86_write_gpr(c, r, asz, v);
+}
+
+uint64_t x86_helper_string(struct cpu *cpu, uint64_t info, uint64_t seg, uint64_t c_, uint64_t e)
+{
+	struct cpu_x86 *c = X(cpu);
+	unsigned kind = info & 3, sz = (info >> 2) & 3, asz = (info >> 5) & 3;
+	unsigned idx = (info >> 8) & 7;
+	bool rep = (info >> 4) & 1;
+	uint64_t am = sv_mask(8u << asz);
+	int64_t step = (c->rflags & X86_FLAG_DF) ? -(int64_t)(1u << sz) : (int64_t)(1u << sz);
+	for (unsigned i = 0; i < X86_REP_BOUND; i++) {
+		if (rep && (c->regs[X86_RCX] & am) == 0)
+			return 1;
+		uint64_t si = c->regs[X86_RSI] & am, di = c->regs[X86_RDI] & am;
+		switch (kind) {
+		case 0: {
+			uint64_t v = cpu_ld(cpu, x86_str_la(c, (int)seg, si), sz, idx);
+			cpu_st(cpu, x86_str_la(c, X86_SEG_ES, di), sz, idx, v);
+			x86_str_set(c, X86_RSI, asz, si + (uint64_t)step);
+			x86_str_set(c, X86_RDI, asz, di + (uint64_t)step);
+			break;
+		}
+		case 1:
+			cpu_st(cpu, x86_str_la(c, X86_SEG_ES, di), sz, idx, c->regs[X86_RAX]);
+			x86_str_set(c, X86_RDI, asz, di + (uint64_t)step);
+			break;
+		default: {
+			uint64_t v = cpu_ld(cpu, x86_str_la(c, (int)seg, si), sz, idx);
+			x86_write_gpr(c, X86_RAX, sz, v);
+			x86_str_set(c, X86_RSI, asz, si + (uint64_t)step);
+			break;
+		}
+		}
+		if (!rep)
+			return 1;
+		x86_str_set(c, X86_RCX, asz, (c->regs[X86_RCX] & am) - 1);
+	}
+	return (c->regs[X86_RCX] & am) == 0;
+}
