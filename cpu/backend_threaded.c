@@ -30,16 +30,18 @@
 #endif
 
 /* Handler kinds; specialised forms for the hottest operations. */
-#define TH_OPS(X)                                                                                  \
-	X(INSN_START) X(MOVI) X(MOV)                                                               \
-	X(LD_ENV8) X(LD_ENV16) X(LD_ENV32) X(LD_ENV64)                                             \
-	X(ST_ENV8) X(ST_ENV16) X(ST_ENV32) X(ST_ENV64)                                             \
-	X(ADD_RR) X(ADD_RI) X(SUB_RR) X(SUB_RI) X(AND_RR) X(AND_RI) X(OR_RR) X(OR_RI)              \
-	X(XOR_RR) X(XOR_RI) X(SHL_RR) X(SHL_RI) X(SHR_RR) X(SHR_RI) X(SAR_RR) X(SAR_RI)            \
-	X(BIN_RR) X(BIN_RI) X(UN)                                                                  \
-	X(SETCOND_RR) X(SETCOND_RI) X(MOVCOND)                                                     \
-	X(BR) X(BRCOND_RR) X(BRCOND_RI)                                                            \
+/* clang-format off */
+#define TH_OPS(X) \
+	X(INSN_START) X(MOVI) X(MOV) \
+	X(LD_ENV8) X(LD_ENV16) X(LD_ENV32) X(LD_ENV64) \
+	X(ST_ENV8) X(ST_ENV16) X(ST_ENV32) X(ST_ENV64) \
+	X(ADD_RR) X(ADD_RI) X(SUB_RR) X(SUB_RI) X(AND_RR) X(AND_RI) X(OR_RR) X(OR_RI) \
+	X(XOR_RR) X(XOR_RI) X(SHL_RR) X(SHL_RI) X(SHR_RR) X(SHR_RI) X(SAR_RR) X(SAR_RI) \
+	X(BIN_RR) X(BIN_RI) X(UN) \
+	X(SETCOND_RR) X(SETCOND_RI) X(MOVCOND) \
+	X(BR) X(BRCOND_RR) X(BRCOND_RI) \
 	X(QLD) X(QST) X(CALL) X(GOTO_TB) X(EXIT_TB)
+/* clang-format on */
 
 enum th_op {
 #define TH_ENUM(x) TH_##x,
@@ -49,9 +51,9 @@ enum th_op {
 };
 
 struct tcode {
-	const void *h;     /* handler label (labels-as-values) */
-	uint8_t op;        /* enum th_op (switch dispatch) */
-	uint8_t sub;       /* IR opcode for BIN/UN, cond, memop, or env size */
+	const void *h; /* handler label (labels-as-values) */
+	uint8_t op;    /* enum th_op (switch dispatch) */
+	uint8_t sub;   /* IR opcode for BIN/UN, cond, memop, or env size */
 	uint8_t mmu_idx;
 	ir_temp d, a, b, c, e;
 	uint64_t imm;
@@ -90,7 +92,8 @@ static inline void th_st(struct cpu *cpu, uint64_t va, unsigned memop, unsigned 
 
 	if (SV_LIKELY((va & SV_PAGE_MASK) == e->addr_write &&
 		      (va & ~SV_PAGE_MASK) + size <= SV_PAGE_SIZE)) {
-		sv_st_p((void *)(uintptr_t)(va + e->addend), memop & IR_MO_SIZE, memop & IR_MO_BE, v);
+		sv_st_p((void *)(uintptr_t)(va + e->addend), memop & IR_MO_SIZE, memop & IR_MO_BE,
+			v);
 		return;
 	}
 	cpu_st(cpu, va, memop, idx, v);
@@ -124,9 +127,9 @@ static struct backend_exit th_run(struct cpu *cpu, struct tb *tb, const void *co
 #define JUMP(p)                                                                                    \
 	do {                                                                                       \
 		ip = (p);                                                                          \
-		goto *ip->h;                                                                       \
+		goto * ip->h;                                                                      \
 	} while (0)
-#define DISPATCH goto *ip->h;
+#define DISPATCH goto * ip->h;
 #else
 #define CASE(x) case TH_##x:
 #define NEXT                                                                                       \
@@ -140,7 +143,7 @@ static struct backend_exit th_run(struct cpu *cpu, struct tb *tb, const void *co
 		goto dispatch;                                                                     \
 	} while (0)
 #define DISPATCH                                                                                   \
-	dispatch:                                                                                  \
+dispatch:                                                                                          \
 	switch (ip->op)
 #endif
 	uint64_t t[IR_MAX_TEMPS + 1];
@@ -362,12 +365,8 @@ static enum th_op th_select(const struct ir_insn *i, uint8_t *sub)
 	case IR_SHL: return imm ? TH_SHL_RI : TH_SHL_RR;
 	case IR_SHR: return imm ? TH_SHR_RI : TH_SHR_RR;
 	case IR_SAR: return imm ? TH_SAR_RI : TH_SAR_RR;
-	case IR_ROTL ... IR_REMS:
-		*sub = i->op;
-		return imm ? TH_BIN_RI : TH_BIN_RR;
-	case IR_NEG ... IR_POPCNT:
-		*sub = i->op;
-		return TH_UN;
+	case IR_ROTL ... IR_REMS: *sub = i->op; return imm ? TH_BIN_RI : TH_BIN_RR;
+	case IR_NEG ... IR_POPCNT: *sub = i->op; return TH_UN;
 	case IR_SETCOND: return imm ? TH_SETCOND_RI : TH_SETCOND_RR;
 	case IR_MOVCOND: return TH_MOVCOND;
 	case IR_BR: return TH_BR;

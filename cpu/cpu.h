@@ -45,8 +45,8 @@ enum cpu_stop {
 
 enum cpu_exit_kind {
 	CPU_EXIT_NONE,
-	CPU_EXIT_VMX,   /* x86 VM exit: reason = SDM basic exit reason */
-	CPU_EXIT_HV,    /* POWER interrupt to hypervisor: reason = vector */
+	CPU_EXIT_VMX, /* x86 VM exit: reason = SDM basic exit reason */
+	CPU_EXIT_HV,  /* POWER interrupt to hypervisor: reason = vector */
 };
 
 /* An architected exit, as reported to hv/. */
@@ -131,35 +131,35 @@ struct cpu_arch_ops {
 struct cpu {
 	const struct cpu_arch_ops *arch;
 	struct mmu_tlb tlb;
-	struct p2m *p2m;         /* second-stage translation */
-	struct tb_cache *tbc;    /* shared by the CPUs of one address space */
+	struct p2m *p2m;                          /* second-stage translation */
+	struct tb_cache *tbc;                     /* shared by the CPUs of one address space */
 	struct tb *jmp_cache[CPU_JMP_CACHE_SIZE]; /* virtual pc -> TB */
-	unsigned index;          /* vcpu index */
+	unsigned index;                           /* vcpu index */
 
 	/* Instruction counting: the base of virtual time. */
-	uint64_t icount;         /* instructions retired (exact at TB boundaries) */
-	uint64_t icount_base;    /* icount at entry of the current TB */
-	int64_t budget;          /* instructions left before cpu_exec returns */
+	uint64_t icount;      /* instructions retired (exact at TB boundaries) */
+	uint64_t icount_base; /* icount at entry of the current TB */
+	int64_t budget;       /* instructions left before cpu_exec returns */
 	/* Chained TBs stop at this icount so that check_interrupts runs (an
 	 * arch sets it for its timers: DEC, HDEC, APIC timer); ~0 = none. */
 	uint64_t icount_deadline;
-	uint64_t insn_pc;        /* pc of the instruction being executed */
-	uint32_t insn_idx;       /* its index in the current TB */
+	uint64_t insn_pc;  /* pc of the instruction being executed */
+	uint32_t insn_idx; /* its index in the current TB */
 
 	volatile int exit_request;
-	bool in_tb;              /* a TB is executing (icount is pre-credited) */
-	bool halted;             /* waiting for an interrupt */
-	bool single_step;        /* one instruction per TB, stop after each */
+	bool in_tb;       /* a TB is executing (icount is pre-credited) */
+	bool halted;      /* waiting for an interrupt */
+	bool single_step; /* one instruction per TB, stop after each */
 
 	struct cpu_exit exit;
-	sigjmp_buf jmp_env;      /* the recovery point of cpu_exec */
+	sigjmp_buf jmp_env; /* the recovery point of cpu_exec */
 	bool jmp_valid;
 	const char *fatal_msg;
 
 	struct ir_func *ir_scratch; /* the translator's IR buffer, reused */
-	struct trace *trace;     /* may be NULL */
-	char name[16];           /* "d1v0", for traces */
-	void *opaque;            /* owner (hv's struct vcpu) */
+	struct trace *trace;        /* may be NULL */
+	char name[16];              /* "d1v0", for traces */
+	void *opaque;               /* owner (hv's struct vcpu) */
 
 	/* Statistics. */
 	uint64_t n_tb_translated, n_tb_exec, n_tb_chained, n_tb_invalidated;
@@ -177,7 +177,10 @@ enum cpu_stop cpu_exec(struct cpu *cpu, int64_t budget);
 uint64_t cpu_icount(const struct cpu *cpu);
 
 /* Ask a running CPU to return at the next TB boundary. */
-static inline void cpu_request_exit(struct cpu *cpu) { cpu->exit_request = 1; }
+static inline void cpu_request_exit(struct cpu *cpu)
+{
+	cpu->exit_request = 1;
+}
 
 /* From a helper: abandon the current TB and return to cpu_exec, which then
  * delivers the recorded fault (raise_fault) or returns the recorded exit. */

@@ -295,8 +295,8 @@ int cpu_phys_write(struct cpu *cpu, uint64_t gpa, const void *buf, size_t len)
 	return p2m_copy_to(cpu->p2m, gpa, buf, len);
 }
 
-static int cpu_virt_copy(struct cpu *cpu, uint64_t va, unsigned mmu_idx, void *buf,
-			 const void *src, size_t len)
+static int cpu_virt_copy(struct cpu *cpu, uint64_t va, unsigned mmu_idx, void *buf, const void *src,
+			 size_t len)
 {
 	while (len) {
 		size_t n = SV_PAGE_SIZE - (va & ~SV_PAGE_MASK);

@@ -208,8 +208,7 @@ ir_temp ir_setcondi(struct ir_func *f, enum ir_cond cond, ir_temp a, uint64_t im
 	return i->d;
 }
 
-ir_temp ir_movcond(struct ir_func *f, enum ir_cond cond, ir_temp a, ir_temp b, ir_temp t,
-		   ir_temp e)
+ir_temp ir_movcond(struct ir_func *f, enum ir_cond cond, ir_temp a, ir_temp b, ir_temp t, ir_temp e)
 {
 	struct ir_insn *i = ir_emit(f, IR_MOVCOND);
 	i->d = ir_new_temp(f);
@@ -341,9 +340,7 @@ char *ir_func_dump(const struct ir_func *f)
 		case IR_LD_ENV:
 		case IR_ST_ENV:
 		case IR_QLD:
-		case IR_QST:
-			g_string_append_printf(s, " 0x%" PRIx64, i->imm);
-			break;
+		case IR_QST: g_string_append_printf(s, " 0x%" PRIx64, i->imm); break;
 		default:
 			if (i->flags & IR_F_BIMM)
 				g_string_append_printf(s, " $0x%" PRIx64, i->imm);
@@ -367,10 +364,8 @@ static bool ir_is_pure(enum ir_opcode op)
 	case IR_MOV:
 	case IR_ADD ... IR_POPCNT:
 	case IR_SETCOND:
-	case IR_MOVCOND:
-		return true;
-	default:
-		return false;
+	case IR_MOVCOND: return true;
+	default: return false;
 	}
 }
 
@@ -487,12 +482,11 @@ static void ir_forward_env(struct ir_func *f)
 			}
 			continue;
 		}
-		default:
-			break;
+		default: break;
 		}
 		if (!ir_n_out[i->op] || i->op == IR_CALL)
 			continue;
-	wrote_d:
+wrote_d:
 		/* i->d changes: forget slots held by the old value of d ... */
 		for (unsigned k = 0; k < n_cache;) {
 			if (cache[k].t == i->d) {

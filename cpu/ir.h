@@ -37,28 +37,28 @@ typedef uint16_t ir_label;
 
 /* X-macro: name, number of temp operands read (a, b, c, e), writes d. */
 #define IR_OPS(X)                                                                                  \
-	X(NOP, 0, 0)           /* nothing */                                                       \
-	X(INSN_START, 0, 0)    /* imm = guest pc, c = index in TB; marks an insn boundary */      \
-	X(MOVI, 0, 1)          /* d = imm */                                                       \
-	X(MOV, 1, 1)           /* d = a */                                                         \
-	X(LD_ENV, 0, 1)        /* d = zero-extended load of 1<<size bytes at env+imm */           \
-	X(ST_ENV, 1, 0)        /* store low 1<<size bytes of a at env+imm */                      \
-	X(ADD, 2, 1)           /* d = a + b   (b may be imm, IR_F_BIMM) */                        \
+	X(NOP, 0, 0)        /* nothing */                                                          \
+	X(INSN_START, 0, 0) /* imm = guest pc, c = index in TB; marks an insn boundary */          \
+	X(MOVI, 0, 1)       /* d = imm */                                                          \
+	X(MOV, 1, 1)        /* d = a */                                                            \
+	X(LD_ENV, 0, 1)     /* d = zero-extended load of 1<<size bytes at env+imm */               \
+	X(ST_ENV, 1, 0)     /* store low 1<<size bytes of a at env+imm */                          \
+	X(ADD, 2, 1)        /* d = a + b   (b may be imm, IR_F_BIMM) */                            \
 	X(SUB, 2, 1)                                                                               \
 	X(AND, 2, 1)                                                                               \
 	X(OR, 2, 1)                                                                                \
 	X(XOR, 2, 1)                                                                               \
-	X(SHL, 2, 1)           /* shift count taken modulo 64 */                                   \
+	X(SHL, 2, 1) /* shift count taken modulo 64 */                                             \
 	X(SHR, 2, 1)                                                                               \
 	X(SAR, 2, 1)                                                                               \
-	X(ROTL, 2, 1)          /* 64-bit rotate, count modulo 64 */                                \
+	X(ROTL, 2, 1) /* 64-bit rotate, count modulo 64 */                                         \
 	X(ROTR, 2, 1)                                                                              \
-	X(ROTL32, 2, 1)        /* rotate low 32 bits, result zero-extended, count modulo 32 */    \
-	X(MUL, 2, 1)           /* low 64 bits of a * b */                                          \
-	X(MULHU, 2, 1)         /* high 64 bits of the unsigned 128-bit product */                 \
-	X(MULHS, 2, 1)         /* high 64 bits of the signed 128-bit product */                   \
-	X(DIVU, 2, 1)          /* b == 0 gives 0: front ends check divisors first */              \
-	X(DIVS, 2, 1)          /* b == 0 or INT64_MIN / -1 gives 0 */                              \
+	X(ROTL32, 2, 1) /* rotate low 32 bits, result zero-extended, count modulo 32 */            \
+	X(MUL, 2, 1)    /* low 64 bits of a * b */                                                 \
+	X(MULHU, 2, 1)  /* high 64 bits of the unsigned 128-bit product */                         \
+	X(MULHS, 2, 1)  /* high 64 bits of the signed 128-bit product */                           \
+	X(DIVU, 2, 1)   /* b == 0 gives 0: front ends check divisors first */                      \
+	X(DIVS, 2, 1)   /* b == 0 or INT64_MIN / -1 gives 0 */                                     \
 	X(REMU, 2, 1)                                                                              \
 	X(REMS, 2, 1)                                                                              \
 	X(NEG, 1, 1)                                                                               \
@@ -69,22 +69,22 @@ typedef uint16_t ir_label;
 	X(EXT16U, 1, 1)                                                                            \
 	X(EXT32S, 1, 1)                                                                            \
 	X(EXT32U, 1, 1)                                                                            \
-	X(BSWAP16, 1, 1)       /* swap low 2 bytes, result zero-extended */                        \
+	X(BSWAP16, 1, 1) /* swap low 2 bytes, result zero-extended */                              \
 	X(BSWAP32, 1, 1)                                                                           \
 	X(BSWAP64, 1, 1)                                                                           \
-	X(CLZ, 1, 1)           /* 64-bit; clz(0) = 64 */                                           \
-	X(CTZ, 1, 1)           /* ctz(0) = 64 */                                                   \
+	X(CLZ, 1, 1) /* 64-bit; clz(0) = 64 */                                                     \
+	X(CTZ, 1, 1) /* ctz(0) = 64 */                                                             \
 	X(POPCNT, 1, 1)                                                                            \
-	X(SETCOND, 2, 1)       /* d = cond(a, b) ? 1 : 0 */                                        \
-	X(MOVCOND, 4, 1)       /* d = cond(a, b) ? c : e */                                        \
-	X(BR, 0, 0)            /* goto label */                                                    \
-	X(BRCOND, 2, 0)        /* if cond(a, b) goto label */                                      \
-	X(LABEL, 0, 0)         /* label definition */                                              \
-	X(QLD, 1, 1)           /* d = guest load at a + imm, memop, mmu_idx */                     \
-	X(QST, 2, 0)           /* guest store of b at a + imm, memop, mmu_idx */                   \
-	X(CALL, 4, 1)          /* d = fn(cpu, a, b, c, e); fn in imm */                            \
-	X(GOTO_TB, 0, 0)       /* leave the TB through chain slot c (0 or 1) */                    \
-	X(EXIT_TB, 0, 0)       /* leave the TB, no chaining */
+	X(SETCOND, 2, 1) /* d = cond(a, b) ? 1 : 0 */                                              \
+	X(MOVCOND, 4, 1) /* d = cond(a, b) ? c : e */                                              \
+	X(BR, 0, 0)      /* goto label */                                                          \
+	X(BRCOND, 2, 0)  /* if cond(a, b) goto label */                                            \
+	X(LABEL, 0, 0)   /* label definition */                                                    \
+	X(QLD, 1, 1)     /* d = guest load at a + imm, memop, mmu_idx */                           \
+	X(QST, 2, 0)     /* guest store of b at a + imm, memop, mmu_idx */                         \
+	X(CALL, 4, 1)    /* d = fn(cpu, a, b, c, e); fn in imm */                                  \
+	X(GOTO_TB, 0, 0) /* leave the TB through chain slot c (0 or 1) */                          \
+	X(EXIT_TB, 0, 0) /* leave the TB, no chaining */
 
 enum ir_opcode {
 #define IR_ENUM(name, nin, nout) IR_##name,
@@ -126,9 +126,9 @@ enum {
 };
 
 struct ir_insn {
-	uint8_t op;     /* enum ir_opcode */
-	uint8_t flags;  /* IR_F_* */
-	uint8_t cond;   /* enum ir_cond, or memop for QLD/QST, or size log2 for *_ENV */
+	uint8_t op;    /* enum ir_opcode */
+	uint8_t flags; /* IR_F_* */
+	uint8_t cond;  /* enum ir_cond, or memop for QLD/QST, or size log2 for *_ENV */
 	uint8_t mmu_idx;
 	ir_temp d, a, b, c, e;
 	ir_label label;
@@ -193,18 +193,54 @@ void ir_goto_tb(struct ir_func *f, unsigned slot);
 void ir_exit_tb(struct ir_func *f);
 
 /* Convenience wrappers. */
-static inline ir_temp ir_add(struct ir_func *f, ir_temp a, ir_temp b) { return ir_op2(f, IR_ADD, a, b); }
-static inline ir_temp ir_addi(struct ir_func *f, ir_temp a, uint64_t i) { return ir_op2i(f, IR_ADD, a, i); }
-static inline ir_temp ir_mul(struct ir_func *f, ir_temp a, ir_temp b) { return ir_op2(f, IR_MUL, a, b); }
-static inline ir_temp ir_sub(struct ir_func *f, ir_temp a, ir_temp b) { return ir_op2(f, IR_SUB, a, b); }
-static inline ir_temp ir_and(struct ir_func *f, ir_temp a, ir_temp b) { return ir_op2(f, IR_AND, a, b); }
-static inline ir_temp ir_andi(struct ir_func *f, ir_temp a, uint64_t i) { return ir_op2i(f, IR_AND, a, i); }
-static inline ir_temp ir_or(struct ir_func *f, ir_temp a, ir_temp b) { return ir_op2(f, IR_OR, a, b); }
-static inline ir_temp ir_ori(struct ir_func *f, ir_temp a, uint64_t i) { return ir_op2i(f, IR_OR, a, i); }
-static inline ir_temp ir_xor(struct ir_func *f, ir_temp a, ir_temp b) { return ir_op2(f, IR_XOR, a, b); }
-static inline ir_temp ir_shli(struct ir_func *f, ir_temp a, uint64_t i) { return ir_op2i(f, IR_SHL, a, i); }
-static inline ir_temp ir_shri(struct ir_func *f, ir_temp a, uint64_t i) { return ir_op2i(f, IR_SHR, a, i); }
-static inline ir_temp ir_sari(struct ir_func *f, ir_temp a, uint64_t i) { return ir_op2i(f, IR_SAR, a, i); }
+static inline ir_temp ir_add(struct ir_func *f, ir_temp a, ir_temp b)
+{
+	return ir_op2(f, IR_ADD, a, b);
+}
+static inline ir_temp ir_addi(struct ir_func *f, ir_temp a, uint64_t i)
+{
+	return ir_op2i(f, IR_ADD, a, i);
+}
+static inline ir_temp ir_mul(struct ir_func *f, ir_temp a, ir_temp b)
+{
+	return ir_op2(f, IR_MUL, a, b);
+}
+static inline ir_temp ir_sub(struct ir_func *f, ir_temp a, ir_temp b)
+{
+	return ir_op2(f, IR_SUB, a, b);
+}
+static inline ir_temp ir_and(struct ir_func *f, ir_temp a, ir_temp b)
+{
+	return ir_op2(f, IR_AND, a, b);
+}
+static inline ir_temp ir_andi(struct ir_func *f, ir_temp a, uint64_t i)
+{
+	return ir_op2i(f, IR_AND, a, i);
+}
+static inline ir_temp ir_or(struct ir_func *f, ir_temp a, ir_temp b)
+{
+	return ir_op2(f, IR_OR, a, b);
+}
+static inline ir_temp ir_ori(struct ir_func *f, ir_temp a, uint64_t i)
+{
+	return ir_op2i(f, IR_OR, a, i);
+}
+static inline ir_temp ir_xor(struct ir_func *f, ir_temp a, ir_temp b)
+{
+	return ir_op2(f, IR_XOR, a, b);
+}
+static inline ir_temp ir_shli(struct ir_func *f, ir_temp a, uint64_t i)
+{
+	return ir_op2i(f, IR_SHL, a, i);
+}
+static inline ir_temp ir_shri(struct ir_func *f, ir_temp a, uint64_t i)
+{
+	return ir_op2i(f, IR_SHR, a, i);
+}
+static inline ir_temp ir_sari(struct ir_func *f, ir_temp a, uint64_t i)
+{
+	return ir_op2i(f, IR_SAR, a, i);
+}
 
 /* Names for traces and tests. */
 const char *ir_op_name(enum ir_opcode op);

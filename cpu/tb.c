@@ -265,7 +265,7 @@ unsigned tb_cache_invalidate_range(struct tb_cache *c, uint64_t gpa, uint64_t le
 			}
 		}
 		g_ptr_array_unref(snap);
-	next:
+next:
 		if (page == last)
 			break;
 	}

@@ -31,7 +31,7 @@ struct tb {
 	uint32_t size;        /* bytes of guest code */
 	uint32_t n_insns;
 	uint64_t hash;
-	void *code;           /* backend code */
+	void *code; /* backend code */
 	struct tb *hash_next;
 	struct tb *jmp_dest[2];
 	/* Incoming chains: a list threaded through the jumpers' jmp_in_next[slot];

@@ -35,7 +35,8 @@ static const uint8_t *translator_code_ptr(struct translator *tr, uint64_t pc)
 		siglongjmp(tr->fetch_fail, 1);
 	{
 		struct p2m_entry pe;
-		if (!p2m_lookup(tr->cpu->p2m, gpa >> SV_PAGE_BITS, &pe) || !(pe.access & P2M_ACCESS_X))
+		if (!p2m_lookup(tr->cpu->p2m, gpa >> SV_PAGE_BITS, &pe) ||
+		    !(pe.access & P2M_ACCESS_X))
 			siglongjmp(tr->fetch_fail, 1);
 	}
 	tr->page_va[tr->n_pages] = page;
@@ -119,8 +120,9 @@ static void translator_trace(struct translator *tr, const struct tb *tb)
 	struct trace *t = cpu->trace;
 
 	if (trace_on(t, TRACE_TB))
-		trace_printf(t, "TB %s pc=0x%" PRIx64 " phys=0x%" PRIx64 " flags=0x%" PRIx64
-				" insns=%u bytes=%u\n",
+		trace_printf(t,
+			     "TB %s pc=0x%" PRIx64 " phys=0x%" PRIx64 " flags=0x%" PRIx64
+			     " insns=%u bytes=%u\n",
 			     cpu->name, tb->pc, tb->phys_pc, tb->flags, tb->n_insns, tb->size);
 	if (trace_on(t, TRACE_INSN) && cpu->arch->disas) {
 		tr->insn_pcs[tr->n_insns] = tr->pc_next;

@@ -29,14 +29,14 @@
 struct translator {
 	struct cpu *cpu;
 	struct ir_func *ir;
-	uint64_t pc_first;  /* virtual pc of the TB */
-	uint64_t pc_next;   /* pc of the next instruction to translate */
-	uint64_t insn_pc;   /* pc of the instruction being translated */
-	uint64_t flags;     /* mode flags (arch-defined) */
-	unsigned mmu_idx;   /* code-fetch mmu index */
+	uint64_t pc_first; /* virtual pc of the TB */
+	uint64_t pc_next;  /* pc of the next instruction to translate */
+	uint64_t insn_pc;  /* pc of the instruction being translated */
+	uint64_t flags;    /* mode flags (arch-defined) */
+	unsigned mmu_idx;  /* code-fetch mmu index */
 	unsigned n_insns;
 	unsigned max_insns;
-	bool stop;          /* the front end ended the block */
+	bool stop; /* the front end ended the block */
 
 	/* Code pages: virtual page address, host pointer, guest-physical page. */
 	uint64_t page_va[2];
@@ -45,9 +45,9 @@ struct translator {
 	unsigned n_pages;
 
 	uint64_t insn_pcs[TRANSLATOR_MAX_INSNS + 1]; /* for traces */
-	sigjmp_buf fetch_fail; /* abandon the current insn: fetch faulted */
+	sigjmp_buf fetch_fail;                       /* abandon the current insn: fetch faulted */
 	uint64_t fetch_fault_va;
-	void *arch;            /* arch-private translation state */
+	void *arch; /* arch-private translation state */
 };
 
 /* Fetch guest code bytes at pc (little-endian composition for ld16/32/64;

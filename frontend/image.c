@@ -73,10 +73,11 @@ static void parse_notes(const struct elf_reader *r, uint64_t off, uint64_t len,
 		if (namesz == 4 && !memcmp(r->p + name_off, "Xen", 4)) {
 			g_string_append_printf(img->notes, "Xen note type %" PRIu64, type);
 			if (type == XEN_ELFNOTE_PHYS32_ENTRY && (descsz == 4 || descsz == 8)) {
-				img->entry = descsz == 4 ? er_u32(r, desc_off) : er_u64(r, desc_off);
+				img->entry =
+					descsz == 4 ? er_u32(r, desc_off) : er_u64(r, desc_off);
 				img->has_pvh_entry = true;
-				g_string_append_printf(img->notes,
-						       " (PHYS32_ENTRY 0x%" PRIx64 ")", img->entry);
+				g_string_append_printf(img->notes, " (PHYS32_ENTRY 0x%" PRIx64 ")",
+						       img->entry);
 			}
 			g_string_append_c(img->notes, '\n');
 		} else if (namesz >= 1 && namesz < 64) {
@@ -102,7 +103,8 @@ bool sv_image_parse(const uint8_t *data, size_t size, struct sv_image *img, char
 	if (size == 0)
 		return fail(msg, "the file is empty");
 	if (size < 16 || memcmp(data, "\177ELF", 4))
-		return fail(msg, "not an ELF image (bad magic); softvisor boots ELF vmlinux images");
+		return fail(msg,
+			    "not an ELF image (bad magic); softvisor boots ELF vmlinux images");
 	if (data[4] != 2)
 		return fail(msg, "ELF class %u is not supported: softvisor boots 64-bit ELF images",
 			    data[4]);
@@ -120,8 +122,9 @@ bool sv_image_parse(const uint8_t *data, size_t size, struct sv_image *img, char
 		img->big_endian = r.be;
 		img->format = r.be ? "ELF64 ppc64 big-endian" : "ELF64 ppc64 little-endian";
 	} else {
-		return fail(msg, "unsupported ELF machine %" PRIu64 " (%s-endian): softvisor runs "
-				 "x86-64 and ppc64 guests",
+		return fail(msg,
+			    "unsupported ELF machine %" PRIu64 " (%s-endian): softvisor runs "
+			    "x86-64 and ppc64 guests",
 			    machine, r.be ? "big" : "little");
 	}
 	if (er_u16(&r, 16) != 2 && er_u16(&r, 16) != 3)
@@ -148,8 +151,9 @@ bool sv_image_parse(const uint8_t *data, size_t size, struct sv_image *img, char
 
 		if (type == PT_NOTE) {
 			if (!in_file(&r, off, filesz))
-				return fail(msg, "ELF note segment %" PRIu64 " extends past the end "
-						 "of the file",
+				return fail(msg,
+					    "ELF note segment %" PRIu64 " extends past the end "
+					    "of the file",
 					    i);
 			parse_notes(&r, off, filesz, img);
 			continue;
@@ -157,13 +161,15 @@ bool sv_image_parse(const uint8_t *data, size_t size, struct sv_image *img, char
 		if (type != PT_LOAD || memsz == 0)
 			continue;
 		if (!in_file(&r, off, filesz))
-			return fail(msg, "ELF segment %" PRIu64 " extends past the end of the file "
-					 "(truncated image?)",
+			return fail(msg,
+				    "ELF segment %" PRIu64 " extends past the end of the file "
+				    "(truncated image?)",
 				    i);
 		if (filesz > memsz)
 			return fail(msg, "ELF segment %" PRIu64 " has file size > memory size", i);
 		if (paddr + memsz < paddr)
-			return fail(msg, "ELF segment %" PRIu64 " wraps around the address space", i);
+			return fail(msg, "ELF segment %" PRIu64 " wraps around the address space",
+				    i);
 		if (img->n_segs == SV_IMAGE_MAX_SEGMENTS)
 			return fail(msg, "too many ELF segments (more than %u)",
 				    SV_IMAGE_MAX_SEGMENTS);
@@ -190,8 +196,9 @@ bool sv_image_parse(const uint8_t *data, size_t size, struct sv_image *img, char
 					 "(softvisor boots x86-64 guests as PVH)");
 		img->format = "ELF64 x86-64 (Xen PVH)";
 	} else if (!entry_mapped) {
-		return fail(msg, "the ELF entry point 0x%" PRIx64 " is outside every loadable "
-				 "segment",
+		return fail(msg,
+			    "the ELF entry point 0x%" PRIx64 " is outside every loadable "
+			    "segment",
 			    e_entry);
 	}
 	return true;
@@ -212,15 +219,17 @@ bool sv_image_load(const struct sv_image *img, struct p2m *p2m, uint64_t ram_byt
 		uint8_t zero[4096] = { 0 };
 
 		if (s->paddr + s->memsz > ram_bytes)
-			return fail(msg, "ELF segment at 0x%" PRIx64 "-0x%" PRIx64 " lies outside the "
-					 "guest's %" PRIu64 " MiB of memory (try a larger --memory)",
+			return fail(msg,
+				    "ELF segment at 0x%" PRIx64 "-0x%" PRIx64 " lies outside the "
+				    "guest's %" PRIu64 " MiB of memory (try a larger --memory)",
 				    s->paddr, s->paddr + s->memsz, ram_bytes >> 20);
 		if (p2m_copy_to(p2m, s->paddr, img->data + s->offset, s->filesz) < 0)
 			return fail(msg, "could not load the segment at 0x%" PRIx64, s->paddr);
 		for (uint64_t a = s->filesz; a < s->memsz; a += sizeof(zero)) {
 			uint64_t n = s->memsz - a < sizeof(zero) ? s->memsz - a : sizeof(zero);
 			if (p2m_copy_to(p2m, s->paddr + a, zero, n) < 0)
-				return fail(msg, "could not clear the segment at 0x%" PRIx64, s->paddr);
+				return fail(msg, "could not clear the segment at 0x%" PRIx64,
+					    s->paddr);
 		}
 	}
 	if (img->entry >= ram_bytes)
@@ -239,7 +248,9 @@ void sv_image_describe(const struct sv_image *img, FILE *out)
 		img->has_pvh_entry ? ", from XEN_ELFNOTE_PHYS32_ENTRY" : "");
 	fprintf(out, "platform: %s\n", "xen");
 	for (unsigned i = 0; i < img->n_segs; i++)
-		fprintf(out, "segment:  paddr 0x%08" PRIx64 " memsz 0x%" PRIx64 " filesz 0x%" PRIx64 "\n",
+		fprintf(out,
+			"segment:  paddr 0x%08" PRIx64 " memsz 0x%" PRIx64 " filesz 0x%" PRIx64
+			"\n",
 			img->segs[i].paddr, img->segs[i].memsz, img->segs[i].filesz);
 	if (img->notes->len)
 		fprintf(out, "notes:\n%s", img->notes->str);

@@ -24,13 +24,13 @@ struct sv_image {
 	size_t size;
 	enum hv_arch arch;
 	bool big_endian;
-	const char *format;   /* human-readable */
-	uint64_t entry;       /* physical entry point */
-	bool has_pvh_entry;   /* x86: XEN_ELFNOTE_PHYS32_ENTRY present */
-	uint64_t end;         /* highest physical byte loaded + 1 */
+	const char *format; /* human-readable */
+	uint64_t entry;     /* physical entry point */
+	bool has_pvh_entry; /* x86: XEN_ELFNOTE_PHYS32_ENTRY present */
+	uint64_t end;       /* highest physical byte loaded + 1 */
 	struct sv_segment segs[SV_IMAGE_MAX_SEGMENTS];
 	unsigned n_segs;
-	GString *notes;       /* notes found, for `inspect` */
+	GString *notes; /* notes found, for `inspect` */
 };
 
 /* Parse and validate. false with *msg (g_free it) naming the problem. */

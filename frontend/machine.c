@@ -50,18 +50,14 @@ int sv_machine_create(struct sv_machine *m, const struct sv_options *o, const st
 		return sv_fail("cannot reserve %" PRIu64 " MiB of guest memory", o->memory >> 20);
 
 	switch (o->console) {
-	case SV_CONSOLE_STDIO:
-		console_backend_open_stdio(&m->console);
-		break;
+	case SV_CONSOLE_STDIO: console_backend_open_stdio(&m->console); break;
 	case SV_CONSOLE_FILE:
 		err = console_backend_open_file(&m->console, o->console_path);
 		if (err < 0)
 			return sv_fail("cannot open console file %s: %s", o->console_path,
 				       g_strerror(-err));
 		break;
-	default:
-		console_backend_open_none(&m->console);
-		break;
+	default: console_backend_open_none(&m->console); break;
 	}
 	m->hv.console.write = sv_console_write;
 	m->hv.console.opaque = m;
@@ -91,7 +87,8 @@ int sv_machine_create(struct sv_machine *m, const struct sv_options *o, const st
 		if (!v)
 			return sv_fail("cannot create the vcpu");
 		if (img->entry > UINT32_MAX)
-			return sv_fail("the PVH entry point 0x%" PRIx64 " is above 4 GiB", img->entry);
+			return sv_fail("the PVH entry point 0x%" PRIx64 " is above 4 GiB",
+				       img->entry);
 		err = hv_x86_pvh_boot(v, (uint32_t)img->entry, img->end, o->cmdline, &si);
 		if (err == -E2BIG)
 			return sv_fail("--cmdline is too long (at most 3071 bytes)");
@@ -121,13 +118,10 @@ void sv_machine_destroy(struct sv_machine *m)
 static int sv_shutdown_status(struct domain *d)
 {
 	switch (d->shutdown_reason) {
-	case HV_SHUTDOWN_POWEROFF:
-		return SV_EXIT_POWEROFF;
+	case HV_SHUTDOWN_POWEROFF: return SV_EXIT_POWEROFF;
 	case HV_SHUTDOWN_REBOOT:
-	case HV_SHUTDOWN_SOFT_RESET:
-		return SV_EXIT_REBOOT;
-	default:
-		return SV_EXIT_CRASH;
+	case HV_SHUTDOWN_SOFT_RESET: return SV_EXIT_REBOOT;
+	default: return SV_EXIT_CRASH;
 	}
 }
 
@@ -152,22 +146,16 @@ int sv_machine_run(struct sv_machine *m, const struct sv_options *o)
 			switch (stop) {
 			case CPU_STOP_EXIT:
 				switch (hv_vcpu_handle_exit(v)) {
-				case HV_BLOCK:
-					v->blocked = true;
-					break;
-				default:
-					break;
+				case HV_BLOCK: v->blocked = true; break;
+				default: break;
 				}
 				break;
-			case CPU_STOP_HALTED:
-				v->blocked = true;
-				break;
+			case CPU_STOP_HALTED: v->blocked = true; break;
 			case CPU_STOP_FATAL:
 				hv_domain_crash(d, "emulation error: %s at pc=0x%" PRIx64,
 						v->cpu->fatal_msg, v->cpu->arch->get_pc(v->cpu));
 				break;
-			default:
-				break;
+			default: break;
 			}
 		}
 		if (d->shut_down) {
@@ -183,7 +171,8 @@ int sv_machine_run(struct sv_machine *m, const struct sv_options *o)
 		}
 		if (deadline && g_get_monotonic_time() >= deadline) {
 			hv_console_flush(d);
-			fprintf(stderr, "softvisor: timeout after %g s: guest stopped\n", o->timeout);
+			fprintf(stderr, "softvisor: timeout after %g s: guest stopped\n",
+				o->timeout);
 			status = SV_EXIT_TIMEOUT;
 		}
 	}
@@ -192,10 +181,11 @@ int sv_machine_run(struct sv_machine *m, const struct sv_options *o)
 		insns += d->vcpus[i]->cpu->icount;
 	if (d->shut_down && d->shutdown_reason == HV_SHUTDOWN_CRASH) {
 		if (d->crash_msg[0])
-			fprintf(stderr, "softvisor: domain %u crashed: %s\n", d->domid, d->crash_msg);
+			fprintf(stderr, "softvisor: domain %u crashed: %s\n", d->domid,
+				d->crash_msg);
 		else
-			fprintf(stderr, "softvisor: domain %u shut down: crash (code %u)\n", d->domid,
-				d->shutdown_code);
+			fprintf(stderr, "softvisor: domain %u shut down: crash (code %u)\n",
+				d->domid, d->shutdown_code);
 	} else if (d->shut_down && d->shutdown_reason != HV_SHUTDOWN_POWEROFF) {
 		fprintf(stderr, "softvisor: domain %u shut down: %s\n", d->domid,
 			hv_shutdown_name(d->shutdown_reason));
@@ -203,7 +193,8 @@ int sv_machine_run(struct sv_machine *m, const struct sv_options *o)
 	if (o->stats) {
 		hv_stats_print(d, stderr);
 		fprintf(stderr, "  result: %s, %" PRIu64 " instructions retired\n",
-			status == SV_EXIT_TIMEOUT ? "timeout" : hv_shutdown_name(d->shutdown_reason),
+			status == SV_EXIT_TIMEOUT ? "timeout" :
+						    hv_shutdown_name(d->shutdown_reason),
 			insns);
 	}
 	return status;

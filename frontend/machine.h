@@ -20,8 +20,7 @@ struct sv_machine {
 
 /* Build the machine for image (already parsed). Exit status on failure
  * (message printed), or -1 on success. */
-int sv_machine_create(struct sv_machine *m, const struct sv_options *o,
-		      const struct sv_image *img);
+int sv_machine_create(struct sv_machine *m, const struct sv_options *o, const struct sv_image *img);
 /* Run to the end; returns the exit status of DESIGN.md §8. */
 int sv_machine_run(struct sv_machine *m, const struct sv_options *o);
 void sv_machine_destroy(struct sv_machine *m);

@@ -62,25 +62,40 @@ bool sv_options_parse_run(int argc, char **argv, struct sv_options *o)
 	GError *err = NULL;
 	bool ok = false;
 	GOptionEntry entries[] = {
-		{ "arch", 0, 0, G_OPTION_ARG_STRING, &o->arch, "x86_64 or ppc64 (default: from the image)", "ARCH" },
-		{ "platform", 0, 0, G_OPTION_ARG_STRING, &o->platform, "guest personality: xen (pseries: not yet)", "NAME" },
-		{ "memory", 0, 0, G_OPTION_ARG_STRING, &memory, "guest memory, e.g. 512M (default 512M)", "SIZE" },
+		{ "arch", 0, 0, G_OPTION_ARG_STRING, &o->arch,
+		  "x86_64 or ppc64 (default: from the image)", "ARCH" },
+		{ "platform", 0, 0, G_OPTION_ARG_STRING, &o->platform,
+		  "guest personality: xen (pseries: not yet)", "NAME" },
+		{ "memory", 0, 0, G_OPTION_ARG_STRING, &memory,
+		  "guest memory, e.g. 512M (default 512M)", "SIZE" },
 		{ "vcpus", 0, 0, G_OPTION_ARG_INT, &vcpus, "number of vcpus (default 1)", "N" },
-		{ "initrd", 0, 0, G_OPTION_ARG_FILENAME, &o->initrd, "initial ramdisk (not yet)", "FILE" },
-		{ "cmdline", 0, 0, G_OPTION_ARG_STRING, &o->cmdline, "kernel command line", "STRING" },
-		{ "disk", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->disks, "PV block device (not yet)", "FILE[,ro]" },
-		{ "console", 0, 0, G_OPTION_ARG_STRING, &console, "stdio|none|file:PATH|sdl (default stdio)", "KIND" },
-		{ "record", 0, 0, G_OPTION_ARG_FILENAME, &o->record, "record a replay log (not yet)", "FILE" },
-		{ "replay", 0, 0, G_OPTION_ARG_FILENAME, &o->replay, "replay a log (not yet)", "FILE" },
-		{ "gdb", 0, 0, G_OPTION_ARG_STRING, &o->gdb, "wait for gdb (not yet)", "[HOST:]PORT" },
-		{ "trace", 0, 0, G_OPTION_ARG_STRING, &trace, "trace categories: exits,hypercalls,tb,insn,ir,evtchn,p2m,irq,all", "LIST" },
-		{ "trace-file", 0, 0, G_OPTION_ARG_FILENAME, &o->trace_file, "write traces here (default stderr)", "PATH" },
-		{ "stats", 0, 0, G_OPTION_ARG_NONE, &stats, "print exit and hypercall counters at the end", NULL },
-		{ "timeout", 0, 0, G_OPTION_ARG_DOUBLE, &timeout, "stop the guest after SECONDS (exit status 4)", "SECONDS" },
+		{ "initrd", 0, 0, G_OPTION_ARG_FILENAME, &o->initrd, "initial ramdisk (not yet)",
+		  "FILE" },
+		{ "cmdline", 0, 0, G_OPTION_ARG_STRING, &o->cmdline, "kernel command line",
+		  "STRING" },
+		{ "disk", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->disks, "PV block device (not yet)",
+		  "FILE[,ro]" },
+		{ "console", 0, 0, G_OPTION_ARG_STRING, &console,
+		  "stdio|none|file:PATH|sdl (default stdio)", "KIND" },
+		{ "record", 0, 0, G_OPTION_ARG_FILENAME, &o->record,
+		  "record a replay log (not yet)", "FILE" },
+		{ "replay", 0, 0, G_OPTION_ARG_FILENAME, &o->replay, "replay a log (not yet)",
+		  "FILE" },
+		{ "gdb", 0, 0, G_OPTION_ARG_STRING, &o->gdb, "wait for gdb (not yet)",
+		  "[HOST:]PORT" },
+		{ "trace", 0, 0, G_OPTION_ARG_STRING, &trace,
+		  "trace categories: exits,hypercalls,tb,insn,ir,evtchn,p2m,irq,all", "LIST" },
+		{ "trace-file", 0, 0, G_OPTION_ARG_FILENAME, &o->trace_file,
+		  "write traces here (default stderr)", "PATH" },
+		{ "stats", 0, 0, G_OPTION_ARG_NONE, &stats,
+		  "print exit and hypercall counters at the end", NULL },
+		{ "timeout", 0, 0, G_OPTION_ARG_DOUBLE, &timeout,
+		  "stop the guest after SECONDS (exit status 4)", "SECONDS" },
 		{ G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &rest, NULL, "[KERNEL]" },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
-	GOptionContext *ctx = g_option_context_new("[KERNEL] - run a guest (no KERNEL: the built-in demo)");
+	GOptionContext *ctx =
+		g_option_context_new("[KERNEL] - run a guest (no KERNEL: the built-in demo)");
 
 	memset(o, 0, sizeof(*o));
 	o->memory = 512ull << 20;
@@ -159,9 +174,10 @@ bool sv_options_parse_run(int argc, char **argv, struct sv_options *o)
 	if (trace) {
 		char *bad;
 		if (trace_parse(trace, &o->trace_mask, &bad) < 0) {
-			opt_error("unknown --trace category '%s' (exits, hypercalls, tb, insn, ir, evtchn, p2m, "
-				  "irq, all)",
-				  bad);
+			opt_error(
+				"unknown --trace category '%s' (exits, hypercalls, tb, insn, ir, evtchn, p2m, "
+				"irq, all)",
+				bad);
 			g_free(bad);
 			goto out;
 		}

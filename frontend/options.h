@@ -15,10 +15,10 @@ enum sv_console_kind {
 };
 
 struct sv_options {
-	char *kernel;        /* NULL: the built-in demo guest */
-	char *arch;          /* "x86_64", "ppc64" or NULL (from the image) */
+	char *kernel; /* NULL: the built-in demo guest */
+	char *arch;   /* "x86_64", "ppc64" or NULL (from the image) */
 	char *platform;
-	uint64_t memory;     /* bytes */
+	uint64_t memory; /* bytes */
 	int vcpus;
 	char *initrd;
 	char *cmdline;
@@ -29,7 +29,7 @@ struct sv_options {
 	unsigned trace_mask;
 	char *trace_file;
 	bool stats;
-	double timeout;      /* seconds; 0 = none */
+	double timeout; /* seconds; 0 = none */
 };
 
 /* Exit statuses (DESIGN.md §8). */

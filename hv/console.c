@@ -60,7 +60,6 @@ long do_console_io(struct vcpu *v, const uint64_t a[6])
 	case CONSOLEIO_read:
 		/* No console input yet: nothing read. */
 		return 0;
-	default:
-		return -XEN_ENOSYS;
+	default: return -XEN_ENOSYS;
 	}
 }

@@ -167,7 +167,8 @@ void hv_stats_exit(struct vcpu *v, uint32_t reason)
 	GHashTable *h = v->d->stats.exits;
 	gpointer key = GUINT_TO_POINTER(reason);
 
-	g_hash_table_insert(h, key, GSIZE_TO_POINTER(GPOINTER_TO_SIZE(g_hash_table_lookup(h, key)) + 1));
+	g_hash_table_insert(h, key,
+			    GSIZE_TO_POINTER(GPOINTER_TO_SIZE(g_hash_table_lookup(h, key)) + 1));
 }
 
 static gint hv_cmp_u32(gconstpointer a, gconstpointer b)
@@ -184,8 +185,8 @@ void hv_stats_print(struct domain *d, FILE *out)
 
 	for (unsigned i = 0; i < d->n_vcpus; i++)
 		insns += d->vcpus[i]->cpu->icount;
-	fprintf(out, "softvisor stats: domain %u (%s), %u vcpu(s), %" G_GUINT64_FORMAT
-		     " instructions\n",
+	fprintf(out,
+		"softvisor stats: domain %u (%s), %u vcpu(s), %" G_GUINT64_FORMAT " instructions\n",
 		d->domid, hv_arch_name(d->arch), d->n_vcpus, insns);
 	fprintf(out, "  exits by reason:\n");
 	for (GList *k = keys; k; k = k->next) {

@@ -51,9 +51,9 @@ enum hv_shutdown {
 
 /* What the run driver should do after an exit was handled. */
 enum hv_exit_action {
-	HV_RESUME,   /* run the vcpu again */
-	HV_BLOCK,    /* the vcpu waits for an event */
-	HV_STOP,     /* the domain shut down (or crashed) */
+	HV_RESUME, /* run the vcpu again */
+	HV_BLOCK,  /* the vcpu waits for an event */
+	HV_STOP,   /* the domain shut down (or crashed) */
 };
 
 /* Per-architecture part of the hypervisor (hv/x86, hv/ppc). */
@@ -108,7 +108,7 @@ struct domain {
 	unsigned shutdown_code;   /* SCHEDOP_shutdown_code, reported on crash */
 	char crash_msg[160];      /* why hv crashed the domain, if it did */
 
-	GString *console_line;    /* console output not yet flushed (no newline) */
+	GString *console_line; /* console output not yet flushed (no newline) */
 	struct hv_stats stats;
 };
 

@@ -38,8 +38,9 @@ long hv_hypercall_dispatch(struct vcpu *v, const struct hv_hypercall_table *t, u
 		for (unsigned i = 0; i < n && i < 6; i++)
 			g_string_append_printf(s, "%s0x%" PRIx64, i ? ", " : "", args[i]);
 		trace_printf(tr, "%" PRIu64 " d%uv%u HYPERCALL %" PRIu64 " %s(%s)%s = %ld\n",
-			     cpu_icount(v->cpu), d->domid, v->id, nr, h && h->name ? h->name : "unknown",
-			     s->str, user_mode ? " [user]" : "", rc);
+			     cpu_icount(v->cpu), d->domid, v->id, nr,
+			     h && h->name ? h->name : "unknown", s->str, user_mode ? " [user]" : "",
+			     rc);
 		g_string_free(s, TRUE);
 	}
 	return rc;

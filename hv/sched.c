@@ -11,8 +11,7 @@ long do_sched_op(struct vcpu *v, const uint64_t a[6])
 	unsigned reason;
 
 	switch (cmd) {
-	case SCHEDOP_yield:
-		return 0;
+	case SCHEDOP_yield: return 0;
 	case SCHEDOP_shutdown:
 		/* struct sched_shutdown { unsigned int reason; } */
 		if (hv_copy_from_guest(v, buf, a[1], sizeof(buf)) < 0)
@@ -30,7 +29,6 @@ long do_sched_op(struct vcpu *v, const uint64_t a[6])
 			return -XEN_EINVAL;
 		v->d->shutdown_code = reason;
 		return 0;
-	default:
-		return -XEN_ENOSYS;
+	default: return -XEN_ENOSYS;
 	}
 }

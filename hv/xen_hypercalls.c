@@ -6,7 +6,8 @@
 #include "hv/hypercall.h"
 #include "hv/xen_abi.h"
 
-#define XEN_ROW(nr, n, f, args, fl) [__HYPERVISOR_##nr] = { .name = n, .fn = f, .nargs = args, .flags = fl }
+#define XEN_ROW(nr, n, f, args, fl)                                                                \
+	[__HYPERVISOR_##nr] = { .name = n, .fn = f, .nargs = args, .flags = fl }
 
 static const struct hv_hypercall xen_entries[] = {
 	XEN_ROW(platform_op, "platform_op", do_refused_to_domu, 1, HV_HC_PRIV),

@@ -21,10 +21,8 @@ long do_xen_version(struct vcpu *v, const uint64_t a[6])
 	uint8_t buf[160] = { 0 };
 
 	switch (cmd) {
-	case XENVER_version:
-		return (SV_XEN_MAJOR << 16) | SV_XEN_MINOR;
-	case XENVER_extraversion:
-		return xen_version_copy_string(v, arg, ".0-softvisor", 16);
+	case XENVER_version: return (SV_XEN_MAJOR << 16) | SV_XEN_MINOR;
+	case XENVER_extraversion: return xen_version_copy_string(v, arg, ".0-softvisor", 16);
 	case XENVER_compile_info:
 		/* struct xen_compile_info: compiler[64] compile_by[16]
 		 * compile_domain[32] compile_date[32]. */
@@ -37,8 +35,7 @@ long do_xen_version(struct vcpu *v, const uint64_t a[6])
 		return xen_version_copy_string(
 			v, arg, v->d->arch == HV_ARCH_X86_64 ? "hvm-3.0-x86_64" : "xen-3.0-ppc64",
 			1024);
-	case XENVER_changeset:
-		return xen_version_copy_string(v, arg, "softvisor " SV_VERSION, 64);
+	case XENVER_changeset: return xen_version_copy_string(v, arg, "softvisor " SV_VERSION, 64);
 	case XENVER_platform_parameters:
 		/* struct xen_platform_parameters { xen_ulong_t virt_start; }: an
 		 * HVM guest owns its whole address space. */
@@ -51,16 +48,12 @@ long do_xen_version(struct vcpu *v, const uint64_t a[6])
 		hv_guest_put_u32(v, buf + 4, 0);
 		return hv_copy_to_guest(v, arg, buf, 8) < 0 ? -XEN_EFAULT : 0;
 	}
-	case XENVER_pagesize:
-		return SV_PAGE_SIZE;
+	case XENVER_pagesize: return SV_PAGE_SIZE;
 	case XENVER_guest_handle:
 		/* xen_domain_handle_t: the domain's UUID (all zero: none set). */
 		return hv_copy_to_guest(v, arg, buf, 16) < 0 ? -XEN_EFAULT : 0;
-	case XENVER_commandline:
-		return xen_version_copy_string(v, arg, "", 1024);
-	case XENVER_build_id:
-		return -XEN_ENODATA;
-	default:
-		return -XEN_ENOSYS;
+	case XENVER_commandline: return xen_version_copy_string(v, arg, "", 1024);
+	case XENVER_build_id: return -XEN_ENODATA;
+	default: return -XEN_ENOSYS;
 	}
 }

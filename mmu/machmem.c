@@ -16,8 +16,8 @@ int machmem_init(struct machmem *m, uint64_t bytes)
 	if (n == 0 || n > (1ull << 28)) /* 1 TiB of guest memory at most */
 		return -ENOMEM;
 	/* Lazily backed by the host: untouched guest memory costs nothing. */
-	p = mmap(NULL, n << SV_PAGE_BITS, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-		 -1, 0);
+	p = mmap(NULL, n << SV_PAGE_BITS, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+		 0);
 	if (p == MAP_FAILED)
 		return -ENOMEM;
 	m->base = p;

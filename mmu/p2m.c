@@ -31,8 +31,8 @@ struct p2m {
 	struct machmem *mem;
 	uint16_t domid;
 	struct p2m_node *root;
-	GArray *listeners;  /* struct p2m_listener */
-	GPtrArray *mmio;    /* struct p2m_mmio_region * */
+	GArray *listeners; /* struct p2m_listener */
+	GPtrArray *mmio;   /* struct p2m_mmio_region * */
 };
 
 struct p2m *p2m_new(struct machmem *mem, uint16_t domid)
@@ -122,8 +122,8 @@ static struct p2m_entry *p2m_entry_of(const struct p2m *p, uint64_t gfn, bool cr
 		if (!child) {
 			if (!create)
 				return NULL;
-			child = level == 1 ? (void *)g_new0(struct p2m_leaf, 1)
-					   : (void *)g_new0(struct p2m_node, 1);
+			child = level == 1 ? (void *)g_new0(struct p2m_leaf, 1) :
+					     (void *)g_new0(struct p2m_node, 1);
 			n->child[idx] = child;
 		}
 		if (level == 1)
@@ -215,8 +215,8 @@ int p2m_add_mmio(struct p2m *p, uint64_t gfn, uint64_t count, const struct mmio_
 	r->opaque = opaque;
 	g_ptr_array_add(p->mmio, r);
 	for (uint64_t i = 0; i < count; i++) {
-		int rc = p2m_set_entry(p, gfn + i, p->mmio->len - 1, P2M_MMIO, P2M_ACCESS_RW,
-				       false);
+		int rc =
+			p2m_set_entry(p, gfn + i, p->mmio->len - 1, P2M_MMIO, P2M_ACCESS_RW, false);
 		if (rc < 0)
 			return rc;
 	}

@@ -55,10 +55,10 @@ enum {
 };
 
 struct p2m_entry {
-	uint64_t mfn;    /* machine frame (RAM types) or MMIO region index */
-	uint8_t type;    /* enum p2m_type */
-	uint8_t access;  /* P2M_ACCESS_* */
-	uint8_t flags;   /* P2M_F_* */
+	uint64_t mfn;   /* machine frame (RAM types) or MMIO region index */
+	uint8_t type;   /* enum p2m_type */
+	uint8_t access; /* P2M_ACCESS_* */
+	uint8_t flags;  /* P2M_F_* */
 };
 
 /* An emulated-MMIO region's handlers. Return 0, or -1 for an access error. */

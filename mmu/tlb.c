@@ -25,8 +25,8 @@ void mmu_tlb_flush_page(struct mmu_tlb *tlb, uint64_t va)
 
 	for (unsigned i = 0; i < MMU_MAX_IDX; i++) {
 		struct mmu_tlb_entry *e = mmu_tlb_entry(tlb, i, va);
-		if ((e->addr_read & SV_PAGE_MASK) == page || (e->addr_write & SV_PAGE_MASK) == page ||
-		    (e->addr_code & SV_PAGE_MASK) == page)
+		if ((e->addr_read & SV_PAGE_MASK) == page ||
+		    (e->addr_write & SV_PAGE_MASK) == page || (e->addr_code & SV_PAGE_MASK) == page)
 			mmu_tlb_entry_clear(e);
 	}
 }
@@ -63,15 +63,15 @@ void mmu_tlb_set(struct mmu_tlb *tlb, unsigned idx, uint64_t va, uint64_t gpa, u
 		slow_prot |= MMU_PROT_READ | MMU_PROT_WRITE | MMU_PROT_EXEC;
 		slow |= MMU_TLB_MMIO;
 	}
-	e->addr_read = !(prot & MMU_PROT_READ)       ? MMU_TLB_INVALID
-		       : (slow_prot & MMU_PROT_READ) ? page | slow
-						     : page;
-	e->addr_write = !(prot & MMU_PROT_WRITE)       ? MMU_TLB_INVALID
-			: (slow_prot & MMU_PROT_WRITE) ? page | slow
-						       : page;
-	e->addr_code = !(prot & MMU_PROT_EXEC)       ? MMU_TLB_INVALID
-		       : (slow_prot & MMU_PROT_EXEC) ? page | slow
-						     : page;
+	e->addr_read = !(prot & MMU_PROT_READ)     ? MMU_TLB_INVALID :
+		       (slow_prot & MMU_PROT_READ) ? page | slow :
+						     page;
+	e->addr_write = !(prot & MMU_PROT_WRITE)     ? MMU_TLB_INVALID :
+			(slow_prot & MMU_PROT_WRITE) ? page | slow :
+						       page;
+	e->addr_code = !(prot & MMU_PROT_EXEC)     ? MMU_TLB_INVALID :
+		       (slow_prot & MMU_PROT_EXEC) ? page | slow :
+						     page;
 	e->addend = host_page ? (uint64_t)(uintptr_t)host_page - page : 0;
 	e->gpa = gpa & SV_PAGE_MASK;
 	tlb->n_fills++;

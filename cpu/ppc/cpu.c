@@ -110,8 +110,8 @@ void cpu_ppc_deliver(struct cpu_ppc *c, uint32_t vector, uint64_t srr0, uint64_t
 	if (c->lpcr & PPC_LPCR_ILE)
 		nmsr |= PPC_MSR_LE;
 	/* Alternate interrupt location: not for system reset and machine check. */
-	if (ail >= 2 && (msr & PPC_MSR_IR) && (msr & PPC_MSR_DR) && vector != PPC_VEC_SYSTEM_RESET &&
-	    vector != PPC_VEC_MACHINE_CHECK) {
+	if (ail >= 2 && (msr & PPC_MSR_IR) && (msr & PPC_MSR_DR) &&
+	    vector != PPC_VEC_SYSTEM_RESET && vector != PPC_VEC_MACHINE_CHECK) {
 		nmsr |= PPC_MSR_IR | PPC_MSR_DR;
 		pc = ail == 2 ? 0x18000ull + vector : 0xc000000000004000ull + vector;
 	}
@@ -151,8 +151,7 @@ static bool ppc_raise_fault(struct cpu *cpu)
 
 	memset(&c->pending, 0, sizeof(c->pending));
 	switch (p.vector) {
-	case 0:
-		return false;
+	case 0: return false;
 	case PPC_VEC_DSI:
 		c->dar = p.dar;
 		c->dsisr = p.dsisr;
@@ -163,9 +162,7 @@ static bool ppc_raise_fault(struct cpu *cpu)
 		c->heir = p.insn;
 		ppc_hv_interrupt(c, p.vector, p.srr0, 0);
 		return true;
-	default:
-		cpu_ppc_deliver(c, p.vector, p.srr0, p.srr1_bits);
-		return false;
+	default: cpu_ppc_deliver(c, p.vector, p.srr0, p.srr1_bits); return false;
 	}
 }
 
@@ -183,8 +180,8 @@ static void ppc_stage2_fault(struct cpu *cpu, uint64_t va, uint64_t gpa, enum mm
 {
 	struct cpu_ppc *c = cpu_ppc_of(cpu);
 	struct p2m_entry pe;
-	uint64_t cause = p2m_lookup(cpu->p2m, gpa >> SV_PAGE_BITS, &pe) ? PPC_ISR_PROTECT
-									: PPC_ISR_NOT_FOUND;
+	uint64_t cause = p2m_lookup(cpu->p2m, gpa >> SV_PAGE_BITS, &pe) ? PPC_ISR_PROTECT :
+									  PPC_ISR_NOT_FOUND;
 
 	c->asdr = gpa & SV_PAGE_MASK;
 	if (acc == MMU_FETCH && !in_walk) {
@@ -326,7 +323,8 @@ static int ppc_disas(struct cpu *cpu, uint64_t pc, const uint8_t *code, size_t l
 		     size_t bufsize)
 {
 	struct cpu_ppc *c = cpu_ppc_of(cpu);
-	cs_mode mode = CS_MODE_64 | ((c->msr & PPC_MSR_LE) ? CS_MODE_LITTLE_ENDIAN : CS_MODE_BIG_ENDIAN);
+	cs_mode mode =
+		CS_MODE_64 | ((c->msr & PPC_MSR_LE) ? CS_MODE_LITTLE_ENDIAN : CS_MODE_BIG_ENDIAN);
 	csh h;
 	cs_insn *insn;
 	size_t n;
@@ -340,7 +338,8 @@ static int ppc_disas(struct cpu *cpu, uint64_t pc, const uint8_t *code, size_t l
 		ret = 4;
 		cs_free(insn, n);
 	} else {
-		uint32_t w = (c->msr & PPC_MSR_LE) ? (uint32_t)ld32_le_p(code) : (uint32_t)ld32_be_p(code);
+		uint32_t w = (c->msr & PPC_MSR_LE) ? (uint32_t)ld32_le_p(code) :
+						     (uint32_t)ld32_be_p(code);
 		snprintf(buf, bufsize, ".long 0x%08x", w);
 		ret = 4;
 	}
@@ -398,8 +397,8 @@ void cpu_ppc_free(struct cpu_ppc *c)
 	g_free(c);
 }
 
-void cpu_ppc_reset_kexec(struct cpu_ppc *c, uint64_t entry, uint64_t r3, uint64_t r4,
-			 uint64_t r5, bool le)
+void cpu_ppc_reset_kexec(struct cpu_ppc *c, uint64_t entry, uint64_t r3, uint64_t r4, uint64_t r5,
+			 bool le)
 {
 	ppc_reset_regs(c, le);
 	c->pc = entry;

@@ -74,16 +74,16 @@ struct tb_cache;
 #define PPC_MSR_LE (1ull << 0)
 
 /* LPCR bits (ISA v3.0 Book III 2.2). */
-#define PPC_LPCR_HDICE (1ull << 0)   /* bit 63: hypervisor decrementer interrupt enable */
-#define PPC_LPCR_HVICE (1ull << 1)   /* bit 62 */
-#define PPC_LPCR_LPES (1ull << 3)    /* bit 60 */
-#define PPC_LPCR_HEIC (1ull << 4)    /* bit 59 */
-#define PPC_LPCR_HR (1ull << 20)     /* bit 43: host radix */
-#define PPC_LPCR_UPRT (1ull << 22)   /* bit 41: use process table */
-#define PPC_LPCR_AIL_SHIFT 23        /* bits 39:40 */
+#define PPC_LPCR_HDICE (1ull << 0) /* bit 63: hypervisor decrementer interrupt enable */
+#define PPC_LPCR_HVICE (1ull << 1) /* bit 62 */
+#define PPC_LPCR_LPES (1ull << 3)  /* bit 60 */
+#define PPC_LPCR_HEIC (1ull << 4)  /* bit 59 */
+#define PPC_LPCR_HR (1ull << 20)   /* bit 43: host radix */
+#define PPC_LPCR_UPRT (1ull << 22) /* bit 41: use process table */
+#define PPC_LPCR_AIL_SHIFT 23      /* bits 39:40 */
 #define PPC_LPCR_AIL (3ull << 23)
-#define PPC_LPCR_ILE (1ull << 25)    /* bit 38: interrupt little-endian */
-#define PPC_LPCR_LD (1ull << 17)     /* bit 46: large decrementer */
+#define PPC_LPCR_ILE (1ull << 25) /* bit 38: interrupt little-endian */
+#define PPC_LPCR_LD (1ull << 17)  /* bit 46: large decrementer */
 
 /* SRR1 bits set by a program interrupt (ISA bits 43..47). */
 #define PPC_SRR1_PROG_FP (1ull << 20)
@@ -263,8 +263,8 @@ struct cpu_ppc *cpu_ppc_new(struct p2m *p2m, struct tb_cache *tbc, unsigned inde
 void cpu_ppc_free(struct cpu_ppc *c);
 /* The state Linux expects after kexec (DESIGN.md §8): MSR = SF | ME | (LE),
  * IR=DR=0, HV=0, PR=0, LPCR[ILE] = le, pc = entry, r3..r5 given, others 0. */
-void cpu_ppc_reset_kexec(struct cpu_ppc *c, uint64_t entry, uint64_t r3, uint64_t r4,
-			 uint64_t r5, bool le);
+void cpu_ppc_reset_kexec(struct cpu_ppc *c, uint64_t entry, uint64_t r3, uint64_t r4, uint64_t r5,
+			 bool le);
 
 /* Resume the guest after an exit to the hypervisor: rfid after 0xC00 (sc 1),
  * hrfid after every other HV interrupt. */

@@ -19,18 +19,29 @@
 #include "cpu/ppc/translate.h"
 #include "cpu/ppc/cpu_internal.h"
 
-enum { L_U, L_P, L_H, L_NO };
+enum {
+	L_U,
+	L_P,
+	L_H,
+	L_NO
+};
 
 struct ppc_spr_info {
 	uint16_t num;
 	const char *name;
 	uint8_t rd, wr;
-	bool end_tb;  /* a write changes translation or timers */
-	size_t off;   /* plain 64-bit storage; 0: handled in the switch */
+	bool end_tb; /* a write changes translation or timers */
+	size_t off;  /* plain 64-bit storage; 0: handled in the switch */
 };
 
-#define S(name, rd, wr, end, field) { SPR_##name, #name, rd, wr, end, offsetof(struct cpu_ppc, field) }
-#define SX(name, rd, wr, end) { SPR_##name, #name, rd, wr, end, 0 }
+#define S(name, rd, wr, end, field)                                                                \
+	{                                                                                          \
+		SPR_##name, #name, rd, wr, end, offsetof(struct cpu_ppc, field)                    \
+	}
+#define SX(name, rd, wr, end)                                                                      \
+	{                                                                                          \
+		SPR_##name, #name, rd, wr, end, 0                                                  \
+	}
 
 static const struct ppc_spr_info ppc_sprs[] = {
 	SX(XER, L_U, L_U, false),
@@ -137,8 +148,7 @@ enum ppc_spr_access ppc_spr_check(unsigned sprn, bool write, bool pr, bool hv, b
 		if (!hv)
 			return PPC_SPR_HEA;
 		break;
-	default:
-		break;
+	default: break;
 	}
 	*end_tb = write && s->end_tb;
 	return PPC_SPR_OK;
@@ -186,12 +196,8 @@ uint64_t ppc_helper_mtspr(struct cpu *cpu, uint64_t sprn, uint64_t val, uint64_t
 	case SPR_TBL_W: /* Book III 9.2.1: TBL written, TBU unchanged */
 		c->tb_offset += ((tb & ~0xffffffffull) | (uint32_t)val) - tb;
 		return 0;
-	case SPR_TBU_W:
-		c->tb_offset += ((val << 32) | (uint32_t)tb) - tb;
-		return 0;
-	case SPR_TBU40:
-		c->tb_offset += ((val & ~0xffffffull) | (tb & 0xffffff)) - tb;
-		return 0;
+	case SPR_TBU_W: c->tb_offset += ((val << 32) | (uint32_t)tb) - tb; return 0;
+	case SPR_TBU40: c->tb_offset += ((val & ~0xffffffull) | (tb & 0xffffff)) - tb; return 0;
 	case SPR_PPR32: c->ppr = (c->ppr & 0xffffffffull) | (val << 32); return 0;
 	case SPR_PURR:
 	case SPR_SPURR: return 0;

@@ -31,8 +31,20 @@ enum {
 
 /* Instruction forms (for documentation and disassembly of the table). */
 enum ppc_form {
-	FORM_I, FORM_B, FORM_SC, FORM_D, FORM_DS, FORM_X, FORM_XL, FORM_XFX, FORM_XO,
-	FORM_XS, FORM_M, FORM_MD, FORM_MDS, FORM_A,
+	FORM_I,
+	FORM_B,
+	FORM_SC,
+	FORM_D,
+	FORM_DS,
+	FORM_X,
+	FORM_XL,
+	FORM_XFX,
+	FORM_XO,
+	FORM_XS,
+	FORM_M,
+	FORM_MD,
+	FORM_MDS,
+	FORM_A,
 };
 
 /* Row flags. */
@@ -47,10 +59,10 @@ enum {
 /* Interrupts a row can raise (documentation; checked by tests). */
 enum {
 	RAISES_NONE = 0,
-	RAISES_DSI = 1,    /* data storage / HDSI via the MMU */
-	RAISES_PROG = 2,   /* program: trap, privileged */
-	RAISES_SC = 4,     /* system call / hypercall */
-	RAISES_HEA = 8,    /* hypervisor emulation assistance */
+	RAISES_DSI = 1,  /* data storage / HDSI via the MMU */
+	RAISES_PROG = 2, /* program: trap, privileged */
+	RAISES_SC = 4,   /* system call / hypercall */
+	RAISES_HEA = 8,  /* hypervisor emulation assistance */
 };
 
 struct ppc_dc;
@@ -88,14 +100,38 @@ struct ppc_dc {
 #define PPC_M_XO9 0xfc0003feu /* XO-form: OE (bit 21) and Rc free */
 
 /* Instruction fields (ISA bit numbers are MSB-first). */
-static inline unsigned ppc_rt(uint32_t i) { return (i >> 21) & 31; }
-static inline unsigned ppc_ra(uint32_t i) { return (i >> 16) & 31; }
-static inline unsigned ppc_rb(uint32_t i) { return (i >> 11) & 31; }
-static inline unsigned ppc_rc(uint32_t i) { return i & 1; }
-static inline unsigned ppc_oe(uint32_t i) { return (i >> 10) & 1; }
-static inline uint64_t ppc_simm(uint32_t i) { return sv_sext(i & 0xffff, 16); }
-static inline uint64_t ppc_uimm(uint32_t i) { return i & 0xffff; }
-static inline unsigned ppc_sprn(uint32_t i) { return ((i >> 16) & 31) | (((i >> 11) & 31) << 5); }
+static inline unsigned ppc_rt(uint32_t i)
+{
+	return (i >> 21) & 31;
+}
+static inline unsigned ppc_ra(uint32_t i)
+{
+	return (i >> 16) & 31;
+}
+static inline unsigned ppc_rb(uint32_t i)
+{
+	return (i >> 11) & 31;
+}
+static inline unsigned ppc_rc(uint32_t i)
+{
+	return i & 1;
+}
+static inline unsigned ppc_oe(uint32_t i)
+{
+	return (i >> 10) & 1;
+}
+static inline uint64_t ppc_simm(uint32_t i)
+{
+	return sv_sext(i & 0xffff, 16);
+}
+static inline uint64_t ppc_uimm(uint32_t i)
+{
+	return i & 0xffff;
+}
+static inline unsigned ppc_sprn(uint32_t i)
+{
+	return ((i >> 16) & 31) | (((i >> 11) & 31) << 5);
+}
 
 /* Architected state offsets for ld_env/st_env. */
 #define PPC_OFF(field) offsetof(struct cpu_ppc, field)
@@ -157,20 +193,17 @@ uint64_t ppc_helper_larx(struct cpu *cpu, uint64_t ea, uint64_t memop, uint64_t 
 			 uint64_t u3);
 uint64_t ppc_helper_stcx(struct cpu *cpu, uint64_t ea, uint64_t val, uint64_t memop,
 			 uint64_t mmu_idx);
-uint64_t ppc_helper_dcbz(struct cpu *cpu, uint64_t ea, uint64_t mmu_idx, uint64_t u2,
-			 uint64_t u3);
-uint64_t ppc_helper_icbi(struct cpu *cpu, uint64_t ea, uint64_t mmu_idx, uint64_t u2,
-			 uint64_t u3);
+uint64_t ppc_helper_dcbz(struct cpu *cpu, uint64_t ea, uint64_t mmu_idx, uint64_t u2, uint64_t u3);
+uint64_t ppc_helper_icbi(struct cpu *cpu, uint64_t ea, uint64_t mmu_idx, uint64_t u2, uint64_t u3);
 uint64_t ppc_helper_mfspr(struct cpu *cpu, uint64_t sprn, uint64_t u1, uint64_t u2, uint64_t u3);
-uint64_t ppc_helper_mtspr(struct cpu *cpu, uint64_t sprn, uint64_t val, uint64_t u2,
-			  uint64_t u3);
+uint64_t ppc_helper_mtspr(struct cpu *cpu, uint64_t sprn, uint64_t val, uint64_t u2, uint64_t u3);
 
 /* spr.c: access rules of an SPR for the decoder. */
 enum ppc_spr_access {
-	PPC_SPR_OK,        /* allowed: emit the access */
-	PPC_SPR_PRIV,      /* privileged program interrupt */
-	PPC_SPR_HEA,       /* hypervisor emulation assistance */
-	PPC_SPR_NOP,       /* treated as a no-op */
+	PPC_SPR_OK,   /* allowed: emit the access */
+	PPC_SPR_PRIV, /* privileged program interrupt */
+	PPC_SPR_HEA,  /* hypervisor emulation assistance */
+	PPC_SPR_NOP,  /* treated as a no-op */
 };
 enum ppc_spr_access ppc_spr_check(unsigned sprn, bool write, bool pr, bool hv, bool *end_tb);
 

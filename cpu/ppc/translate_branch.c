@@ -88,7 +88,11 @@ static void trans_bc(struct ppc_dc *dc)
 	dc->tr->stop = true;
 }
 
-enum { BR_LR, BR_CTR, BR_TAR };
+enum {
+	BR_LR,
+	BR_CTR,
+	BR_TAR
+};
 
 /* bclr / bcctr / bctar: the target is read before LR is updated (LK=1). */
 static void trans_bcreg(struct ppc_dc *dc)
@@ -96,8 +100,9 @@ static void trans_bcreg(struct ppc_dc *dc)
 	struct ir_func *f = dc->f;
 	uint32_t i = dc->insn;
 	unsigned bo = ppc_rt(i), bi = ppc_ra(i);
-	size_t off = dc->op->arg == BR_LR ? PPC_OFF(lr) : dc->op->arg == BR_CTR ? PPC_OFF(ctr)
-										: PPC_OFF(tar);
+	size_t off = dc->op->arg == BR_LR  ? PPC_OFF(lr) :
+		     dc->op->arg == BR_CTR ? PPC_OFF(ctr) :
+					     PPC_OFF(tar);
 	ir_temp target = ir_ld_env(f, 3, off);
 	ir_temp cond = ppc_gen_bo(dc, bo, bi, dc->op->arg != BR_CTR);
 
@@ -117,7 +122,16 @@ static void trans_bcreg(struct ppc_dc *dc)
 	dc->tr->stop = true;
 }
 
-enum { CR_AND, CR_OR, CR_XOR, CR_NAND, CR_NOR, CR_EQV, CR_ANDC, CR_ORC };
+enum {
+	CR_AND,
+	CR_OR,
+	CR_XOR,
+	CR_NAND,
+	CR_NOR,
+	CR_EQV,
+	CR_ANDC,
+	CR_ORC
+};
 
 /* crop BT,BA,BB: CR[BT] = CR[BA] op CR[BB]. */
 static void trans_crlogical(struct ppc_dc *dc)
@@ -152,9 +166,14 @@ static void trans_mcrf(struct ppc_dc *dc)
 	ir_st_env(dc->f, 3, PPC_OFF_CRF((i >> 23) & 7), v);
 }
 
-#define XL(name, xo, fn, arg) { name, PPC_XO10(19, xo), PPC_M_XO10, FORM_XL, 0, 0, fn, arg }
+#define XL(name, xo, fn, arg)                                                                      \
+	{                                                                                          \
+		name, PPC_XO10(19, xo), PPC_M_XO10, FORM_XL, 0, 0, fn, arg                         \
+	}
 #define XLB(name, xo, arg)                                                                         \
-	{ name, PPC_XO10(19, xo), PPC_M_XO10, FORM_XL, PPC_F_END, 0, trans_bcreg, arg }
+	{                                                                                          \
+		name, PPC_XO10(19, xo), PPC_M_XO10, FORM_XL, PPC_F_END, 0, trans_bcreg, arg        \
+	}
 
 const struct ppc_opcode ppc_opcodes_branch[] = {
 	{ "bc", PPC_OP(16), PPC_M_OP, FORM_B, PPC_F_END, 0, trans_bc, 0 },

@@ -249,7 +249,14 @@ static void ppc_set_ov(struct ppc_dc *dc, ir_temp ov)
 	ir_st_env(f, 3, PPC_OFF(so), ir_or(f, ir_ld_env(f, 3, PPC_OFF(so)), ov));
 }
 
-enum { MUL_LW, MUL_LD, MUL_HW, MUL_HWU, MUL_HD, MUL_HDU };
+enum {
+	MUL_LW,
+	MUL_LD,
+	MUL_HW,
+	MUL_HWU,
+	MUL_HD,
+	MUL_HDU
+};
 
 static void trans_mul(struct ppc_dc *dc)
 {
@@ -291,7 +298,12 @@ static void trans_mul(struct ppc_dc *dc)
 		ppc_gen_cr0(dc, r);
 }
 
-enum { DIV_W, DIV_WU, DIV_D, DIV_DU };
+enum {
+	DIV_W,
+	DIV_WU,
+	DIV_D,
+	DIV_DU
+};
 
 /*
  * Division. The ISA leaves RT undefined for a zero divisor and for the
@@ -335,7 +347,16 @@ static void trans_div(struct ppc_dc *dc)
 
 /* ------------------------------------------------------------ logical */
 
-enum { LOG_AND, LOG_OR, LOG_XOR, LOG_NAND, LOG_NOR, LOG_EQV, LOG_ANDC, LOG_ORC };
+enum {
+	LOG_AND,
+	LOG_OR,
+	LOG_XOR,
+	LOG_NAND,
+	LOG_NOR,
+	LOG_EQV,
+	LOG_ANDC,
+	LOG_ORC
+};
 
 static ir_temp ppc_logical(struct ir_func *f, unsigned op, ir_temp a, ir_temp b)
 {
@@ -375,8 +396,18 @@ static void trans_logical_d(struct ppc_dc *dc)
 }
 
 /* Unary X-form RA = f(RS): arg is the IR op or a PPC_U_* code. */
-enum { U_EXTSB, U_EXTSH, U_EXTSW, U_CNTLZW, U_CNTLZD, U_CNTTZW, U_CNTTZD, U_POPCNTB, U_POPCNTW,
-       U_POPCNTD };
+enum {
+	U_EXTSB,
+	U_EXTSH,
+	U_EXTSW,
+	U_CNTLZW,
+	U_CNTLZD,
+	U_CNTTZW,
+	U_CNTTZD,
+	U_POPCNTB,
+	U_POPCNTW,
+	U_POPCNTD
+};
 
 static void trans_unary(struct ppc_dc *dc)
 {
@@ -388,12 +419,18 @@ static void trans_unary(struct ppc_dc *dc)
 	case U_EXTSB: r = ir_op1(f, IR_EXT8S, s); break;
 	case U_EXTSH: r = ir_op1(f, IR_EXT16S, s); break;
 	case U_EXTSW: r = ir_op1(f, IR_EXT32S, s); break;
-	case U_CNTLZW: r = ir_op2i(f, IR_SUB, ir_op1(f, IR_CLZ, ir_op1(f, IR_EXT32U, s)), 32); break;
+	case U_CNTLZW:
+		r = ir_op2i(f, IR_SUB, ir_op1(f, IR_CLZ, ir_op1(f, IR_EXT32U, s)), 32);
+		break;
 	case U_CNTLZD: r = ir_op1(f, IR_CLZ, s); break;
 	case U_CNTTZW: r = ir_op1(f, IR_CTZ, ir_ori(f, ir_op1(f, IR_EXT32U, s), 1ull << 32)); break;
 	case U_CNTTZD: r = ir_op1(f, IR_CTZ, s); break;
-	case U_POPCNTB: r = ir_call(f, ppc_helper_popcntb, s, IR_NO_TEMP, IR_NO_TEMP, IR_NO_TEMP); break;
-	case U_POPCNTW: r = ir_call(f, ppc_helper_popcntw, s, IR_NO_TEMP, IR_NO_TEMP, IR_NO_TEMP); break;
+	case U_POPCNTB:
+		r = ir_call(f, ppc_helper_popcntb, s, IR_NO_TEMP, IR_NO_TEMP, IR_NO_TEMP);
+		break;
+	case U_POPCNTW:
+		r = ir_call(f, ppc_helper_popcntw, s, IR_NO_TEMP, IR_NO_TEMP, IR_NO_TEMP);
+		break;
 	default: r = ir_op1(f, IR_POPCNT, s); break;
 	}
 	ppc_st_gpr(dc, ppc_ra(i), r);
@@ -419,8 +456,8 @@ static void trans_cmp(struct ppc_dc *dc)
 	bool is_unsigned = dc->op->arg & 1, imm = dc->op->arg & 2;
 	bool l = (i >> 21) & 1;
 	ir_temp a = ppc_ld_gpr(dc, ppc_ra(i));
-	ir_temp b = imm ? ir_movi(dc->f, is_unsigned ? ppc_uimm(i) : ppc_simm(i))
-			: ppc_ld_gpr(dc, ppc_rb(i));
+	ir_temp b = imm ? ir_movi(dc->f, is_unsigned ? ppc_uimm(i) : ppc_simm(i)) :
+			  ppc_ld_gpr(dc, ppc_rb(i));
 	ppc_gen_cmp(dc, (i >> 23) & 7, a, b, !is_unsigned, l);
 }
 
@@ -440,7 +477,14 @@ static void trans_isel(struct ppc_dc *dc)
 
 /* ------------------------------------------------------------ shifts */
 
-enum { SH_SLW, SH_SRW, SH_SRAW, SH_SLD, SH_SRD, SH_SRAD };
+enum {
+	SH_SLW,
+	SH_SRW,
+	SH_SRAW,
+	SH_SLD,
+	SH_SRD,
+	SH_SRAD
+};
 
 /* Set CA and CA32 to "source negative and 1-bits shifted out". */
 static void ppc_set_ca_sra(struct ppc_dc *dc, ir_temp s, ir_temp lost)
@@ -462,11 +506,10 @@ static void trans_shift(struct ppc_dc *dc)
 
 	switch (dc->op->arg) {
 	case SH_SLW: /* n = RB[58:63]; n >= 32 gives 0 because bits shift past bit 32 */
-		r = ir_op1(f, IR_EXT32U, ir_op2(f, IR_SHL, ir_op1(f, IR_EXT32U, s), ir_andi(f, n, 63)));
+		r = ir_op1(f, IR_EXT32U,
+			   ir_op2(f, IR_SHL, ir_op1(f, IR_EXT32U, s), ir_andi(f, n, 63)));
 		break;
-	case SH_SRW:
-		r = ir_op2(f, IR_SHR, ir_op1(f, IR_EXT32U, s), ir_andi(f, n, 63));
-		break;
+	case SH_SRW: r = ir_op2(f, IR_SHR, ir_op1(f, IR_EXT32U, s), ir_andi(f, n, 63)); break;
 	case SH_SRAW: {
 		ir_temp n6 = ir_andi(f, n, 63);
 		ir_temp sw = ir_op1(f, IR_EXT32S, s);
@@ -526,7 +569,11 @@ static ir_temp ppc_rotl32(struct ir_func *f, ir_temp s, ir_temp n)
 	return ir_or(f, r, ir_shli(f, r, 32));
 }
 
-enum { RLW_INM, RLW_NM, RLW_IMI };
+enum {
+	RLW_INM,
+	RLW_NM,
+	RLW_IMI
+};
 
 static void trans_rlw(struct ppc_dc *dc)
 {
@@ -535,8 +582,8 @@ static void trans_rlw(struct ppc_dc *dc)
 	unsigned mb = (i >> 6) & 31, me = (i >> 1) & 31;
 	uint64_t m = ppc_mask(mb + 32, me + 32);
 	ir_temp s = ppc_ld_gpr(dc, ppc_rt(i));
-	ir_temp n = dc->op->arg == RLW_NM ? ir_andi(f, ppc_ld_gpr(dc, ppc_rb(i)), 31)
-					  : ir_movi(f, ppc_rb(i));
+	ir_temp n = dc->op->arg == RLW_NM ? ir_andi(f, ppc_ld_gpr(dc, ppc_rb(i)), 31) :
+					    ir_movi(f, ppc_rb(i));
 	ir_temp r = ir_andi(f, ppc_rotl32(f, s, n), m);
 
 	if (dc->op->arg == RLW_IMI)
@@ -546,7 +593,14 @@ static void trans_rlw(struct ppc_dc *dc)
 		ppc_gen_cr0(dc, r);
 }
 
-enum { RLD_ICL, RLD_ICR, RLD_IC, RLD_IMI, RLD_CL, RLD_CR };
+enum {
+	RLD_ICL,
+	RLD_ICR,
+	RLD_IC,
+	RLD_IMI,
+	RLD_CL,
+	RLD_CR
+};
 
 /* MD/MDS forms: sh = sh5 || sh0:4 (bits 30, 16:20), mb/me = field[5] || field[0:4]. */
 static void trans_rld(struct ppc_dc *dc)
@@ -567,8 +621,10 @@ static void trans_rld(struct ppc_dc *dc)
 		r = ir_op2i(f, IR_ROTL, s, sh);
 
 	switch (kind) {
-	case RLD_ICL: case RLD_CL: m = ppc_mask(mbe, 63); break;
-	case RLD_ICR: case RLD_CR: m = ppc_mask(0, mbe); break;
+	case RLD_ICL:
+	case RLD_CL: m = ppc_mask(mbe, 63); break;
+	case RLD_ICR:
+	case RLD_CR: m = ppc_mask(0, mbe); break;
 	default: m = ppc_mask(mbe, 63 - sh); break; /* rldic, rldimi */
 	}
 	r = ir_andi(f, r, m);
@@ -581,9 +637,18 @@ static void trans_rld(struct ppc_dc *dc)
 
 /* ------------------------------------------------------------ the rows */
 
-#define X10(name, xo, fn, arg) { name, PPC_XO10(31, xo), PPC_M_XO10, FORM_X, 0, 0, fn, arg }
-#define XO(name, xo, fn, arg) { name, PPC_XO9(31, xo), PPC_M_XO9, FORM_XO, 0, 0, fn, arg }
-#define D(name, po, fn, arg) { name, PPC_OP(po), PPC_M_OP, FORM_D, 0, 0, fn, arg }
+#define X10(name, xo, fn, arg)                                                                     \
+	{                                                                                          \
+		name, PPC_XO10(31, xo), PPC_M_XO10, FORM_X, 0, 0, fn, arg                          \
+	}
+#define XO(name, xo, fn, arg)                                                                      \
+	{                                                                                          \
+		name, PPC_XO9(31, xo), PPC_M_XO9, FORM_XO, 0, 0, fn, arg                           \
+	}
+#define D(name, po, fn, arg)                                                                       \
+	{                                                                                          \
+		name, PPC_OP(po), PPC_M_OP, FORM_D, 0, 0, fn, arg                                  \
+	}
 
 const struct ppc_opcode ppc_opcodes_fixed[] = {
 	D("mulli", 7, trans_mulli, 0),

@@ -118,12 +118,20 @@ static void trans_icbi(struct ppc_dc *dc)
 	ppc_gen_end_tb(dc);
 }
 
-#define LD(name, po, arg) { name, PPC_OP(po), PPC_M_OP, FORM_D, 0, RAISES_DSI, trans_ldst, arg }
+#define LD(name, po, arg)                                                                          \
+	{                                                                                          \
+		name, PPC_OP(po), PPC_M_OP, FORM_D, 0, RAISES_DSI, trans_ldst, arg                 \
+	}
 #define LDX(name, xo, arg)                                                                         \
-	{ name, PPC_XO10(31, xo), PPC_M_XO10 | 1, FORM_X, 0, RAISES_DSI, trans_ldst, (arg) | LS_X }
+	{                                                                                          \
+		name, PPC_XO10(31, xo), PPC_M_XO10 | 1, FORM_X, 0, RAISES_DSI, trans_ldst,         \
+			(arg) | LS_X                                                               \
+	}
 #define DS(name, po, xo, arg)                                                                      \
-	{ name, PPC_OP(po) | (xo), PPC_M_OP | 3, FORM_DS, PPC_F_64, RAISES_DSI, trans_ldst,        \
-	  (arg) | LS_DS }
+	{                                                                                          \
+		name, PPC_OP(po) | (xo), PPC_M_OP | 3, FORM_DS, PPC_F_64, RAISES_DSI, trans_ldst,  \
+			(arg) | LS_DS                                                              \
+	}
 
 const struct ppc_opcode ppc_opcodes_ldst[] = {
 	LD("lwz", 32, IR_MO_32),
@@ -178,13 +186,17 @@ const struct ppc_opcode ppc_opcodes_ldst[] = {
 	/* EH hint bit (31) is ignored on the larx forms. */
 	{ "lwarx", PPC_XO10(31, 20), PPC_M_XO10, FORM_X, 0, RAISES_DSI, trans_larx, IR_MO_32 },
 	{ "lbarx", PPC_XO10(31, 52), PPC_M_XO10, FORM_X, 0, RAISES_DSI, trans_larx, IR_MO_8 },
-	{ "ldarx", PPC_XO10(31, 84), PPC_M_XO10, FORM_X, PPC_F_64, RAISES_DSI, trans_larx, IR_MO_64 },
+	{ "ldarx", PPC_XO10(31, 84), PPC_M_XO10, FORM_X, PPC_F_64, RAISES_DSI, trans_larx,
+	  IR_MO_64 },
 	{ "lharx", PPC_XO10(31, 116), PPC_M_XO10, FORM_X, 0, RAISES_DSI, trans_larx, IR_MO_16 },
-	{ "stwcx.", PPC_XO10(31, 150) | 1, PPC_M_XO10 | 1, FORM_X, 0, RAISES_DSI, trans_stcx, IR_MO_32 },
+	{ "stwcx.", PPC_XO10(31, 150) | 1, PPC_M_XO10 | 1, FORM_X, 0, RAISES_DSI, trans_stcx,
+	  IR_MO_32 },
 	{ "stdcx.", PPC_XO10(31, 214) | 1, PPC_M_XO10 | 1, FORM_X, PPC_F_64, RAISES_DSI, trans_stcx,
 	  IR_MO_64 },
-	{ "stbcx.", PPC_XO10(31, 694) | 1, PPC_M_XO10 | 1, FORM_X, 0, RAISES_DSI, trans_stcx, IR_MO_8 },
-	{ "sthcx.", PPC_XO10(31, 726) | 1, PPC_M_XO10 | 1, FORM_X, 0, RAISES_DSI, trans_stcx, IR_MO_16 },
+	{ "stbcx.", PPC_XO10(31, 694) | 1, PPC_M_XO10 | 1, FORM_X, 0, RAISES_DSI, trans_stcx,
+	  IR_MO_8 },
+	{ "sthcx.", PPC_XO10(31, 726) | 1, PPC_M_XO10 | 1, FORM_X, 0, RAISES_DSI, trans_stcx,
+	  IR_MO_16 },
 
 	{ "dcbst", PPC_XO10(31, 54), PPC_M_XO10, FORM_X, 0, 0, trans_cache_nop, 0 },
 	{ "dcbf", PPC_XO10(31, 86), PPC_M_XO10, FORM_X, 0, 0, trans_cache_nop, 0 },

@@ -28,8 +28,8 @@ static void trans_sc(struct ppc_dc *dc)
 static void trans_rfid(struct ppc_dc *dc)
 {
 	ir_temp pc = ir_movi(dc->f, dc->pc);
-	ir_call(dc->f, dc->op->arg ? ppc_helper_hrfid : ppc_helper_rfid, pc, IR_NO_TEMP,
-		IR_NO_TEMP, IR_NO_TEMP);
+	ir_call(dc->f, dc->op->arg ? ppc_helper_hrfid : ppc_helper_rfid, pc, IR_NO_TEMP, IR_NO_TEMP,
+		IR_NO_TEMP);
 	ir_exit_tb(dc->f); /* the helper set pc and MSR */
 	dc->tr->stop = true;
 }
@@ -49,8 +49,7 @@ static void trans_mtmsr(struct ppc_dc *dc)
 }
 
 /* Check an SPR access; emits the interrupt and returns false if it faults. */
-static bool ppc_spr_allowed(struct ppc_dc *dc, unsigned sprn, bool write, bool *end_tb,
-			    bool *nop)
+static bool ppc_spr_allowed(struct ppc_dc *dc, unsigned sprn, bool write, bool *end_tb, bool *nop)
 {
 	*nop = false;
 	switch (ppc_spr_check(sprn, write, dc->pr, dc->hv, end_tb)) {
@@ -125,7 +124,8 @@ static void trans_mfcr(struct ppc_dc *dc)
 		v = ir_movi(f, 0);
 		for (unsigned n = 0; n < 8; n++)
 			if (fxm & (0x80u >> n))
-				v = ir_or(f, v, ir_shli(f, ir_ld_env(f, 3, PPC_OFF_CRF(n)), 28 - 4 * n));
+				v = ir_or(f, v,
+					  ir_shli(f, ir_ld_env(f, 3, PPC_OFF_CRF(n)), 28 - 4 * n));
 	} else {
 		v = ir_call(f, ppc_helper_get_cr, IR_NO_TEMP, IR_NO_TEMP, IR_NO_TEMP, IR_NO_TEMP);
 	}
@@ -181,7 +181,9 @@ static void trans_illegal(struct ppc_dc *dc)
 }
 
 #define X(name, xo, flags, raises, fn, arg)                                                        \
-	{ name, PPC_XO10(31, xo), PPC_M_XO10, FORM_X, flags, raises, fn, arg }
+	{                                                                                          \
+		name, PPC_XO10(31, xo), PPC_M_XO10, FORM_X, flags, raises, fn, arg                 \
+	}
 
 const struct ppc_opcode ppc_opcodes_system[] = {
 	{ "attn", PPC_XO10(0, 256), PPC_M_XO10, FORM_X, 0, RAISES_PROG, trans_illegal, 0 },

@@ -36,13 +36,13 @@ enum hv_exit_action hv_ppc_handle_exit(struct vcpu *v)
 
 	hv_stats_exit(v, e->reason);
 	if (trace_on(tr, TRACE_EXITS))
-		trace_printf(tr, "%" PRIu64 " d%uv%u HV 0x%x %s pc=0x%" PRIx64 " srr1=0x%" PRIx64 "\n",
-			     cpu_icount(v->cpu), d->domid, v->id, e->reason, name ? name : "?", e->pc,
-			     e->qualification);
+		trace_printf(tr,
+			     "%" PRIu64 " d%uv%u HV 0x%x %s pc=0x%" PRIx64 " srr1=0x%" PRIx64 "\n",
+			     cpu_icount(v->cpu), d->domid, v->id, e->reason, name ? name : "?",
+			     e->pc, e->qualification);
 
 	switch (e->reason) {
-	case 0xc00:
-		return hv_ppc_hcall(v, c);
+	case 0xc00: return hv_ppc_hcall(v, c);
 	case 0xe00:
 	case 0xe20:
 		hv_domain_crash(d,

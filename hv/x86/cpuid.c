@@ -22,9 +22,7 @@ void hv_x86_cpuid(struct vcpu *v, uint32_t leaf, uint32_t subleaf, uint32_t out[
 			out[2] = 0x65584d4d; /* "MMXe" */
 			out[3] = 0x4d4d566e; /* "nVMM" */
 			break;
-		case 1:
-			out[0] = (SV_XEN_MAJOR << 16) | SV_XEN_MINOR;
-			break;
+		case 1: out[0] = (SV_XEN_MAJOR << 16) | SV_XEN_MINOR; break;
 		case 2:
 			/* One hypercall page, installed through this MSR. */
 			out[0] = 1;

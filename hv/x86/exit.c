@@ -130,30 +130,26 @@ enum hv_exit_action hv_x86_handle_exit(struct vcpu *v)
 
 	hv_stats_exit(v, reason);
 	if (trace_on(tr, TRACE_EXITS))
-		trace_printf(tr, "%" PRIu64 " d%uv%u VMEXIT %u %s rip=0x%" PRIx64 " len=%" PRIu64
-				 " qual=0x%" PRIx64 "\n",
-			     cpu_icount(v->cpu), d->domid, v->id, reason, vmx_exit_name(reason), rip,
-			     cpu_x86_vmcs_read(c, VM_EXIT_INSTRUCTION_LEN), qual);
+		trace_printf(tr,
+			     "%" PRIu64 " d%uv%u VMEXIT %u %s rip=0x%" PRIx64 " len=%" PRIu64
+			     " qual=0x%" PRIx64 "\n",
+			     cpu_icount(v->cpu), d->domid, v->id, reason, vmx_exit_name(reason),
+			     rip, cpu_x86_vmcs_read(c, VM_EXIT_INSTRUCTION_LEN), qual);
 
 	switch (reason) {
-	case VMX_EXIT_VMCALL:
-		return hv_x86_vmcall(v, c);
-	case VMX_EXIT_CPUID:
-		return hv_x86_exit_cpuid(v, c);
-	case VMX_EXIT_MSR_READ:
-		return hv_x86_exit_msr(v, c, false);
-	case VMX_EXIT_MSR_WRITE:
-		return hv_x86_exit_msr(v, c, true);
-	case VMX_EXIT_HLT:
-		hv_x86_skip_insn(c);
-		return HV_BLOCK;
+	case VMX_EXIT_VMCALL: return hv_x86_vmcall(v, c);
+	case VMX_EXIT_CPUID: return hv_x86_exit_cpuid(v, c);
+	case VMX_EXIT_MSR_READ: return hv_x86_exit_msr(v, c, false);
+	case VMX_EXIT_MSR_WRITE: return hv_x86_exit_msr(v, c, true);
+	case VMX_EXIT_HLT: hv_x86_skip_insn(c); return HV_BLOCK;
 	case VMX_EXIT_TRIPLE_FAULT:
 		hv_domain_crash(d, "triple fault at rip=0x%" PRIx64, rip);
 		return HV_STOP;
 	case VMX_EXIT_EPT_VIOLATION:
 		hv_domain_crash(d,
 				"EPT violation: guest accessed gpa 0x%" PRIx64
-				" (no RAM or MMIO there) at rip=0x%" PRIx64 ", qualification 0x%" PRIx64,
+				" (no RAM or MMIO there) at rip=0x%" PRIx64
+				", qualification 0x%" PRIx64,
 				cpu_x86_vmcs_read(c, GUEST_PHYSICAL_ADDRESS), rip, qual);
 		return HV_STOP;
 	default:

@@ -17,7 +17,7 @@
 #define SV_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define SV_LIKELY(x) __builtin_expect(!!(x), 1)
 #define SV_UNLIKELY(x) __builtin_expect(!!(x), 0)
-#define SV_CONTAINER_OF(ptr, type, member) ((type *)((char *)(ptr) - offsetof(type, member)))
+#define SV_CONTAINER_OF(ptr, type, member) ((type *)((char *)(ptr)-offsetof(type, member)))
 #define SV_UNUSED __attribute__((unused))
 #define SV_NORETURN __attribute__((noreturn))
 #define SV_PRINTF(f, a) __attribute__((format(printf, f, a)))
@@ -27,9 +27,18 @@
 #define SV_PAGE_SIZE (1ull << SV_PAGE_BITS)
 #define SV_PAGE_MASK (~(SV_PAGE_SIZE - 1))
 
-static inline uint64_t sv_bswap16(uint64_t v) { return __builtin_bswap16((uint16_t)v); }
-static inline uint64_t sv_bswap32(uint64_t v) { return __builtin_bswap32((uint32_t)v); }
-static inline uint64_t sv_bswap64(uint64_t v) { return __builtin_bswap64(v); }
+static inline uint64_t sv_bswap16(uint64_t v)
+{
+	return __builtin_bswap16((uint16_t)v);
+}
+static inline uint64_t sv_bswap32(uint64_t v)
+{
+	return __builtin_bswap32((uint32_t)v);
+}
+static inline uint64_t sv_bswap64(uint64_t v)
+{
+	return __builtin_bswap64(v);
+}
 
 #if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
 #define SV_HOST_BIG_ENDIAN 1
@@ -53,12 +62,12 @@ static inline uint64_t sv_bswap64(uint64_t v) { return __builtin_bswap64(v); }
 	}                                                                                          \
 	static inline void st##bits##_le_p(void *p, uint64_t x)                                    \
 	{                                                                                          \
-		uint##bits##_t v = (uint##bits##_t)(SV_HOST_BIG_ENDIAN ? sv_bswap##bits(x) : x);  \
+		uint##bits##_t v = (uint##bits##_t)(SV_HOST_BIG_ENDIAN ? sv_bswap##bits(x) : x);   \
 		memcpy(p, &v, sizeof(v));                                                          \
 	}                                                                                          \
 	static inline void st##bits##_be_p(void *p, uint64_t x)                                    \
 	{                                                                                          \
-		uint##bits##_t v = (uint##bits##_t)(SV_HOST_BIG_ENDIAN ? x : sv_bswap##bits(x));  \
+		uint##bits##_t v = (uint##bits##_t)(SV_HOST_BIG_ENDIAN ? x : sv_bswap##bits(x));   \
 		memcpy(p, &v, sizeof(v));                                                          \
 	}
 SV_DEFINE_LDST(16)
@@ -66,8 +75,14 @@ SV_DEFINE_LDST(32)
 SV_DEFINE_LDST(64)
 #undef SV_DEFINE_LDST
 
-static inline uint64_t ld8_p(const void *p) { return *(const uint8_t *)p; }
-static inline void st8_p(void *p, uint64_t v) { *(uint8_t *)p = (uint8_t)v; }
+static inline uint64_t ld8_p(const void *p)
+{
+	return *(const uint8_t *)p;
+}
+static inline void st8_p(void *p, uint64_t v)
+{
+	*(uint8_t *)p = (uint8_t)v;
+}
 
 /* Load/store of 1 << size_log2 bytes in the given byte order. */
 static inline uint64_t sv_ld_p(const void *p, unsigned size_log2, bool big_endian)

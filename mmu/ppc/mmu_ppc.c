@@ -9,8 +9,8 @@
 #include "mmu/ppc/mmu_ppc.h"
 #include "cpu/ppc/cpu_ppc.h"
 
-static int ppc_mmu_record_fault(struct cpu_ppc *c, uint64_t va, enum mmu_access acc,
-				uint64_t cause, bool probe)
+static int ppc_mmu_record_fault(struct cpu_ppc *c, uint64_t va, enum mmu_access acc, uint64_t cause,
+				bool probe)
 {
 	struct ppc_pending *p = &c->pending;
 
@@ -54,9 +54,7 @@ int ppc_mmu_translate(struct cpu *cpu, uint64_t va, enum mmu_access acc, unsigne
 	struct cpu_ppc *c = cpu_ppc_of(cpu);
 
 	switch (mmu_idx) {
-	case PPC_MMU_REAL:
-		x->gpa = va & PPC_REAL_ADDR_MASK;
-		break;
+	case PPC_MMU_REAL: x->gpa = va & PPC_REAL_ADDR_MASK; break;
 	case PPC_MMU_HV_REAL:
 		x->gpa = va & PPC_REAL_ADDR_MASK;
 		if (!(va >> 63))

@@ -185,7 +185,8 @@ Test(hypercall, trace_lines)
 	call(__HYPERVISOR_xen_version, XENVER_version, 0, 0, false);
 	call(55, 1, 2, 3, false);
 	fclose(f);
-	cr_assert(strstr(buf, "d1v0 HYPERCALL 17 xen_version(0x0, 0x0) = 262161\n") != NULL, "%s", buf);
+	cr_assert(strstr(buf, "d1v0 HYPERCALL 17 xen_version(0x0, 0x0) = 262161\n") != NULL, "%s",
+		  buf);
 	cr_assert(strstr(buf, "HYPERCALL 55 unknown(0x1, 0x2, 0x3, 0x0, 0x0, 0x0) = -38\n") != NULL,
 		  "%s", buf);
 	free(buf);

@@ -40,9 +40,29 @@ static void run_ir(struct ir_func *f, bool optimize)
 }
 
 static const uint64_t values[] = {
-	0, 1, 2, 3, 31, 32, 63, 64, 0x7f, 0x80, 0xff, 0x7fff, 0x8000, 0xffff, 0x7fffffff,
-	0x80000000, 0xffffffff, 0x100000000ull, 0x7fffffffffffffffull, 0x8000000000000000ull,
-	0xfffffffffffffffeull, 0xffffffffffffffffull, 0x123456789abcdef0ull,
+	0,
+	1,
+	2,
+	3,
+	31,
+	32,
+	63,
+	64,
+	0x7f,
+	0x80,
+	0xff,
+	0x7fff,
+	0x8000,
+	0xffff,
+	0x7fffffff,
+	0x80000000,
+	0xffffffff,
+	0x100000000ull,
+	0x7fffffffffffffffull,
+	0x8000000000000000ull,
+	0xfffffffffffffffeull,
+	0xffffffffffffffffull,
+	0x123456789abcdef0ull,
 };
 
 static void check_binop(enum ir_opcode op, bool imm, bool optimize)
@@ -57,8 +77,8 @@ static void check_binop(enum ir_opcode op, bool imm, bool optimize)
 			m.cpu->r[0] = values[i];
 			m.cpu->r[1] = values[j];
 			a = ir_ld_env(&f, 3, R(0));
-			d = imm ? ir_op2i(&f, op, a, values[j])
-				: ir_op2(&f, op, a, ir_ld_env(&f, 3, R(1)));
+			d = imm ? ir_op2i(&f, op, a, values[j]) :
+				  ir_op2(&f, op, a, ir_ld_env(&f, 3, R(1)));
 			ir_st_env(&f, 3, R(2), d);
 			run_ir(&f, optimize);
 			ir_func_destroy(&f);
@@ -145,8 +165,9 @@ Test(ir, conditions_setcond_movcond_brcond)
 				a = ir_ld_env(&f, 3, R(0));
 				b = ir_ld_env(&f, 3, R(1));
 				ir_st_env(&f, 3, R(2), ir_setcond(&f, c, a, b));
-				ir_st_env(&f, 3, R(3),
-					  ir_movcond(&f, c, a, b, ir_movi(&f, 11), ir_movi(&f, 22)));
+				ir_st_env(
+					&f, 3, R(3),
+					ir_movcond(&f, c, a, b, ir_movi(&f, 11), ir_movi(&f, 22)));
 				l = ir_new_label(&f);
 				ir_brcond(&f, c, a, b, l);
 				ir_st_envi(&f, 3, R(4), 1);
@@ -209,7 +230,7 @@ Test(ir, optimizer_folds_constants_and_drops_dead_code)
 
 	ir_func_init(&f);
 	a = ir_addi(&f, ir_movi(&f, 40), 2);
-	ir_mul(&f, a, a);                       /* dead */
+	ir_mul(&f, a, a);                                     /* dead */
 	(void)ir_op2i(&f, IR_XOR, ir_ld_env(&f, 3, R(0)), 1); /* dead */
 	ir_st_env(&f, 3, R(1), a);
 	ir_exit_tb(&f);
@@ -304,5 +325,6 @@ Test(ir, env_forwarding_and_dead_stores)
 	ir_st_env(&f, 3, R(3), ir_ld_env(&f, 3, R(2)));
 	run_ir(&f, true);
 	ir_func_destroy(&f);
-	cr_assert_eq(m.cpu->r[3], SV_HOST_BIG_ENDIAN ? 0x3333333322222222ull : 0x1111111133333333ull);
+	cr_assert_eq(m.cpu->r[3],
+		     SV_HOST_BIG_ENDIAN ? 0x3333333322222222ull : 0x1111111133333333ull);
 }

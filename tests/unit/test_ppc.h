@@ -96,7 +96,10 @@ static inline uint32_t ppc_xo(unsigned rt, unsigned ra, unsigned rb, unsigned oe
 {
 	return (31u << 26) | (rt << 21) | (ra << 16) | (rb << 11) | (oe << 10) | (xo << 1) | rc;
 }
-static inline uint32_t ppc_li(unsigned rt, int16_t v) { return ppc_d(14, rt, 0, (uint16_t)v); }
+static inline uint32_t ppc_li(unsigned rt, int16_t v)
+{
+	return ppc_d(14, rt, 0, (uint16_t)v);
+}
 static inline uint32_t ppc_addi(unsigned rt, unsigned ra, int16_t v)
 {
 	return ppc_d(14, rt, ra, (uint16_t)v);
@@ -105,9 +108,18 @@ static inline uint32_t ppc_spr(unsigned xo, unsigned rs, unsigned spr)
 {
 	return ppc_x(31, rs, spr & 31, spr >> 5, xo, 0);
 }
-static inline uint32_t ppc_mtspr(unsigned spr, unsigned rs) { return ppc_spr(467, rs, spr); }
-static inline uint32_t ppc_mfspr(unsigned rt, unsigned spr) { return ppc_spr(339, rt, spr); }
-static inline uint32_t ppc_b(int32_t off, bool lk) { return (18u << 26) | (off & 0x03fffffc) | lk; }
+static inline uint32_t ppc_mtspr(unsigned spr, unsigned rs)
+{
+	return ppc_spr(467, rs, spr);
+}
+static inline uint32_t ppc_mfspr(unsigned rt, unsigned spr)
+{
+	return ppc_spr(339, rt, spr);
+}
+static inline uint32_t ppc_b(int32_t off, bool lk)
+{
+	return (18u << 26) | (off & 0x03fffffc) | lk;
+}
 static inline uint32_t ppc_bc(unsigned bo, unsigned bi, int32_t off)
 {
 	return (16u << 26) | (bo << 21) | (bi << 16) | (off & 0xfffc);

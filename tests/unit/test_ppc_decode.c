@@ -35,11 +35,11 @@ Test(ppc_decode, privilege_flags)
 	cr_expect(find("mfmsr")->flags & PPC_F_PRIV);
 	cr_expect(find("hrfid")->flags & PPC_F_HYP);
 	cr_expect_eq(find("add")->flags & (PPC_F_PRIV | PPC_F_HYP), 0);
-	cr_expect_str_eq(ppc_decode(0x7c642a14)->name, "add");   /* add r3,r4,r5 */
-	cr_expect_str_eq(ppc_decode(0x7c642e14)->name, "add");   /* addo */
+	cr_expect_str_eq(ppc_decode(0x7c642a14)->name, "add"); /* add r3,r4,r5 */
+	cr_expect_str_eq(ppc_decode(0x7c642e14)->name, "add"); /* addo */
 	cr_expect_str_eq(ppc_decode(0x44000022)->name, "sc");
 	cr_expect_str_eq(ppc_decode(0x7c0004ac)->name, "sync");
-	cr_expect_str_eq(ppc_decode(0x7c2004ac)->name, "sync");  /* lwsync */
+	cr_expect_str_eq(ppc_decode(0x7c2004ac)->name, "sync");   /* lwsync */
 	cr_expect_str_eq(ppc_decode(0x78630020)->name, "rldicl"); /* clrldi r3,r3,32 */
 	cr_expect_str_eq(ppc_decode(0x7c6307b4)->name, "extsw");
 	cr_expect_null(ppc_decode(0));

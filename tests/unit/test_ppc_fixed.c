@@ -22,7 +22,8 @@ static void run_snippet(struct ppc_t *t, const uint32_t *w, size_t n)
 
 Test(ppc_fixed, addi_addis_li)
 {
-	BOTH(le) {
+	BOTH(le)
+	{
 		struct ppc_t t;
 		ppc_t_init(&t, le);
 		t.c->gpr[4] = 0x1000;
@@ -39,7 +40,8 @@ Test(ppc_fixed, addi_addis_li)
 
 Test(ppc_fixed, addc_carry_and_cr0)
 {
-	BOTH(le) {
+	BOTH(le)
+	{
 		struct ppc_t t;
 		ppc_t_init(&t, le);
 		t.c->gpr[4] = ~0ull;
@@ -89,17 +91,18 @@ Test(ppc_fixed, ov32_for_word_overflow)
 
 Test(ppc_fixed, subf_family)
 {
-	BOTH(le) {
+	BOTH(le)
+	{
 		struct ppc_t t;
 		ppc_t_init(&t, le);
 		t.c->gpr[4] = 5;
 		t.c->gpr[5] = 3;
 		t.c->ca = 0;
 		uint32_t w[] = {
-			ppc_xo(6, 4, 5, 0, 40, 0),  /* subf r6 = 3 - 5 = -2 */
-			ppc_xo(7, 4, 5, 0, 8, 0),   /* subfc r7 = -2, CA = 0 (borrow) */
-			ppc_xo(8, 5, 4, 0, 8, 0),   /* subfc r8 = 5 - 3 = 2, CA = 1 */
-			ppc_xo(9, 5, 4, 0, 136, 0), /* subfe r9 = ~3 + 5 + 1 = 2, CA=1 */
+			ppc_xo(6, 4, 5, 0, 40, 0),   /* subf r6 = 3 - 5 = -2 */
+			ppc_xo(7, 4, 5, 0, 8, 0),    /* subfc r7 = -2, CA = 0 (borrow) */
+			ppc_xo(8, 5, 4, 0, 8, 0),    /* subfc r8 = 5 - 3 = 2, CA = 1 */
+			ppc_xo(9, 5, 4, 0, 136, 0),  /* subfe r9 = ~3 + 5 + 1 = 2, CA=1 */
 			ppc_xo(10, 4, 0, 0, 104, 1), /* neg. r10 = -5, CR0 LT */
 			ppc_d(8, 11, 4, 10),         /* subfic r11 = 10 - 5 = 5, CA = 1 */
 			ppc_xo(12, 4, 0, 0, 202, 0), /* addze r12 = 5 + CA(1) = 6, CA = 0 */
@@ -124,7 +127,7 @@ Test(ppc_fixed, addme_subfme)
 	ppc_t_init(&t, true);
 	t.c->gpr[4] = 0;
 	t.c->ca = 0;
-	uint32_t w[] = { ppc_xo(5, 4, 0, 0, 234, 0), /* addme r5 = 0 - 1 + 0 = -1, CA = 0 */
+	uint32_t w[] = { ppc_xo(5, 4, 0, 0, 234, 0),   /* addme r5 = 0 - 1 + 0 = -1, CA = 0 */
 			 ppc_xo(6, 4, 0, 0, 232, 0) }; /* subfme r6 = ~0 - 1 + 0 = -2, CA = 1 */
 	run_snippet(&t, w, 2);
 	cr_expect_eq(t.c->gpr[5], ~0ull);
@@ -135,26 +138,29 @@ Test(ppc_fixed, addme_subfme)
 
 Test(ppc_fixed, multiply)
 {
-	BOTH(le) {
+	BOTH(le)
+	{
 		struct ppc_t t;
 		ppc_t_init(&t, le);
 		t.c->gpr[4] = 0xffffffff80000000ull;
 		t.c->gpr[5] = 0x0000000300000002ull;
 		uint32_t w[] = {
-			ppc_xo(6, 4, 5, 0, 235, 0), /* mullw: (-2^31) * 2 = -2^32 */
-			ppc_xo(7, 4, 5, 0, 233, 0), /* mulld */
-			ppc_xo(8, 4, 5, 0, 73, 0),  /* mulhd */
-			ppc_xo(9, 4, 5, 0, 9, 0),   /* mulhdu */
-			ppc_d(7, 10, 5, 0xfffd),    /* mulli r10 = r5 * -3 */
+			ppc_xo(6, 4, 5, 0, 235, 0),  /* mullw: (-2^31) * 2 = -2^32 */
+			ppc_xo(7, 4, 5, 0, 233, 0),  /* mulld */
+			ppc_xo(8, 4, 5, 0, 73, 0),   /* mulhd */
+			ppc_xo(9, 4, 5, 0, 9, 0),    /* mulhdu */
+			ppc_d(7, 10, 5, 0xfffd),     /* mulli r10 = r5 * -3 */
 			ppc_xo(11, 4, 5, 1, 235, 0), /* mullwo: overflows 32 bits */
 		};
 		run_snippet(&t, w, 6);
-		cr_expect_eq(t.c->gpr[6], (uint64_t)-(1ll << 32));
+		cr_expect_eq(t.c->gpr[6], (uint64_t) - (1ll << 32));
 		cr_expect_eq(t.c->gpr[7], 0xffffffff80000000ull * 0x0000000300000002ull);
 		cr_expect_eq(t.c->gpr[8], (uint64_t)((__int128)(int64_t)0xffffffff80000000ull *
-						     (__int128)0x0000000300000002ll >> 64));
+							     (__int128)0x0000000300000002ll >>
+						     64));
 		cr_expect_eq(t.c->gpr[9], (uint64_t)((unsigned __int128)0xffffffff80000000ull *
-						     0x0000000300000002ull >> 64));
+							     0x0000000300000002ull >>
+						     64));
 		cr_expect_eq(t.c->gpr[10], (uint64_t)(-3 * 0x0000000300000002ll));
 		cr_expect_eq(t.c->ov, 1);
 		cr_expect_eq(t.c->so, 1);
@@ -191,25 +197,26 @@ Test(ppc_fixed, divide_and_undefined_cases)
 
 Test(ppc_fixed, logical_and_count)
 {
-	BOTH(le) {
+	BOTH(le)
+	{
 		struct ppc_t t;
 		ppc_t_init(&t, le);
 		t.c->gpr[4] = 0x00ff00ff00000080ull;
 		t.c->gpr[5] = 0x0f0f0f0f0f0f0f0full;
 		uint32_t w[] = {
-			ppc_x(31, 4, 6, 5, 28, 0),   /* and r6 */
-			ppc_x(31, 4, 7, 5, 476, 0),  /* nand r7 */
-			ppc_x(31, 4, 8, 5, 284, 0),  /* eqv r8 */
-			ppc_x(31, 4, 9, 0, 954, 1),  /* extsb. r9 = -128 */
-			ppc_x(31, 4, 10, 0, 26, 0),  /* cntlzw r10 = 24 */
-			ppc_x(31, 4, 11, 0, 58, 0),  /* cntlzd r11 = 8 */
-			ppc_x(31, 4, 12, 0, 570, 0), /* cnttzd r12 = 7 */
-			ppc_x(31, 4, 13, 0, 122, 0), /* popcntb */
-			ppc_x(31, 4, 14, 0, 506, 0), /* popcntd = 17 */
-			ppc_d(28, 4, 15, 0x00f0),    /* andi. r15 = 0x80, CR0 GT */
-			ppc_d(25, 4, 16, 0x1234),    /* oris */
+			ppc_x(31, 4, 6, 5, 28, 0),    /* and r6 */
+			ppc_x(31, 4, 7, 5, 476, 0),   /* nand r7 */
+			ppc_x(31, 4, 8, 5, 284, 0),   /* eqv r8 */
+			ppc_x(31, 4, 9, 0, 954, 1),   /* extsb. r9 = -128 */
+			ppc_x(31, 4, 10, 0, 26, 0),   /* cntlzw r10 = 24 */
+			ppc_x(31, 4, 11, 0, 58, 0),   /* cntlzd r11 = 8 */
+			ppc_x(31, 4, 12, 0, 570, 0),  /* cnttzd r12 = 7 */
+			ppc_x(31, 4, 13, 0, 122, 0),  /* popcntb */
+			ppc_x(31, 4, 14, 0, 506, 0),  /* popcntd = 17 */
+			ppc_d(28, 4, 15, 0x00f0),     /* andi. r15 = 0x80, CR0 GT */
+			ppc_d(25, 4, 16, 0x1234),     /* oris */
 			ppc_x(31, 4, 17, 16, 508, 0), /* cmpb r17,r4,r16 */
-			ppc_x(31, 6, 18, 0, 538, 0), /* cnttzw(0x0f00000000000000 & ..)*/
+			ppc_x(31, 6, 18, 0, 538, 0),  /* cnttzw(0x0f00000000000000 & ..)*/
 		};
 		run_snippet(&t, w, 13);
 		cr_expect_eq(t.c->gpr[6], 0x000f000f00000000ull);
@@ -255,7 +262,8 @@ Test(ppc_fixed, compare)
 
 Test(ppc_fixed, shifts_and_carry)
 {
-	BOTH(le) {
+	BOTH(le)
+	{
 		struct ppc_t t;
 		ppc_t_init(&t, le);
 		t.c->gpr[4] = 0xfffffffffffffff5ull; /* -11 */
@@ -284,15 +292,18 @@ Test(ppc_fixed, shifts_and_carry)
 
 Test(ppc_fixed, rotates)
 {
-	BOTH(le) {
+	BOTH(le)
+	{
 		struct ppc_t t;
 		ppc_t_init(&t, le);
 		t.c->gpr[4] = 0x123456789abcdef0ull;
 		t.c->gpr[9] = 0xffffffffffffffffull;
 		/* rlwinm r5,r4,8,24,31 = byte 0x9a */
-		uint32_t rlwinm = (21u << 26) | (4 << 21) | (5 << 16) | (8 << 11) | (24 << 6) | (31 << 1);
+		uint32_t rlwinm =
+			(21u << 26) | (4 << 21) | (5 << 16) | (8 << 11) | (24 << 6) | (31 << 1);
 		/* rlwinm r6,r4,0,28,3 (wrapping mask) */
-		uint32_t rlwinm2 = (21u << 26) | (4 << 21) | (6 << 16) | (0 << 11) | (28 << 6) | (3 << 1);
+		uint32_t rlwinm2 =
+			(21u << 26) | (4 << 21) | (6 << 16) | (0 << 11) | (28 << 6) | (3 << 1);
 		/* rldicl r7,r4,16,48: MD form mb=48 -> field = (48 & 31) << 1 | (48 >> 5) */
 		uint32_t rldicl = (30u << 26) | (4 << 21) | (7 << 16) | (16 << 11) |
 				  ((((48 & 31) << 1) | (48 >> 5)) << 5) | (0 << 2);
@@ -322,12 +333,14 @@ Test(ppc_fixed, isel_and_cr_logical)
 	t.c->crf[0] = 8; /* LT */
 	t.c->crf[1] = 2; /* EQ */
 	uint32_t w[] = {
-		(31u << 26) | (6 << 21) | (4 << 16) | (5 << 11) | (0 << 6) | (15 << 1), /* isel r6,r4,r5,lt */
-		(31u << 26) | (7 << 21) | (4 << 16) | (5 << 11) | (1 << 6) | (15 << 1), /* isel gt */
+		(31u << 26) | (6 << 21) | (4 << 16) | (5 << 11) | (0 << 6) |
+			(15 << 1), /* isel r6,r4,r5,lt */
+		(31u << 26) | (7 << 21) | (4 << 16) | (5 << 11) | (1 << 6) |
+			(15 << 1),           /* isel gt */
 		ppc_x(19, 9, 0, 6, 449, 0),  /* cror 4*2+1, 0 (cr0.lt), 6 (cr1.eq) -> cr2.gt */
 		ppc_x(19, 10, 0, 6, 193, 0), /* crxor cr2.eq = lt ^ eq = 0 */
 		ppc_x(19, 3 << 2, 1 << 2, 0, 0, 0), /* mcrf cr3, cr1 */
-		ppc_x(31, 10, 0, 0, 19, 0),  /* mfcr r10 */
+		ppc_x(31, 10, 0, 0, 19, 0),         /* mfcr r10 */
 	};
 	run_snippet(&t, w, 6);
 	cr_expect_eq(t.c->gpr[6], 11);

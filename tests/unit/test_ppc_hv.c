@@ -9,7 +9,8 @@
 
 Test(ppc_hv, kexec_start_state)
 {
-	BOTH(le) {
+	BOTH(le)
+	{
 		struct ppc_t t;
 		ppc_t_init(&t, le);
 		cpu_ppc_reset_kexec(t.c, 0x4000, 0x1234, 0x10000, 0, le);
@@ -25,11 +26,12 @@ Test(ppc_hv, kexec_start_state)
 
 Test(ppc_hv, hcall_exit_and_return)
 {
-	BOTH(le) {
+	BOTH(le)
+	{
 		struct ppc_t t;
 		ppc_t_init(&t, le);
-		uint32_t w[] = { ppc_li(3, 18), ppc_li(4, 0), ppc_li(5, 3), ppc_li(6, 0x100),
-				 PPC_SC1, ppc_addi(7, 3, 1), PPC_SC1 };
+		uint32_t w[] = { ppc_li(3, 18), ppc_li(4, 0),      ppc_li(5, 3), ppc_li(6, 0x100),
+				 PPC_SC1,       ppc_addi(7, 3, 1), PPC_SC1 };
 		ppc_t_code(&t, PPC_T_CODE, w, SV_ARRAY_SIZE(w));
 		uint64_t msr = t.c->msr;
 		ppc_t_run_exit(&t, 0xc00);
@@ -74,7 +76,8 @@ static void drop_to_user(struct ppc_t *t, const uint32_t *user, size_t n)
 
 Test(ppc_hv, sc1_from_problem_state_is_program_interrupt)
 {
-	BOTH(le) {
+	BOTH(le)
+	{
 		struct ppc_t t;
 		ppc_t_init(&t, le);
 		install_handler(&t, 0x700);
@@ -129,7 +132,8 @@ Test(ppc_hv, privileged_insn_and_spr_from_user)
 
 Test(ppc_hv, trap_and_illegal)
 {
-	BOTH(le) {
+	BOTH(le)
+	{
 		struct ppc_t t;
 		ppc_t_init(&t, le);
 		install_handler(&t, 0x700);
@@ -154,7 +158,8 @@ Test(ppc_hv, trap_and_illegal)
 
 Test(ppc_hv, hypervisor_spr_from_guest_is_hea)
 {
-	BOTH(le) {
+	BOTH(le)
+	{
 		struct ppc_t t;
 		ppc_t_init(&t, le);
 		uint32_t mtlpcr = ppc_mtspr(SPR_LPCR, 3);
@@ -189,7 +194,8 @@ Test(ppc_hv, hrfid_from_guest_is_hea)
 
 Test(ppc_hv, rfid_mtmsrd_mfmsr)
 {
-	BOTH(le) {
+	BOTH(le)
+	{
 		struct ppc_t t;
 		ppc_t_init(&t, le);
 		t.c->gpr[4] = PPC_MSR_EE;
@@ -197,15 +203,16 @@ Test(ppc_hv, rfid_mtmsrd_mfmsr)
 			ppc_x(31, 4, 0, 0, 178, 0) | (1 << 16), /* mtmsrd r4,1: EE=1 */
 			ppc_x(31, 5, 0, 0, 83, 0),              /* mfmsr r5 */
 			ppc_li(6, 0x2000),
-			ppc_mtspr(26, 6),                        /* srr0 */
-			ppc_mtspr(27, 5),                        /* srr1 = msr */
+			ppc_mtspr(26, 6), /* srr0 */
+			ppc_mtspr(27, 5), /* srr1 = msr */
 			PPC_RFID,
 		};
 		uint32_t w2[] = { ppc_li(7, 7), PPC_SC1 };
 		ppc_t_code(&t, PPC_T_CODE, w, SV_ARRAY_SIZE(w));
 		ppc_t_code(&t, 0x2000, w2, 2);
 		ppc_t_run_exit(&t, 0xc00);
-		cr_expect_eq(t.c->gpr[5], PPC_MSR_SF | PPC_MSR_ME | PPC_MSR_EE | (le ? PPC_MSR_LE : 0));
+		cr_expect_eq(t.c->gpr[5],
+			     PPC_MSR_SF | PPC_MSR_ME | PPC_MSR_EE | (le ? PPC_MSR_LE : 0));
 		cr_expect_eq(t.c->gpr[7], 7);
 		cr_expect_eq(t.c->cpu.exit.pc, 0x2004);
 		cr_expect_eq(t.c->cfar, 0x1014);
@@ -230,7 +237,8 @@ Test(ppc_hv, rfid_cannot_enter_hypervisor_state)
 
 Test(ppc_hv, unmapped_gpa_is_hdsi)
 {
-	BOTH(le) {
+	BOTH(le)
+	{
 		struct ppc_t t;
 		ppc_t_init(&t, le);
 		t.c->gpr[4] = 0x10000000;
@@ -277,14 +285,14 @@ Test(ppc_hv, branch_to_unmapped_gpa_is_hisi)
 
 Test(ppc_hv, decrementer_interrupt)
 {
-	BOTH(le) {
+	BOTH(le)
+	{
 		struct ppc_t t;
 		ppc_t_init(&t, le);
 		install_handler(&t, 0x900);
 		t.c->gpr[4] = PPC_MSR_EE;
 		uint32_t w[] = {
-			ppc_li(3, 20),
-			ppc_mtspr(22, 3),                       /* mtdec 20 */
+			ppc_li(3, 20), ppc_mtspr(22, 3),        /* mtdec 20 */
 			ppc_x(31, 4, 0, 0, 178, 0) | (1 << 16), /* mtmsrd r4,1 */
 			ppc_b(0, false),                        /* spin */
 		};
@@ -301,8 +309,8 @@ Test(ppc_hv, timebase_counts_instructions)
 {
 	struct ppc_t t;
 	ppc_t_init(&t, true);
-	uint32_t w[] = { ppc_mfspr(3, 268), PPC_NOP, PPC_NOP, ppc_x(31, 4, 12, 8, 371, 0) /* mftb */,
-			 PPC_SC1 };
+	uint32_t w[] = { ppc_mfspr(3, 268), PPC_NOP, PPC_NOP,
+			 ppc_x(31, 4, 12, 8, 371, 0) /* mftb */, PPC_SC1 };
 	ppc_t_code(&t, PPC_T_CODE, w, 5);
 	ppc_t_run_exit(&t, 0xc00);
 	cr_expect_eq(t.c->gpr[4] - t.c->gpr[3], 3);

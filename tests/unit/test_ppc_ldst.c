@@ -17,7 +17,8 @@ static void run_snippet(struct ppc_t *t, const uint32_t *w, size_t n)
 
 Test(ppc_ldst, store_load_byte_order)
 {
-	BOTH(le) {
+	BOTH(le)
+	{
 		struct ppc_t t;
 		ppc_t_init(&t, le);
 		t.c->gpr[1] = 0x8000;
@@ -50,7 +51,8 @@ Test(ppc_ldst, store_load_byte_order)
 
 Test(ppc_ldst, lmw_stmw_larx_stcx_dcbz)
 {
-	BOTH(le) {
+	BOTH(le)
+	{
 		struct ppc_t t;
 		ppc_t_init(&t, le);
 		t.c->gpr[1] = 0x9000;
@@ -60,13 +62,13 @@ Test(ppc_ldst, lmw_stmw_larx_stcx_dcbz)
 		t.c->gpr[5] = 0x9100;
 		t.c->gpr[6] = 77;
 		uint32_t w[] = {
-			ppc_d(47, 30, 1, 0),         /* stmw r30,0(r1) */
-			ppc_d(46, 28, 1, 0),         /* lmw r28,0(r1) -> r28,r29 = ..., r30, r31 */
-			ppc_x(31, 7, 0, 5, 20, 0),   /* lwarx r7,0,r5 */
-			ppc_x(31, 6, 0, 5, 150, 1),  /* stwcx. r6,0,r5 -> success */
+			ppc_d(47, 30, 1, 0),        /* stmw r30,0(r1) */
+			ppc_d(46, 28, 1, 0),        /* lmw r28,0(r1) -> r28,r29 = ..., r30, r31 */
+			ppc_x(31, 7, 0, 5, 20, 0),  /* lwarx r7,0,r5 */
+			ppc_x(31, 6, 0, 5, 150, 1), /* stwcx. r6,0,r5 -> success */
 			ppc_x(19, 3 << 2, 0, 0, 0, 0), /* mcrf cr3,cr0 */
-			ppc_x(31, 6, 0, 5, 150, 1),  /* stwcx. again -> fail (no reservation) */
-			ppc_x(31, 0, 0, 1, 1014, 0), /* dcbz 0,r1 */
+			ppc_x(31, 6, 0, 5, 150, 1),    /* stwcx. again -> fail (no reservation) */
+			ppc_x(31, 0, 0, 1, 1014, 0),   /* dcbz 0,r1 */
 		};
 		run_snippet(&t, w, 7);
 		cr_expect_eq(t.c->gpr[28], 0xaaaa);
@@ -81,23 +83,24 @@ Test(ppc_ldst, lmw_stmw_larx_stcx_dcbz)
 
 Test(ppc_branch, loops_calls_and_ctr)
 {
-	BOTH(le) {
+	BOTH(le)
+	{
 		struct ppc_t t;
 		ppc_t_init(&t, le);
 		uint32_t w[] = {
-			ppc_li(3, 0),                 /* 0x1000 */
-			ppc_li(4, 10),                /* 0x1004 */
-			ppc_mtspr(9, 4),              /* 0x1008 mtctr */
-			ppc_addi(3, 3, 3),            /* 0x100c loop: */
-			ppc_bc(16, 0, -4),            /* 0x1010 bdnz loop */
-			ppc_b(0x10, true),            /* 0x1014 bl 0x1024 */
-			ppc_li(6, 1),                 /* 0x1018 after return */
-			PPC_SC1,                      /* 0x101c */
-			PPC_NOP,                      /* 0x1020 */
-			ppc_li(5, 42),                /* 0x1024 func */
-			ppc_d(11, 0, 5, 42),          /* cmpwi r5,42 */
-			ppc_bc(12, 2, 8),             /* beq +8 */
-			ppc_li(5, 0),                 /* skipped */
+			ppc_li(3, 0),        /* 0x1000 */
+			ppc_li(4, 10),       /* 0x1004 */
+			ppc_mtspr(9, 4),     /* 0x1008 mtctr */
+			ppc_addi(3, 3, 3),   /* 0x100c loop: */
+			ppc_bc(16, 0, -4),   /* 0x1010 bdnz loop */
+			ppc_b(0x10, true),   /* 0x1014 bl 0x1024 */
+			ppc_li(6, 1),        /* 0x1018 after return */
+			PPC_SC1,             /* 0x101c */
+			PPC_NOP,             /* 0x1020 */
+			ppc_li(5, 42),       /* 0x1024 func */
+			ppc_d(11, 0, 5, 42), /* cmpwi r5,42 */
+			ppc_bc(12, 2, 8),    /* beq +8 */
+			ppc_li(5, 0),        /* skipped */
 			PPC_BLR,
 		};
 		ppc_t_code(&t, PPC_T_CODE, w, SV_ARRAY_SIZE(w));
@@ -117,13 +120,12 @@ Test(ppc_branch, bcctr_and_bclrl)
 	struct ppc_t t;
 	ppc_t_init(&t, false);
 	uint32_t w[] = {
-		ppc_li(4, 0x1010),            /* 0x1000 */
-		ppc_mtspr(9, 4),              /* 0x1004 mtctr */
-		0x4e800421u,                  /* 0x1008 bctrl */
-		PPC_SC1,                      /* 0x100c */
-		ppc_mfspr(7, 8),              /* 0x1010 mflr r7 */
-		ppc_li(8, 0x100c),
-		ppc_mtspr(8, 8),              /* mtlr */
+		ppc_li(4, 0x1010),                  /* 0x1000 */
+		ppc_mtspr(9, 4),                    /* 0x1004 mtctr */
+		0x4e800421u,                        /* 0x1008 bctrl */
+		PPC_SC1,                            /* 0x100c */
+		ppc_mfspr(7, 8),                    /* 0x1010 mflr r7 */
+		ppc_li(8, 0x100c), ppc_mtspr(8, 8), /* mtlr */
 		PPC_BLR,
 	};
 	ppc_t_code(&t, PPC_T_CODE, w, SV_ARRAY_SIZE(w));
@@ -138,9 +140,9 @@ Test(ppc_branch, self_modifying_code_with_icbi)
 	struct ppc_t t;
 	ppc_t_init(&t, true);
 	uint32_t w[] = {
-		ppc_li(3, 1),       /* 0x1000: patched to li r3,2 */
-		ppc_mfspr(5, 8),    /* 0x1004 */
-		PPC_SC1,            /* 0x1008 */
+		ppc_li(3, 1),    /* 0x1000: patched to li r3,2 */
+		ppc_mfspr(5, 8), /* 0x1004 */
+		PPC_SC1,         /* 0x1008 */
 	};
 	ppc_t_code(&t, PPC_T_CODE, w, 3);
 	ppc_t_run_exit(&t, 0xc00);
@@ -148,14 +150,14 @@ Test(ppc_branch, self_modifying_code_with_icbi)
 	/* The guest rewrites its own code: stw + icbi + isync, then reruns it. */
 	uint32_t w2[] = {
 		ppc_li(6, 0),
-		ppc_d(15, 7, 0, 0x3860), /* lis r7,0x3860 */
-		ppc_d(24, 7, 7, 2),      /* ori r7,r7,2 -> li r3,2 */
-		ppc_d(36, 7, 6, 0x1000), /* stw r7,0x1000(0) */
+		ppc_d(15, 7, 0, 0x3860),    /* lis r7,0x3860 */
+		ppc_d(24, 7, 7, 2),         /* ori r7,r7,2 -> li r3,2 */
+		ppc_d(36, 7, 6, 0x1000),    /* stw r7,0x1000(0) */
 		ppc_x(31, 0, 6, 6, 982, 0), /* icbi 0,r6 */
-		0x4c00012cu,             /* isync */
+		0x4c00012cu,                /* isync */
 		ppc_li(8, 0x1000),
 		ppc_mtspr(9, 8),
-		0x4e800420u,             /* bctr */
+		0x4e800420u, /* bctr */
 	};
 	ppc_t_code(&t, 0x2000, w2, SV_ARRAY_SIZE(w2));
 	cpu_ppc_hv_return(t.c);

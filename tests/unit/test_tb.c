@@ -23,12 +23,12 @@ TestSuite(tb, .init = setup, .fini = teardown);
 /* sum = 0; for (i = 100; i; i--) sum += i;  then EXIT 0x42 */
 static void put_sum_loop(uint64_t base)
 {
-	toy_put(&m, base + 0, 1, 0, 0, 0);    /* r0 = 0 */
-	toy_put(&m, base + 8, 1, 1, 0, 100);  /* r1 = 100 */
-	toy_put(&m, base + 16, 3, 0, 1, 0);   /* loop: r0 += r1 */
-	toy_put(&m, base + 24, 2, 1, 0, -1);  /* r1 -= 1 */
+	toy_put(&m, base + 0, 1, 0, 0, 0);                     /* r0 = 0 */
+	toy_put(&m, base + 8, 1, 1, 0, 100);                   /* r1 = 100 */
+	toy_put(&m, base + 16, 3, 0, 1, 0);                    /* loop: r0 += r1 */
+	toy_put(&m, base + 24, 2, 1, 0, -1);                   /* r1 -= 1 */
 	toy_put(&m, base + 32, 7, 1, 0, (int32_t)(base + 16)); /* bnz r1, loop */
-	toy_put(&m, base + 40, 8, 0, 0, 0x42); /* exit 0x42 */
+	toy_put(&m, base + 40, 8, 0, 0, 0x42);                 /* exit 0x42 */
 }
 
 Test(tb, loop_runs_and_exits_with_exact_icount)
@@ -54,7 +54,7 @@ Test(tb, loop_is_chained_and_translated_once)
 	/* 99 runs of the loop TB: the first comes from TB 0 and the second
 	 * links the loop to itself; the other 97 are chained. */
 	cr_assert_eq(m.cpu->cpu.n_tb_chained, 97, "chained %llu",
-		      (unsigned long long)m.cpu->cpu.n_tb_chained);
+		     (unsigned long long)m.cpu->cpu.n_tb_chained);
 	cr_assert_eq(tb_cache_count(m.tbc), 3);
 }
 
@@ -79,8 +79,8 @@ Test(tb, cache_lookup_and_range_invalidation)
 
 Test(tb, budget_stops_an_endless_loop)
 {
-	toy_put(&m, 0x2000, 2, 0, 0, 1);            /* r0++ */
-	toy_put(&m, 0x2008, 6, 0, 0, 0x2000);       /* jmp back */
+	toy_put(&m, 0x2000, 2, 0, 0, 1);      /* r0++ */
+	toy_put(&m, 0x2008, 6, 0, 0, 0x2000); /* jmp back */
 	m.cpu->pc = 0x2000;
 	cr_assert_eq(cpu_exec(&m.cpu->cpu, 10000), CPU_STOP_BUDGET);
 	cr_assert_geq(m.cpu->cpu.icount, 10000);
@@ -147,10 +147,10 @@ Test(tb, hv_write_to_code_invalidates)
 
 Test(tb, helper_fault_is_precise)
 {
-	toy_put(&m, 0x1000, 1, 0, 0, 7);   /* r0 = 7 */
-	toy_put(&m, 0x1008, 1, 1, 0, 0);   /* r1 = 0 */
-	toy_put(&m, 0x1010, 9, 0, 1, 0);   /* r0 /= r1 -> fault */
-	toy_put(&m, 0x1018, 1, 0, 0, 99);  /* not reached */
+	toy_put(&m, 0x1000, 1, 0, 0, 7);    /* r0 = 7 */
+	toy_put(&m, 0x1008, 1, 1, 0, 0);    /* r1 = 0 */
+	toy_put(&m, 0x1010, 9, 0, 1, 0);    /* r0 /= r1 -> fault */
+	toy_put(&m, 0x1018, 1, 0, 0, 99);   /* not reached */
 	toy_put(&m, 0x1800, 8, 0, 0, 0x66); /* fault handler: exit */
 	m.cpu->pc = 0x1000;
 	m.cpu->fault_vector = 0x1800;
@@ -175,7 +175,7 @@ Test(tb, unmapped_gpa_is_a_stage2_exit)
 Test(tb, page_crossing_store_and_load)
 {
 	toy_put(&m, 0x1000, 1, 0, 0, 0x11223344);
-	toy_put(&m, 0x1008, 4, 0, 0, 0x2ffc);   /* store 8 bytes across 0x3000 */
+	toy_put(&m, 0x1008, 4, 0, 0, 0x2ffc); /* store 8 bytes across 0x3000 */
 	toy_put(&m, 0x1010, 5, 1, 0, 0x2ffc);
 	toy_put(&m, 0x1018, 8, 0, 0, 1);
 	m.cpu->pc = 0x1000;

@@ -40,7 +40,7 @@ static uint64_t toy_helper_div(struct cpu *cpu, uint64_t a, uint64_t b, uint64_t
 	return a / b;
 }
 
-#define R(n) offsetof(struct toy_cpu, r[(n) & 7])
+#define R(n) offsetof(struct toy_cpu, r[(n)&7])
 #define PC offsetof(struct toy_cpu, pc)
 
 static void toy_goto(struct translator *tr, unsigned slot, uint64_t dest)
@@ -60,21 +60,13 @@ static void toy_translate_insn(struct translator *tr)
 
 	tr->pc_next = pc + 8;
 	switch (op) {
-	case 1:
-		ir_st_env(f, 3, R(rd), ir_movi(f, (uint64_t)imm));
-		break;
-	case 2:
-		ir_st_env(f, 3, R(rd), ir_addi(f, ir_ld_env(f, 3, R(rd)), (uint64_t)imm));
-		break;
+	case 1: ir_st_env(f, 3, R(rd), ir_movi(f, (uint64_t)imm)); break;
+	case 2: ir_st_env(f, 3, R(rd), ir_addi(f, ir_ld_env(f, 3, R(rd)), (uint64_t)imm)); break;
 	case 3:
 		ir_st_env(f, 3, R(rd), ir_add(f, ir_ld_env(f, 3, R(rd)), ir_ld_env(f, 3, R(rs))));
 		break;
-	case 4:
-		ir_qst(f, IR_MO_64, 0, ir_movi(f, 0), imm, ir_ld_env(f, 3, R(rd)));
-		break;
-	case 5:
-		ir_st_env(f, 3, R(rd), ir_qld(f, IR_MO_64, 0, ir_movi(f, 0), imm));
-		break;
+	case 4: ir_qst(f, IR_MO_64, 0, ir_movi(f, 0), imm, ir_ld_env(f, 3, R(rd))); break;
+	case 5: ir_st_env(f, 3, R(rd), ir_qld(f, IR_MO_64, 0, ir_movi(f, 0), imm)); break;
 	case 6:
 		toy_goto(tr, 0, (uint64_t)imm);
 		tr->stop = true;
@@ -91,11 +83,10 @@ static void toy_translate_insn(struct translator *tr)
 	case 9:
 		a = ir_ld_env(f, 3, R(rd));
 		b = ir_ld_env(f, 3, R(rs));
-		ir_st_env(f, 3, R(rd), ir_call(f, toy_helper_div, a, b, ir_movi(f, pc), IR_NO_TEMP));
+		ir_st_env(f, 3, R(rd),
+			  ir_call(f, toy_helper_div, a, b, ir_movi(f, pc), IR_NO_TEMP));
 		break;
-	case 10:
-		ir_qst(f, IR_MO_8, 0, ir_ld_env(f, 3, R(rs)), imm, ir_ld_env(f, 3, R(rd)));
-		break;
+	case 10: ir_qst(f, IR_MO_8, 0, ir_ld_env(f, 3, R(rs)), imm, ir_ld_env(f, 3, R(rd))); break;
 	default:
 		ir_call(f, toy_helper_exit, ir_movi(f, op == 8 ? (uint64_t)imm : 0xdead),
 			ir_movi(f, pc), IR_NO_TEMP, IR_NO_TEMP);

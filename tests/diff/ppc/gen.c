@@ -20,7 +20,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct rng { uint64_t s; };
+struct rng {
+	uint64_t s;
+};
 
 static uint64_t rnd(struct rng *r)
 {
@@ -31,13 +33,30 @@ static uint64_t rnd(struct rng *r)
 	return z ^ (z >> 31);
 }
 
-static unsigned rr(struct rng *r, unsigned n) { return (unsigned)(rnd(r) % n); }
+static unsigned rr(struct rng *r, unsigned n)
+{
+	return (unsigned)(rnd(r) % n);
+}
 
 static uint64_t special(struct rng *r)
 {
-	static const uint64_t v[] = { 0, 1, ~0ull, 0x7fffffffffffffffull, 0x8000000000000000ull,
-				      0x7fffffff, 0x80000000ull, 0xffffffff, 0xffffffff80000000ull,
-				      0x100000000ull, 2, 63, 64, 31, 32, 0xff, 0x8000 };
+	static const uint64_t v[] = { 0,
+				      1,
+				      ~0ull,
+				      0x7fffffffffffffffull,
+				      0x8000000000000000ull,
+				      0x7fffffff,
+				      0x80000000ull,
+				      0xffffffff,
+				      0xffffffff80000000ull,
+				      0x100000000ull,
+				      2,
+				      63,
+				      64,
+				      31,
+				      32,
+				      0xff,
+				      0x8000 };
 	switch (rr(r, 4)) {
 	case 0: return v[rr(r, sizeof(v) / sizeof(v[0]))];
 	case 1: return rnd(r) & 0xffff;
@@ -62,10 +81,10 @@ static uint32_t dform(unsigned po, unsigned rt, unsigned ra, uint32_t imm)
 /* One random fixed-point instruction with defined results. */
 static uint32_t rand_insn(struct rng *r)
 {
-	static const unsigned xo_ops[] = { 266, 10, 138, 40, 8, 136, 104, 202, 234, 200, 232, 235, 233,
-					   73, 9 };
-	static const unsigned x_ops[] = { 28, 60, 444, 412, 316, 476, 124, 284, 24, 536, 792, 27,
-					  539, 794 };
+	static const unsigned xo_ops[] = { 266, 10,  138, 40,  8,   136, 104, 202,
+					   234, 200, 232, 235, 233, 73,  9 };
+	static const unsigned x_ops[] = { 28,  60, 444, 412, 316, 476, 124,
+					  284, 24, 536, 792, 27,  539, 794 };
 	static const unsigned un_ops[] = { 954, 922, 986, 26, 58, 538, 570, 122, 378, 506 };
 	static const unsigned d_ops[] = { 14, 15, 12, 13, 8, 7, 24, 25, 26, 27, 28, 29 };
 	static const unsigned cr_ops[] = { 257, 449, 193, 225, 33, 289, 129, 417 };
@@ -90,36 +109,40 @@ static uint32_t rand_insn(struct rng *r)
 	}
 	case 5: return dform(d_ops[rr(r, sizeof(d_ops) / 4)], rt, ra, (uint32_t)special(r));
 	case 6: /* rlwinm / rlwimi / rlwnm */
-		return ((uint32_t[]){ 20, 21, 23 })[rr(r, 3)] << 26 | rt << 21 | ra << 16 | rb << 11 |
-		       rr(r, 32) << 6 | rr(r, 32) << 1 | rc;
+		return ((uint32_t[]){ 20, 21, 23 })[rr(r, 3)] << 26 | rt << 21 | ra << 16 |
+		       rb << 11 | rr(r, 32) << 6 | rr(r, 32) << 1 | rc;
 	case 7: { /* rldicl rldicr rldic rldimi / rldcl rldcr */
 		unsigned k = rr(r, 6), m = rr(r, 64);
 		if (k < 4)
 			return 30u << 26 | rt << 21 | ra << 16 | (rb << 11) | ((m & 31) << 6) |
 			       ((m >> 5) << 5) | k << 2 | (rr(r, 2) << 1) | rc;
-		return 30u << 26 | rt << 21 | ra << 16 | rb << 11 | ((m & 31) << 6) | ((m >> 5) << 5) |
-		       (k + 4) << 1 | rc;
+		return 30u << 26 | rt << 21 | ra << 16 | rb << 11 | ((m & 31) << 6) |
+		       ((m >> 5) << 5) | (k + 4) << 1 | rc;
 	}
 	case 8: /* srawi / sradi / cmp family */
 		switch (rr(r, 4)) {
 		case 0: return x10(rt, ra, rb, 824, rc);
-		case 1: return (31u << 26) | rt << 21 | ra << 16 | rb << 11 | 413 << 2 |
+		case 1:
+			return (31u << 26) | rt << 21 | ra << 16 | rb << 11 | 413 << 2 |
 			       rr(r, 2) << 1 | rc;
 		case 2: return x10((rr(r, 8) << 2) | rr(r, 2), ra, rb, rr(r, 2) ? 32 : 0, 0);
-		default: return dform(rr(r, 2) ? 10 : 11, (rr(r, 8) << 2) | rr(r, 2), ra,
-				      (uint32_t)special(r));
+		default:
+			return dform(rr(r, 2) ? 10 : 11, (rr(r, 8) << 2) | rr(r, 2), ra,
+				     (uint32_t)special(r));
 		}
 	case 9: /* CR logical, mcrf, mfcr, mtcrf, mfocrf */
 		switch (rr(r, 4)) {
-		case 0: return (19u << 26) | rt << 21 | ra << 16 | rb << 11 |
-			       cr_ops[rr(r, 8)] << 1;
+		case 0: return (19u << 26) | rt << 21 | ra << 16 | rb << 11 | cr_ops[rr(r, 8)] << 1;
 		case 1: return (19u << 26) | rr(r, 8) << 23 | rr(r, 8) << 18;
-		case 2: return x10(rt, 0, 0, 19, 0) | (rr(r, 2) ? (1u << 20) | (0x80u >> rr(r, 8)) << 12 : 0);
+		case 2:
+			return x10(rt, 0, 0, 19, 0) |
+			       (rr(r, 2) ? (1u << 20) | (0x80u >> rr(r, 8)) << 12 : 0);
 		default: return x10(rt, 0, 0, 144, 0) | (rr(r, 256) << 12);
 		}
 	case 10: /* isel, cmpb */
 		if (rr(r, 2))
-			return (31u << 26) | rt << 21 | ra << 16 | rb << 11 | rr(r, 32) << 6 | 15 << 1;
+			return (31u << 26) | rt << 21 | ra << 16 | rb << 11 | rr(r, 32) << 6 |
+			       15 << 1;
 		return x10(rt, ra, rb, 508, 0);
 	default: /* mfxer (mtxer of random values would make reserved bits visible) */
 		return x10(rt, 1, 0, 339, 0);
@@ -205,11 +228,19 @@ int main(int argc, char **argv)
 
 	/* Directed: every random template once per op with fixed operands, and
 	 * the divides and word high multiplies with defined operands. */
-	static const struct { const char *name; uint32_t insn; uint64_t a, b; } dir[] = {
-		{ "divd", 0, (uint64_t)-7, 2 }, { "divdu", 0, (uint64_t)-7, 2 },
-		{ "divw", 0, (uint64_t)-7, 2 }, { "divwu", 0, 0xfffffff9, 2 },
-		{ "divdo.", 0, 100, 7 }, { "divwo.", 0, 0x12345678, 0x1234 },
-		{ "mulhw", 0, 0xfffffffff0000000ull, 0x10 }, { "mulhwu", 0, 0xf0000000ull, 0x10 },
+	static const struct {
+		const char *name;
+		uint32_t insn;
+		uint64_t a, b;
+	} dir[] = {
+		{ "divd", 0, (uint64_t)-7, 2 },
+		{ "divdu", 0, (uint64_t)-7, 2 },
+		{ "divw", 0, (uint64_t)-7, 2 },
+		{ "divwu", 0, 0xfffffff9, 2 },
+		{ "divdo.", 0, 100, 7 },
+		{ "divwo.", 0, 0x12345678, 0x1234 },
+		{ "mulhw", 0, 0xfffffffff0000000ull, 0x10 },
+		{ "mulhwu", 0, 0xf0000000ull, 0x10 },
 	};
 	static const uint32_t dir_insn[] = {
 		(31u << 26) | 3 << 21 | 4 << 16 | 5 << 11 | 489 << 1,

@@ -147,7 +147,8 @@ int main(int argc, char **argv)
 					fprintf(stderr, "\n");
 				}
 				same = false;
-				fprintf(stderr, "    %-4s init %016llx qemu %016llx softvisor %016llx\n",
+				fprintf(stderr,
+					"    %-4s init %016llx qemu %016llx softvisor %016llx\n",
 					reg_name(i, rn), (unsigned long long)init[i],
 					(unsigned long long)want[i], (unsigned long long)got[i]);
 			}
