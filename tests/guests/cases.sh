@@ -53,12 +53,12 @@ expect_stdout 'Hello'
 
 : >"$SCRATCH/empty.bin"
 guest_test malformed-empty 1 "$SCRATCH/empty.bin"
-expect_stderr '.'
+expect_stderr 'empty'
 expect_no_stdout
 
 printf 'This is a text file, not a kernel.\n' >"$SCRATCH/text.bin"
 guest_test malformed-text 1 "$SCRATCH/text.bin"
-expect_stderr '.'
+expect_stderr 'not an ELF image'
 expect_no_stdout
 
 guest_test malformed-nonexistent 1 "$SCRATCH/no-such-file.bin"
@@ -74,18 +74,48 @@ if [ -n "$x86_sample" ]; then
 	# The first 20 bytes: e_ident, e_type, e_machine, half of e_version.
 	dd if="$x86_sample" of="$SCRATCH/truncated.bin" bs=20 count=1 2>/dev/null
 	guest_test malformed-truncated-elf 1 "$SCRATCH/truncated.bin"
-	expect_stderr '.'
+	expect_stderr 'truncated ELF header'
 	expect_no_stdout
 
 	# e_machine (offset 18, little-endian) = 40, EM_ARM.
 	cp "$x86_sample" "$SCRATCH/arm.bin"
 	printf '\050\000' | dd of="$SCRATCH/arm.bin" bs=1 seek=18 conv=notrunc 2>/dev/null
 	guest_test malformed-wrong-machine 1 "$SCRATCH/arm.bin"
-	expect_stderr '.'
+	expect_stderr 'unsupported ELF machine 40'
+	expect_no_stdout
+
+	# Program header 0 (at 64) is the PT_LOAD; 1 (at 120) the Xen note.
+	# p_paddr = 0x40000000: beyond the guest's 512 MiB.
+	cp "$x86_sample" "$SCRATCH/far.bin"
+	printf '\000\000\000\100' | dd of="$SCRATCH/far.bin" bs=1 seek=88 conv=notrunc 2>/dev/null
+	guest_test malformed-segment-outside-memory 1 "$SCRATCH/far.bin"
+	expect_stderr 'lies outside the guest.s 512 MiB'
+	expect_no_stdout
+
+	# p_offset = 0x7fffffff: the segment's bytes are not in the file.
+	cp "$x86_sample" "$SCRATCH/offset.bin"
+	printf '\377\377\377\177' | dd of="$SCRATCH/offset.bin" bs=1 seek=72 conv=notrunc 2>/dev/null
+	guest_test malformed-segment-past-eof 1 "$SCRATCH/offset.bin"
+	expect_stderr 'extends past the end of the file'
+	expect_no_stdout
+
+	# The note segment made PT_NULL: no PVH entry point.
+	cp "$x86_sample" "$SCRATCH/nonote.bin"
+	printf '\000' | dd of="$SCRATCH/nonote.bin" bs=1 seek=120 conv=notrunc 2>/dev/null
+	guest_test malformed-no-pvh-note 1 "$SCRATCH/nonote.bin"
+	expect_stderr 'XEN_ELFNOTE_PHYS32_ENTRY'
+	expect_no_stdout
+
+	guest_test arch-mismatch 1 --arch=ppc64 "$x86_sample"
+	expect_stderr 'the image is x86_64 but --arch=ppc64'
 	expect_no_stdout
 else
 	skip_test malformed-truncated-elf "no x86 guest ELF built to cut it from"
 	skip_test malformed-wrong-machine "no x86 guest ELF built to patch"
+	skip_test malformed-segment-outside-memory "no x86 guest ELF built to patch"
+	skip_test malformed-segment-past-eof "no x86 guest ELF built to patch"
+	skip_test malformed-no-pvh-note "no x86 guest ELF built to patch"
+	skip_test arch-mismatch "no x86 guest ELF built"
 fi
 
 # ---------------------------------------------------------------- x86-64 guests
@@ -158,3 +188,53 @@ for e in le be; do
 	guest_test "ppc-spin-$e" 4 --timeout=1 "$(ppc_guest spin "$e")"
 	expect_no_stdout
 done
+
+# ---------------------------------------------------------------- options
+guest_test bad-memory 1 --memory=12Q
+expect_stderr "bad --memory '12Q'"
+guest_test too-little-memory 1 --memory=8M
+expect_stderr 'between 16M and 64G'
+guest_test bad-trace-category 1 --trace=exits,bogus
+expect_stderr "unknown --trace category 'bogus'"
+guest_test vcpus-not-yet 1 --vcpus=2
+expect_stderr 'not implemented yet'
+guest_test bad-console 1 --console=serial
+expect_stderr "bad --console 'serial'"
+
+guest_test console-to-file 0 --console=file:"$SCRATCH/console.txt"
+expect_no_stdout
+expect_file "$SCRATCH/console.txt" 'Hello from softvisor'
+
+guest_test console-none 0 --console=none
+expect_no_stdout
+
+guest_test stats 0 --stats
+expect_stderr 'exits by reason'
+expect_stderr '^ +18 +VMCALL +2$'
+expect_stderr '^ +29 +sched_op +1$'
+expect_stderr 'result: poweroff, [0-9]+ instructions retired'
+
+guest_test trace-file 0 --trace=hypercalls --trace-file="$SCRATCH/trace.txt"
+expect_no_stderr
+expect_file "$SCRATCH/trace.txt" 'HYPERCALL 18 console_io\(0x0, '
+
+# --trace=tb,insn,ir: each translated block, disassembled, and its IR.
+if [ -n "$x86_sample" ]; then
+	guest_test trace-tb-insn-ir-x86 0 --trace=tb,insn,ir "$(x86_guest hello)"
+	expect_stderr '^TB d1v0 pc=0x100000 phys=0x100000 flags=0x[0-9a-f]+ insns=[0-9]+ bytes=[0-9]+$'
+	expect_stderr '^    0x100000: [a-z]+'
+	expect_stderr 'vmcall'
+	expect_stderr '^  (QLD|QST|ST_ENV|CALL)'
+
+	sv_test inspect-x86 0 inspect "$(x86_guest hello)"
+	expect_stdout 'ELF64 x86-64 \(Xen PVH\)'
+	expect_stdout 'entry: +0x100000 \(physical\), from XEN_ELFNOTE_PHYS32_ENTRY'
+fi
+if [ "${SV_HAVE_PPC_AS:-no}" = yes ]; then
+	guest_test trace-tb-insn-ppc-be 0 --trace=tb,insn "$(ppc_guest hello be)"
+	expect_stderr '^TB d1v0 pc=0x10000 '
+	expect_stderr 'sc 1'
+
+	sv_test inspect-ppc-be 0 inspect "$(ppc_guest hello be)"
+	expect_stdout 'ELF64 ppc64 big-endian'
+fi

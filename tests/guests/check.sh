@@ -198,6 +198,12 @@ expect_stderr() {
 	grep -Eq -- "$1" "$case_err" || case_fails+=("stderr does not match /$1/")
 }
 
+# expect_file PATH REGEX: a file the run wrote matches (e.g. --console=file:).
+expect_file() {
+	case_ran || return 0
+	grep -Eq -- "$2" "$1" 2>/dev/null || case_fails+=("$1 does not match /$2/")
+}
+
 expect_no_stdout() {
 	case_ran || return 0
 	[ ! -s "$case_out" ] || case_fails+=("stdout not empty")
