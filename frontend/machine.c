@@ -27,12 +27,13 @@ static int sv_fail(const char *fmt, ...) SV_PRINTF(1, 2);
 static int sv_fail(const char *fmt, ...)
 {
 	va_list ap;
+	char *msg;
 
-	fprintf(stderr, "softvisor: ");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	msg = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\n");
+	sv_error("%s", msg);
+	g_free(msg);
 	return SV_EXIT_USAGE;
 }
 
@@ -171,8 +172,7 @@ int sv_machine_run(struct sv_machine *m, const struct sv_options *o)
 		}
 		if (deadline && g_get_monotonic_time() >= deadline) {
 			hv_console_flush(d);
-			fprintf(stderr, "softvisor: timeout after %g s: guest stopped\n",
-				o->timeout);
+			sv_error("timeout after %g s: guest stopped", o->timeout);
 			status = SV_EXIT_TIMEOUT;
 		}
 	}
@@ -181,14 +181,12 @@ int sv_machine_run(struct sv_machine *m, const struct sv_options *o)
 		insns += d->vcpus[i]->cpu->icount;
 	if (d->shut_down && d->shutdown_reason == HV_SHUTDOWN_CRASH) {
 		if (d->crash_msg[0])
-			fprintf(stderr, "softvisor: domain %u crashed: %s\n", d->domid,
-				d->crash_msg);
+			sv_error("domain %u crashed: %s", d->domid, d->crash_msg);
 		else
-			fprintf(stderr, "softvisor: domain %u shut down: crash (code %u)\n",
-				d->domid, d->shutdown_code);
+			sv_error("domain %u shut down: crash (code %u)", d->domid,
+				 d->shutdown_code);
 	} else if (d->shut_down && d->shutdown_reason != HV_SHUTDOWN_POWEROFF) {
-		fprintf(stderr, "softvisor: domain %u shut down: %s\n", d->domid,
-			hv_shutdown_name(d->shutdown_reason));
+		sv_error("domain %u shut down: %s", d->domid, hv_shutdown_name(d->shutdown_reason));
 	}
 	if (o->stats) {
 		hv_stats_print(d, stderr);

@@ -30,11 +30,11 @@ static uint8_t *read_image(const char *path, size_t *size)
 	GError *err = NULL;
 
 	if (g_file_test(path, G_FILE_TEST_IS_DIR)) {
-		fprintf(stderr, "softvisor: %s is a directory, not a kernel image\n", path);
+		sv_error("%s is a directory, not a kernel image", path);
 		return NULL;
 	}
 	if (!g_file_get_contents(path, &data, &len, &err)) {
-		fprintf(stderr, "softvisor: cannot read %s: %s\n", path, err->message);
+		sv_error("cannot read %s: %s", path, err->message);
 		g_error_free(err);
 		return NULL;
 	}
@@ -51,7 +51,7 @@ static int cmd_inspect(int argc, char **argv)
 	int status = SV_EXIT_USAGE;
 
 	if (argc != 2) {
-		fprintf(stderr, "softvisor: usage: softvisor inspect IMAGE\n");
+		sv_error("usage: softvisor inspect IMAGE");
 		return SV_EXIT_USAGE;
 	}
 	data = read_image(argv[1], &size);
@@ -62,7 +62,7 @@ static int cmd_inspect(int argc, char **argv)
 		sv_image_describe(&img, stdout);
 		status = 0;
 	} else {
-		fprintf(stderr, "softvisor: %s: %s\n", argv[1], msg);
+		sv_error("%s: %s", argv[1], msg);
 		g_free(msg);
 	}
 	sv_image_clear(&img);
@@ -98,7 +98,7 @@ static int cmd_run(int argc, char **argv)
 		size = sv_demo_x86_elf_len;
 	}
 	if (!sv_image_parse(image, size, &img, &msg)) {
-		fprintf(stderr, "softvisor: %s: %s\n", o.kernel ? o.kernel : "demo", msg);
+		sv_error("%s: %s", o.kernel ? o.kernel : "demo", msg);
 		g_free(msg);
 		sv_image_clear(&img);
 		g_free(data);
@@ -133,7 +133,7 @@ int main(int argc, char **argv)
 		return cmd_run(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "inspect"))
 		return cmd_inspect(argc - 1, argv + 1);
-	fprintf(stderr, "softvisor: unknown command '%s'\n", argv[1]);
+	sv_error("unknown command '%s'", argv[1]);
 	usage(stderr);
 	return SV_EXIT_USAGE;
 }

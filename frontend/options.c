@@ -5,6 +5,7 @@
 #include "sv/trace.h"
 
 #include <glib.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -35,8 +36,7 @@ bool sv_parse_size(const char *s, uint64_t *out)
 	return true;
 }
 
-static bool opt_error(const char *fmt, ...) SV_PRINTF(1, 2);
-static bool opt_error(const char *fmt, ...)
+void sv_error(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -45,12 +45,11 @@ static bool opt_error(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "\n");
-	return false;
 }
 
-static bool not_yet(const char *what)
+static void not_yet(const char *what)
 {
-	return opt_error("%s is not implemented yet in this version of softvisor", what);
+	sv_error("%s is not implemented yet in this version of softvisor", what);
 }
 
 bool sv_options_parse_run(int argc, char **argv, struct sv_options *o)
@@ -102,38 +101,38 @@ bool sv_options_parse_run(int argc, char **argv, struct sv_options *o)
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	g_option_context_set_help_enabled(ctx, TRUE);
 	if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
-		opt_error("%s (see softvisor run --help)", err->message);
+		sv_error("%s (see softvisor run --help)", err->message);
 		g_error_free(err);
 		goto out;
 	}
 	if (rest && rest[0]) {
 		if (rest[1]) {
-			opt_error("one KERNEL image at most (got '%s' and '%s')", rest[0], rest[1]);
+			sv_error("one KERNEL image at most (got '%s' and '%s')", rest[0], rest[1]);
 			goto out;
 		}
 		o->kernel = g_strdup(rest[0]);
 	}
 	if (o->arch && strcmp(o->arch, "x86_64") && strcmp(o->arch, "ppc64")) {
-		opt_error("unknown --arch '%s' (x86_64 or ppc64)", o->arch);
+		sv_error("unknown --arch '%s' (x86_64 or ppc64)", o->arch);
 		goto out;
 	}
 	if (o->platform && strcmp(o->platform, "xen")) {
 		if (!strcmp(o->platform, "pseries"))
 			not_yet("--platform=pseries");
 		else
-			opt_error("unknown --platform '%s' (xen or pseries)", o->platform);
+			sv_error("unknown --platform '%s' (xen or pseries)", o->platform);
 		goto out;
 	}
 	if (memory && !sv_parse_size(memory, &o->memory)) {
-		opt_error("bad --memory '%s' (a size such as 512M or 1G)", memory);
+		sv_error("bad --memory '%s' (a size such as 512M or 1G)", memory);
 		goto out;
 	}
 	if (o->memory < (16ull << 20) || o->memory > (64ull << 30) || (o->memory & ~SV_PAGE_MASK)) {
-		opt_error("--memory must be a multiple of 4K between 16M and 64G");
+		sv_error("--memory must be a multiple of 4K between 16M and 64G");
 		goto out;
 	}
 	if (vcpus < 1 || vcpus > 8) {
-		opt_error("--vcpus must be between 1 and 8");
+		sv_error("--vcpus must be between 1 and 8");
 		goto out;
 	}
 	if (vcpus > 1) {
@@ -168,13 +167,13 @@ bool sv_options_parse_run(int argc, char **argv, struct sv_options *o)
 		not_yet("--console=sdl");
 		goto out;
 	} else {
-		opt_error("bad --console '%s' (stdio, none, file:PATH or sdl)", console);
+		sv_error("bad --console '%s' (stdio, none, file:PATH or sdl)", console);
 		goto out;
 	}
 	if (trace) {
 		char *bad;
 		if (trace_parse(trace, &o->trace_mask, &bad) < 0) {
-			opt_error(
+			sv_error(
 				"unknown --trace category '%s' (exits, hypercalls, tb, insn, ir, evtchn, p2m, "
 				"irq, all)",
 				bad);
@@ -183,7 +182,7 @@ bool sv_options_parse_run(int argc, char **argv, struct sv_options *o)
 		}
 	}
 	if (timeout < 0) {
-		opt_error("--timeout must not be negative");
+		sv_error("--timeout must not be negative");
 		goto out;
 	}
 	o->timeout = timeout;

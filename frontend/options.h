@@ -45,6 +45,9 @@ enum {
  * printing a message naming the problem. */
 bool sv_options_parse_run(int argc, char **argv, struct sv_options *o);
 void sv_options_free(struct sv_options *o);
+/* Print "softvisor: MESSAGE" on stderr: every diagnostic of the program. */
+void sv_error(const char *fmt, ...) SV_PRINTF(1, 2);
+
 /* "512M" -> bytes; false if malformed. */
 bool sv_parse_size(const char *s, uint64_t *out);
 

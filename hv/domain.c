@@ -128,12 +128,12 @@ enum hv_exit_action hv_vcpu_handle_exit(struct vcpu *v)
 
 int hv_copy_from_guest(struct vcpu *v, void *dst, uint64_t gva, size_t len)
 {
-	return v->arch->copy_from_guest(v, dst, gva, len);
+	return cpu_virt_read(v->cpu, gva, v->arch->data_mmu_idx(v), dst, len);
 }
 
 int hv_copy_to_guest(struct vcpu *v, uint64_t gva, const void *src, size_t len)
 {
-	return v->arch->copy_to_guest(v, gva, src, len);
+	return cpu_virt_write(v->cpu, gva, v->arch->data_mmu_idx(v), src, len);
 }
 
 uint32_t hv_guest_u32(struct vcpu *v, const void *p)

@@ -62,10 +62,9 @@ struct hv_arch_ops {
 	/* Handle the exit in v->cpu->exit; the one choke point per arch that
 	 * feeds trace, stats and dispatch. */
 	enum hv_exit_action (*handle_exit)(struct vcpu *v);
-	/* Copy to/from guest-virtual memory in the vcpu's current supervisor
-	 * translation: 0 or -EFAULT. */
-	int (*copy_from_guest)(struct vcpu *v, void *dst, uint64_t gva, size_t len);
-	int (*copy_to_guest)(struct vcpu *v, uint64_t gva, const void *src, size_t len);
+	/* The softmmu context of the vcpu's data accesses right now: guest
+	 * pointers in hypercalls are translated as the caller would. */
+	unsigned (*data_mmu_idx)(struct vcpu *v);
 	/* Byte order of the guest's data structures right now. */
 	bool (*guest_big_endian)(struct vcpu *v);
 	/* Name of an exit reason, for stats ("VMCALL", "HCALL"). */

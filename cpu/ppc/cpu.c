@@ -300,10 +300,8 @@ static void ppc_get_tb_key(struct cpu *cpu, uint64_t *pc, uint64_t *flags, unsig
 		*mmu_idx = (m & PPC_MSR_HV) ? PPC_MMU_HV_REAL : PPC_MMU_REAL;
 }
 
-unsigned cpu_ppc_data_mmu_idx(const struct cpu_ppc *c)
+unsigned cpu_ppc_data_mmu_idx(uint64_t m)
 {
-	uint64_t m = c->msr;
-
 	if (m & PPC_MSR_DR)
 		return (m & PPC_MSR_PR) ? PPC_MMU_VIRT_USER : PPC_MMU_VIRT;
 	return (m & PPC_MSR_HV) ? PPC_MMU_HV_REAL : PPC_MMU_REAL;

@@ -276,9 +276,9 @@ void cpu_ppc_hrfid(struct cpu_ppc *c);
  * interrupt after HEA): srr0 = address saved, srr1_bits = interrupt-specific bits. */
 void cpu_ppc_deliver(struct cpu_ppc *c, uint32_t vector, uint64_t srr0, uint64_t srr1_bits);
 
-/* The mmu index of data accesses in the current MSR state (for hv's copies
- * of hypercall arguments). */
-unsigned cpu_ppc_data_mmu_idx(const struct cpu_ppc *c);
+/* The mmu index of data accesses under MSR value msr (for hv's copies of
+ * hypercall arguments, with the caller's MSR). */
+unsigned cpu_ppc_data_mmu_idx(uint64_t msr);
 
 /* Composite registers. */
 uint64_t cpu_ppc_get_cr(const struct cpu_ppc *c);

@@ -11,30 +11,29 @@ struct cpu_ppc *hv_ppc_cpu(struct vcpu *v)
 }
 
 /*
- * Guest pointers in hypercalls are effective addresses in the translation
- * the caller ran with: the MSR saved in SRR1 by the `sc 1` (the live MSR
- * while handling the exit is the caller's too, as hv runs "beside" the CPU).
+ * The guest's MSR at the exit. While hv handles an HV interrupt the live MSR
+ * is the hypervisor's (HV=1, real mode); the caller's was saved in SRR1 by
+ * `sc 1` and in HSRR1 by the other hypervisor interrupts.
  */
-static unsigned hv_ppc_data_mmu_idx(struct cpu_ppc *c)
+static uint64_t hv_ppc_caller_msr(struct cpu_ppc *c)
 {
-	return cpu_ppc_data_mmu_idx(c);
+	if (c->hv_vector == 0xc00)
+		return c->srr1;
+	if (c->hv_vector)
+		return c->hsrr1;
+	return c->msr;
 }
 
-static int hv_ppc_copy_from_guest(struct vcpu *v, void *dst, uint64_t gva, size_t len)
+/* Guest pointers in hypercalls are effective addresses in the translation
+ * the caller ran with. */
+static unsigned hv_ppc_data_mmu_idx(struct vcpu *v)
 {
-	struct cpu_ppc *c = hv_ppc_cpu(v);
-	return cpu_virt_read(v->cpu, gva, hv_ppc_data_mmu_idx(c), dst, len);
-}
-
-static int hv_ppc_copy_to_guest(struct vcpu *v, uint64_t gva, const void *src, size_t len)
-{
-	struct cpu_ppc *c = hv_ppc_cpu(v);
-	return cpu_virt_write(v->cpu, gva, hv_ppc_data_mmu_idx(c), src, len);
+	return cpu_ppc_data_mmu_idx(hv_ppc_caller_msr(hv_ppc_cpu(v)));
 }
 
 static bool hv_ppc_big_endian(struct vcpu *v)
 {
-	return !(hv_ppc_cpu(v)->msr & PPC_MSR_LE);
+	return !(hv_ppc_caller_msr(hv_ppc_cpu(v)) & PPC_MSR_LE);
 }
 
 static void hv_ppc_vcpu_destroy(struct vcpu *v)
@@ -52,8 +51,7 @@ static const char *hv_ppc_exit_name(uint32_t vec)
 const struct hv_arch_ops hv_ppc_ops = {
 	.name = "ppc64",
 	.handle_exit = hv_ppc_handle_exit,
-	.copy_from_guest = hv_ppc_copy_from_guest,
-	.copy_to_guest = hv_ppc_copy_to_guest,
+	.data_mmu_idx = hv_ppc_data_mmu_idx,
 	.guest_big_endian = hv_ppc_big_endian,
 	.exit_name = hv_ppc_exit_name,
 	.exit_tag = "HV",

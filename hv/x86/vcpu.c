@@ -18,16 +18,9 @@ struct cpu_x86 *hv_x86_cpu(struct vcpu *v)
 	return cpu_x86_of(v->cpu);
 }
 
-static int hv_x86_copy_from_guest(struct vcpu *v, void *dst, uint64_t gva, size_t len)
+static unsigned hv_x86_data_mmu_idx(struct vcpu *v)
 {
-	struct cpu_x86 *c = hv_x86_cpu(v);
-	return cpu_virt_read(v->cpu, gva, cpu_x86_mmu_idx(c), dst, len);
-}
-
-static int hv_x86_copy_to_guest(struct vcpu *v, uint64_t gva, const void *src, size_t len)
-{
-	struct cpu_x86 *c = hv_x86_cpu(v);
-	return cpu_virt_write(v->cpu, gva, cpu_x86_mmu_idx(c), src, len);
+	return cpu_x86_mmu_idx(hv_x86_cpu(v));
 }
 
 static bool hv_x86_big_endian(struct vcpu *v)
@@ -44,8 +37,7 @@ static void hv_x86_vcpu_destroy(struct vcpu *v)
 const struct hv_arch_ops hv_x86_ops = {
 	.name = "x86_64",
 	.handle_exit = hv_x86_handle_exit,
-	.copy_from_guest = hv_x86_copy_from_guest,
-	.copy_to_guest = hv_x86_copy_to_guest,
+	.data_mmu_idx = hv_x86_data_mmu_idx,
 	.guest_big_endian = hv_x86_big_endian,
 	.exit_name = vmx_exit_name,
 	.exit_tag = "VMEXIT",

@@ -14,14 +14,9 @@ static struct vcpu *v;
 static struct toy_cpu *tc;
 static GString *console;
 
-static int t_copy_from(struct vcpu *vc, void *dst, uint64_t gva, size_t len)
+static unsigned t_data_mmu_idx(struct vcpu *vc)
 {
-	return cpu_virt_read(vc->cpu, gva, 0, dst, len);
-}
-
-static int t_copy_to(struct vcpu *vc, uint64_t gva, const void *src, size_t len)
-{
-	return cpu_virt_write(vc->cpu, gva, 0, src, len);
+	return 0;
 }
 
 static bool t_be;
@@ -38,8 +33,7 @@ static const char *t_exit_name(uint32_t r)
 
 static const struct hv_arch_ops test_arch = {
 	.name = "test",
-	.copy_from_guest = t_copy_from,
-	.copy_to_guest = t_copy_to,
+	.data_mmu_idx = t_data_mmu_idx,
 	.guest_big_endian = t_big_endian,
 	.exit_name = t_exit_name,
 	.exit_tag = "TEST",
