@@ -6,6 +6,7 @@
  * and the entry point. Segments load at their physical addresses (p_paddr).
  */
 #include "frontend/image.h"
+#include "frontend/bzimage.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
@@ -204,11 +205,41 @@ bool sv_image_parse(const uint8_t *data, size_t size, struct sv_image *img, char
 	return true;
 }
 
+bool sv_image_open(const uint8_t *data, size_t size, struct sv_image *img, char **msg)
+{
+	const char *how = NULL;
+	uint8_t *elf;
+	size_t elf_size;
+
+	if (!sv_bzimage_detect(data, size))
+		return sv_image_parse(data, size, img, msg);
+	elf = sv_bzimage_extract(data, size, SV_IMAGE_MAX_ELF, &elf_size, &how, msg);
+	if (!elf) {
+		memset(img, 0, sizeof(*img));
+		return false;
+	}
+	if (!sv_image_parse(elf, elf_size, img, msg)) {
+		char *inner = *msg;
+		*msg = g_strdup_printf("the bzImage's %s payload: %s", how, inner);
+		g_free(inner);
+		g_free(elf);
+		return false;
+	}
+	img->owned = elf;
+	img->container = g_strdup_printf("bzImage, %s-compressed (%zu bytes -> %zu)", how, size,
+					 elf_size);
+	return true;
+}
+
 void sv_image_clear(struct sv_image *img)
 {
 	if (img->notes)
 		g_string_free(img->notes, TRUE);
+	g_free(img->owned);
+	g_free(img->container);
 	img->notes = NULL;
+	img->owned = NULL;
+	img->container = NULL;
 }
 
 bool sv_image_load(const struct sv_image *img, struct p2m *p2m, uint64_t ram_bytes, char **msg)
@@ -240,6 +271,8 @@ bool sv_image_load(const struct sv_image *img, struct p2m *p2m, uint64_t ram_byt
 
 void sv_image_describe(const struct sv_image *img, FILE *out)
 {
+	if (img->container)
+		fprintf(out, "file:     %s\n", img->container);
 	fprintf(out, "format:   %s\n", img->format);
 	fprintf(out, "arch:     %s\n", hv_arch_name(img->arch));
 	if (img->arch == HV_ARCH_PPC64)

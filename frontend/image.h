@@ -31,10 +31,19 @@ struct sv_image {
 	struct sv_segment segs[SV_IMAGE_MAX_SEGMENTS];
 	unsigned n_segs;
 	GString *notes; /* notes found, for `inspect` */
+	char *container; /* "bzImage, LZ4-compressed" when the ELF came from one */
+	uint8_t *owned;  /* decompressed ELF (bzImage), freed by sv_image_clear */
 };
 
-/* Parse and validate. false with *msg (g_free it) naming the problem. */
+/* The largest kernel a bzImage may decompress to. */
+#define SV_IMAGE_MAX_ELF (512u << 20)
+
+/* Parse and validate an ELF image. false with *msg (g_free it) naming the
+ * problem. */
 bool sv_image_parse(const uint8_t *data, size_t size, struct sv_image *img, char **msg);
+/* The same for any image softvisor boots: an ELF, or an x86 bzImage whose
+ * compressed ELF payload is extracted first. */
+bool sv_image_open(const uint8_t *data, size_t size, struct sv_image *img, char **msg);
 void sv_image_clear(struct sv_image *img);
 /* Load the segments into p2m (they must fit in ram_bytes). */
 bool sv_image_load(const struct sv_image *img, struct p2m *p2m, uint64_t ram_bytes, char **msg);

@@ -37,6 +37,40 @@ static int sv_fail(const char *fmt, ...)
 	return SV_EXIT_USAGE;
 }
 
+/*
+ * Load the initrd into guest memory at the first page boundary after
+ * image_end (the boot loaders' usual place, and below 4 GiB for PVH). -1 on
+ * success, else the exit status after printing why.
+ */
+static int sv_load_initrd(struct sv_machine *m, const struct sv_options *o, uint64_t image_end,
+			  struct hv_pvh_module *mod)
+{
+	GError *gerr = NULL;
+	gchar *data = NULL;
+	gsize len = 0;
+	uint64_t gpa = (image_end + SV_PAGE_SIZE - 1) & SV_PAGE_MASK;
+
+	if (!g_file_get_contents(o->initrd, &data, &len, &gerr)) {
+		sv_error("cannot read --initrd %s: %s", o->initrd, gerr->message);
+		g_error_free(gerr);
+		return SV_EXIT_USAGE;
+	}
+	if (len == 0 || gpa + len + SV_PAGE_SIZE > o->memory || gpa + len > 0xffffffffull) {
+		g_free(data);
+		return sv_fail("--initrd %s (%" PRIu64 " bytes) does not fit in guest memory after "
+			       "the kernel (try a larger --memory)",
+			       o->initrd, (uint64_t)len);
+	}
+	if (p2m_copy_to(m->dom->p2m, gpa, data, len) < 0) {
+		g_free(data);
+		return sv_fail("could not load --initrd %s", o->initrd);
+	}
+	g_free(data);
+	mod->paddr = gpa;
+	mod->size = len;
+	return -1;
+}
+
 int sv_machine_create(struct sv_machine *m, const struct sv_options *o, const struct sv_image *img)
 {
 	char *msg = NULL;
@@ -90,13 +124,25 @@ int sv_machine_create(struct sv_machine *m, const struct sv_options *o, const st
 		if (img->entry > UINT32_MAX)
 			return sv_fail("the PVH entry point 0x%" PRIx64 " is above 4 GiB",
 				       img->entry);
-		err = hv_x86_pvh_boot(v, (uint32_t)img->entry, img->end, o->cmdline, &si);
+		struct hv_pvh_module initrd = { 0 };
+		uint64_t free_gpa = img->end;
+
+		if (o->initrd) {
+			int st = sv_load_initrd(m, o, img->end, &initrd);
+			if (st >= 0)
+				return st;
+			free_gpa = initrd.paddr + initrd.size;
+		}
+		err = hv_x86_pvh_boot(v, (uint32_t)img->entry, free_gpa, o->cmdline, &initrd,
+				      o->initrd ? 1 : 0, &si);
 		if (err == -E2BIG)
 			return sv_fail("--cmdline is too long (at most 3071 bytes)");
 		if (err < 0)
 			return sv_fail("no room for the PVH start info after the image "
 				       "(try a larger --memory)");
 	} else {
+		if (o->initrd)
+			return sv_fail("--initrd is not supported for ppc64 guests yet");
 		v = hv_ppc_vcpu_create(m->dom, !img->big_endian);
 		if (!v)
 			return sv_fail("cannot create the vcpu");

@@ -57,7 +57,7 @@ static int cmd_inspect(int argc, char **argv)
 	data = read_image(argv[1], &size);
 	if (!data)
 		return SV_EXIT_USAGE;
-	if (sv_image_parse(data, size, &img, &msg)) {
+	if (sv_image_open(data, size, &img, &msg)) {
 		printf("image:    %s\n", argv[1]);
 		sv_image_describe(&img, stdout);
 		status = 0;
@@ -97,7 +97,7 @@ static int cmd_run(int argc, char **argv)
 		image = sv_demo_x86_elf;
 		size = sv_demo_x86_elf_len;
 	}
-	if (!sv_image_parse(image, size, &img, &msg)) {
+	if (!sv_image_open(image, size, &img, &msg)) {
 		sv_error("%s: %s", o.kernel ? o.kernel : "demo", msg);
 		g_free(msg);
 		sv_image_clear(&img);

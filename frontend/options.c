@@ -68,7 +68,7 @@ bool sv_options_parse_run(int argc, char **argv, struct sv_options *o)
 		{ "memory", 0, 0, G_OPTION_ARG_STRING, &memory,
 		  "guest memory, e.g. 512M (default 512M)", "SIZE" },
 		{ "vcpus", 0, 0, G_OPTION_ARG_INT, &vcpus, "number of vcpus (default 1)", "N" },
-		{ "initrd", 0, 0, G_OPTION_ARG_FILENAME, &o->initrd, "initial ramdisk (not yet)",
+		{ "initrd", 0, 0, G_OPTION_ARG_FILENAME, &o->initrd, "initial ramdisk (x86-64: a PVH start-info module)",
 		  "FILE" },
 		{ "cmdline", 0, 0, G_OPTION_ARG_STRING, &o->cmdline, "kernel command line",
 		  "STRING" },
@@ -140,10 +140,6 @@ bool sv_options_parse_run(int argc, char **argv, struct sv_options *o)
 		goto out;
 	}
 	o->vcpus = vcpus;
-	if (o->initrd) {
-		not_yet("--initrd");
-		goto out;
-	}
 	if (o->disks) {
 		not_yet("--disk");
 		goto out;

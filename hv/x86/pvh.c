@@ -4,9 +4,11 @@
  * XEN_ELFNOTE_PHYS32_ENTRY in 32-bit flat protected mode with paging off and
  * %ebx = guest-physical address of struct hvm_start_info.
  *
- * Layout softvisor uses, in the first free page after the image:
+ * Layout softvisor uses, in the first free page after the image and modules:
  *   +0     struct hvm_start_info (version 1, 56 bytes)
  *   +64    the memory map, struct hvm_memmap_table_entry[] (24 bytes each)
+ *   +512   the module list, struct hvm_modlist_entry[] (paddr, size,
+ *          cmdline_paddr, reserved: 32 bytes each; the initrd is module 0)
  *   +1024  the command line (NUL-terminated, at most 3071 bytes)
  */
 #include "hv/x86/pvh.h"
@@ -19,19 +21,20 @@
 #define HVM_MEMMAP_TYPE_RAM 1
 
 #define PVH_MEMMAP_OFF 64
+#define PVH_MODLIST_OFF 512
 #define PVH_CMDLINE_OFF 1024
 #define PVH_CMDLINE_MAX (SV_PAGE_SIZE - PVH_CMDLINE_OFF - 1)
 
-int hv_x86_pvh_boot(struct vcpu *v, uint32_t entry, uint64_t image_end, const char *cmdline,
-		    uint64_t *start_info_gpa)
+int hv_x86_pvh_boot(struct vcpu *v, uint32_t entry, uint64_t free_gpa, const char *cmdline,
+		    const struct hv_pvh_module *mods, unsigned n_mods, uint64_t *start_info_gpa)
 {
 	struct domain *d = v->d;
 	uint8_t page[SV_PAGE_SIZE] = { 0 };
-	uint64_t gpa = (image_end + SV_PAGE_SIZE - 1) & SV_PAGE_MASK;
+	uint64_t gpa = (free_gpa + SV_PAGE_SIZE - 1) & SV_PAGE_MASK;
 	size_t cmdlen = cmdline ? strlen(cmdline) : 0;
 	int rc;
 
-	if (cmdlen > PVH_CMDLINE_MAX)
+	if (cmdlen > PVH_CMDLINE_MAX || n_mods > HV_PVH_MAX_MODULES)
 		return -E2BIG;
 	if (gpa + SV_PAGE_SIZE > d->ram_bytes || gpa + SV_PAGE_SIZE > 0x100000000ull)
 		return -ENOSPC;
@@ -39,8 +42,8 @@ int hv_x86_pvh_boot(struct vcpu *v, uint32_t entry, uint64_t image_end, const ch
 	st32_le_p(page + 0, HVM_START_MAGIC);
 	st32_le_p(page + 4, 1);  /* version */
 	st32_le_p(page + 8, 0);  /* flags */
-	st32_le_p(page + 12, 0); /* nr_modules */
-	st64_le_p(page + 16, 0); /* modlist_paddr */
+	st32_le_p(page + 12, n_mods);
+	st64_le_p(page + 16, n_mods ? gpa + PVH_MODLIST_OFF : 0);
 	st64_le_p(page + 24, cmdlen ? gpa + PVH_CMDLINE_OFF : 0);
 	st64_le_p(page + 32, 0); /* rsdp_paddr: no ACPI tables yet */
 	st64_le_p(page + 40, gpa + PVH_MEMMAP_OFF);
@@ -51,6 +54,10 @@ int hv_x86_pvh_boot(struct vcpu *v, uint32_t entry, uint64_t image_end, const ch
 	st64_le_p(page + PVH_MEMMAP_OFF + 8, d->ram_bytes);
 	st32_le_p(page + PVH_MEMMAP_OFF + 16, HVM_MEMMAP_TYPE_RAM);
 
+	for (unsigned i = 0; i < n_mods; i++) {
+		st64_le_p(page + PVH_MODLIST_OFF + 32 * i + 0, mods[i].paddr);
+		st64_le_p(page + PVH_MODLIST_OFF + 32 * i + 8, mods[i].size);
+	}
 	if (cmdlen)
 		memcpy(page + PVH_CMDLINE_OFF, cmdline, cmdlen);
 	rc = p2m_copy_to(d->p2m, gpa, page, sizeof(page));
