@@ -238,3 +238,66 @@ if [ "${SV_HAVE_PPC_AS:-no}" = yes ]; then
 	sv_test inspect-ppc-be 0 inspect "$(ppc_guest hello be)"
 	expect_stdout 'ELF64 ppc64 big-endian'
 fi
+
+# ---------------------------------------------------------------- bzImage kernels
+# A minimal bzImage around an x86 guest ELF: one setup sector, "HdrS" boot
+# protocol 2.15, and the compressed ELF as the payload at the start of the
+# protected-mode part (file offset 1024). softvisor must extract and boot it.
+le32() {
+	printf "\\$(printf %03o $(($1 & 255)))\\$(printf %03o $((($1 >> 8) & 255)))"
+	printf "\\$(printf %03o $((($1 >> 16) & 255)))\\$(printf %03o $((($1 >> 24) & 255)))"
+}
+make_bzimage() { # make_bzimage OUT PAYLOAD
+	dd if=/dev/zero of="$1" bs=1024 count=1 2>/dev/null
+	printf '\001' | dd of="$1" bs=1 seek=$((0x1f1)) conv=notrunc 2>/dev/null
+	printf 'HdrS\017\002' | dd of="$1" bs=1 seek=$((0x202)) conv=notrunc 2>/dev/null
+	{ le32 0; le32 "$(wc -c <"$2")"; } | dd of="$1" bs=1 seek=$((0x248)) conv=notrunc 2>/dev/null
+	cat "$2" >>"$1"
+}
+if [ -n "$x86_sample" ]; then
+	for z in gzip xz zstd lz4; do
+		case $z in
+		gzip) command -v gzip >/dev/null && gzip -9 -c "$(x86_guest hello)" >"$SCRATCH/p.$z" ;;
+		xz) command -v xz >/dev/null && xz -c --check=crc32 "$(x86_guest hello)" >"$SCRATCH/p.$z" ;;
+		zstd) command -v zstd >/dev/null && zstd -q -c "$(x86_guest hello)" >"$SCRATCH/p.$z" ;;
+		lz4) command -v lz4 >/dev/null && lz4 -q -l -c "$(x86_guest hello)" >"$SCRATCH/p.$z" ;;
+		esac
+		if [ ! -s "$SCRATCH/p.$z" ]; then
+			skip_test "bzimage-$z" "no $z compressor"
+			continue
+		fi
+		make_bzimage "$SCRATCH/bz.$z" "$SCRATCH/p.$z"
+		guest_test "bzimage-$z" 0 "$SCRATCH/bz.$z"
+		expect_stdout '^hello from x86-64 PVH guest$'
+	done
+	sv_test inspect-bzimage 0 inspect "$SCRATCH/bz.gzip"
+	expect_stdout 'bzImage, gzip-compressed'
+	expect_stdout 'ELF64 x86-64 \(Xen PVH\)'
+
+	# A payload cut short, and one in a format softvisor does not read.
+	head -c 200 "$SCRATCH/p.gzip" >"$SCRATCH/p.short"
+	make_bzimage "$SCRATCH/bz.short" "$SCRATCH/p.short"
+	guest_test malformed-bzimage-truncated 1 "$SCRATCH/bz.short"
+	expect_stderr 'corrupt gzip payload'
+	expect_no_stdout
+	printf 'BZh91AY&SY not really bzip2' >"$SCRATCH/p.bz2"
+	make_bzimage "$SCRATCH/bz.bz2" "$SCRATCH/p.bz2"
+	guest_test malformed-bzimage-bzip2 1 "$SCRATCH/bz.bz2"
+	expect_stderr 'compressed in a way softvisor does not read'
+	# payload_length beyond the end of the file.
+	cp "$SCRATCH/bz.gzip" "$SCRATCH/bz.long"
+	le32 268435456 | dd of="$SCRATCH/bz.long" bs=1 seek=$((0x24c)) conv=notrunc 2>/dev/null
+	guest_test malformed-bzimage-past-eof 1 "$SCRATCH/bz.long"
+	expect_stderr 'lies outside the file'
+
+	# --initrd: loaded as a module (the guest does not look at it; it must
+	# fit and the boot must go on).
+	head -c 100000 /dev/zero >"$SCRATCH/initrd.img"
+	guest_test initrd-module 0 --initrd="$SCRATCH/initrd.img" "$(x86_guest hello)"
+	expect_stdout 'hello from x86-64 PVH guest'
+	guest_test initrd-missing 1 --initrd="$SCRATCH/no-such-initrd" "$(x86_guest hello)"
+	expect_stderr 'cannot read --initrd'
+	head -c 20000000 /dev/zero >"$SCRATCH/big.img"
+	guest_test initrd-too-big 1 --memory=16M --initrd="$SCRATCH/big.img" "$(x86_guest hello)"
+	expect_stderr 'does not fit in guest memory'
+fi
