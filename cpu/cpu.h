@@ -26,6 +26,7 @@
 #include "mmu/tlb.h"
 
 struct cpu;
+struct cpu_gdb_ops;
 struct tb;
 struct tb_cache;
 struct translator;
@@ -123,6 +124,39 @@ struct cpu_arch_ops {
 	/* Disassemble one instruction for traces (may be NULL). */
 	int (*disas)(struct cpu *cpu, uint64_t pc, const uint8_t *code, size_t len, char *buf,
 		     size_t bufsize);
+	/* Registers and target description for the gdb stub (cpu/gdb.h; may be NULL). */
+	const struct cpu_gdb_ops *gdb;
+};
+
+/*
+ * TB flag bits owned by the generic core (debugging); get_tb_key's arch flags
+ * must stay below bit 56. The run loop adds them to the key, so a TB made for
+ * single-stepping is never run in normal mode and vice versa.
+ */
+#define CPU_TB_FLAG_SSTEP (1ull << 63) /* one instruction per TB */
+#define CPU_TB_FLAG_NOBP (1ull << 62)  /* no breakpoint check on the first insn */
+#define CPU_TB_FLAGS_CORE (CPU_TB_FLAG_SSTEP | CPU_TB_FLAG_NOBP)
+
+/* Why cpu_exec() returned CPU_STOP_DEBUG. */
+enum cpu_debug_reason {
+	CPU_DEBUG_NONE,
+	CPU_DEBUG_BREAKPOINT, /* pc is at a breakpoint; its instruction has not run */
+	CPU_DEBUG_STEP,       /* single step: one instruction retired (or an exception
+				 was delivered to the guest instead) */
+	CPU_DEBUG_WATCHPOINT, /* the instruction at pc would access a watched range
+				 (cpu->watch_hit_addr, watch_hit_kind); it has not run */
+};
+
+/* Watchpoint kinds (bits). */
+enum cpu_watch_kind {
+	CPU_WATCH_WRITE = 1,
+	CPU_WATCH_READ = 2,
+	CPU_WATCH_ACCESS = 3,
+};
+
+struct cpu_watchpoint {
+	uint64_t va, len;
+	unsigned kind; /* enum cpu_watch_kind */
 };
 
 #define CPU_JMP_CACHE_BITS 12
@@ -150,6 +184,27 @@ struct cpu {
 	bool in_tb;       /* a TB is executing (icount is pre-credited) */
 	bool halted;      /* waiting for an interrupt */
 	bool single_step; /* one instruction per TB, stop after each */
+
+	/*
+	 * Debugging (see "Breakpoints and single step" below). breakpoints is
+	 * a GHashTable of guest-virtual pcs (the TB key pc) -> reference count,
+	 * NULL while there are none. bp_hit is set by a breakpoint TB (IR
+	 * stores 1 into it). After a CPU_STOP_DEBUG at pc, the next cpu_exec
+	 * runs the instruction at pc even if it has a breakpoint (resume_pc).
+	 */
+	struct _GHashTable *breakpoints;
+	uint8_t bp_hit;
+	bool resume_valid;
+	uint64_t resume_pc;
+	enum cpu_debug_reason debug_reason;
+	/* Watchpoints: checked in the softmmu slow path (pages holding one
+	 * are filled SLOW for reads and writes). watch_skip: the next
+	 * instruction (at resume_pc) runs with them off, alone in a TB. */
+	struct cpu_watchpoint *watchpoints;
+	unsigned n_watchpoints;
+	bool watch_skip, watch_off, watch_hit;
+	uint64_t watch_hit_addr;
+	unsigned watch_hit_kind;
 
 	struct cpu_exit exit;
 	sigjmp_buf jmp_env; /* the recovery point of cpu_exec */
@@ -211,6 +266,57 @@ int cpu_phys_write(struct cpu *cpu, uint64_t gpa, const void *buf, size_t len);
 /* Invalidate this CPU's TLB (all contexts) and jump cache. */
 void cpu_tlb_flush(struct cpu *cpu);
 void cpu_tlb_flush_page(struct cpu *cpu, uint64_t va);
+
+/*
+ * Breakpoints and single step (the gdb stub's core support).
+ *
+ * A breakpoint is a guest-virtual pc (as in the TB key: x86 linear address,
+ * POWER effective address). The translator checks each instruction's pc
+ * before translating it: at a breakpoint it ends the TB before that
+ * instruction, and a TB that would start there consists of nothing but a
+ * stop, so cpu_exec returns CPU_STOP_DEBUG (debug_reason BREAKPOINT) with the
+ * architected state exactly as before that instruction, icount included.
+ * Inserting or removing a breakpoint invalidates every TB whose code covers
+ * the pc (chains into them are unlinked), so already translated and chained
+ * loops see it at once. Guest memory is never patched.
+ *
+ *     cpu_breakpoint_insert(cpu, 0x1010);
+ *     cpu_exec(cpu, budget)  -> CPU_STOP_DEBUG, pc = 0x1010, insn not run
+ *     cpu_exec(cpu, budget)  -> runs the insn at 0x1010 (resume), goes on
+ *
+ * Single step: with cpu->single_step set (cpu_set_single_step), TBs hold one
+ * instruction (their key has CPU_TB_FLAG_SSTEP, so they never mix with
+ * normal TBs) and cpu_exec returns CPU_STOP_DEBUG (STEP) after exactly one
+ * instruction retired, or after a fault was delivered to the guest instead
+ * (pc = the handler). An exit (VMCALL, HDSI...) returns CPU_STOP_EXIT as
+ * usual: the caller lets hv handle it, and the instruction is done if hv
+ * emulated it.
+ *
+ * CPUs sharing a TB cache must have the same breakpoints (TBs made by one
+ * run on all): the gdb stub inserts each one on every vcpu.
+ */
+int cpu_breakpoint_insert(struct cpu *cpu, uint64_t pc);
+/* 0, or -ENOENT if there is no breakpoint at pc. */
+int cpu_breakpoint_remove(struct cpu *cpu, uint64_t pc);
+void cpu_breakpoint_remove_all(struct cpu *cpu);
+bool cpu_breakpoint_at(const struct cpu *cpu, uint64_t pc);
+void cpu_set_single_step(struct cpu *cpu, bool on);
+
+/*
+ * Watchpoints on guest-virtual ranges [va, va + len), by kind. A load or
+ * store that overlaps one (through cpu_ld/cpu_st: the TLB sends every
+ * access to a page holding a watchpoint to the slow path) abandons its
+ * instruction, and cpu_exec returns CPU_STOP_DEBUG (WATCHPOINT) with the pc
+ * at that instruction, nothing of it done, and watch_hit_addr/kind set. The
+ * next cpu_exec runs that instruction alone with watchpoints off, then goes
+ * on. Accesses hv makes (copy_to_guest) and x86 event delivery are not
+ * watched. insert: 0, -EINVAL (len 0, kind 0) or -ENOTSUP (the arch's
+ * cpu_gdb_ops cannot set the pc of an abandoned instruction); remove: 0 or
+ * -ENOENT.
+ */
+int cpu_watchpoint_insert(struct cpu *cpu, uint64_t va, uint64_t len, unsigned kind);
+int cpu_watchpoint_remove(struct cpu *cpu, uint64_t va, uint64_t len, unsigned kind);
+void cpu_watchpoint_remove_all(struct cpu *cpu);
 
 /* Copy to/from guest-virtual memory as the CPU would see it with mmu_idx
  * (no faults raised, no A/D updates): 0, or -EFAULT. */

@@ -17,6 +17,7 @@
  */
 #include "cpu/cpu.h"
 #include "cpu/backend.h"
+#include "cpu/gdb.h"
 #include "cpu/tb.h"
 #include "cpu/translator.h"
 #include "mmu/p2m.h"
@@ -40,6 +41,13 @@ void cpu_init(struct cpu *cpu, const struct cpu_arch_ops *arch, struct p2m *p2m,
 
 void cpu_destroy(struct cpu *cpu)
 {
+	if (cpu->breakpoints) {
+		g_hash_table_destroy(cpu->breakpoints);
+		cpu->breakpoints = NULL;
+	}
+	g_free(cpu->watchpoints);
+	cpu->watchpoints = NULL;
+	cpu->n_watchpoints = 0;
 	if (cpu->tbc)
 		tb_cache_detach_cpu(cpu->tbc, cpu);
 	cpu->tbc = NULL;
@@ -98,6 +106,74 @@ void cpu_loop_exit_fault(struct cpu *cpu)
 	cpu_loop_exit(cpu);
 }
 
+/* ---- Watchpoints ---------------------------------------------------------- */
+
+/* Does the page of va hold (part of) a watched range? */
+static bool cpu_watch_on_page(const struct cpu *cpu, uint64_t va)
+{
+	uint64_t page = va & SV_PAGE_MASK;
+
+	for (unsigned i = 0; i < cpu->n_watchpoints; i++) {
+		const struct cpu_watchpoint *w = &cpu->watchpoints[i];
+		if (w->va <= page + SV_PAGE_SIZE - 1 && page <= w->va + (w->len - 1))
+			return true;
+	}
+	return false;
+}
+
+/* Before a load or store of [va, va + size): leave if it hits a watchpoint
+ * (the run loop reports it with the instruction not done). */
+static void cpu_watch_check(struct cpu *cpu, uint64_t va, unsigned size, unsigned kind)
+{
+	if (!cpu->n_watchpoints || cpu->watch_off)
+		return;
+	for (unsigned i = 0; i < cpu->n_watchpoints; i++) {
+		const struct cpu_watchpoint *w = &cpu->watchpoints[i];
+		if ((w->kind & kind) && w->va <= va + (size - 1) && va <= w->va + (w->len - 1)) {
+			cpu->watch_hit = true;
+			cpu->watch_hit_addr = va > w->va ? va : w->va;
+			cpu->watch_hit_kind = kind;
+			cpu->exit.kind = CPU_EXIT_NONE;
+			cpu_loop_exit(cpu);
+		}
+	}
+}
+
+int cpu_watchpoint_insert(struct cpu *cpu, uint64_t va, uint64_t len, unsigned kind)
+{
+	if (!len || !(kind & CPU_WATCH_ACCESS) || va + (len - 1) < va)
+		return -EINVAL;
+	if (!cpu->arch->gdb || !cpu->arch->gdb->set_tb_pc)
+		return -ENOTSUP;
+	cpu->watchpoints = g_renew(struct cpu_watchpoint, cpu->watchpoints, cpu->n_watchpoints + 1);
+	cpu->watchpoints[cpu->n_watchpoints++] = (struct cpu_watchpoint){ va, len, kind };
+	/* Refill with the watched pages on the slow path. */
+	cpu_tlb_flush(cpu);
+	return 0;
+}
+
+int cpu_watchpoint_remove(struct cpu *cpu, uint64_t va, uint64_t len, unsigned kind)
+{
+	for (unsigned i = 0; i < cpu->n_watchpoints; i++) {
+		struct cpu_watchpoint *w = &cpu->watchpoints[i];
+		if (w->va == va && w->len == len && w->kind == kind) {
+			*w = cpu->watchpoints[--cpu->n_watchpoints];
+			cpu_tlb_flush(cpu);
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+void cpu_watchpoint_remove_all(struct cpu *cpu)
+{
+	if (cpu->n_watchpoints)
+		cpu_tlb_flush(cpu);
+	g_free(cpu->watchpoints);
+	cpu->watchpoints = NULL;
+	cpu->n_watchpoints = 0;
+}
+
 /* ---- Translation and TLB fill ------------------------------------------- */
 
 static unsigned cpu_prot_from_p2m(const struct p2m_entry *e)
@@ -154,6 +230,8 @@ static struct mmu_tlb_entry *cpu_tlb_fill(struct cpu *cpu, uint64_t va, enum mmu
 	host = pe.type == P2M_MMIO ? NULL : p2m_host_page(cpu->p2m, x.gpa >> SV_PAGE_BITS);
 	if (pe.flags & P2M_F_CODE)
 		slow |= MMU_PROT_WRITE;
+	if (cpu_watch_on_page(cpu, va))
+		slow |= MMU_PROT_READ | MMU_PROT_WRITE;
 	mmu_tlb_set(&cpu->tlb, mmu_idx, va, x.gpa, host, prot, slow);
 	return mmu_tlb_entry(&cpu->tlb, mmu_idx, va);
 }
@@ -187,6 +265,8 @@ static uint64_t cpu_ld_slow_page(struct cpu *cpu, uint64_t va, unsigned memop, u
 	struct mmu_tlb_entry *e = cpu_tlb_get(cpu, va, MMU_READ, mmu_idx);
 	unsigned sz = memop & IR_MO_SIZE;
 	uint64_t v;
+
+	cpu_watch_check(cpu, va, 1u << sz, CPU_WATCH_READ);
 
 	if (e->addr_read & MMU_TLB_MMIO) {
 		uint64_t gpa = e->gpa | (va & ~SV_PAGE_MASK);
@@ -228,6 +308,7 @@ static void cpu_st_slow_page(struct cpu *cpu, uint64_t va, unsigned memop, unsig
 	unsigned sz = memop & IR_MO_SIZE;
 	uint64_t gpa = e->gpa | (va & ~SV_PAGE_MASK);
 
+	cpu_watch_check(cpu, va, 1u << sz, CPU_WATCH_WRITE);
 	if (e->addr_write & MMU_TLB_MMIO) {
 		p2m_mmio_write(cpu->p2m, gpa, 1u << sz, v & sv_mask(8u << sz));
 		return;
@@ -241,7 +322,8 @@ static void cpu_st_slow_page(struct cpu *cpu, uint64_t va, unsigned memop, unsig
 		 * are left on the page it is plain RAM again and the fast path
 		 * may return. */
 		p2m_notify_code_write(cpu->p2m, gpa, 1u << sz);
-		if (p2m_lookup(cpu->p2m, gpa >> SV_PAGE_BITS, &pe) && !(pe.flags & P2M_F_CODE))
+		if (p2m_lookup(cpu->p2m, gpa >> SV_PAGE_BITS, &pe) && !(pe.flags & P2M_F_CODE) &&
+		    !cpu_watch_on_page(cpu, va))
 			e->addr_write &= ~(uint64_t)MMU_TLB_SLOW;
 		/* If code was dropped, what follows this store in the running TB
 		 * may be stale: stop chaining so the next TB is looked up afresh.
@@ -260,9 +342,10 @@ void cpu_st(struct cpu *cpu, uint64_t va, unsigned memop, unsigned mmu_idx, uint
 		uint8_t b[8];
 
 		/* Probe both pages before writing any byte: a fault on the
-		 * second page must leave memory unchanged. */
+		 * second page (or a watchpoint) must leave memory unchanged. */
 		cpu_tlb_get(cpu, va, MMU_WRITE, mmu_idx);
 		cpu_tlb_get(cpu, va + size - 1, MMU_WRITE, mmu_idx);
+		cpu_watch_check(cpu, va, size, CPU_WATCH_WRITE);
 		sv_st_p(b, sz, memop & IR_MO_BE, val);
 		for (unsigned i = 0; i < size; i++)
 			cpu_st_slow_page(cpu, va + i, IR_MO_8, mmu_idx, b[i]);
@@ -330,6 +413,97 @@ int cpu_virt_write(struct cpu *cpu, uint64_t va, unsigned mmu_idx, const void *b
 	return cpu_virt_copy(cpu, va, mmu_idx, NULL, buf, len);
 }
 
+/* ---- Breakpoints and single step ---------------------------------------- */
+
+bool cpu_breakpoint_at(const struct cpu *cpu, uint64_t pc)
+{
+	return cpu->breakpoints && g_hash_table_contains(cpu->breakpoints, &pc);
+}
+
+static uint64_t *cpu_bp_key(uint64_t pc)
+{
+	uint64_t *k = g_new(uint64_t, 1);
+
+	*k = pc;
+	return k;
+}
+
+/* The TBs covering pc were translated with the old breakpoint set. */
+static void cpu_breakpoint_changed(struct cpu *cpu, uint64_t pc)
+{
+	if (cpu->tbc)
+		tb_cache_invalidate_va(cpu->tbc, pc);
+}
+
+int cpu_breakpoint_insert(struct cpu *cpu, uint64_t pc)
+{
+	gpointer count;
+
+	if (!cpu->breakpoints)
+		cpu->breakpoints = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+	count = g_hash_table_lookup(cpu->breakpoints, &pc);
+	if (count) {
+		/* Another breakpoint at the same pc (gdb's Z0 and Z1): counted. */
+		g_hash_table_replace(cpu->breakpoints, cpu_bp_key(pc),
+				     GUINT_TO_POINTER(GPOINTER_TO_UINT(count) + 1));
+		return 0;
+	}
+	g_hash_table_insert(cpu->breakpoints, cpu_bp_key(pc), GUINT_TO_POINTER(1));
+	cpu_breakpoint_changed(cpu, pc);
+	return 0;
+}
+
+int cpu_breakpoint_remove(struct cpu *cpu, uint64_t pc)
+{
+	unsigned count;
+
+	if (!cpu_breakpoint_at(cpu, pc))
+		return -ENOENT;
+	count = GPOINTER_TO_UINT(g_hash_table_lookup(cpu->breakpoints, &pc));
+	if (count > 1) {
+		g_hash_table_replace(cpu->breakpoints, cpu_bp_key(pc), GUINT_TO_POINTER(count - 1));
+		return 0;
+	}
+	g_hash_table_remove(cpu->breakpoints, &pc);
+	cpu_breakpoint_changed(cpu, pc);
+	return 0;
+}
+
+void cpu_breakpoint_remove_all(struct cpu *cpu)
+{
+	GHashTableIter it;
+	gpointer key;
+
+	if (!cpu->breakpoints)
+		return;
+	g_hash_table_iter_init(&it, cpu->breakpoints);
+	while (g_hash_table_iter_next(&it, &key, NULL))
+		cpu_breakpoint_changed(cpu, *(uint64_t *)key);
+	g_hash_table_destroy(cpu->breakpoints);
+	cpu->breakpoints = NULL;
+}
+
+void cpu_set_single_step(struct cpu *cpu, bool on)
+{
+	/* TBs carry CPU_TB_FLAG_SSTEP in their key: nothing to flush. */
+	cpu->single_step = on;
+}
+
+/* Return CPU_STOP_DEBUG; the instruction at the stop pc may run when
+ * execution resumes, even if it has a breakpoint. */
+static enum cpu_stop cpu_debug_stop(struct cpu *cpu, enum cpu_debug_reason why)
+{
+	uint64_t pc, flags;
+	unsigned mmu_idx;
+
+	cpu->arch->get_tb_key(cpu, &pc, &flags, &mmu_idx);
+	cpu->debug_reason = why;
+	cpu->resume_pc = pc;
+	cpu->resume_valid = true;
+	cpu->watch_skip = why == CPU_DEBUG_WATCHPOINT;
+	return CPU_STOP_DEBUG;
+}
+
 /* ---- The loop ------------------------------------------------------------ */
 
 static struct tb *cpu_tb_find(struct cpu *cpu)
@@ -340,6 +514,21 @@ static struct tb *cpu_tb_find(struct cpu *cpu)
 	struct tb *tb;
 
 	cpu->arch->get_tb_key(cpu, &pc, &flags, &mmu_idx);
+	if (cpu->single_step)
+		flags |= CPU_TB_FLAG_SSTEP;
+	if (cpu->resume_valid) {
+		/* Resuming from a debug stop at a breakpoint: its instruction
+		 * runs once (a TB keyed apart whose first insn is not checked).
+		 * From a watchpoint: it runs alone, with watchpoints off. */
+		if (pc == cpu->resume_pc && cpu_breakpoint_at(cpu, pc))
+			flags |= CPU_TB_FLAG_NOBP;
+		if (pc == cpu->resume_pc && cpu->watch_skip) {
+			flags |= CPU_TB_FLAG_SSTEP;
+			cpu->watch_off = true;
+		}
+		cpu->resume_valid = false;
+		cpu->watch_skip = false;
+	}
 	h = cpu_jmp_hash(pc);
 	tb = cpu->jmp_cache[h];
 	if (tb && !tb->invalid && tb->pc == pc && tb->flags == flags)
@@ -361,6 +550,7 @@ static enum cpu_stop cpu_exec_loop(struct cpu *cpu)
 	const struct backend_ops *be = tb_cache_backend(cpu->tbc);
 	struct tb *last = NULL;
 	unsigned slot = BACKEND_EXIT_NOCHAIN;
+	uint64_t icount_start = cpu->icount;
 
 	for (;;) {
 		struct backend_exit r;
@@ -385,15 +575,26 @@ static enum cpu_stop cpu_exec_loop(struct cpu *cpu)
 			return CPU_STOP_FATAL;
 		}
 		/* Chain only within a page: a cross-page target's mapping can
-		 * change without any write to either page. */
+		 * change without any write to either page. Single-step TBs are
+		 * never chained (one instruction per cpu_exec). */
 		if (last && slot < 2 && !last->invalid &&
+		    !((last->flags | tb->flags) & CPU_TB_FLAG_SSTEP) &&
 		    (last->pc & SV_PAGE_MASK) == (tb->pc & SV_PAGE_MASK))
 			tb_link(last, slot, tb);
 		cpu->in_tb = true;
 		r = be->exec(cpu, tb);
 		cpu->in_tb = false;
+		cpu->watch_off = false;
 		last = r.last;
 		slot = r.slot;
+		if (cpu->bp_hit) {
+			/* A breakpoint TB ran (directly or chained): nothing of
+			 * the instruction at the breakpoint has executed. */
+			cpu->bp_hit = 0;
+			return cpu_debug_stop(cpu, CPU_DEBUG_BREAKPOINT);
+		}
+		if (cpu->single_step && cpu->icount != icount_start)
+			return cpu_debug_stop(cpu, CPU_DEBUG_STEP);
 	}
 }
 
@@ -418,6 +619,16 @@ enum cpu_stop cpu_exec(struct cpu *cpu, int64_t budget)
 			cpu->icount = retired;
 			cpu->in_tb = false;
 		}
+		cpu->watch_off = false;
+		if (cpu->watch_hit) {
+			/* A watched access: its instruction is abandoned, the
+			 * arch state is that before it (as for a fault; front
+			 * ends store the pc only at TB ends, hence set_tb_pc). */
+			cpu->watch_hit = false;
+			cpu->arch->gdb->set_tb_pc(cpu, cpu->insn_pc);
+			cpu->jmp_valid = false;
+			return cpu_debug_stop(cpu, CPU_DEBUG_WATCHPOINT);
+		}
 		if (cpu->fatal_msg) {
 			cpu->jmp_valid = false;
 			return CPU_STOP_FATAL;
@@ -429,6 +640,12 @@ enum cpu_stop cpu_exec(struct cpu *cpu, int64_t budget)
 		if (cpu->arch->raise_fault(cpu)) {
 			cpu->jmp_valid = false;
 			return CPU_STOP_EXIT;
+		}
+		if (cpu->single_step) {
+			/* The stepped instruction faulted and the guest's handler
+			 * is next: that is the step. */
+			cpu->jmp_valid = false;
+			return cpu_debug_stop(cpu, CPU_DEBUG_STEP);
 		}
 	}
 }

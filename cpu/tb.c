@@ -274,6 +274,30 @@ next:
 	return n;
 }
 
+unsigned tb_cache_invalidate_va(struct tb_cache *c, uint64_t va)
+{
+	unsigned n = 0;
+
+	/* A walk over the whole table: rare (a debugger's request), and TBs
+	 * are not indexed by virtual page. A TB of no code (a breakpoint stop)
+	 * counts as covering its pc. */
+	for (unsigned b = 0; b < TB_HASH_SIZE; b++) {
+		struct tb *tb = c->hash[b];
+		while (tb) {
+			struct tb *next = tb->hash_next;
+			uint64_t size = tb->size ? tb->size : 1;
+			if (va - tb->pc < size) {
+				tb_invalidate(c, tb);
+				n++;
+			}
+			tb = next;
+		}
+	}
+	for (unsigned i = 0; i < c->cpus->len && n; i++)
+		((struct cpu *)g_ptr_array_index(c->cpus, i))->n_tb_invalidated += n;
+	return n;
+}
+
 void tb_cache_flush(struct tb_cache *c)
 {
 	for (unsigned b = 0; b < TB_HASH_SIZE; b++)

@@ -58,6 +58,9 @@ struct tb *tb_cache_lookup(struct tb_cache *c, uint64_t pc, uint64_t phys_pc, ui
 void tb_cache_insert(struct tb_cache *c, struct tb *tb);
 /* Invalidate every TB with code in [gpa, gpa + len). Returns how many. */
 unsigned tb_cache_invalidate_range(struct tb_cache *c, uint64_t gpa, uint64_t len);
+/* Invalidate every TB whose guest-virtual code range covers va (whatever
+ * its mapping; breakpoints use this). Returns how many. */
+unsigned tb_cache_invalidate_va(struct tb_cache *c, uint64_t va);
 /* Invalidate everything (e.g. after a p2m change of a code page). */
 void tb_cache_flush(struct tb_cache *c);
 /* Free invalidated TBs; call only when no TB is executing. */

@@ -71,6 +71,25 @@ uint32_t translator_ld32_be(struct translator *tr, uint64_t pc)
 	return sv_bswap32(translator_ld32(tr, pc));
 }
 
+/* Is there a breakpoint to stop at before the instruction at pc? Not for
+ * the first instruction of a TB resuming from that breakpoint. */
+static bool translator_breakpoint_here(const struct translator *tr, uint64_t pc)
+{
+	if (!cpu_breakpoint_at(tr->cpu, pc))
+		return false;
+	return !(tr->n_insns == 0 && (tr->flags & CPU_TB_FLAG_NOBP));
+}
+
+/* A TB of no instruction that only stops: the run loop sees bp_hit and
+ * returns CPU_STOP_DEBUG. The arch pc already is the TB's pc. */
+static void translator_gen_breakpoint(struct translator *tr, uint64_t pc)
+{
+	ir_insn_start(tr->ir, pc, 0);
+	ir_st_envi(tr->ir, 0, offsetof(struct cpu, bp_hit), 1);
+	ir_exit_tb(tr->ir);
+	tr->stop = true;
+}
+
 /* Translate instructions into tr->ir until the block ends. Returns false if
  * not even the first instruction could be fetched. */
 static bool translator_loop(struct translator *tr)
@@ -95,6 +114,15 @@ static bool translator_loop(struct translator *tr)
 			if (tr->n_insns == 0)
 				return false;
 			arch->tb_stop(tr);
+			return true;
+		}
+		if (translator_breakpoint_here(tr, pc)) {
+			/* Stop before this instruction: end the TB here, or make
+			 * it the breakpoint stop if it is the first. */
+			if (tr->n_insns == 0)
+				translator_gen_breakpoint(tr, pc);
+			else
+				arch->tb_stop(tr);
 			return true;
 		}
 		tr->insn_pc = pc;
@@ -167,7 +195,7 @@ struct tb *translator_gen_tb(struct cpu *cpu, uint64_t pc, uint64_t flags, unsig
 	tr.pc_first = tr.pc_next = pc;
 	tr.flags = flags;
 	tr.mmu_idx = mmu_idx;
-	tr.max_insns = cpu->single_step ? 1 : TRANSLATOR_MAX_INSNS;
+	tr.max_insns = (flags & CPU_TB_FLAG_SSTEP) ? 1 : TRANSLATOR_MAX_INSNS;
 	/* The first page is known to be fetchable (the caller filled the TLB). */
 	tr.page_va[0] = pc & SV_PAGE_MASK;
 	tr.page_gpa[0] = phys_pc & SV_PAGE_MASK;

@@ -2,11 +2,14 @@
  * Building a machine and running it.
  *
  * The run driver is deterministic: vcpus run round-robin, each for a quantum
- * of instructions, on one host thread. The host clock is read only for
+ * of instructions (cut short at its next timer deadline), on one host thread.
+ * Blocked vcpus wake on events or timers; when all are blocked, virtual time
+ * jumps to the next deadline (hv/sched.c). The host clock is read only for
  * --timeout, which stops the run but is never seen by the guest.
  */
 #include "frontend/machine.h"
 #include "cpu/cpu.h"
+#include "frontend/gdbstub.h"
 #include "hv/ppc/ppc.h"
 #include "hv/x86/pvh.h"
 #include "hv/x86/x86.h"
@@ -155,6 +158,7 @@ int sv_machine_create(struct sv_machine *m, const struct sv_options *o, const st
 
 void sv_machine_destroy(struct sv_machine *m)
 {
+	sv_gdb_close(m->gdb);
 	hv_destroy(&m->hv);
 	console_backend_close(&m->console);
 	if (m->own_trace && m->trace_out)
@@ -172,6 +176,16 @@ static int sv_shutdown_status(struct domain *d)
 	}
 }
 
+/* --gdb: wait for gdb and let it look at the guest before the first
+ * instruction. -1 to run, or an exit status. */
+static int sv_machine_gdb_start(struct sv_machine *m, const struct sv_options *o)
+{
+	m->gdb = sv_gdb_open(o->gdb, m->dom);
+	if (!m->gdb)
+		return SV_EXIT_USAGE;
+	return sv_gdb_start(m->gdb);
+}
+
 int sv_machine_run(struct sv_machine *m, const struct sv_options *o)
 {
 	struct domain *d = m->dom;
@@ -179,6 +193,8 @@ int sv_machine_run(struct sv_machine *m, const struct sv_options *o)
 	int status = -1;
 	uint64_t insns = 0;
 
+	if (o->gdb && (status = sv_machine_gdb_start(m, o)) >= 0)
+		return status;
 	while (status < 0) {
 		bool all_blocked = true;
 
@@ -186,10 +202,13 @@ int sv_machine_run(struct sv_machine *m, const struct sv_options *o)
 			struct vcpu *v = d->vcpus[i];
 			enum cpu_stop stop;
 
-			if (v->blocked)
+			/* Fires due timers and wakes v if what it waits for
+			 * happened (hv/sched.c). */
+			if (!hv_vcpu_runnable(v))
 				continue;
 			all_blocked = false;
-			stop = cpu_exec(v->cpu, SV_QUANTUM);
+			/* The budget ends at v's next timer deadline. */
+			stop = cpu_exec(v->cpu, hv_vcpu_prepare_run(v, SV_QUANTUM));
 			switch (stop) {
 			case CPU_STOP_EXIT:
 				switch (hv_vcpu_handle_exit(v)) {
@@ -197,21 +216,29 @@ int sv_machine_run(struct sv_machine *m, const struct sv_options *o)
 				default: break;
 				}
 				break;
-			case CPU_STOP_HALTED: v->blocked = true; break;
+			case CPU_STOP_HALTED: hv_vcpu_block(v, HV_BLOCK_HALT); break;
 			case CPU_STOP_FATAL:
 				hv_domain_crash(d, "emulation error: %s at pc=0x%" PRIx64,
 						v->cpu->fatal_msg, v->cpu->arch->get_pc(v->cpu));
 				break;
 			default: break;
 			}
+			/* gdb: breakpoint and step stops, Ctrl-C (gdbstub.c). */
+			if (m->gdb && (status = sv_gdb_after_exec(m->gdb, v, stop)) >= 0)
+				break;
 		}
+		if (status >= 0)
+			break;
 		if (d->shut_down) {
 			status = sv_shutdown_status(d);
 			break;
 		}
-		if (all_blocked) {
-			/* Nothing can wake a vcpu yet (no timers or event channels
-			 * in this version): the guest is stuck for good. */
+		/* Virtual time: blocked vcpus follow the running ones; when all
+		 * are blocked, time jumps to the earliest deadline that can wake
+		 * one. Only if there is none is the guest stuck for good. */
+		if (!all_blocked) {
+			hv_domain_sync_time(d);
+		} else if (!hv_domain_idle(d)) {
 			hv_domain_crash(d, "all vcpus halted with no event that could wake them");
 			status = SV_EXIT_CRASH;
 			break;
@@ -241,5 +268,6 @@ int sv_machine_run(struct sv_machine *m, const struct sv_options *o)
 						    hv_shutdown_name(d->shutdown_reason),
 			insns);
 	}
+	sv_gdb_finish(m->gdb, status);
 	return status;
 }

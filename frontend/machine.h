@@ -16,6 +16,7 @@ struct sv_machine {
 	struct console_backend console;
 	FILE *trace_out;
 	bool own_trace;
+	struct sv_gdb *gdb; /* --gdb: the remote stub's session, or NULL */
 };
 
 /* Build the machine for image (already parsed). Exit status on failure

@@ -2,6 +2,7 @@
  * `softvisor run` options.
  */
 #include "frontend/options.h"
+#include "frontend/gdbstub.h"
 #include "sv/trace.h"
 
 #include <glib.h>
@@ -80,7 +81,8 @@ bool sv_options_parse_run(int argc, char **argv, struct sv_options *o)
 		  "record a replay log (not yet)", "FILE" },
 		{ "replay", 0, 0, G_OPTION_ARG_FILENAME, &o->replay, "replay a log (not yet)",
 		  "FILE" },
-		{ "gdb", 0, 0, G_OPTION_ARG_STRING, &o->gdb, "wait for gdb (not yet)",
+		{ "gdb", 0, 0, G_OPTION_ARG_STRING, &o->gdb,
+		  "wait for gdb on [HOST:]PORT (default host 127.0.0.1) before the first instruction",
 		  "[HOST:]PORT" },
 		{ "trace", 0, 0, G_OPTION_ARG_STRING, &trace,
 		  "trace categories: exits,hypercalls,tb,insn,ir,evtchn,p2m,irq,all", "LIST" },
@@ -149,8 +151,14 @@ bool sv_options_parse_run(int argc, char **argv, struct sv_options *o)
 		goto out;
 	}
 	if (o->gdb) {
-		not_yet("--gdb");
-		goto out;
+		char *host = NULL;
+		unsigned port;
+
+		if (!sv_gdb_parse_spec(o->gdb, &host, &port)) {
+			sv_error("bad --gdb '%s' ([HOST:]PORT, PORT 0..65535)", o->gdb);
+			goto out;
+		}
+		g_free(host);
 	}
 	if (!console || !strcmp(console, "stdio")) {
 		o->console = SV_CONSOLE_STDIO;

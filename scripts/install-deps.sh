@@ -12,7 +12,7 @@ set -eu
 if [ "$(uname -s)" = Darwin ]; then
 	cat <<'MSG'
 softvisor on macOS: install the dependencies with Homebrew:
-    brew install pkg-config glib capstone xxhash lz4 zlib xz zstd criterion sdl2
+    brew install pkg-config glib capstone xxhash lz4 zlib xz zstd dtc criterion sdl2
     brew install powerpc64le-elf-binutils x86_64-elf-binutils   # test guests
     brew install gdb                                            # tests/gdb (set GDB=gdb)
 MSG
@@ -32,11 +32,11 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 
 native="build-essential pkg-config libglib2.0-dev libcapstone-dev libxxhash-dev
-	liblz4-dev zlib1g-dev liblzma-dev libzstd-dev cpio lz4 zstd xz-utils
+	liblz4-dev zlib1g-dev liblzma-dev libzstd-dev libfdt-dev cpio lz4 zstd xz-utils
 	libcriterion-dev clang clang-format binutils-powerpc64le-linux-gnu binutils-powerpc64-linux-gnu
 	gcc-powerpc64le-linux-gnu qemu-user gdb-multiarch"
 cross="gcc-aarch64-linux-gnu libc6-dev:arm64 libglib2.0-dev:arm64 libcapstone-dev:arm64
-	libxxhash-dev:arm64 liblz4-dev:arm64 zlib1g-dev:arm64 liblzma-dev:arm64 libzstd-dev:arm64
+	libxxhash-dev:arm64 libfdt1:arm64 liblz4-dev:arm64 zlib1g-dev:arm64 liblzma-dev:arm64 libzstd-dev:arm64
 	libgit2-1.5:arm64 libffi8:arm64"
 
 # libcriterion-dev is not co-installable across architectures, and installing

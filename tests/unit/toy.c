@@ -5,6 +5,7 @@
 
 #include <criterion/criterion.h>
 
+#include "cpu/gdb.h"
 #include "cpu/translator.h"
 
 static struct toy_cpu *toy_of(struct cpu *cpu)
@@ -146,6 +147,18 @@ static uint64_t toy_get_pc(struct cpu *cpu)
 	return toy_of(cpu)->pc;
 }
 
+/* Enough of a gdb interface for watchpoints (which restore the pc of an
+ * abandoned instruction). */
+static void toy_set_tb_pc(struct cpu *cpu, uint64_t pc)
+{
+	toy_of(cpu)->pc = pc;
+}
+
+static const struct cpu_gdb_ops toy_gdb_ops = {
+	.architecture = "toy",
+	.set_tb_pc = toy_set_tb_pc,
+};
+
 static const struct cpu_arch_ops toy_ops = {
 	.name = "toy",
 	.n_mmu_idx = 1,
@@ -158,6 +171,7 @@ static const struct cpu_arch_ops toy_ops = {
 	.check_interrupts = toy_check_interrupts,
 	.is_user_mode = toy_is_user,
 	.get_pc = toy_get_pc,
+	.gdb = &toy_gdb_ops,
 };
 
 struct toy_cpu *toy_cpu_new(struct p2m *p2m, struct tb_cache *tbc, unsigned index)
