@@ -2,7 +2,11 @@
  * Domains and vcpus: creation, teardown, shutdown, guest memory access.
  */
 #include "hv/hv.h"
+#include "hv/evtchn.h"
+#include "hv/grant_table.h"
 #include "hv/hypercall.h"
+#include "hv/shared_info.h"
+#include "hv/time.h"
 #include "cpu/backend.h"
 #include "cpu/tb.h"
 
@@ -14,7 +18,9 @@ int hv_init(struct hv *hv, uint64_t machine_bytes)
 	int rc;
 
 	memset(hv, 0, sizeof(*hv));
-	rc = machmem_init(&hv->mem, machine_bytes);
+	/* Guest RAM plus the frames hv owns (shared_info pages, later grant
+	 * tables and rings). */
+	rc = machmem_init(&hv->mem, machine_bytes + HV_OWN_FRAMES * SV_PAGE_SIZE);
 	if (rc < 0)
 		return rc;
 	hv->domains = g_ptr_array_new();
@@ -50,12 +56,19 @@ struct domain *hv_domain_create(struct hv *hv, enum hv_arch arch, enum hv_person
 	d->personality = pers;
 	d->hypercalls = &xen_hypercall_table;
 	d->ram_bytes = ram_bytes;
+	d->tot_pages = d->max_pages = ram_bytes >> SV_PAGE_BITS;
+	d->shared_info_gfn = HV_GFN_NONE;
+	d->shared_info_mfn = UINT64_MAX; /* none yet */
 	d->p2m = p2m_new(&hv->mem, d->domid);
 	d->tbc = tb_cache_new(d->p2m, &backend_threaded);
 	d->console_line = g_string_new(NULL);
 	d->stats.exits = g_hash_table_new(g_direct_hash, g_direct_equal);
 	g_ptr_array_add(hv->domains, d);
+	hv_evtchn_init(d);
+	hv_gnttab_init(d);
 	rc = p2m_populate_ram(d->p2m, 0, ram_bytes >> SV_PAGE_BITS);
+	if (rc == 0)
+		rc = hv_shared_info_init(d);
 	if (rc < 0) {
 		hv_domain_destroy(d);
 		*err = rc;
@@ -67,8 +80,11 @@ struct domain *hv_domain_create(struct hv *hv, enum hv_arch arch, enum hv_person
 void hv_domain_destroy(struct domain *d)
 {
 	hv_console_flush(d);
+	hv_evtchn_destroy(d);
 	for (unsigned i = 0; i < d->n_vcpus; i++) {
 		struct vcpu *v = d->vcpus[i];
+		if (v->vcpu_info_mfn >= 0)
+			machmem_put(&d->hv->mem, (uint64_t)v->vcpu_info_mfn);
 		if (v->arch && v->arch->vcpu_destroy)
 			v->arch->vcpu_destroy(v);
 		g_free(v);
@@ -76,6 +92,9 @@ void hv_domain_destroy(struct domain *d)
 	g_free(d->vcpus);
 	tb_cache_free(d->tbc);
 	p2m_destroy(d->p2m);
+	if (d->shared_info_mfn != UINT64_MAX)
+		hv_shared_info_destroy(d);
+	hv_gnttab_destroy(d);
 	g_string_free(d->console_line, TRUE);
 	g_hash_table_destroy(d->stats.exits);
 	g_ptr_array_remove(d->hv->domains, d);
@@ -90,11 +109,18 @@ struct vcpu *hv_vcpu_add(struct domain *d, struct cpu *cpu, const struct hv_arch
 	v->id = d->n_vcpus;
 	v->cpu = cpu;
 	v->arch = arch;
+	v->vcpu_info_mfn = -1;
+	v->singleshot_ns = HV_TIME_NONE;
+	v->periodic_next_ns = HV_TIME_NONE;
+	v->poll_timeout_ns = HV_TIME_NONE;
 	cpu->opaque = v;
 	cpu->trace = &d->hv->trace;
 	g_snprintf(cpu->name, sizeof(cpu->name), "d%uv%u", d->domid, v->id);
 	d->vcpus = g_renew(struct vcpu *, d->vcpus, d->n_vcpus + 1);
 	d->vcpus[d->n_vcpus++] = v;
+	/* A valid pvclock from the start (virtual time is linear in the TSC,
+	 * so it stays valid; it is refreshed at timer events). */
+	hv_time_update_vcpu(v);
 	return v;
 }
 
@@ -120,6 +146,16 @@ void hv_domain_crash(struct domain *d, const char *fmt, ...)
 	hv_domain_shutdown(d, HV_SHUTDOWN_CRASH);
 }
 
+struct domain *hv_domain_by_id(struct hv *hv, uint16_t domid)
+{
+	for (unsigned i = 0; i < hv->domains->len; i++) {
+		struct domain *d = g_ptr_array_index(hv->domains, i);
+		if (d->domid == domid)
+			return d;
+	}
+	return NULL;
+}
+
 enum hv_exit_action hv_vcpu_handle_exit(struct vcpu *v)
 {
 	v->n_exits++;
@@ -134,6 +170,74 @@ int hv_copy_from_guest(struct vcpu *v, void *dst, uint64_t gva, size_t len)
 int hv_copy_to_guest(struct vcpu *v, uint64_t gva, const void *src, size_t len)
 {
 	return cpu_virt_write(v->cpu, gva, v->arch->data_mmu_idx(v), src, len);
+}
+
+bool hv_gpa_ram_rw(struct domain *d, uint64_t gpa)
+{
+	struct p2m_entry e;
+
+	return p2m_lookup(d->p2m, gpa >> SV_PAGE_BITS, &e) && e.type == P2M_RAM_RW &&
+	       (e.access & P2M_ACCESS_W);
+}
+
+int hv_guest_area_register(struct vcpu *caller, struct hv_guest_area *a, uint64_t gva, uint32_t len)
+{
+	unsigned idx = caller->arch->data_mmu_idx(caller);
+	uint32_t len0 = SV_PAGE_SIZE - (uint32_t)(gva & ~SV_PAGE_MASK);
+	uint64_t gpa0, gpa1 = 0;
+
+	if (len0 > len)
+		len0 = len;
+	if (cpu_translate_va(caller->cpu, gva, MMU_WRITE, idx, &gpa0) < 0)
+		return -XEN_EFAULT;
+	if (len0 < len && cpu_translate_va(caller->cpu, gva + len0, MMU_WRITE, idx, &gpa1) < 0)
+		return -XEN_EFAULT;
+	/* Stricter than Xen, which finds out at the first update: the area
+	 * must be writable RAM now. */
+	if (!hv_gpa_ram_rw(caller->d, gpa0) || (len0 < len && !hv_gpa_ram_rw(caller->d, gpa1)))
+		return -XEN_EFAULT;
+	a->on = true;
+	a->len = len;
+	a->len0 = len0;
+	a->gpa[0] = gpa0;
+	a->gpa[1] = gpa1;
+	return 0;
+}
+
+int hv_guest_area_read(struct domain *d, const struct hv_guest_area *a, void *buf, uint32_t len)
+{
+	uint32_t n0 = len < a->len0 ? len : a->len0;
+
+	if (!a->on || len > a->len || p2m_copy_from(d->p2m, buf, a->gpa[0], n0) < 0)
+		return -EFAULT;
+	if (len > n0 && p2m_copy_from(d->p2m, (uint8_t *)buf + n0, a->gpa[1], len - n0) < 0)
+		return -EFAULT;
+	return 0;
+}
+
+int hv_guest_area_write(struct domain *d, const struct hv_guest_area *a, const void *buf,
+			uint32_t len)
+{
+	uint32_t n0 = len < a->len0 ? len : a->len0;
+
+	if (!a->on || len > a->len || p2m_copy_to(d->p2m, a->gpa[0], buf, n0) < 0)
+		return -EFAULT;
+	if (len > n0 && p2m_copy_to(d->p2m, a->gpa[1], (const uint8_t *)buf + n0, len - n0) < 0)
+		return -EFAULT;
+	return 0;
+}
+
+uint16_t hv_guest_u16(struct vcpu *v, const void *p)
+{
+	return (uint16_t)(v->arch->guest_big_endian(v) ? ld16_be_p(p) : ld16_le_p(p));
+}
+
+void hv_guest_put_u16(struct vcpu *v, void *p, uint16_t x)
+{
+	if (v->arch->guest_big_endian(v))
+		st16_be_p(p, x);
+	else
+		st16_le_p(p, x);
 }
 
 uint32_t hv_guest_u32(struct vcpu *v, const void *p)
@@ -160,6 +264,22 @@ void hv_guest_put_u64(struct vcpu *v, void *p, uint64_t x)
 		st64_be_p(p, x);
 	else
 		st64_le_p(p, x);
+}
+
+void hv_trace(struct vcpu *v, unsigned cat, const char *fmt, ...)
+{
+	struct trace *tr = &v->d->hv->trace;
+	va_list ap;
+	char *msg;
+
+	if (!trace_on(tr, cat))
+		return;
+	va_start(ap, fmt);
+	msg = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	trace_printf(tr, "%" G_GUINT64_FORMAT " d%uv%u %s\n", cpu_icount(v->cpu), v->d->domid,
+		     v->id, msg);
+	g_free(msg);
 }
 
 void hv_stats_exit(struct vcpu *v, uint32_t reason)

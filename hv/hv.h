@@ -12,6 +12,16 @@
  *   -> hv_vcpu_handle_exit -> hv_x86_handle_exit (trace, stats, decode regs)
  *   -> hv_hypercall_dispatch (validate, trace) -> do_console_io(...)
  *   -> result in rax, rip += instruction length -> cpu_exec again.
+ *
+ * The flow of one event (x86, a timer):
+ *   run driver: hv_vcpu_prepare_run -> budget ends at the singleshot deadline
+ *   -> cpu_exec stops there -> hv_time_fire -> hv_evtchn_send_virq(VIRQ_TIMER)
+ *   -> 2-level set_pending: shared_info bits, vcpu_info selector and
+ *      evtchn_upcall_pending -> hv_x86_upcall_update injects the callback
+ *      vector through the VMCS -> the guest's handler runs.
+ * Modules: hv/evtchn.c (ports), hv/shared_info.c (the shared page),
+ * hv/time.c (pvclock, timers), hv/sched.c (blocking, virtual time),
+ * hv/memory.c, hv/vcpu_op.c, hv/hvm_op.c, hv/grant_table.c (hypercalls).
  */
 #ifndef SV_HV_HV_H
 #define SV_HV_HV_H
@@ -24,10 +34,14 @@
 #include "sv/trace.h"
 #include "mmu/machmem.h"
 #include "mmu/p2m.h"
+#include "hv/xen_abi.h"
 
 struct vcpu;
 struct domain;
 struct hv_hypercall_table;
+struct hv_evtchn;
+struct hv_evtchn_port_ops;
+struct hv_gnttab;
 
 enum hv_arch {
 	HV_ARCH_X86_64,
@@ -72,7 +86,39 @@ struct hv_arch_ops {
 	/* Line prefix for exits in traces ("VMEXIT", "HV"). */
 	const char *exit_tag;
 	void (*vcpu_destroy)(struct vcpu *v);
+	/* The guest's time-stamp counter now (x86 TSC, POWER time base): the
+	 * pvclock's tsc_timestamp. NULL: the vcpu's instruction count. */
+	uint64_t (*guest_tsc)(struct vcpu *v);
+	/* Event-delivery state of v may have changed (upcall pending or
+	 * latched): program the upcall (x86 vector injection or interrupt-
+	 * window exit; POWER external interrupt line). May be NULL. */
+	void (*upcall_update)(struct vcpu *v);
+	/* Could v, halted with HLT, take the upcall interrupt now (x86: IF=1
+	 * and a callback vector set)? NULL: never. */
+	bool (*halt_wakeable)(struct vcpu *v);
 };
+
+/* Why a blocked vcpu waits (hv/sched.c). */
+enum hv_block_kind {
+	HV_BLOCK_NONE,
+	HV_BLOCK_HALT,  /* x86 HLT: until the upcall interrupt can be taken */
+	HV_BLOCK_SCHED, /* SCHEDOP_block: until an upcall is pending */
+	HV_BLOCK_POLL,  /* SCHEDOP_poll: until a polled port is pending or the timeout */
+};
+
+/*
+ * A guest structure hv updates from then on (the pvclock and runstate
+ * areas of vcpu_op): its guest-virtual address is resolved to guest-physical
+ * pieces when the guest registers it (it may straddle a page boundary).
+ */
+struct hv_guest_area {
+	bool on;
+	uint32_t len, len0; /* bytes, and how many are in the first page */
+	uint64_t gpa[2];
+};
+
+#define HV_POLL_MAX_PORTS 128 /* Xen's limit on sched_poll.nr_ports */
+#define HV_TIME_NONE UINT64_MAX
 
 struct vcpu {
 	struct domain *d;
@@ -81,6 +127,31 @@ struct vcpu {
 	const struct hv_arch_ops *arch;
 	bool blocked;
 	uint64_t n_exits;
+
+	/* Blocking (hv/sched.c). */
+	enum hv_block_kind block;
+	uint64_t poll_timeout_ns; /* HV_TIME_NONE: none */
+	uint32_t poll_ports[HV_POLL_MAX_PORTS];
+	unsigned n_poll_ports;
+
+	/* vcpu_info placement (VCPUOP_register_vcpu_info): a frame with a
+	 * reference held, or -1 for the slot in shared_info. */
+	int64_t vcpu_info_mfn;
+	uint32_t vcpu_info_off;
+	/* The upcall was raised (0 -> 1 of evtchn_upcall_pending) and not yet
+	 * delivered; the per-vcpu callback vector (HVMOP_set_evtchn_upcall_vector). */
+	bool upcall_latched;
+	uint8_t upcall_vector;
+
+	/* Time (hv/time.c), in ns of system time. */
+	uint64_t singleshot_ns; /* HV_TIME_NONE: stopped */
+	uint64_t periodic_period_ns, periodic_next_ns;
+	uint64_t idle_ns; /* virtual time skipped while blocked */
+	/* VCPUOP_register_vcpu_time_memory_area / _runstate_memory_area. */
+	struct hv_guest_area time_area, runstate_area;
+
+	/* Event channels bound to per-vcpu VIRQs (global ones on vcpu 0). */
+	uint32_t virq_to_port[NR_VIRQS];
 };
 
 struct hv_stats {
@@ -109,7 +180,27 @@ struct domain {
 
 	GString *console_line; /* console output not yet flushed (no newline) */
 	struct hv_stats stats;
+
+	/* Byte order of shared structures (shared_info, vcpu_info, time
+	 * areas): fixed when the vcpus are created (POWER big-endian guests). */
+	bool big_endian;
+	/* Memory accounting (XENMEM_current/maximum_reservation). */
+	uint64_t tot_pages, max_pages;
+	/* The shared_info frame (owned by hv: a reference held) and where the
+	 * guest mapped it (XENMEM_add_to_physmap), or HV_GFN_NONE. */
+	uint64_t shared_info_mfn;
+	uint64_t shared_info_gfn;
+	/* Event channels (hv/evtchn.c). */
+	struct hv_evtchn *evtchn;
+	unsigned n_evtchn;
+	const struct hv_evtchn_port_ops *evtchn_ops;
+	/* Grant table (hv/grant_table.c). */
+	struct hv_gnttab *gnttab;
+	/* HVM parameters (hvm_op). */
+	uint64_t hvm_params[HVM_NR_PARAMS];
 };
+
+#define HV_GFN_NONE UINT64_MAX
 
 /* Where guest console output goes (the frontend decides). */
 struct hv_console_sink {
@@ -125,6 +216,10 @@ struct hv {
 	uint16_t next_domid;
 };
 
+/* Frames reserved beyond guest RAM for hv's own pages (shared_info, ...). */
+#define HV_OWN_FRAMES 1024
+
+/* machine_bytes: the guests' RAM (hv adds HV_OWN_FRAMES for itself). */
 int hv_init(struct hv *hv, uint64_t machine_bytes);
 void hv_destroy(struct hv *hv);
 
@@ -142,11 +237,42 @@ void hv_domain_crash(struct domain *d, const char *fmt, ...) SV_PRINTF(2, 3);
 
 /* Handle the exit the vcpu's CPU just returned. */
 enum hv_exit_action hv_vcpu_handle_exit(struct vcpu *v);
+/* The domain with id domid in hv, or NULL. */
+struct domain *hv_domain_by_id(struct hv *hv, uint16_t domid);
+
+/*
+ * Scheduling for the run driver (hv/sched.c). One round:
+ *
+ *     if (!hv_vcpu_runnable(v)) skip;            fires due timers, wakes v
+ *     budget = hv_vcpu_prepare_run(v, quantum);  upcall, timer deadline
+ *     cpu_exec(v->cpu, budget); handle the exit;
+ *   after the round: hv_domain_sync_time(d), or when every vcpu is blocked
+ *   hv_domain_idle(d) (false: nothing can ever wake them, a deadlock).
+ */
+void hv_vcpu_block(struct vcpu *v, enum hv_block_kind kind);
+/* Write v's registered runstate area (hv/vcpu_op.c). */
+void hv_vcpu_update_runstate(struct vcpu *v);
+bool hv_vcpu_runnable(struct vcpu *v);
+int64_t hv_vcpu_prepare_run(struct vcpu *v, int64_t quantum);
+void hv_domain_sync_time(struct domain *d);
+bool hv_domain_idle(struct domain *d);
 
 /* Guest memory access for hypercalls (DESIGN.md §6): 0 or -EFAULT. */
 int hv_copy_from_guest(struct vcpu *v, void *dst, uint64_t gva, size_t len);
 int hv_copy_to_guest(struct vcpu *v, uint64_t gva, const void *src, size_t len);
+/* Is gpa in writable RAM of d? */
+bool hv_gpa_ram_rw(struct domain *d, uint64_t gpa);
+/* Register a guest area of len bytes at gva as the caller translates it
+ * (writable RAM): 0 or -XEN_EFAULT. */
+int hv_guest_area_register(struct vcpu *caller, struct hv_guest_area *a, uint64_t gva,
+			   uint32_t len);
+/* Copy a registered area in or out (at most a->len bytes): 0 or -EFAULT. */
+int hv_guest_area_read(struct domain *d, const struct hv_guest_area *a, void *buf, uint32_t len);
+int hv_guest_area_write(struct domain *d, const struct hv_guest_area *a, const void *buf,
+			uint32_t len);
 /* Guest-endian scalar fields of guest structures. */
+uint16_t hv_guest_u16(struct vcpu *v, const void *p);
+void hv_guest_put_u16(struct vcpu *v, void *p, uint16_t x);
 uint32_t hv_guest_u32(struct vcpu *v, const void *p);
 void hv_guest_put_u32(struct vcpu *v, void *p, uint32_t x);
 uint64_t hv_guest_u64(struct vcpu *v, const void *p);
@@ -155,6 +281,10 @@ void hv_guest_put_u64(struct vcpu *v, void *p, uint64_t x);
 /* Console output from a domain (buffered per line, flushed at exit). */
 void hv_console_write(struct domain *d, const char *buf, size_t len);
 void hv_console_flush(struct domain *d);
+
+/* One trace line "ICOUNT dDvV " + the formatted text, if category cat is
+ * on (include/sv/trace.h). */
+void hv_trace(struct vcpu *v, unsigned cat, const char *fmt, ...) SV_PRINTF(3, 4);
 
 /* Stats. */
 void hv_stats_exit(struct vcpu *v, uint32_t reason);

@@ -49,5 +49,11 @@ long do_xen_version(struct vcpu *v, const uint64_t a[6]);
 long do_console_io(struct vcpu *v, const uint64_t a[6]);
 long do_sched_op(struct vcpu *v, const uint64_t a[6]);
 long do_refused_to_domu(struct vcpu *v, const uint64_t a[6]);
+long do_memory_op(struct vcpu *v, const uint64_t a[6]);
+long do_vcpu_op(struct vcpu *v, const uint64_t a[6]);
+long do_set_timer_op(struct vcpu *v, const uint64_t a[6]);
+long do_event_channel_op(struct vcpu *v, const uint64_t a[6]);
+long do_hvm_op(struct vcpu *v, const uint64_t a[6]);
+long do_grant_table_op(struct vcpu *v, const uint64_t a[6]);
 
 #endif

@@ -42,10 +42,21 @@ long do_xen_version(struct vcpu *v, const uint64_t a[6])
 		return hv_copy_to_guest(v, arg, buf, 8) < 0 ? -XEN_EFAULT : 0;
 	case XENVER_get_features: {
 		/* struct xen_feature_info { uint32 submap_idx; uint32 submap; }.
-		 * No XENFEAT bits are honoured yet: every submap is 0. */
+		 * The bits honoured, as Xen reports them to a translated (HVM
+		 * or PVH) guest: the guest's physmap is translated by hv; on
+		 * x86 the upcall can be a callback vector (HVM_PARAM_CALLBACK_IRQ
+		 * type 2) and the pvclock is safe to use. */
+		uint32_t submap = 0;
 		if (hv_copy_from_guest(v, buf, arg, 8) < 0)
 			return -XEN_EFAULT;
-		hv_guest_put_u32(v, buf + 4, 0);
+		if (hv_guest_u32(v, buf) == 0) {
+			submap = (1u << XENFEAT_writable_page_tables) |
+				 (1u << XENFEAT_auto_translated_physmap);
+			if (v->d->arch == HV_ARCH_X86_64)
+				submap |= (1u << XENFEAT_hvm_callback_vector) |
+					  (1u << XENFEAT_hvm_safe_pvclock);
+		}
+		hv_guest_put_u32(v, buf + 4, submap);
 		return hv_copy_to_guest(v, arg, buf, 8) < 0 ? -XEN_EFAULT : 0;
 	}
 	case XENVER_pagesize: return SV_PAGE_SIZE;

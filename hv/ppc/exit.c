@@ -23,7 +23,9 @@ static enum hv_exit_action hv_ppc_hcall(struct vcpu *v, struct cpu_ppc *c)
 				   (c->srr1 & PPC_MSR_PR) != 0);
 	c->gpr[3] = (uint64_t)rc;
 	cpu_ppc_hv_return(c);
-	return v->d->shut_down ? HV_STOP : HV_RESUME;
+	if (v->d->shut_down)
+		return HV_STOP;
+	return v->blocked ? HV_BLOCK : HV_RESUME;
 }
 
 enum hv_exit_action hv_ppc_handle_exit(struct vcpu *v)

@@ -4,6 +4,8 @@
  */
 #include "hv/ppc/ppc.h"
 #include "cpu/ppc/cpu_ppc.h"
+#include "hv/shared_info.h"
+#include "hv/time.h"
 
 struct cpu_ppc *hv_ppc_cpu(struct vcpu *v)
 {
@@ -36,6 +38,30 @@ static bool hv_ppc_big_endian(struct vcpu *v)
 	return !(hv_ppc_caller_msr(hv_ppc_cpu(v)) & PPC_MSR_LE);
 }
 
+static uint64_t hv_ppc_guest_tsc(struct vcpu *v)
+{
+	return cpu_ppc_get_tb(hv_ppc_cpu(v));
+}
+
+/*
+ * The Xen personality's upcall on POWER (softvisor's choice: Xen has no
+ * POWER port to follow): the external interrupt line (0x500) is raised while
+ * evtchn_upcall_pending is set and evtchn_upcall_mask is clear, and lowered
+ * otherwise. The guest takes it when MSR[EE] = 1; its handler clears
+ * evtchn_upcall_pending and the line drops at the next exit (a hypercall,
+ * e.g. EVTCHNOP_unmask, or the end of the vcpu's quantum).
+ */
+static void hv_ppc_upcall_update(struct vcpu *v)
+{
+	struct cpu_ppc *c = hv_ppc_cpu(v);
+	bool level = hv_vcpu_upcall_pending(v) && !hv_vcpu_upcall_masked(v);
+
+	if (level && !c->ext_irq)
+		hv_trace(v, TRACE_EVTCHN, "EVTCHN upcall external interrupt 0x500");
+	cpu_ppc_set_external_irq(c, level);
+	v->upcall_latched = false;
+}
+
 static void hv_ppc_vcpu_destroy(struct vcpu *v)
 {
 	cpu_ppc_free(hv_ppc_cpu(v));
@@ -56,6 +82,8 @@ const struct hv_arch_ops hv_ppc_ops = {
 	.exit_name = hv_ppc_exit_name,
 	.exit_tag = "HV",
 	.vcpu_destroy = hv_ppc_vcpu_destroy,
+	.guest_tsc = hv_ppc_guest_tsc,
+	.upcall_update = hv_ppc_upcall_update,
 };
 
 void hv_ppc_kexec_boot(struct vcpu *v, uint64_t entry, uint64_t load_addr)
@@ -71,5 +99,11 @@ struct vcpu *hv_ppc_vcpu_create(struct domain *d, bool little_endian)
 
 	if (!c)
 		return NULL;
+	/* Shared structures follow the guest's byte order. */
+	if (d->big_endian != !little_endian) {
+		d->big_endian = !little_endian;
+		memset(hv_shared_info(d) + XEN_SHARED_INFO_WC_VERSION, 0, 16);
+		hv_time_write_wallclock(d);
+	}
 	return hv_vcpu_add(d, &c->cpu, &hv_ppc_ops);
 }

@@ -22,6 +22,10 @@ static void hv_x86_skip_insn(struct cpu_x86 *c)
 	else
 		rip += len;
 	cpu_x86_vmcs_write(c, GUEST_RIP, rip);
+	/* The instruction completed: blocking by STI / MOV SS ends with it
+	 * (SDM 24.4.2), as when a hypervisor advances RIP on hardware. */
+	if (cpu_x86_vmcs_read(c, GUEST_INTERRUPTIBILITY_INFO) & 3)
+		cpu_x86_vmcs_write(c, GUEST_INTERRUPTIBILITY_INFO, 0);
 }
 
 /* Inject a hardware exception on the next VM entry (SDM 24.8.3). */
@@ -70,7 +74,9 @@ static enum hv_exit_action hv_x86_vmcall(struct vcpu *v, struct cpu_x86 *c)
 	rc = hv_hypercall_dispatch(v, v->d->hypercalls, nr, args, c->cpl > 0);
 	r[X86_RAX] = wide ? (uint64_t)rc : (uint32_t)rc;
 	hv_x86_skip_insn(c);
-	return v->d->shut_down ? HV_STOP : HV_RESUME;
+	if (v->d->shut_down)
+		return HV_STOP;
+	return v->blocked ? HV_BLOCK : HV_RESUME;
 }
 
 static enum hv_exit_action hv_x86_exit_cpuid(struct vcpu *v, struct cpu_x86 *c)
@@ -141,7 +147,13 @@ enum hv_exit_action hv_x86_handle_exit(struct vcpu *v)
 	case VMX_EXIT_CPUID: return hv_x86_exit_cpuid(v, c);
 	case VMX_EXIT_MSR_READ: return hv_x86_exit_msr(v, c, false);
 	case VMX_EXIT_MSR_WRITE: return hv_x86_exit_msr(v, c, true);
-	case VMX_EXIT_HLT: hv_x86_skip_insn(c); return HV_BLOCK;
+	case VMX_EXIT_HLT:
+		hv_x86_skip_insn(c);
+		hv_vcpu_block(v, HV_BLOCK_HALT);
+		return HV_BLOCK;
+	case VMX_EXIT_INTERRUPT_WINDOW:
+		/* Interrupts are open: the run driver injects the upcall. */
+		return HV_RESUME;
 	case VMX_EXIT_TRIPLE_FAULT:
 		hv_domain_crash(d, "triple fault at rip=0x%" PRIx64, rip);
 		return HV_STOP;

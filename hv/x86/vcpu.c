@@ -4,6 +4,7 @@
  * Exits configured (everything else runs without leaving the CPU):
  *   CPUID, VMCALL         always (VMX architecture)
  *   HLT                   HLT exiting: the vcpu blocks in hv
+ *   interrupt window      only while an upcall waits for RFLAGS.IF
  *   RDMSR/WRMSR           MSR bitmaps, no bit set: only MSRs outside the
  *                         bitmap ranges exit (Xen's 0x40000000 among them)
  *   EPT violation         an access to a gfn the p2m does not back
@@ -28,6 +29,11 @@ static bool hv_x86_big_endian(struct vcpu *v)
 	return false;
 }
 
+static uint64_t hv_x86_guest_tsc(struct vcpu *v)
+{
+	return cpu_x86_rdtsc(hv_x86_cpu(v));
+}
+
 static void hv_x86_vcpu_destroy(struct vcpu *v)
 {
 	cpu_x86_free(hv_x86_cpu(v));
@@ -42,6 +48,9 @@ const struct hv_arch_ops hv_x86_ops = {
 	.exit_name = vmx_exit_name,
 	.exit_tag = "VMEXIT",
 	.vcpu_destroy = hv_x86_vcpu_destroy,
+	.guest_tsc = hv_x86_guest_tsc,
+	.upcall_update = hv_x86_upcall_update,
+	.halt_wakeable = hv_x86_halt_wakeable,
 };
 
 struct vcpu *hv_x86_vcpu_create(struct domain *d)

@@ -24,6 +24,11 @@ void hv_x86_cpuid(struct vcpu *v, uint32_t leaf, uint32_t subleaf, uint32_t out[
 /* Fill one hypercall page at gpa. 0 or -EFAULT. */
 int hv_x86_write_hypercall_page(struct domain *d, uint64_t gpa);
 
+/* Event-channel upcalls (hv/x86/upcall.c): program the callback-vector
+ * injection; can a halted vcpu take it? */
+void hv_x86_upcall_update(struct vcpu *v);
+bool hv_x86_halt_wakeable(struct vcpu *v);
+
 extern const struct hv_arch_ops hv_x86_ops;
 
 #endif

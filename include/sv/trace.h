@@ -5,6 +5,8 @@
  *   1234 d1v0 VMEXIT 18 VMCALL rip=0x100084 len=3 qual=0x0
  *   1234 d1v0 HYPERCALL 18 console_io(0x0, 0x1c, 0x100200) = 0
  *   5678 d1v0 HV 0xc00 HCALL pc=0x1018 srr1=0x8000000000001000
+ *   3670 d1v0 EVTCHN bind_virq virq=0 vcpu=0 port=1            (--trace=evtchn)
+ *   3645 d1v0 P2M add_to_physmap shared_info gfn=0x109 ...      (--trace=p2m)
  *   TB d1v0 pc=0x100000 phys=0x100000 flags=0x3 insns=5 bytes=17   (--trace=tb)
  *       0x100000: mov eax, 0x40000000                              (--trace=insn)
  *       ... the TB's optimized IR ...                               (--trace=ir)

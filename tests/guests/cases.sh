@@ -160,6 +160,52 @@ guest_test x86-spin 4 --timeout=1 "$(x86_guest spin)"
 expect_no_stdout
 expect_stderr 'timeout'
 
+# Event channels, the pvclock and hostile arguments (hv/evtchn.c, hv/time.c,
+# hv/memory.c, hv/vcpu_op.c, hv/hvm_op.c).
+guest_test x86-evtchn 0 --trace=hypercalls,evtchn,p2m "$(x86_guest evtchn)"
+expect_stdout '^timer event on port 1$'
+expect_stdout '^running vcpu interrupted at its timer deadline$'
+expect_stderr 'd1v0 P2M add_to_physmap shared_info gfn=0x[0-9a-f]+ mfn=0x[0-9a-f]+ \(was ram_rw'
+expect_stderr 'HYPERCALL 12 memory_op\(0x7, 0x[0-9a-f]+\) = 0$'
+expect_stderr 'HYPERCALL 24 vcpu_op\(0xa, 0x0, 0x[0-9a-f]+\) = 0$'
+expect_stderr 'EVTCHN callback_irq type=2 data=0xf3$'
+expect_stderr 'EVTCHN bind_virq virq=0 vcpu=0 port=1$'
+expect_stderr 'HYPERCALL 24 vcpu_op\(0x8, 0x0, 0x[0-9a-f]+\) = 0$'
+expect_stderr 'EVTCHN pending d1 port=1 vcpu=0$'
+expect_stderr 'EVTCHN upcall vector=0xf3$'
+
+guest_test x86-pvclock 0 "$(x86_guest pvclock)"
+expect_stdout '^pvclock monotonic: advanced [0-9]+ ns; wallclock 1704067200$'
+expect_no_stderr
+
+guest_test x86-hostile 0 --trace=hypercalls "$(x86_guest hostile)"
+expect_stdout '^hostile: every call got the expected error$'
+expect_not_stdout 'MISMATCH'
+expect_stdout '^vcpu_info crossing a page = -6$'
+expect_stdout '^bind_virq timer again = -17$'
+expect_stdout '^singleshot in the past = -62$'
+expect_stderr 'HYPERCALL 32 event_channel_op\(0x4, 0xdead00000000\) = -14$'
+expect_stderr 'HYPERCALL 60 unknown\(0x0, 0x0, 0x0, 0x0, 0x0, 0x0\) = -38$'
+
+guest_test x86-gnttab 0 --trace=hypercalls,p2m "$(x86_guest gnttab)"
+expect_stdout '^grant table: max frames 32$'
+expect_stdout '^a secret shared through a grant$'
+expect_stdout '^mapped: a secret shared through a grant$'
+expect_stdout '^unmapped$'
+expect_stderr 'P2M add_to_physmap grant_table idx=0 gfn=0x[0-9a-f]+ mfn=0x[0-9a-f]+ \(was ram_rw'
+expect_stderr 'HYPERCALL 20 grant_table_op\(0x5, 0x[0-9a-f]+, 0x1\) = 0$'
+expect_stderr 'P2M grant_map d1 ref=1 gfn=0x[0-9a-f]+ mfn=0x[0-9a-f]+ rw handle=0$'
+expect_stderr 'P2M grant_unmap d1 ref=1 gfn=0x[0-9a-f]+ handle=0$'
+
+guest_test x86-block 2 --trace=hypercalls "$(x86_guest block)"
+expect_stdout '^poll timed out after 5 ms$'
+expect_stdout '^poll woken by VIRQ_TIMER$'
+expect_stdout '^blocking with every port masked$'
+expect_not_stdout 'unexpected|FAILED'
+expect_stderr 'HYPERCALL 29 sched_op\(0x3, 0x[0-9a-f]+\) = 0$'
+expect_stderr 'HYPERCALL 29 sched_op\(0x1, 0x0\) = 0$'
+expect_stderr 'crashed: all vcpus halted with no event that could wake them'
+
 guest_test demo-x86-text 0 --arch=x86_64
 expect_stdout "^Hello from softvisor's built-in x86-64 guest!$"
 expect_stdout '^  This text came through VMCALL -> console_io\.$'
@@ -168,6 +214,17 @@ expect_stdout '^  This text came through VMCALL -> console_io\.$'
 # (tests/guests/ppc/*.S; each in both endiannesses)
 # The Xen ABI on POWER is `sc 1` with r3 = hypercall number, which exits to
 # hv as vector 0xc00 (HCALL).
+
+for e in le be; do
+	guest_test "ppc-evtchn-$e" 0 --trace=hypercalls,evtchn "$(ppc_guest evtchn "$e")"
+	expect_stdout '^timer event on port 1$'
+	expect_stderr 'HYPERCALL 12 memory_op\(0x7, 0x[0-9a-f]+\) = 0$'
+	expect_stderr 'EVTCHN bind_virq virq=0 vcpu=0 port=1$'
+	expect_stderr 'HYPERCALL 15 set_timer_op\(0x[0-9a-f]+\) = 0$'
+	expect_stderr 'HYPERCALL 29 sched_op\(0x1, 0x[0-9a-f]+\) = 0$'
+	expect_stderr 'EVTCHN pending d1 port=1 vcpu=0$'
+	expect_stderr 'EVTCHN upcall external interrupt 0x500$'
+done
 
 for e in le be; do
 	guest_test "ppc-hello-$e" 0 --trace=exits,hypercalls "$(ppc_guest hello "$e")"
@@ -200,6 +257,10 @@ guest_test vcpus-not-yet 1 --vcpus=2
 expect_stderr 'not implemented yet'
 guest_test bad-console 1 --console=serial
 expect_stderr "bad --console 'serial'"
+guest_test bad-gdb-port 1 --gdb=localhost:99999
+expect_stderr "bad --gdb 'localhost:99999'"
+guest_test bad-gdb-spec 1 --gdb=nonsense
+expect_stderr "bad --gdb 'nonsense'"
 
 guest_test console-to-file 0 --console=file:"$SCRATCH/console.txt"
 expect_no_stdout

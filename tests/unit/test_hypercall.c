@@ -114,6 +114,15 @@ Test(hypercall, xen_version)
 	cr_assert_str_eq(extra, ".0-softvisor");
 	p2m_copy_to(d->p2m, 0x300, feat, 8);
 	cr_assert_eq(call(__HYPERVISOR_xen_version, XENVER_get_features, 0x300, 0, false), 0);
+	p2m_copy_from(d->p2m, feat, 0x300, 8);
+	/* writable_page_tables, auto_translated_physmap, hvm_callback_vector,
+	 * hvm_safe_pvclock */
+	cr_assert_eq(ld32_le_p(feat + 4), 0x305);
+	st32_le_p(feat, 1);
+	p2m_copy_to(d->p2m, 0x300, feat, 8);
+	cr_assert_eq(call(__HYPERVISOR_xen_version, XENVER_get_features, 0x300, 0, false), 0);
+	p2m_copy_from(d->p2m, feat, 0x300, 8);
+	cr_assert_eq(ld32_le_p(feat + 4), 0, "submap 1: nothing");
 	cr_assert_eq(call(__HYPERVISOR_xen_version, XENVER_extraversion, 0x7ffffff0, 0, false),
 		     -XEN_EFAULT, "bad pointer");
 	cr_assert_eq(call(__HYPERVISOR_xen_version, 1234, 0, 0, false), -XEN_ENOSYS);

@@ -1,0 +1,56 @@
+/*
+ * Grant tables, version 1 (public/grant_table.h): a domain's table of
+ * struct grant_entry_v1 { uint16_t flags; domid_t domid; uint32_t frame; }
+ * (8 bytes, 512 a page) in frames hv owns, which the guest maps into its
+ * physmap with XENMEM_add_to_physmap(XENMAPSPACE_grant_table, idx = frame).
+ *
+ * Done: query_size, setup_table, set_version (1), get_version, copy (between
+ * any two domains of the hv, by grant reference or by the caller's own gfn),
+ * map_grant_ref / unmap_grant_ref with GNTMAP_host_map (host_addr is a
+ * guest-physical address in the mapper's physmap, as for a translated
+ * guest: the granted frame is mapped there as grant_map_rw/ro, the p2m
+ * holding a reference on it, so it outlives its owner's teardown), and the
+ * physmap placement of the table's frames. Not yet: version 2 (-ENOSYS),
+ * GNTMAP_contains_pte and device mappings, continuations (a batch is at most
+ * HV_GNTTAB_MAX_BATCH ops: -E2BIG beyond).
+ *
+ * Worked example (Linux's gnttab_init on a PVH guest): query_size ->
+ * nr_frames 1, max_nr_frames 32; add_to_physmap(grant_table, idx 0, gfn G)
+ * -> frame 0 appears at G; setup_table {nr_frames 1} -> frame_list[0] = G.
+ */
+#ifndef SV_HV_GRANT_TABLE_H
+#define SV_HV_GRANT_TABLE_H
+
+#include "hv/hv.h"
+
+#define HV_GNTTAB_MAX_FRAMES 32 /* libxl's default max_grant_frames */
+#define HV_GNTTAB_INITIAL_FRAMES 1
+#define HV_GNTTAB_ENTRIES_PER_FRAME (SV_PAGE_SIZE / 8) /* grant_entry_v1 */
+#define HV_GNTTAB_MAX_BATCH 1024
+#define HV_GNTTAB_MAPTRACK 1024 /* grant mappings a domain may hold */
+
+/* One grant mapping a domain holds (its handle is the index). */
+struct hv_gnttab_map {
+	bool used;
+	bool readonly;
+	uint16_t domid; /* the granting domain */
+	uint32_t ref;
+	uint64_t gfn; /* where in the mapper's physmap */
+};
+
+struct hv_gnttab {
+	unsigned version;
+	unsigned nr_frames; /* frames allocated */
+	uint64_t mfn[HV_GNTTAB_MAX_FRAMES];
+	uint64_t gfn[HV_GNTTAB_MAX_FRAMES]; /* where mapped, or HV_GFN_NONE */
+	struct hv_gnttab_map maptrack[HV_GNTTAB_MAPTRACK];
+};
+
+int hv_gnttab_init(struct domain *d);
+void hv_gnttab_destroy(struct domain *d);
+/* XENMEM_add_to_physmap(XENMAPSPACE_grant_table): map frame idx at gfn. */
+long hv_gnttab_map_frame(struct vcpu *v, uint64_t idx, uint64_t gfn);
+
+long do_grant_table_op(struct vcpu *v, const uint64_t a[6]);
+
+#endif

@@ -1,0 +1,176 @@
+/*
+ * System time from virtual time, the pvclock, the wall clock and the vcpu
+ * timers (see hv/time.h for the model and a worked example).
+ */
+#include "hv/time.h"
+#include "hv/evtchn.h"
+#include "hv/hypercall.h"
+#include "hv/shared_info.h"
+
+uint64_t hv_time_insns_to_ns(uint64_t insns)
+{
+	/* HV_TIME_TSC_KHZ ticks per ms, one tick per instruction: 1 ns each. */
+	return insns * (1000000ull / HV_TIME_TSC_KHZ);
+}
+
+uint64_t hv_time_ns_to_insns(uint64_t ns)
+{
+	return ns / (1000000ull / HV_TIME_TSC_KHZ);
+}
+
+uint64_t hv_time_now(struct vcpu *v)
+{
+	return hv_time_insns_to_ns(cpu_icount(v->cpu));
+}
+
+void hv_time_advance(struct vcpu *v, uint64_t ns)
+{
+	uint64_t now = hv_time_now(v);
+
+	if (ns <= now || v->cpu->in_tb)
+		return;
+	v->cpu->icount += hv_time_ns_to_insns(ns - now);
+	v->idle_ns += ns - now;
+}
+
+void hv_time_pvclock_scale(uint64_t tsc_khz, uint32_t *mul, int8_t *shift)
+{
+	/* ns per tick = num / den; bring it into [0.5, 1) by shifting, then
+	 * mul is that fraction in 32-bit fixed point. */
+	uint64_t num = 1000000, den = tsc_khz ? tsc_khz : 1;
+	int s = 0;
+
+	while (num >= den && s < 31) {
+		den <<= 1;
+		s++;
+	}
+	while (num * 2 < den && s > -31) {
+		num <<= 1;
+		s--;
+	}
+	*mul = (uint32_t)(((unsigned __int128)num << 32) / den);
+	*shift = (int8_t)s;
+}
+
+static uint64_t hv_time_guest_tsc(struct vcpu *v)
+{
+	return v->arch->guest_tsc ? v->arch->guest_tsc(v) : cpu_icount(v->cpu);
+}
+
+/* Fill a struct vcpu_time_info (32 bytes) with version ver. */
+static void hv_time_fill(struct vcpu *v, uint8_t *t, uint32_t ver)
+{
+	struct domain *d = v->d;
+	uint32_t mul;
+	int8_t shift;
+
+	hv_time_pvclock_scale(HV_TIME_TSC_KHZ, &mul, &shift);
+	memset(t, 0, XEN_VCPU_TIME_INFO_SIZE);
+	hv_shared_put_u32(d, t + XEN_VCPU_TIME_VERSION, ver);
+	hv_shared_put_u64(d, t + XEN_VCPU_TIME_TSC_TIMESTAMP, hv_time_guest_tsc(v));
+	hv_shared_put_u64(d, t + XEN_VCPU_TIME_SYSTEM_TIME, hv_time_now(v));
+	hv_shared_put_u32(d, t + XEN_VCPU_TIME_TSC_TO_SYSTEM_MUL, mul);
+	t[XEN_VCPU_TIME_TSC_SHIFT] = (uint8_t)shift;
+	/* No XEN_PVCLOCK_TSC_STABLE_BIT: each vcpu's counter is its own
+	 * instruction count, so counters of two vcpus are not in step. */
+	t[XEN_VCPU_TIME_FLAGS] = 0;
+}
+
+/*
+ * The version protocol (public/xen.h, vcpu_time_info): version is made odd
+ * before the fields change and even after, so a reader that saw the same
+ * even version before and after its reads has a consistent copy.
+ */
+void hv_time_update_vcpu(struct vcpu *v)
+{
+	struct domain *d = v->d;
+	uint8_t *vi = hv_vcpu_info(v);
+	uint8_t buf[XEN_VCPU_TIME_INFO_SIZE];
+
+	if (vi) {
+		uint8_t *t = vi + XEN_VCPU_INFO_TIME;
+		uint32_t odd = hv_shared_u32(d, t + XEN_VCPU_TIME_VERSION) | 1;
+
+		hv_shared_put_u32(d, t + XEN_VCPU_TIME_VERSION, odd);
+		hv_time_fill(v, buf, odd);
+		memcpy(t + 4, buf + 4, sizeof(buf) - 4);
+		hv_shared_put_u32(d, t + XEN_VCPU_TIME_VERSION, odd + 1);
+	}
+	if (v->time_area.on) {
+		/* The guest's own copy (VCPUOP_register_vcpu_time_memory_area).
+		 * A copy that fails (the guest unmapped it) is dropped, as Xen
+		 * does. */
+		uint8_t cur[4];
+
+		if (hv_guest_area_read(d, &v->time_area, cur, sizeof(cur)) < 0)
+			return;
+		hv_time_fill(v, buf, (hv_shared_u32(d, cur) | 1) + 1);
+		hv_guest_area_write(d, &v->time_area, buf, sizeof(buf));
+	}
+}
+
+void hv_time_write_wallclock(struct domain *d)
+{
+	uint8_t *s = hv_shared_info(d);
+	uint32_t ver = hv_shared_u32(d, s + XEN_SHARED_INFO_WC_VERSION);
+
+	/* A fresh page has version 0; keep it even across the update. */
+	hv_shared_put_u32(d, s + XEN_SHARED_INFO_WC_VERSION, ver | 1);
+	hv_shared_put_u32(d, s + XEN_SHARED_INFO_WC_SEC, (uint32_t)HV_TIME_WALLCLOCK_EPOCH);
+	hv_shared_put_u32(d, s + XEN_SHARED_INFO_WC_NSEC, 0);
+	hv_shared_put_u32(d, s + XEN_SHARED_INFO_WC_SEC_HI,
+			  (uint32_t)(HV_TIME_WALLCLOCK_EPOCH >> 32));
+	hv_shared_put_u32(d, s + XEN_SHARED_INFO_WC_VERSION, (ver | 1) + 1);
+}
+
+void hv_time_set_singleshot(struct vcpu *v, uint64_t abs_ns)
+{
+	v->singleshot_ns = abs_ns;
+}
+
+void hv_time_set_periodic(struct vcpu *v, uint64_t period_ns)
+{
+	v->periodic_period_ns = period_ns;
+	v->periodic_next_ns = period_ns ? hv_time_now(v) + period_ns : HV_TIME_NONE;
+}
+
+void hv_time_fire(struct vcpu *v)
+{
+	uint64_t now = hv_time_now(v);
+	bool fired = false;
+
+	if (v->singleshot_ns != HV_TIME_NONE && v->singleshot_ns <= now) {
+		v->singleshot_ns = HV_TIME_NONE;
+		fired = true;
+	}
+	if (v->periodic_period_ns && v->periodic_next_ns <= now) {
+		/* Missed periods are not replayed: the next one is a period
+		 * from now. */
+		v->periodic_next_ns = now + v->periodic_period_ns;
+		fired = true;
+	}
+	if (!fired)
+		return;
+	hv_time_update_vcpu(v);
+	hv_evtchn_send_virq(v, VIRQ_TIMER);
+}
+
+uint64_t hv_time_next_deadline(struct vcpu *v)
+{
+	uint64_t t = v->singleshot_ns;
+
+	if (v->periodic_period_ns && v->periodic_next_ns < t)
+		t = v->periodic_next_ns;
+	return t;
+}
+
+/*
+ * set_timer_op(timeout): the singleshot timer at absolute system time
+ * timeout (ns), 0 to stop it. Never -ETIME: a timeout in the past fires at
+ * once.
+ */
+long do_set_timer_op(struct vcpu *v, const uint64_t a[6])
+{
+	hv_time_set_singleshot(v, a[0] ? a[0] : HV_TIME_NONE);
+	return 0;
+}

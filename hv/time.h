@@ -1,0 +1,58 @@
+/*
+ * System time, the pvclock and the vcpu timers.
+ *
+ * Guest-visible time is virtual (DESIGN.md §7): a vcpu's system time in ns
+ * is its instruction count, converted by hv_time_insns_to_ns (1 instruction
+ * = 1 ns; the x86 TSC and the POWER time base tick once per instruction, so
+ * both run at 1 GHz, X86_TSC_KHZ = 1000000), plus the time it spent blocked
+ * (the run driver advances a blocked vcpu's clock, hv/sched.c). No host clock
+ * is read on any guest-visible path.
+ *
+ * The wall clock (shared_info wc_sec/wc_nsec: the time of day at system time
+ * 0) is fixed at HV_TIME_WALLCLOCK_EPOCH, 2024-01-01 00:00:00 UTC, so that
+ * every run sees the same dates.
+ *
+ * Worked example: a vcpu that has retired 5,000,000 instructions reads
+ * system_time 5,000,000 ns; it arms VCPUOP_set_singleshot_timer for
+ * 6,000,000 ns; the run driver stops it after 1,000,000 more instructions
+ * (cpu->icount_deadline), hv_time_fire sends VIRQ_TIMER on the port the guest
+ * bound, and refreshes its pvclock.
+ */
+#ifndef SV_HV_TIME_H
+#define SV_HV_TIME_H
+
+#include "hv/hv.h"
+
+#define HV_TIME_WALLCLOCK_EPOCH 1704067200ull /* 2024-01-01T00:00:00Z */
+#define HV_TIME_TSC_KHZ 1000000ull            /* = X86_TSC_KHZ */
+
+/* The one conversion between virtual time units. */
+uint64_t hv_time_insns_to_ns(uint64_t insns);
+uint64_t hv_time_ns_to_insns(uint64_t ns);
+
+/* v's system time now, in ns. */
+uint64_t hv_time_now(struct vcpu *v);
+/* Advance a blocked vcpu's clock to ns (no-op if already past it). */
+void hv_time_advance(struct vcpu *v, uint64_t ns);
+
+/* pvclock scale for a tsc_khz counter: ns = ((tsc << shift) * mul) >> 32
+ * (a negative shift shifts right). */
+void hv_time_pvclock_scale(uint64_t tsc_khz, uint32_t *mul, int8_t *shift);
+/* Refresh v's vcpu_time_info (vcpu_info and the registered time area). */
+void hv_time_update_vcpu(struct vcpu *v);
+/* Write the wall clock into shared_info. */
+void hv_time_write_wallclock(struct domain *d);
+
+/* Timers. set_singleshot(HV_TIME_NONE) stops it; a period of 0 stops the
+ * periodic timer. */
+void hv_time_set_singleshot(struct vcpu *v, uint64_t abs_ns);
+void hv_time_set_periodic(struct vcpu *v, uint64_t period_ns);
+/* Fire v's timers that are due (VIRQ_TIMER). */
+void hv_time_fire(struct vcpu *v);
+/* The earliest timer deadline of v (ns), or HV_TIME_NONE. */
+uint64_t hv_time_next_deadline(struct vcpu *v);
+
+/* set_timer_op (hypercall 15). */
+long do_set_timer_op(struct vcpu *v, const uint64_t a[6]);
+
+#endif

@@ -1,0 +1,362 @@
+/*
+ * Grant tables v1 (hv/grant_table.c): the sub-ops of a guest's start of day
+ * and the placement of the table's frames in the physmap.
+ */
+#include <criterion/criterion.h>
+
+#include "hv/grant_table.h"
+#include "hv_test.h"
+
+#define ARG 0x1000ull
+#define LIST 0x2000ull
+
+static struct hv hv;
+static struct domain *d;
+static struct vcpu *v;
+
+static void setup(void)
+{
+	cr_assert_eq(hv_init(&hv, 8 << 20), 0);
+	d = hvt_domain(&hv, 1);
+	v = d->vcpus[0];
+}
+
+static void teardown(void)
+{
+	hv_destroy(&hv);
+}
+
+TestSuite(grant_table, .init = setup, .fini = teardown);
+
+static long gntop(unsigned cmd, uint64_t uop, uint32_t count)
+{
+	return hvt_call(v, __HYPERVISOR_grant_table_op, cmd, uop, count);
+}
+
+static long map_frame(uint64_t idx, uint64_t gfn)
+{
+	hvt_put16(d, ARG, DOMID_SELF);
+	hvt_put32(d, ARG + 4, XENMAPSPACE_grant_table);
+	hvt_put64(d, ARG + 8, idx);
+	hvt_put64(d, ARG + 16, gfn);
+	return hvt_call(v, __HYPERVISOR_memory_op, XENMEM_add_to_physmap, ARG, 0);
+}
+
+Test(grant_table, query_size)
+{
+	hvt_put16(d, ARG, DOMID_SELF);
+	cr_assert_eq(gntop(GNTTABOP_query_size, ARG, 1), 0);
+	cr_assert_eq(hvt_get32(d, ARG + 4), 0, "no frame yet");
+	cr_assert_eq(hvt_get32(d, ARG + 8), HV_GNTTAB_MAX_FRAMES);
+	cr_assert_eq(hvt_get16(d, ARG + 12), GNTST_okay);
+	hvt_put16(d, ARG, 0x555);
+	cr_assert_eq(gntop(GNTTABOP_query_size, ARG, 1), 0, "errors are in status");
+	cr_assert_eq((int16_t)hvt_get16(d, ARG + 12), GNTST_bad_domain);
+	cr_assert_eq(gntop(GNTTABOP_query_size, ARG, 2), -XEN_EINVAL, "count must be 1");
+	cr_assert_eq(gntop(GNTTABOP_query_size, ARG, 0), -XEN_EINVAL);
+	cr_assert_eq(gntop(GNTTABOP_query_size, HVT_BAD, 1), -XEN_EFAULT);
+}
+
+Test(grant_table, frames_in_the_physmap_and_setup_table)
+{
+	uint64_t pages = d->tot_pages;
+	struct p2m_entry e;
+
+	cr_assert_eq(map_frame(0, 0x90), 0);
+	cr_assert(p2m_lookup(d->p2m, 0x90, &e));
+	cr_assert_eq(e.mfn, d->gnttab->mfn[0]);
+	cr_assert_eq(d->tot_pages, pages - 1);
+	/* The guest writes a grant entry; hv sees it in its frame. */
+	hvt_put16(d, 0x90000, 1); /* GTF_permit_access */
+	cr_assert_eq(machmem_ptr(&hv.mem, d->gnttab->mfn[0])[0], 1);
+	cr_assert_eq(map_frame(3, 0x93), 0, "frames up to idx are allocated");
+	cr_assert_eq(d->gnttab->nr_frames, 4);
+	cr_assert_eq(map_frame(0, 0x94), 0, "moving frame 0");
+	cr_assert_not(p2m_lookup(d->p2m, 0x90, &e));
+	cr_assert_eq(map_frame(HV_GNTTAB_MAX_FRAMES, 0x95), -XEN_EINVAL);
+	cr_assert_eq(map_frame(XENMAPIDX_grant_table_status, 0x95), -XEN_EINVAL, "v2 only");
+	cr_assert_eq(map_frame(0, 1ull << 40), -XEN_EINVAL);
+
+	hvt_put16(d, ARG, DOMID_SELF);
+	hvt_put32(d, ARG + 4, 2);
+	hvt_put64(d, ARG + 16, LIST);
+	cr_assert_eq(gntop(GNTTABOP_setup_table, ARG, 1), 0);
+	cr_assert_eq(hvt_get16(d, ARG + 8), GNTST_okay);
+	cr_assert_eq(hvt_get64(d, LIST), 0x94);
+	cr_assert_eq(hvt_get64(d, LIST + 8), HV_GFN_NONE, "frame 1 is not mapped");
+	hvt_put32(d, ARG + 4, HV_GNTTAB_MAX_FRAMES + 1);
+	cr_assert_eq(gntop(GNTTABOP_setup_table, ARG, 1), 0);
+	cr_assert_eq((int16_t)hvt_get16(d, ARG + 8), GNTST_general_error);
+	hvt_put32(d, ARG + 4, 2);
+	hvt_put64(d, ARG + 16, HVT_BAD);
+	cr_assert_eq(gntop(GNTTABOP_setup_table, ARG, 1), -XEN_EFAULT);
+	cr_assert_eq(gntop(GNTTABOP_setup_table, ARG, 3), -XEN_EINVAL);
+}
+
+Test(grant_table, versions)
+{
+	hvt_put32(d, ARG, 1);
+	cr_assert_eq(gntop(GNTTABOP_set_version, ARG, 1), 0);
+	hvt_put32(d, ARG, 2);
+	cr_assert_eq(gntop(GNTTABOP_set_version, ARG, 1), -XEN_ENOSYS, "v2: not yet");
+	cr_assert_eq(hvt_get32(d, ARG), 1, "the version in force comes back");
+	hvt_put32(d, ARG, 7);
+	cr_assert_eq(gntop(GNTTABOP_set_version, ARG, 1), -XEN_EINVAL);
+	hvt_put16(d, ARG, DOMID_SELF);
+	cr_assert_eq(gntop(GNTTABOP_get_version, ARG, 1), 0);
+	cr_assert_eq(hvt_get32(d, ARG + 4), 1);
+	hvt_put16(d, ARG, 0x666);
+	cr_assert_eq(gntop(GNTTABOP_get_version, ARG, 1), -XEN_ESRCH);
+	cr_assert_eq(gntop(GNTTABOP_get_version, HVT_BAD, 1), -XEN_EFAULT);
+}
+
+Test(grant_table, not_yet)
+{
+	cr_assert_eq(gntop(GNTTABOP_transfer, ARG, 1), -XEN_ENOSYS);
+	cr_assert_eq(gntop(GNTTABOP_unmap_and_replace, ARG, 1), -XEN_ENOSYS);
+	cr_assert_eq(gntop(GNTTABOP_get_status_frames, ARG, 1), -XEN_ENOSYS);
+	cr_assert_eq(gntop(0xffffffff, ARG, 1), -XEN_ENOSYS);
+}
+
+/* d2 grants its gfn 0x50 to d (ref), optionally read-only. */
+static void grant(struct domain *d2, uint32_t ref, uint16_t flags, uint16_t to, uint32_t frame)
+{
+	uint8_t *e;
+
+	cr_assert_eq(hv_gnttab_map_frame(d2->vcpus[0], ref / HV_GNTTAB_ENTRIES_PER_FRAME,
+					 0x70 + ref / HV_GNTTAB_ENTRIES_PER_FRAME),
+		     0);
+	e = machmem_ptr(&hv.mem, d2->gnttab->mfn[ref / HV_GNTTAB_ENTRIES_PER_FRAME]) +
+	    (ref % HV_GNTTAB_ENTRIES_PER_FRAME) * 8;
+	st16_le_p(e, flags);
+	st16_le_p(e + 2, to);
+	st32_le_p(e + 4, frame);
+}
+
+/* One struct gnttab_copy at gpa in d's memory. */
+static void put_copy(uint64_t gpa, uint64_t su, uint16_t sdom, uint16_t soff, uint64_t du,
+		     uint16_t ddom, uint16_t doff, uint16_t len, uint16_t flags)
+{
+	hvt_put64(d, gpa, su);
+	hvt_put16(d, gpa + 8, sdom);
+	hvt_put16(d, gpa + 10, soff);
+	hvt_put64(d, gpa + 16, du);
+	hvt_put16(d, gpa + 24, ddom);
+	hvt_put16(d, gpa + 26, doff);
+	hvt_put16(d, gpa + 32, len);
+	hvt_put16(d, gpa + 34, flags);
+	hvt_put16(d, gpa + 36, 0x7777);
+}
+
+static int16_t copy_status(uint64_t gpa)
+{
+	return (int16_t)hvt_get16(d, gpa + 36);
+}
+
+Test(grant_table, copy_between_two_domains)
+{
+	struct domain *d2 = hvt_domain(&hv, 1);
+	char in[32] = "granted bytes from domain two!!", out[32] = { 0 };
+
+	p2m_copy_to(d2->p2m, 0x50 * SV_PAGE_SIZE + 16, in, sizeof(in));
+	grant(d2, 5, GTF_permit_access, d->domid, 0x50);
+	/* From d2's grant into d's own page, and back into the grant. */
+	put_copy(ARG, 5, d2->domid, 16, 0x40, DOMID_SELF, 0, 32, GNTCOPY_source_gref);
+	put_copy(ARG + 40, 0x40, DOMID_SELF, 0, 5, d2->domid, 100, 32, GNTCOPY_dest_gref);
+	cr_assert_eq(gntop(GNTTABOP_copy, ARG, 2), 0);
+	cr_assert_eq(copy_status(ARG), GNTST_okay);
+	cr_assert_eq(copy_status(ARG + 40), GNTST_okay);
+	p2m_copy_from(d->p2m, out, 0x40 * SV_PAGE_SIZE, sizeof(out));
+	cr_assert_str_eq(out, in);
+	p2m_copy_from(d2->p2m, out, 0x50 * SV_PAGE_SIZE + 100, sizeof(out));
+	cr_assert_str_eq(out, in);
+}
+
+Test(grant_table, copy_refusals)
+{
+	struct domain *d2 = hvt_domain(&hv, 1);
+	struct {
+		uint64_t su;
+		uint16_t sdom, soff;
+		uint64_t du;
+		uint16_t ddom, doff, len, flags;
+		int16_t status;
+		const char *why;
+	} c[] = {
+		{ 5, 0, 0, 0x40, DOMID_SELF, 0, 8, GNTCOPY_source_gref, GNTST_okay, "good" },
+		{ 6, 0, 0, 0x40, DOMID_SELF, 0, 8, GNTCOPY_source_gref, GNTST_general_error,
+		  "granted to another domain" },
+		{ 7, 0, 0, 0x40, DOMID_SELF, 0, 8, GNTCOPY_source_gref, GNTST_general_error,
+		  "not a permit_access entry" },
+		{ 0x40, DOMID_SELF, 0, 8, 0, 0, 8, GNTCOPY_dest_gref, GNTST_general_error,
+		  "read-only grant written" },
+		{ 9, 0, 0, 0x40, DOMID_SELF, 0, 8, GNTCOPY_source_gref, GNTST_bad_page,
+		  "granted frame without RAM" },
+		{ 512, 0, 0, 0x40, DOMID_SELF, 0, 8, GNTCOPY_source_gref, GNTST_bad_gntref,
+		  "past the table" },
+		{ 0xffffffff, 0, 0, 0x40, DOMID_SELF, 0, 8, GNTCOPY_source_gref, GNTST_bad_gntref,
+		  "huge ref" },
+		{ 5, 0x4321, 0, 0x40, DOMID_SELF, 0, 8, GNTCOPY_source_gref, GNTST_bad_domain,
+		  "no such domain" },
+		{ 0x50, 0, 0, 0x40, DOMID_SELF, 0, 8, 0, GNTST_permission_denied,
+		  "another domain's gfn without a grant" },
+		{ 5, 0, 4090, 0x40, DOMID_SELF, 0, 8, GNTCOPY_source_gref, GNTST_bad_copy_arg,
+		  "crosses the source page" },
+		{ 5, 0, 0, 0x40, DOMID_SELF, 4095, 8, GNTCOPY_source_gref, GNTST_bad_copy_arg,
+		  "crosses the destination page" },
+		{ 5, 0, 0, 0x40, DOMID_SELF, 0, 4097, GNTCOPY_source_gref, GNTST_bad_copy_arg,
+		  "longer than a page" },
+		{ 0x40, DOMID_SELF, 0, HVT_RAM >> 12, DOMID_SELF, 0, 8, 0, GNTST_bad_page,
+		  "own gfn without RAM" },
+	};
+
+	grant(d2, 5, GTF_permit_access, d->domid, 0x50);
+	grant(d2, 6, GTF_permit_access, 0x999, 0x50);
+	grant(d2, 7, 0, d->domid, 0x50);
+	grant(d2, 8, GTF_permit_access | GTF_readonly, d->domid, 0x50);
+	grant(d2, 9, GTF_permit_access, d->domid, 0xfffff);
+	for (unsigned i = 0; i < G_N_ELEMENTS(c); i++) {
+		uint16_t sdom = c[i].sdom ? c[i].sdom : d2->domid;
+		uint16_t ddom = c[i].ddom ? c[i].ddom : d2->domid;
+		put_copy(ARG + 40 * i, c[i].su, sdom, c[i].soff, c[i].du, ddom, c[i].doff, c[i].len,
+			 c[i].flags);
+	}
+	cr_assert_eq(gntop(GNTTABOP_copy, ARG, G_N_ELEMENTS(c)), 0, "errors are per op");
+	for (unsigned i = 0; i < G_N_ELEMENTS(c); i++)
+		cr_assert_eq(copy_status(ARG + 40 * i), c[i].status, "%s: %d", c[i].why,
+			     copy_status(ARG + 40 * i));
+	cr_assert_eq(gntop(GNTTABOP_copy, ARG, HV_GNTTAB_MAX_BATCH + 1), -XEN_E2BIG);
+	cr_assert_eq(gntop(GNTTABOP_copy, HVT_BAD, 1), -XEN_EFAULT);
+	cr_assert_eq(gntop(GNTTABOP_copy, ARG, 0), 0);
+}
+
+static int16_t map_ref(uint64_t at, uint64_t addr, uint32_t flags, uint32_t ref, uint16_t dom,
+		       uint32_t *handle)
+{
+	hvt_put64(d, at, addr);
+	hvt_put32(d, at + 8, flags);
+	hvt_put32(d, at + 12, ref);
+	hvt_put16(d, at + 16, dom);
+	hvt_put16(d, at + 18, 0x7777);
+	cr_assert_eq(gntop(GNTTABOP_map_grant_ref, at, 1), 0);
+	if (handle)
+		*handle = hvt_get32(d, at + 20);
+	return (int16_t)hvt_get16(d, at + 18);
+}
+
+static int16_t unmap_ref(uint64_t addr, uint32_t handle)
+{
+	hvt_put64(d, ARG, addr);
+	hvt_put64(d, ARG + 8, 0);
+	hvt_put32(d, ARG + 16, handle);
+	cr_assert_eq(gntop(GNTTABOP_unmap_grant_ref, ARG, 1), 0);
+	return (int16_t)hvt_get16(d, ARG + 20);
+}
+
+static uint16_t entry_flags(struct domain *g, uint32_t ref)
+{
+	return (uint16_t)ld16_le_p(machmem_ptr(&hv.mem, g->gnttab->mfn[0]) + ref * 8);
+}
+
+Test(grant_table, map_and_unmap_a_grant)
+{
+	struct domain *d2 = hvt_domain(&hv, 1);
+	uint64_t gpa = 0x60 * SV_PAGE_SIZE;
+	struct p2m_entry e, g;
+	uint32_t h;
+	char buf[8];
+
+	p2m_copy_to(d2->p2m, 0x50 * SV_PAGE_SIZE, "shared!", 8);
+	grant(d2, 5, GTF_permit_access, d->domid, 0x50);
+	cr_assert_eq(map_ref(ARG, gpa, GNTMAP_host_map, 5, d2->domid, &h), GNTST_okay);
+	cr_assert(p2m_lookup(d->p2m, 0x60, &e));
+	cr_assert(p2m_lookup(d2->p2m, 0x50, &g));
+	cr_assert_eq(e.mfn, g.mfn, "the same machine frame");
+	cr_assert_eq(e.type, P2M_GRANT_MAP_RW);
+	cr_assert_eq(entry_flags(d2, 5), GTF_permit_access | GTF_reading | GTF_writing);
+	p2m_copy_from(d->p2m, buf, gpa, 8);
+	cr_assert_str_eq(buf, "shared!");
+	p2m_copy_to(d->p2m, gpa, "mapped!", 8);
+	p2m_copy_from(d2->p2m, buf, 0x50 * SV_PAGE_SIZE, 8);
+	cr_assert_str_eq(buf, "mapped!", "writes reach the granting domain");
+
+	cr_assert_eq(unmap_ref(gpa + SV_PAGE_SIZE, h), GNTST_bad_virt_addr);
+	cr_assert_eq(unmap_ref(gpa, h + 1), GNTST_bad_handle);
+	cr_assert_eq(unmap_ref(gpa, 0xffffffff), GNTST_bad_handle);
+	cr_assert_eq(unmap_ref(gpa, h), GNTST_okay);
+	cr_assert_not(p2m_lookup(d->p2m, 0x60, &e));
+	cr_assert_eq(entry_flags(d2, 5), GTF_permit_access, "no longer pinned");
+	cr_assert_eq(unmap_ref(gpa, h), GNTST_bad_handle, "twice");
+}
+
+Test(grant_table, read_only_maps)
+{
+	struct domain *d2 = hvt_domain(&hv, 1);
+	uint64_t gpa = 0x61 * SV_PAGE_SIZE;
+	struct p2m_entry e;
+
+	grant(d2, 8, GTF_permit_access | GTF_readonly, d->domid, 0x50);
+	cr_assert_eq(map_ref(ARG, gpa, GNTMAP_host_map, 8, d2->domid, NULL), GNTST_general_error,
+		     "a writable map of a read-only grant");
+	cr_assert_eq(map_ref(ARG, gpa, GNTMAP_host_map | GNTMAP_readonly, 8, d2->domid, NULL),
+		     GNTST_okay);
+	cr_assert(p2m_lookup(d->p2m, 0x61, &e));
+	cr_assert_eq(e.type, P2M_GRANT_MAP_RO);
+	cr_assert_eq(p2m_copy_to(d->p2m, gpa, "x", 1), -EFAULT, "read-only");
+	cr_assert_eq(entry_flags(d2, 8), GTF_permit_access | GTF_readonly | GTF_reading);
+}
+
+Test(grant_table, map_refusals)
+{
+	struct domain *d2 = hvt_domain(&hv, 1);
+	uint64_t gpa = 0x62 * SV_PAGE_SIZE;
+
+	grant(d2, 5, GTF_permit_access, d->domid, 0x50);
+	grant(d2, 6, GTF_permit_access, 0x999, 0x50);
+	grant(d2, 9, GTF_permit_access, d->domid, 0xfffff);
+	cr_assert_eq(map_ref(ARG, gpa, 0, 5, d2->domid, NULL), GNTST_bad_gntref, "no map kind");
+	cr_assert_eq(map_ref(ARG, gpa, GNTMAP_host_map | GNTMAP_contains_pte, 5, d2->domid, NULL),
+		     GNTST_general_error);
+	cr_assert_eq(map_ref(ARG, gpa, GNTMAP_device_map, 5, d2->domid, NULL), GNTST_general_error);
+	cr_assert_eq(map_ref(ARG, gpa, GNTMAP_host_map, 5, 0x4321, NULL), GNTST_bad_domain);
+	cr_assert_eq(map_ref(ARG, gpa, GNTMAP_host_map, 512, d2->domid, NULL), GNTST_bad_gntref);
+	cr_assert_eq(map_ref(ARG, gpa, GNTMAP_host_map, 6, d2->domid, NULL), GNTST_general_error,
+		     "granted to someone else");
+	cr_assert_eq(map_ref(ARG, gpa + 8, GNTMAP_host_map, 5, d2->domid, NULL),
+		     GNTST_bad_virt_addr);
+	cr_assert_eq(map_ref(ARG, 1ull << 60, GNTMAP_host_map, 5, d2->domid, NULL),
+		     GNTST_bad_virt_addr);
+	cr_assert_eq(map_ref(ARG, gpa, GNTMAP_host_map, 9, d2->domid, NULL), GNTST_bad_page);
+	cr_assert_eq(gntop(GNTTABOP_map_grant_ref, HVT_BAD, 1), -XEN_EFAULT);
+	cr_assert_eq(gntop(GNTTABOP_map_grant_ref, ARG, HV_GNTTAB_MAX_BATCH + 1), -XEN_E2BIG);
+}
+
+Test(grant_table, maptrack_runs_out)
+{
+	struct domain *d2 = hvt_domain(&hv, 1);
+
+	grant(d2, 5, GTF_permit_access, d->domid, 0x50);
+	for (unsigned i = 0; i < HV_GNTTAB_MAPTRACK; i++)
+		cr_assert_eq(map_ref(ARG, (0x100ull + i) * SV_PAGE_SIZE, GNTMAP_host_map, 5,
+				     d2->domid, NULL),
+			     GNTST_okay);
+	cr_assert_eq(map_ref(ARG, 0x80ull * SV_PAGE_SIZE, GNTMAP_host_map, 5, d2->domid, NULL),
+		     GNTST_no_device_space);
+}
+
+Test(grant_table, a_mapping_outlives_the_granting_domain)
+{
+	struct domain *d2 = hvt_domain(&hv, 1);
+	uint64_t gpa = 0x63 * SV_PAGE_SIZE;
+	struct p2m_entry e;
+	char buf[8];
+
+	p2m_copy_to(d2->p2m, 0x50 * SV_PAGE_SIZE, "alive!!", 8);
+	grant(d2, 5, GTF_permit_access, d->domid, 0x50);
+	cr_assert_eq(map_ref(ARG, gpa, GNTMAP_host_map, 5, d2->domid, NULL), GNTST_okay);
+	cr_assert(p2m_lookup(d->p2m, 0x63, &e));
+	hv_domain_destroy(d2);
+	cr_assert(machmem_valid(&hv.mem, e.mfn), "the mapping's reference keeps it");
+	p2m_copy_from(d->p2m, buf, gpa, 8);
+	cr_assert_str_eq(buf, "alive!!");
+}

@@ -1,0 +1,233 @@
+/*
+ * memory_op (hv/memory.c): the memory map, shared_info placement and the
+ * reservation queries, with hostile arguments.
+ */
+#include <criterion/criterion.h>
+
+#include "hv/shared_info.h"
+#include "hv_test.h"
+
+#define ARG 0x1000ull
+#define BUF 0x2000ull
+
+static struct hv hv;
+static struct domain *d;
+static struct vcpu *v;
+
+static void setup(void)
+{
+	cr_assert_eq(hv_init(&hv, 8 << 20), 0);
+	d = hvt_domain(&hv, 1);
+	v = d->vcpus[0];
+}
+
+static void teardown(void)
+{
+	hv_destroy(&hv);
+}
+
+TestSuite(memory_op, .init = setup, .fini = teardown);
+
+static long memop(unsigned cmd, uint64_t arg)
+{
+	return hvt_call(v, __HYPERVISOR_memory_op, cmd, arg, 0);
+}
+
+static long add_shared_info(uint16_t domid, uint32_t space, uint64_t idx, uint64_t gpfn)
+{
+	hvt_put16(d, ARG, domid);
+	hvt_put16(d, ARG + 2, 0);
+	hvt_put32(d, ARG + 4, space);
+	hvt_put64(d, ARG + 8, idx);
+	hvt_put64(d, ARG + 16, gpfn);
+	return memop(XENMEM_add_to_physmap, ARG);
+}
+
+Test(memory_op, memory_map_is_the_ram)
+{
+	hvt_put32(d, ARG, 8);
+	hvt_put64(d, ARG + 8, BUF);
+	cr_assert_eq(memop(XENMEM_memory_map, ARG), 0);
+	cr_assert_eq(hvt_get32(d, ARG), 1, "entries written");
+	cr_assert_eq(hvt_get64(d, BUF), 0);
+	cr_assert_eq(hvt_get64(d, BUF + 8), HVT_RAM);
+	cr_assert_eq(hvt_get32(d, BUF + 16), XEN_E820_RAM);
+	/* Continuation bits above MEMOP_CMD_MASK name the same op. */
+	cr_assert_eq(memop(XENMEM_memory_map | (3 << 6), ARG), 0);
+}
+
+Test(memory_op, memory_map_truncates_to_the_buffer)
+{
+	hvt_put64(d, BUF, 0x5555);
+	hvt_put32(d, ARG, 0);
+	hvt_put64(d, ARG + 8, BUF);
+	cr_assert_eq(memop(XENMEM_memory_map, ARG), 0);
+	cr_assert_eq(hvt_get32(d, ARG), 0);
+	cr_assert_eq(hvt_get64(d, BUF), 0x5555, "nothing written");
+}
+
+Test(memory_op, memory_map_bad_pointers)
+{
+	cr_assert_eq(memop(XENMEM_memory_map, HVT_BAD), -XEN_EFAULT);
+	hvt_put32(d, ARG, 1);
+	hvt_put64(d, ARG + 8, HVT_BAD);
+	cr_assert_eq(memop(XENMEM_memory_map, ARG), -XEN_EFAULT);
+	hvt_put64(d, ARG + 8, HVT_RAM - 10);
+	cr_assert_eq(memop(XENMEM_memory_map, ARG), -XEN_EFAULT, "runs off the end of RAM");
+	cr_assert_eq(memop(XENMEM_memory_map, HVT_RAM - 8), -XEN_EFAULT, "half of the struct");
+}
+
+Test(memory_op, add_to_physmap_maps_shared_info)
+{
+	uint64_t gfn = 0x80, pages = d->tot_pages;
+	struct p2m_entry e;
+	uint8_t b[8];
+
+	cr_assert_eq(add_shared_info(DOMID_SELF, XENMAPSPACE_shared_info, 0, gfn), 0);
+	cr_assert(p2m_lookup(d->p2m, gfn, &e));
+	cr_assert_eq(e.mfn, d->shared_info_mfn);
+	cr_assert_eq(d->shared_info_gfn, gfn);
+	cr_assert_eq(d->tot_pages, pages - 1, "the RAM page there was released");
+	/* What hv writes, the guest reads at gfn. */
+	hv_shared_put_u64(d, hv_shared_info(d) + XEN_SHARED_INFO_EVTCHN_PENDING, 0x1234);
+	cr_assert_eq(hvt_get64(d, gfn * SV_PAGE_SIZE + XEN_SHARED_INFO_EVTCHN_PENDING), 0x1234);
+	cr_assert_eq(hvt_get32(d, gfn * SV_PAGE_SIZE + XEN_SHARED_INFO_WC_SEC), 1704067200u);
+	/* Moving it unmaps the old place. */
+	cr_assert_eq(add_shared_info(d->domid, XENMAPSPACE_shared_info, 0, 0x90), 0);
+	cr_assert_not(p2m_lookup(d->p2m, gfn, &e), "old gfn unmapped");
+	cr_assert_eq(p2m_copy_from(d->p2m, b, gfn * SV_PAGE_SIZE, 8), -EFAULT);
+	cr_assert_eq(hvt_get64(d, 0x90 * SV_PAGE_SIZE + XEN_SHARED_INFO_EVTCHN_PENDING), 0x1234);
+	/* Mapping it again where it is changes nothing. */
+	cr_assert_eq(add_shared_info(DOMID_SELF, XENMAPSPACE_shared_info, 0, 0x90), 0);
+	cr_assert_eq(d->tot_pages, pages - 2);
+	cr_assert_eq(memop(XENMEM_current_reservation, (hvt_put16(d, ARG, DOMID_SELF), ARG)),
+		     (long)(pages - 2));
+}
+
+Test(memory_op, add_to_physmap_errors)
+{
+	struct domain *d2 = hvt_domain(&hv, 1);
+
+	cr_assert_eq(add_shared_info(DOMID_SELF, XENMAPSPACE_shared_info, 1, 0x80), -XEN_EINVAL);
+	cr_assert_eq(add_shared_info(DOMID_SELF, XENMAPSPACE_shared_info, 0, 1ull << 40),
+		     -XEN_EINVAL);
+	cr_assert_eq(add_shared_info(DOMID_SELF, 9, 0, 0x80), -XEN_EINVAL);
+	cr_assert_eq(add_shared_info(DOMID_SELF, 0xffffffff, 0, 0x80), -XEN_EINVAL);
+	cr_assert_eq(add_shared_info(DOMID_SELF, XENMAPSPACE_gmfn, 0, 0x80), -XEN_ENOSYS);
+	cr_assert_eq(add_shared_info(DOMID_SELF, XENMAPSPACE_gmfn_range, 0, 0x80), -XEN_ENOSYS);
+	cr_assert_eq(add_shared_info(DOMID_SELF, XENMAPSPACE_gmfn_foreign, 0, 0x80), -XEN_ENOSYS);
+	cr_assert_eq(add_shared_info(d2->domid, XENMAPSPACE_shared_info, 0, 0x80), -XEN_EPERM);
+	cr_assert_eq(add_shared_info(0x3333, XENMAPSPACE_shared_info, 0, 0x80), -XEN_ESRCH);
+	cr_assert_eq(memop(XENMEM_add_to_physmap, HVT_BAD), -XEN_EFAULT);
+	cr_assert_eq(d->shared_info_gfn, HV_GFN_NONE, "nothing mapped");
+}
+
+Test(memory_op, reservations)
+{
+	struct domain *d2 = hvt_domain(&hv, 1);
+
+	hvt_put16(d, ARG, DOMID_SELF);
+	cr_assert_eq(memop(XENMEM_current_reservation, ARG), HVT_RAM / SV_PAGE_SIZE);
+	cr_assert_eq(memop(XENMEM_maximum_reservation, ARG), HVT_RAM / SV_PAGE_SIZE);
+	hvt_put16(d, ARG, d->domid);
+	cr_assert_eq(memop(XENMEM_maximum_reservation, ARG), HVT_RAM / SV_PAGE_SIZE);
+	hvt_put16(d, ARG, d2->domid);
+	cr_assert_eq(memop(XENMEM_current_reservation, ARG), -XEN_EPERM);
+	hvt_put16(d, ARG, 0x100);
+	cr_assert_eq(memop(XENMEM_maximum_reservation, ARG), -XEN_ESRCH);
+	cr_assert_eq(memop(XENMEM_current_reservation, HVT_BAD), -XEN_EFAULT);
+}
+
+Test(memory_op, everything_else_is_enosys)
+{
+	cr_assert_eq(memop(XENMEM_remove_from_physmap, ARG), -XEN_ENOSYS);
+	cr_assert_eq(memop(XENMEM_maximum_gpfn, ARG), -XEN_ENOSYS);
+	cr_assert_eq(memop(XENMEM_add_to_physmap_batch, ARG), -XEN_ENOSYS);
+	cr_assert_eq(memop(63, ARG), -XEN_ENOSYS);
+}
+
+Test(memory_op, p2m_trace_line)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	hv.trace.mask = TRACE_P2M;
+	hv.trace.out = f;
+	add_shared_info(DOMID_SELF, XENMAPSPACE_shared_info, 0, 0x80);
+	fclose(f);
+	hv.trace.out = NULL;
+	cr_assert(strstr(buf, "0 d1v0 P2M add_to_physmap shared_info gfn=0x80 mfn=0x"), "%s", buf);
+	cr_assert(strstr(buf, "(was ram_rw mfn=0x80)"), "%s", buf);
+	free(buf);
+}
+
+#define LIST 0x3000ull
+
+static long reservation_op(unsigned cmd, uint64_t n, unsigned order, uint16_t domid)
+{
+	hvt_put64(d, ARG, LIST);
+	hvt_put64(d, ARG + 8, n);
+	hvt_put32(d, ARG + 16, order);
+	hvt_put32(d, ARG + 20, 0);
+	hvt_put16(d, ARG + 24, domid);
+	return memop(cmd, ARG);
+}
+
+Test(memory_op, balloon_out_and_back_in)
+{
+	uint64_t pages = d->tot_pages;
+	struct p2m_entry e;
+
+	hvt_put64(d, LIST, 0x90);
+	hvt_put64(d, LIST + 8, 0x91);
+	hvt_put64(d, LIST + 16, 0xa0);
+	cr_assert_eq(reservation_op(XENMEM_decrease_reservation, 3, 0, DOMID_SELF), 3);
+	cr_assert_eq(d->tot_pages, pages - 3);
+	cr_assert_not(p2m_lookup(d->p2m, 0x91, &e));
+	cr_assert_eq(reservation_op(XENMEM_decrease_reservation, 3, 0, DOMID_SELF), 0,
+		     "nothing left there: stops at the first");
+	cr_assert_eq(reservation_op(XENMEM_populate_physmap, 3, 0, DOMID_SELF), 3);
+	cr_assert_eq(d->tot_pages, pages);
+	cr_assert(p2m_lookup(d->p2m, 0x91, &e));
+	cr_assert_eq(e.type, P2M_RAM_RW);
+	cr_assert_eq(hvt_get64(d, 0x91 * SV_PAGE_SIZE), 0, "a fresh page is zeroed");
+	hvt_put64(d, LIST, 0x150); /* a hole past the RAM */
+	cr_assert_eq(reservation_op(XENMEM_populate_physmap, 1, 0, DOMID_SELF), 0,
+		     "at the maximum already: no more pages");
+}
+
+Test(memory_op, balloon_orders_continuations_and_limits)
+{
+	uint64_t pages = d->tot_pages;
+
+	hvt_put64(d, LIST, 0x20);
+	hvt_put64(d, LIST + 8, 0x31); /* not aligned to order 4 */
+	cr_assert_eq(reservation_op(XENMEM_decrease_reservation, 2, 4, DOMID_SELF), 1);
+	cr_assert_eq(d->tot_pages, pages - 16);
+	cr_assert_eq(reservation_op(XENMEM_decrease_reservation, 2, 10, DOMID_SELF), -XEN_EINVAL);
+	cr_assert_eq(reservation_op(XENMEM_decrease_reservation, 65537, 0, DOMID_SELF),
+		     -XEN_EINVAL);
+	/* A continuation starts at extent 1 and reports the total. */
+	hvt_put64(d, LIST + 8, 0x40);
+	cr_assert_eq(reservation_op(XENMEM_decrease_reservation | (1 << 6), 2, 4, DOMID_SELF), 2);
+	cr_assert_eq(d->tot_pages, pages - 32);
+	cr_assert_eq(reservation_op(XENMEM_populate_physmap | (5 << 6), 2, 0, DOMID_SELF),
+		     -XEN_EINVAL, "start past the end");
+	cr_assert_eq(reservation_op(XENMEM_populate_physmap, 1, 0, 0x2222), -XEN_ESRCH);
+	hvt_put64(d, ARG, HVT_BAD);
+	hvt_put64(d, ARG + 8, 1);
+	hvt_put16(d, ARG + 24, DOMID_SELF);
+	cr_assert_eq(memop(XENMEM_populate_physmap, ARG), 0, "unreadable list: none done");
+	cr_assert_eq(memop(XENMEM_populate_physmap, HVT_BAD), -XEN_EFAULT);
+}
+
+Test(memory_op, balloon_leaves_hv_pages_alone)
+{
+	cr_assert_eq(add_shared_info(DOMID_SELF, XENMAPSPACE_shared_info, 0, 0x80), 0);
+	hvt_put64(d, LIST, 0x80);
+	cr_assert_eq(reservation_op(XENMEM_decrease_reservation, 1, 0, DOMID_SELF), 0);
+	long rc = reservation_op(XENMEM_populate_physmap, 1, 0, DOMID_SELF);
+	cr_assert_eq(rc, 0, "%ld", rc);
+	cr_assert_eq(d->shared_info_gfn, 0x80);
+}
