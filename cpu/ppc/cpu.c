@@ -14,6 +14,7 @@
  */
 #include "cpu/ppc/translate.h"
 #include "cpu/ppc/cpu_internal.h"
+#include "cpu/gdb.h"
 #include "cpu/tb.h"
 #include "mmu/p2m.h"
 #include "mmu/ppc/mmu_ppc.h"
@@ -157,6 +158,11 @@ static bool ppc_raise_fault(struct cpu *cpu)
 		c->dsisr = p.dsisr;
 		cpu_ppc_deliver(c, p.vector, p.srr0, 0);
 		return false;
+	case PPC_VEC_DSEGI:
+		/* Data segment (Book III 7.5.4): DAR = EA, DSISR left undefined. */
+		c->dar = p.dar;
+		cpu_ppc_deliver(c, p.vector, p.srr0, 0);
+		return false;
 	case PPC_VEC_HEA:
 		/* HEIR holds the instruction image (Book III 7.5.19). */
 		c->heir = p.insn;
@@ -284,6 +290,12 @@ static uint64_t ppc_tb_flags(const struct cpu_ppc *c)
 		f |= PPC_TBF_DR;
 	if (m & PPC_MSR_SF)
 		f |= PPC_TBF_SF;
+	if (m & PPC_MSR_FP)
+		f |= PPC_TBF_FP;
+	if (m & PPC_MSR_VEC)
+		f |= PPC_TBF_VEC;
+	if (m & PPC_MSR_VSX)
+		f |= PPC_TBF_VSX;
 	return f;
 }
 
@@ -358,7 +370,18 @@ const struct cpu_arch_ops cpu_ppc_ops = {
 	.is_user_mode = ppc_is_user_mode,
 	.get_pc = ppc_get_pc,
 	.disas = ppc_disas,
+	.gdb = &cpu_ppc_gdb_ops,
 };
+
+int cpu_ppc_set_hpt(struct cpu_ppc *c, uint64_t gpa_base, unsigned size_log2)
+{
+	if (size_log2 < 18 || size_log2 > 46 || (gpa_base & ((1ull << size_log2) - 1)) ||
+	    (gpa_base >> 60))
+		return -EINVAL;
+	c->sdr1 = gpa_base | (size_log2 - 18);
+	cpu_tlb_flush(&c->cpu);
+	return 0;
+}
 
 /* ------------------------------------------------------------ lifecycle */
 

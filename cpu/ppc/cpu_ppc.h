@@ -85,6 +85,43 @@ struct tb_cache;
 #define PPC_LPCR_ILE (1ull << 25) /* bit 38: interrupt little-endian */
 #define PPC_LPCR_LD (1ull << 17)  /* bit 46: large decrementer */
 
+/* FPSCR bits (Book I 4.2.2; ISA bit 32 + n is 1 << (31 - n)). */
+#define PPC_FPSCR_FX (1u << 31)
+#define PPC_FPSCR_FEX (1u << 30)
+#define PPC_FPSCR_VX (1u << 29)
+#define PPC_FPSCR_OX (1u << 28)
+#define PPC_FPSCR_UX (1u << 27)
+#define PPC_FPSCR_ZX (1u << 26)
+#define PPC_FPSCR_XX (1u << 25)
+#define PPC_FPSCR_VXSNAN (1u << 24)
+#define PPC_FPSCR_VXISI (1u << 23)
+#define PPC_FPSCR_VXIDI (1u << 22)
+#define PPC_FPSCR_VXZDZ (1u << 21)
+#define PPC_FPSCR_VXIMZ (1u << 20)
+#define PPC_FPSCR_VXVC (1u << 19)
+#define PPC_FPSCR_FR (1u << 18)
+#define PPC_FPSCR_FI (1u << 17)
+#define PPC_FPSCR_FPRF_SHIFT 12 /* C FL FG FE FU */
+#define PPC_FPSCR_FPRF (0x1fu << 12)
+#define PPC_FPSCR_FPCC (0xfu << 12)
+#define PPC_FPSCR_RESERVED (1u << 11) /* bit 52 */
+#define PPC_FPSCR_VXSOFT (1u << 10)
+#define PPC_FPSCR_VXSQRT (1u << 9)
+#define PPC_FPSCR_VXCVI (1u << 8)
+#define PPC_FPSCR_VE (1u << 7)
+#define PPC_FPSCR_OE (1u << 6)
+#define PPC_FPSCR_UE (1u << 5)
+#define PPC_FPSCR_ZE (1u << 4)
+#define PPC_FPSCR_XE (1u << 3)
+#define PPC_FPSCR_NI (1u << 2)
+#define PPC_FPSCR_RN 3u
+#define PPC_FPSCR_VX_ALL                                                                           \
+	(PPC_FPSCR_VXSNAN | PPC_FPSCR_VXISI | PPC_FPSCR_VXIDI | PPC_FPSCR_VXZDZ |                  \
+	 PPC_FPSCR_VXIMZ | PPC_FPSCR_VXVC | PPC_FPSCR_VXSOFT | PPC_FPSCR_VXSQRT | PPC_FPSCR_VXCVI)
+/* The exception bits (sticky; FX is set when one goes from 0 to 1). */
+#define PPC_FPSCR_EXC_ALL                                                                          \
+	(PPC_FPSCR_OX | PPC_FPSCR_UX | PPC_FPSCR_ZX | PPC_FPSCR_XX | PPC_FPSCR_VX_ALL)
+
 /* SRR1 bits set by a program interrupt (ISA bits 43..47). */
 #define PPC_SRR1_PROG_FP (1ull << 20)
 #define PPC_SRR1_PROG_ILLEGAL (1ull << 19)
@@ -98,6 +135,8 @@ struct tb_cache;
 #define PPC_ISR_PROTECT (1ull << 27)   /* bit 36 */
 #define PPC_DSISR_STORE (1ull << 25)   /* bit 38 */
 #define PPC_DSISR_PTW (1ull << 28)     /* bit 35: (H)DSI during a page-table walk (radix) */
+#define PPC_ISR_NOEXEC (1ull << 28)    /* ISI SRR1 bit 35: fetch from a no-execute page */
+#define PPC_DSISR_KEY (1ull << 21)     /* bit 42: virtual page class key protection */
 
 /* Interrupt vectors (ISA v3.0 Book III 7.5, Figure 69). */
 enum {
@@ -202,6 +241,29 @@ enum {
 #undef PPC_SPR_ENUM
 };
 
+/*
+ * One SLB entry (Book III 5.7.6.1), kept in the layout slbmte takes it in:
+ *   esid: RB of slbmte without the index: ESID (bits 0:35) || V (bit 36);
+ *   vsid: RS of slbmte: B (0:1) || VSID (2:51) || Ks Kp N L C (52:56) ||
+ *         LP (58:59).
+ */
+struct ppc_slbe {
+	uint64_t esid, vsid;
+};
+#define PPC_SLB_SIZE 32
+#define PPC_SLB_ESID_V (1ull << 27)     /* RB bit 36 */
+#define PPC_SLB_ESID_MASK (~0ull << 28) /* RB bits 0:35 */
+#define PPC_SLB_B_SHIFT 62              /* RS bits 0:1: 0 = 256 MiB, 1 = 1 TiB */
+#define PPC_SLB_VSID_SHIFT 12           /* RS bits 2:51 */
+#define PPC_SLB_VSID_BITS 50
+#define PPC_SLB_KS (1ull << 11)                      /* RS bit 52 */
+#define PPC_SLB_KP (1ull << 10)                      /* bit 53 */
+#define PPC_SLB_N (1ull << 9)                        /* bit 54: no-execute segment */
+#define PPC_SLB_L (1ull << 8)                        /* bit 55: large base page */
+#define PPC_SLB_C (1ull << 7)                        /* bit 56: class */
+#define PPC_SLB_LP_SHIFT 4                           /* bits 58:59 */
+#define PPC_SLB_VSID_WORD_MASK 0xffffffffffffffb0ull /* the bits slbmfev returns */
+
 /* The processor version reported in PVR: POWER9 DD2.2. */
 #define PPC_PVR_POWER9 0x004e1202ull
 
@@ -227,6 +289,15 @@ struct cpu_ppc {
 	uint64_t crf[8];
 	uint64_t msr;
 
+	/*
+	 * Vector-scalar registers (Book I 7.2): vsr[n][0] is doubleword 0. The
+	 * FPRs are doubleword 0 of VSR 0..31 (fpr n = vsr[n][0]); VSR 32..63 hold
+	 * the VMX registers. FPSCR (Book I 4.2.2) in bits 32:63 of fpscr.
+	 */
+	uint64_t vsr[64][2];
+	uint64_t fpscr;
+	uint64_t vscr; /* VMX status and control (Book I 6.3.2): NJ 0x10000, SAT 1 */
+
 	/* Supervisor SPRs. */
 	uint64_t srr0, srr1, sprg[4], dar, dsisr, cfar, dscr, ppr, ctrl, fscr, amr, iamr, uamor;
 	uint64_t pidr, tar, vrsave, pspb, dawr0, dawrx0, ciabr;
@@ -234,6 +305,9 @@ struct cpu_ppc {
 	uint64_t hsrr0, hsrr1, hsprg[2], hdar, hdsisr, asdr, heir, lpcr, lpidr, hrmor, pcr;
 	uint64_t amor, hfscr, hmer, hmeer, ptcr, psscr, sdr1, dpdes;
 	uint64_t pvr, pir;
+
+	/* Segment lookaside buffer (hash MMU). */
+	struct ppc_slbe slb[PPC_SLB_SIZE];
 
 	/* Time base = cpu_icount + tb_offset; DEC/HDEC are value - (tb - base). */
 	uint64_t tb_offset;
@@ -279,6 +353,21 @@ void cpu_ppc_deliver(struct cpu_ppc *c, uint32_t vector, uint64_t srr0, uint64_t
 /* The mmu index of data accesses under MSR value msr (for hv's copies of
  * hypercall arguments, with the caller's MSR). */
 unsigned cpu_ppc_data_mmu_idx(uint64_t msr);
+
+/*
+ * The hashed page table of the partition, for hv (the PAPR H_ENTER family
+ * owns an HPT in guest-physical memory): writes SDR1 = HTABORG | HTABSIZE
+ * (Book III 5.7.7.1) for an HPT of 2^size_log2 bytes at gpa_base, which must
+ * be aligned to its size; 18 <= size_log2 <= 46. Flushes the TLB. SDR1 (or,
+ * when PTCR is set, the partition-table entry of LPIDR) stays the source of
+ * truth the walk reads. 0 or -EINVAL.
+ */
+int cpu_ppc_set_hpt(struct cpu_ppc *c, uint64_t gpa_base, unsigned size_log2);
+
+/* The single <-> double format conversions of lfs / stfs (Book I 4.6.2-3),
+ * for hv and the gdb stub as well (fpu.c). */
+uint64_t ppc_fp_single_to_double(uint32_t w);
+uint32_t ppc_fp_double_to_single(uint64_t d);
 
 /* Composite registers. */
 uint64_t cpu_ppc_get_cr(const struct cpu_ppc *c);

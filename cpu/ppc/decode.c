@@ -10,6 +10,8 @@
  *   3. privilege: PPC_F_PRIV or PPC_F_HYP in problem state -> privileged
  *      program interrupt (SRR1[45]); PPC_F_HYP in privileged non-hypervisor
  *      state -> hypervisor emulation assistance (0xE40);
+ *   3b. facility: PPC_F_FP / _VEC / _VSX with MSR[FP] / [VEC] / [VSX] = 0
+ *       -> FP (0x800) / vector (0xF20) / VSX (0xF40) unavailable;
  *   4. the row's translator (which may add per-operand checks: SPR numbers).
  *
  * Growing the ISA: add rows to the table of the right facility file (or a new
@@ -19,9 +21,9 @@
 #include "mmu/ppc/mmu_ppc.h"
 
 extern const struct ppc_opcode ppc_opcodes_fixed[], ppc_opcodes_ldst[], ppc_opcodes_branch[],
-	ppc_opcodes_system[];
+	ppc_opcodes_system[], ppc_opcodes_mmu[], ppc_opcodes_fp[], ppc_opcodes_vec[];
 extern const size_t ppc_n_opcodes_fixed, ppc_n_opcodes_ldst, ppc_n_opcodes_branch,
-	ppc_n_opcodes_system;
+	ppc_n_opcodes_system, ppc_n_opcodes_mmu, ppc_n_opcodes_fp, ppc_n_opcodes_vec;
 
 struct ppc_table {
 	const struct ppc_opcode *rows;
@@ -33,6 +35,9 @@ static const struct ppc_table ppc_tables[] = {
 	{ ppc_opcodes_ldst, &ppc_n_opcodes_ldst },
 	{ ppc_opcodes_branch, &ppc_n_opcodes_branch },
 	{ ppc_opcodes_system, &ppc_n_opcodes_system },
+	{ ppc_opcodes_mmu, &ppc_n_opcodes_mmu },
+	{ ppc_opcodes_fp, &ppc_n_opcodes_fp },
+	{ ppc_opcodes_vec, &ppc_n_opcodes_vec },
 };
 
 const struct ppc_opcode *ppc_decode(uint32_t insn)
@@ -107,10 +112,35 @@ void ppc_translate_insn(struct translator *tr)
 		ppc_gen_hea(&dc);
 		return;
 	}
+	/* Step 3b: facility availability (Book III 7.5.10, 7.5.15-16): MSR[FP],
+	 * MSR[VEC], MSR[VSX] = 0 -> the unavailable interrupt, SRR0 = this
+	 * instruction. (Rows whose facility depends on the register number,
+	 * the VSR <-> GPR moves, check in their trans function.) */
+	if ((dc.op->flags & PPC_F_FP) && !(dc.flags & PPC_TBF_FP)) {
+		ppc_gen_unavailable(&dc, PPC_VEC_FP_UNAVAIL);
+		return;
+	}
+	if ((dc.op->flags & PPC_F_VEC) && !(dc.flags & PPC_TBF_VEC)) {
+		ppc_gen_unavailable(&dc, PPC_VEC_VEC_UNAVAIL);
+		return;
+	}
+	if ((dc.op->flags & PPC_F_VSX) && !(dc.flags & PPC_TBF_VSX)) {
+		ppc_gen_unavailable(&dc, PPC_VEC_VSX_UNAVAIL);
+		return;
+	}
 	/* Step 4. */
 	dc.op->trans(&dc);
 	if ((dc.op->flags & PPC_F_END) && !tr->stop)
 		ppc_gen_end_tb(&dc);
+}
+
+void ppc_gen_unavailable(struct ppc_dc *dc, uint32_t vec)
+{
+	ir_call(dc->f, ppc_helper_interrupt, ir_movi(dc->f, dc->pc), ir_movi(dc->f, vec),
+		IR_NO_TEMP, IR_NO_TEMP);
+	dc->tr->stop = true;
+	ir_st_envi(dc->f, 3, PPC_OFF(pc), dc->pc);
+	ir_exit_tb(dc->f);
 }
 
 void ppc_tb_stop(struct translator *tr)

@@ -24,6 +24,17 @@ uint64_t ppc_helper_program(struct cpu *cpu, uint64_t pc, uint64_t srr1_bits, ui
 	cpu_loop_exit_fault(cpu);
 }
 
+uint64_t ppc_helper_interrupt(struct cpu *cpu, uint64_t pc, uint64_t vec, uint64_t u1, uint64_t u2)
+{
+	struct cpu_ppc *c = cpu_ppc_of(cpu);
+	(void)u1;
+	(void)u2;
+	memset(&c->pending, 0, sizeof(c->pending));
+	c->pending.vector = (uint32_t)vec;
+	c->pending.srr0 = pc;
+	cpu_loop_exit_fault(cpu);
+}
+
 uint64_t ppc_helper_hea(struct cpu *cpu, uint64_t pc, uint64_t insn, uint64_t u1, uint64_t u2)
 {
 	struct cpu_ppc *c = cpu_ppc_of(cpu);

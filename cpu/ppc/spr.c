@@ -204,6 +204,8 @@ uint64_t ppc_helper_mtspr(struct cpu *cpu, uint64_t sprn, uint64_t val, uint64_t
 	case SPR_LPIDR:
 	case SPR_PIDR:
 	case SPR_PTCR:
+	case SPR_SDR1:
+	case SPR_LPCR:
 		/* A new address space: every cached translation is stale. */
 		memcpy((char *)c + s->off, &val, sizeof(val));
 		cpu_tlb_flush(cpu);

@@ -27,6 +27,9 @@ enum {
 	PPC_TBF_IR = 1u << 3,
 	PPC_TBF_DR = 1u << 4,
 	PPC_TBF_SF = 1u << 5,
+	PPC_TBF_FP = 1u << 6,  /* MSR[FP]: floating-point available */
+	PPC_TBF_VEC = 1u << 7, /* MSR[VEC]: VMX available */
+	PPC_TBF_VSX = 1u << 8, /* MSR[VSX]: VSX available */
 };
 
 /* Instruction forms (for documentation and disassembly of the table). */
@@ -54,6 +57,9 @@ enum {
 	PPC_F_HYP = 2,  /* hypervisor privileged: also HEA in privileged non-HV state */
 	PPC_F_64 = 4,   /* 64-bit only (valid in 32-bit mode too, for documentation) */
 	PPC_F_END = 8,  /* ends the TB */
+	PPC_F_FP = 16,  /* needs MSR[FP] = 1, else FP unavailable (0x800) */
+	PPC_F_VEC = 32, /* needs MSR[VEC] = 1, else vector unavailable (0xF20) */
+	PPC_F_VSX = 64, /* needs MSR[VSX] = 1, else VSX unavailable (0xF40) */
 };
 
 /* Interrupts a row can raise (documentation; checked by tests). */
@@ -63,6 +69,7 @@ enum {
 	RAISES_PROG = 2, /* program: trap, privileged */
 	RAISES_SC = 4,   /* system call / hypercall */
 	RAISES_HEA = 8,  /* hypervisor emulation assistance */
+	RAISES_FPU = 16, /* floating-point unavailable */
 };
 
 struct ppc_dc;
@@ -137,6 +144,9 @@ static inline unsigned ppc_sprn(uint32_t i)
 #define PPC_OFF(field) offsetof(struct cpu_ppc, field)
 #define PPC_OFF_GPR(n) (offsetof(struct cpu_ppc, gpr) + 8 * (size_t)(n))
 #define PPC_OFF_CRF(n) (offsetof(struct cpu_ppc, crf) + 8 * (size_t)(n))
+#define PPC_OFF_FPR(n) (offsetof(struct cpu_ppc, vsr) + 16 * (size_t)(n))
+/* Doubleword d (0: high) of VSR n. */
+#define PPC_OFF_VSR(n, d) (offsetof(struct cpu_ppc, vsr) + 16 * (size_t)(n) + 8 * (size_t)(d))
 
 /* decode.c */
 const struct ppc_opcode *ppc_decode(uint32_t insn);
@@ -197,6 +207,24 @@ uint64_t ppc_helper_dcbz(struct cpu *cpu, uint64_t ea, uint64_t mmu_idx, uint64_
 uint64_t ppc_helper_icbi(struct cpu *cpu, uint64_t ea, uint64_t mmu_idx, uint64_t u2, uint64_t u3);
 uint64_t ppc_helper_mfspr(struct cpu *cpu, uint64_t sprn, uint64_t u1, uint64_t u2, uint64_t u3);
 uint64_t ppc_helper_mtspr(struct cpu *cpu, uint64_t sprn, uint64_t val, uint64_t u2, uint64_t u3);
+
+/* helpers.c: raise interrupt vec with SRR0 = pc and no SRR1 bits (FP unavailable). */
+uint64_t ppc_helper_interrupt(struct cpu *cpu, uint64_t pc, uint64_t vec, uint64_t u1, uint64_t u2);
+
+/* fpu.c: the floating-point helpers (see the file's header). */
+uint64_t ppc_helper_fp(struct cpu *cpu, uint64_t insn, uint64_t pc, uint64_t u1, uint64_t u2);
+/* VSX scalar FP: xx2 = 0 for the XX3 forms, 1 for XX2. */
+uint64_t ppc_helper_vsx_fp(struct cpu *cpu, uint64_t insn, uint64_t xx2, uint64_t pc, uint64_t u2);
+uint64_t ppc_helper_lfs(struct cpu *cpu, uint64_t word, uint64_t u0, uint64_t u1, uint64_t u2);
+uint64_t ppc_helper_stfs(struct cpu *cpu, uint64_t dw, uint64_t u0, uint64_t u1, uint64_t u2);
+
+/* vec.c: the VMX (opcode 4) and VSX (opcode 60) register operations. */
+uint64_t ppc_helper_vmx(struct cpu *cpu, uint64_t insn, uint64_t u1, uint64_t u2, uint64_t u3);
+uint64_t ppc_helper_vsx(struct cpu *cpu, uint64_t insn, uint64_t u1, uint64_t u2, uint64_t u3);
+uint64_t ppc_helper_lxvl(struct cpu *cpu, uint64_t ea, uint64_t rb, uint64_t kind_xt,
+			 uint64_t mmu_idx);
+/* Raise the facility-unavailable interrupt vec at dc's instruction. */
+void ppc_gen_unavailable(struct ppc_dc *dc, uint32_t vec);
 
 /* spr.c: access rules of an SPR for the decoder. */
 enum ppc_spr_access {

@@ -1,10 +1,10 @@
 /*
  * POWER first-stage (process-scoped) address translation.
  *
- * Today: real addressing only (MSR[IR]/MSR[DR] = 0). The structure leaves room
- * for the two translation modes of Power ISA v3.0 Book III chapter 6: the hash
- * page table with SLB (LPCR[HR] = 0) and radix trees (LPCR[HR] = 1), each a
- * function below ppc_mmu_translate.
+ * Real addressing (MSR[IR]/MSR[DR] = 0) here; translated addressing by the
+ * two translation modes of Power ISA v3.0 Book III chapter 5: the hash page
+ * table with SLB (LPCR[HR] = 0, mmu/ppc/hash.c) and radix trees (LPCR[HR] =
+ * 1, mmu/ppc/radix.c).
  *
  * Real addressing (Book III 6.7.3): for MSR[HV] = 0 the guest real address is
  * the EA with its high-order 4 bits ignored (so the kernel's 0xc000... linear
@@ -29,6 +29,18 @@ enum {
 
 /* The mask applied to a real-mode EA (bits 0:3 ignored). */
 #define PPC_REAL_ADDR_MASK 0x0fffffffffffffffull
+
+struct cpu_ppc;
+struct ppc_slbe;
+
+/* hash.c: the hash MMU walk (same contract as ppc_mmu_translate) and the
+ * SLB search used by slbfee. and slbie. */
+int ppc_mmu_translate_hash(struct cpu_ppc *c, uint64_t ea, enum mmu_access acc, unsigned mmu_idx,
+			   bool probe, struct cpu_xlat *x);
+bool ppc_slb_lookup(const struct cpu_ppc *c, uint64_t ea, const struct ppc_slbe **out);
+/* radix.c: the radix walk, process-scoped (LPCR[HR] = 1). */
+int ppc_mmu_translate_radix(struct cpu_ppc *c, uint64_t ea, enum mmu_access acc, unsigned mmu_idx,
+			    bool probe, struct cpu_xlat *x);
 
 /* arch_ops.translate: 0 and *x, or CPU_XLAT_FAULT with the DSI/ISI recorded for
  * raise_fault (nothing recorded when probe is set). */

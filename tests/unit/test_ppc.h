@@ -81,6 +81,69 @@ static inline void ppc_t_run_exit(struct ppc_t *t, uint32_t vec)
 		     t->c->cpu.exit.reason, vec, (unsigned long)t->c->cpu.exit.pc);
 }
 
+/*
+ * Hash MMU fixtures: an HPT of 2^size_log2 bytes at gpa base (cpu_ppc_set_hpt),
+ * SLB entries written directly (as slbmte would), and 4 KiB HPTEs inserted
+ * in the primary PTEG computed here independently of mmu/ppc/hash.c.
+ */
+#define PPC_T_HPT 0x100000ull
+#define PPC_T_PP_RW 2ull /* PP = 010: read/write for key 0 and key 1 */
+
+static inline void ppc_t_hpt(struct ppc_t *t, uint64_t base, unsigned size_log2)
+{
+	cr_assert_eq(cpu_ppc_set_hpt(t->c, base, size_log2), 0);
+}
+
+/* SLB entry idx: 256 MiB segment for ESID ea >> 28, flags = Ks/Kp/N/L/LP bits. */
+static inline void ppc_t_slb(struct ppc_t *t, unsigned idx, uint64_t ea, uint64_t vsid,
+			     uint64_t flags)
+{
+	t->c->slb[idx].esid = (ea & ~0x0fffffffull) | PPC_SLB_ESID_V;
+	t->c->slb[idx].vsid = (vsid << PPC_SLB_VSID_SHIFT) | flags;
+	cpu_tlb_flush(&t->c->cpu);
+}
+
+/* Primary PTEG address for a 4 KiB page of a 256 MiB segment. */
+static inline uint64_t ppc_t_pteg(uint64_t hpt, unsigned size_log2, uint64_t vsid, uint64_t ea)
+{
+	uint64_t hash = ((vsid & 0x7fffffffffull) ^ ((ea & 0x0fffffffull) >> 12));
+	uint64_t mask = (1ull << (size_log2 - 7)) - 1;
+	return hpt + ((hash & mask) << 7);
+}
+
+/* Write HPTE slot of the PTEG (big-endian, as the HPT always is). */
+static inline void ppc_t_hpte_write(struct ppc_t *t, uint64_t pteg, unsigned slot, uint64_t d0,
+				    uint64_t d1)
+{
+	uint8_t b[16];
+	st64_be_p(b, d0);
+	st64_be_p(b + 8, d1);
+	cr_assert_eq(p2m_copy_to(t->p2m, pteg + 16 * slot, b, 16), 0);
+}
+
+static inline uint64_t ppc_t_hpte_read1(struct ppc_t *t, uint64_t pteg, unsigned slot)
+{
+	uint8_t b[8];
+	cr_assert_eq(p2m_copy_from(t->p2m, b, pteg + 16 * slot + 8, 8), 0);
+	return ld64_be_p(b);
+}
+
+/* HPTE words for a 4 KiB page: AVPN = VA[0:54] = (VSID << 28 | EA[36:63]) >> 23. */
+static inline uint64_t ppc_t_hpte0(uint64_t vsid, uint64_t ea, bool secondary)
+{
+	uint64_t avpn = (vsid << 5) | ((ea & 0x0fffffffull) >> 23);
+	return (avpn << 7) | (secondary ? 2 : 0) | 1;
+}
+
+/* Map the 4 KiB page of ea to ra in slot 0..7 of its primary PTEG (dw1 extra bits). */
+static inline uint64_t ppc_t_map4k(struct ppc_t *t, uint64_t vsid, uint64_t ea, uint64_t ra,
+				   unsigned slot, uint64_t d1_bits)
+{
+	uint64_t pteg = ppc_t_pteg(PPC_T_HPT, 18, vsid, ea);
+	ppc_t_hpte_write(t, pteg, slot, ppc_t_hpte0(vsid, ea, false), (ra & ~0xfffull) | d1_bits);
+	return pteg;
+}
+
 /* Instruction encoders (Power ISA forms). */
 static inline uint32_t ppc_d(unsigned po, unsigned rt, unsigned ra, uint32_t imm)
 {

@@ -90,3 +90,25 @@ Test(ppc_decode, vector_names)
 	cr_expect_null(ppc_hv_vector_name(0x700));
 	cr_expect_str_eq(ppc_vector_name(0x700), "PROGRAM");
 }
+
+Test(ppc_decode, mmu_and_fp_rows)
+{
+	static const char *const priv[] = { "slbmte",  "slbmfee", "slbmfev", "slbie",  "slbia",
+					    "slbfee.", "tlbie",   "tlbiel",  "tlbsync" };
+	for (size_t i = 0; i < SV_ARRAY_SIZE(priv); i++)
+		cr_expect(find(priv[i]) && (find(priv[i])->flags & PPC_F_PRIV), "%s", priv[i]);
+	cr_expect_str_eq(ppc_decode(0x7c0e4a64)->name, "tlbie"); /* tlbie r9,r0 */
+	cr_expect_str_eq(ppc_decode(0x7c4004ac)->name, "sync");  /* ptesync */
+	cr_expect_str_eq(ppc_decode(0xfc22182a)->name, "fadd");  /* fadd f1,f2,f3 */
+	cr_expect_str_eq(ppc_decode(0xec22182b)->name, "fadds"); /* fadds. */
+	cr_expect_str_eq(ppc_decode(0xfc20048e)->name, "mffs");  /* mffs f1 */
+	cr_expect_str_eq(ppc_decode(0xfc21048e)->name, "mffsce");
+	cr_expect_null(ppc_decode(0xfc34048e)); /* mffscdrn: no DFP */
+	/* Every floating-point row needs MSR[FP]. */
+	for (size_t k = 0; k < ppc_decode_n_rows(); k++) {
+		const struct ppc_opcode *r = ppc_decode_row(k);
+		unsigned po = r->match >> 26;
+		if (po == 59 || po == 63 || (po >= 48 && po <= 55))
+			cr_expect(r->flags & PPC_F_FP, "%s", r->name);
+	}
+}

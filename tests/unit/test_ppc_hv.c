@@ -64,9 +64,13 @@ static void install_handler(struct ppc_t *t, uint64_t vec)
 	ppc_t_code(t, vec, h, 4);
 }
 
-/* Enter problem state at 0x3000 with rfid. */
+/* Enter problem state at 0x3000 with rfid (translation on: the page of 0x3000
+ * is mapped to itself by an HPT at PPC_T_HPT, segment 0 = VSID 0x55, Kp = 1). */
 static void drop_to_user(struct ppc_t *t, const uint32_t *user, size_t n)
 {
+	ppc_t_hpt(t, PPC_T_HPT, 18);
+	ppc_t_slb(t, 0, 0, 0x55, PPC_SLB_KP);
+	ppc_t_map4k(t, 0x55, 0x3000, 0x3000, 0, PPC_T_PP_RW);
 	ppc_t_code(t, 0x3000, user, n);
 	t->c->srr0 = 0x3000;
 	t->c->srr1 = t->c->msr | PPC_MSR_PR | PPC_MSR_EE;
