@@ -81,6 +81,9 @@ static void parse_notes(const struct elf_reader *r, uint64_t off, uint64_t len,
 						       img->entry);
 			}
 			g_string_append_c(img->notes, '\n');
+		} else if (namesz == 6 && !memcmp(r->p + name_off, "Linux", 6)) {
+			img->is_linux = true;
+			g_string_append_printf(img->notes, "Linux note type %" PRIu64 "\n", type);
 		} else if (namesz >= 1 && namesz < 64) {
 			g_string_append_printf(img->notes, "%.*s note type %" PRIu64 "\n",
 					       (int)namesz - 1, r->p + name_off, type);
@@ -279,7 +282,8 @@ void sv_image_describe(const struct sv_image *img, FILE *out)
 		fprintf(out, "endian:   %s\n", img->big_endian ? "big" : "little");
 	fprintf(out, "entry:    0x%" PRIx64 " (physical)%s\n", img->entry,
 		img->has_pvh_entry ? ", from XEN_ELFNOTE_PHYS32_ENTRY" : "");
-	fprintf(out, "platform: %s\n", "xen");
+	fprintf(out, "platform: %s\n",
+		img->arch == HV_ARCH_PPC64 && img->is_linux ? "pseries (a ppc64 Linux kernel)" : "xen");
 	for (unsigned i = 0; i < img->n_segs; i++)
 		fprintf(out,
 			"segment:  paddr 0x%08" PRIx64 " memsz 0x%" PRIx64 " filesz 0x%" PRIx64

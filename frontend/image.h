@@ -27,6 +27,7 @@ struct sv_image {
 	const char *format; /* human-readable */
 	uint64_t entry;     /* physical entry point */
 	bool has_pvh_entry; /* x86: XEN_ELFNOTE_PHYS32_ENTRY present */
+	bool is_linux;      /* has the "Linux" ELF notes of a vmlinux */
 	uint64_t end;       /* highest physical byte loaded + 1 */
 	struct sv_segment segs[SV_IMAGE_MAX_SEGMENTS];
 	unsigned n_segs;

@@ -10,7 +10,9 @@
 #include "frontend/machine.h"
 #include "cpu/cpu.h"
 #include "frontend/gdbstub.h"
+#include "cpu/ppc/cpu_ppc.h"
 #include "hv/ppc/ppc.h"
+#include "hv/ppc/pseries.h"
 #include "hv/x86/pvh.h"
 #include "hv/x86/x86.h"
 
@@ -74,8 +76,38 @@ static int sv_load_initrd(struct sv_machine *m, const struct sv_options *o, uint
 	return -1;
 }
 
+/* pseries: the device tree (r3), RTAS, and the initrd named in /chosen. */
+static int sv_boot_pseries(struct sv_machine *m, const struct sv_options *o,
+			   const struct sv_image *img, struct vcpu *v)
+{
+	struct hv_pvh_module initrd = { 0 };
+	struct hv_pseries_config cfg = {
+		.entry = img->entry,
+		.load_addr = img->segs[0].paddr,
+		.free_gpa = img->end,
+		.cmdline = o->cmdline,
+		.pvr = (uint32_t)hv_ppc_cpu(v)->pvr,
+		.timebase_hz = 1000000000, /* one tick per instruction, 1 ns each */
+	};
+	uint64_t fdt;
+
+	if (o->initrd) {
+		int st = sv_load_initrd(m, o, img->end, &initrd);
+		if (st >= 0)
+			return st;
+		cfg.initrd_start = initrd.paddr;
+		cfg.initrd_size = initrd.size;
+		cfg.free_gpa = initrd.paddr + initrd.size;
+	}
+	if (hv_ppc_pseries_boot(v, &cfg, &fdt) < 0)
+		return sv_fail("no room for the device tree below the RTAS area "
+			       "(the kernel and initrd must fit in the first 256 MiB)");
+	return -1;
+}
+
 int sv_machine_create(struct sv_machine *m, const struct sv_options *o, const struct sv_image *img)
 {
+	enum hv_personality pers = HV_PERSONALITY_XEN;
 	char *msg = NULL;
 	struct vcpu *v;
 	int err = 0;
@@ -110,7 +142,16 @@ int sv_machine_create(struct sv_machine *m, const struct sv_options *o, const st
 	}
 	m->hv.trace.out = m->trace_out;
 
-	m->dom = hv_domain_create(&m->hv, img->arch, HV_PERSONALITY_XEN, o->memory, &err);
+	/* The personality: --platform, else pseries for a ppc64 Linux kernel
+	 * (DESIGN.md §8) and Xen for everything else. */
+	if (o->platform && !strcmp(o->platform, "pseries")) {
+		if (img->arch != HV_ARCH_PPC64)
+			return sv_fail("--platform=pseries is for ppc64 guests");
+		pers = HV_PERSONALITY_PAPR;
+	} else if (!o->platform && img->arch == HV_ARCH_PPC64 && img->is_linux) {
+		pers = HV_PERSONALITY_PAPR;
+	}
+	m->dom = hv_domain_create(&m->hv, img->arch, pers, o->memory, &err);
 	if (!m->dom)
 		return sv_fail("cannot create the guest domain: %s", g_strerror(-err));
 	if (!sv_image_load(img, m->dom->p2m, o->memory, &msg)) {
@@ -144,11 +185,13 @@ int sv_machine_create(struct sv_machine *m, const struct sv_options *o, const st
 			return sv_fail("no room for the PVH start info after the image "
 				       "(try a larger --memory)");
 	} else {
-		if (o->initrd)
-			return sv_fail("--initrd is not supported for ppc64 guests yet");
+		if (o->initrd && pers != HV_PERSONALITY_PAPR)
+			return sv_fail("--initrd needs --platform=pseries on ppc64");
 		v = hv_ppc_vcpu_create(m->dom, !img->big_endian);
 		if (!v)
 			return sv_fail("cannot create the vcpu");
+		if (pers == HV_PERSONALITY_PAPR)
+			return sv_boot_pseries(m, o, img, v);
 		/* r3 = device tree (none yet for the Xen personality: 0),
 		 * r4 = load address, r5 = 0, as after kexec. */
 		hv_ppc_kexec_boot(v, img->entry, img->segs[0].paddr);

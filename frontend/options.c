@@ -65,7 +65,7 @@ bool sv_options_parse_run(int argc, char **argv, struct sv_options *o)
 		{ "arch", 0, 0, G_OPTION_ARG_STRING, &o->arch,
 		  "x86_64 or ppc64 (default: from the image)", "ARCH" },
 		{ "platform", 0, 0, G_OPTION_ARG_STRING, &o->platform,
-		  "guest personality: xen (pseries: not yet)", "NAME" },
+		  "guest personality: xen or pseries (ppc64)", "NAME" },
 		{ "memory", 0, 0, G_OPTION_ARG_STRING, &memory,
 		  "guest memory, e.g. 512M (default 512M)", "SIZE" },
 		{ "vcpus", 0, 0, G_OPTION_ARG_INT, &vcpus, "number of vcpus (default 1)", "N" },
@@ -118,11 +118,8 @@ bool sv_options_parse_run(int argc, char **argv, struct sv_options *o)
 		sv_error("unknown --arch '%s' (x86_64 or ppc64)", o->arch);
 		goto out;
 	}
-	if (o->platform && strcmp(o->platform, "xen")) {
-		if (!strcmp(o->platform, "pseries"))
-			not_yet("--platform=pseries");
-		else
-			sv_error("unknown --platform '%s' (xen or pseries)", o->platform);
+	if (o->platform && strcmp(o->platform, "xen") && strcmp(o->platform, "pseries")) {
+		sv_error("unknown --platform '%s' (xen or pseries)", o->platform);
 		goto out;
 	}
 	if (memory && !sv_parse_size(memory, &o->memory)) {

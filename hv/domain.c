@@ -5,6 +5,7 @@
 #include "hv/evtchn.h"
 #include "hv/grant_table.h"
 #include "hv/hypercall.h"
+#include "hv/ppc/papr.h"
 #include "hv/shared_info.h"
 #include "hv/time.h"
 #include "cpu/backend.h"
@@ -54,7 +55,7 @@ struct domain *hv_domain_create(struct hv *hv, enum hv_arch arch, enum hv_person
 	d->domid = hv->next_domid++;
 	d->arch = arch;
 	d->personality = pers;
-	d->hypercalls = &xen_hypercall_table;
+	d->hypercalls = pers == HV_PERSONALITY_PAPR ? &papr_hypercall_table : &xen_hypercall_table;
 	d->ram_bytes = ram_bytes;
 	d->tot_pages = d->max_pages = ram_bytes >> SV_PAGE_BITS;
 	d->shared_info_gfn = HV_GFN_NONE;
@@ -63,6 +64,7 @@ struct domain *hv_domain_create(struct hv *hv, enum hv_arch arch, enum hv_person
 	d->tbc = tb_cache_new(d->p2m, &backend_threaded);
 	d->console_line = g_string_new(NULL);
 	d->stats.exits = g_hash_table_new(g_direct_hash, g_direct_equal);
+	d->stats.hypercalls = g_hash_table_new(g_direct_hash, g_direct_equal);
 	g_ptr_array_add(hv->domains, d);
 	hv_evtchn_init(d);
 	hv_gnttab_init(d);
@@ -97,6 +99,7 @@ void hv_domain_destroy(struct domain *d)
 	hv_gnttab_destroy(d);
 	g_string_free(d->console_line, TRUE);
 	g_hash_table_destroy(d->stats.exits);
+	g_hash_table_destroy(d->stats.hypercalls);
 	g_ptr_array_remove(d->hv->domains, d);
 	g_free(d);
 }
@@ -293,7 +296,7 @@ void hv_stats_exit(struct vcpu *v, uint32_t reason)
 
 static gint hv_cmp_u32(gconstpointer a, gconstpointer b)
 {
-	guint x = GPOINTER_TO_UINT(a), y = GPOINTER_TO_UINT(b);
+	gsize x = GPOINTER_TO_SIZE(a), y = GPOINTER_TO_SIZE(b);
 	return x < y ? -1 : x > y;
 }
 
@@ -320,18 +323,18 @@ void hv_stats_print(struct domain *d, FILE *out)
 				arch ? arch->exit_name(r) : "?", n);
 	}
 	fprintf(out, "  hypercalls (%s):\n", d->hypercalls->personality);
-	for (unsigned nr = 0; nr < G_N_ELEMENTS(d->stats.hypercalls); nr++) {
-		const char *name = "?";
-		if (!d->stats.hypercalls[nr])
-			continue;
-		if (nr < d->hypercalls->n && d->hypercalls->entries[nr].name)
-			name = d->hypercalls->entries[nr].name;
-		fprintf(out, "    %-6u %-22s %10" G_GUINT64_FORMAT "\n", nr, name,
-			d->stats.hypercalls[nr]);
+	g_list_free(keys);
+	keys = g_list_sort(g_hash_table_get_keys(d->stats.hypercalls), hv_cmp_u32);
+	for (GList *k = keys; k; k = k->next) {
+		const struct hv_hypercall_table *t = d->hypercalls;
+		uint64_t nr = GPOINTER_TO_SIZE(k->data);
+		long idx = t->index ? t->index(nr) : (nr < t->n ? (long)nr : -1);
+		const char *name = idx >= 0 && idx < (long)t->n && t->entries[idx].name
+					   ? t->entries[idx].name
+					   : "unknown";
+		fprintf(out, "    %-6" G_GUINT64_FORMAT " %-22s %10" G_GUINT64_FORMAT "\n", nr, name,
+			(uint64_t)GPOINTER_TO_SIZE(g_hash_table_lookup(d->stats.hypercalls, k->data)));
 	}
-	if (d->stats.hypercalls_other)
-		fprintf(out, "    other                         %10" G_GUINT64_FORMAT "\n",
-			d->stats.hypercalls_other);
 	fprintf(out, "  hypercalls failed: %" G_GUINT64_FORMAT "\n", d->stats.hypercall_errors);
 	g_list_free(keys);
 }

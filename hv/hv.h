@@ -156,8 +156,7 @@ struct vcpu {
 
 struct hv_stats {
 	GHashTable *exits;       /* reason (uint32) -> count */
-	uint64_t hypercalls[64]; /* by number (< 64) */
-	uint64_t hypercalls_other;
+	GHashTable *hypercalls;  /* number -> count */
 	uint64_t hypercall_errors;
 };
 

@@ -10,13 +10,14 @@ long hv_hypercall_dispatch(struct vcpu *v, const struct hv_hypercall_table *t, u
 {
 	struct domain *d = v->d;
 	struct trace *tr = &d->hv->trace;
-	const struct hv_hypercall *h = nr < t->n ? &t->entries[nr] : NULL;
+	long idx = t->index ? t->index(nr) : (nr < t->n ? (long)nr : -1);
+	const struct hv_hypercall *h = idx >= 0 && idx < (long)t->n ? &t->entries[idx] : NULL;
+	gpointer key = GSIZE_TO_POINTER((gsize)nr);
 	long rc;
 
-	if (nr < G_N_ELEMENTS(d->stats.hypercalls))
-		d->stats.hypercalls[nr]++;
-	else
-		d->stats.hypercalls_other++;
+	g_hash_table_insert(d->stats.hypercalls, key,
+			    GSIZE_TO_POINTER(GPOINTER_TO_SIZE(g_hash_table_lookup(d->stats.hypercalls,
+										  key)) + 1));
 
 	/* 1. Unknown number. */
 	if (!h || !h->fn)
@@ -35,10 +36,13 @@ long hv_hypercall_dispatch(struct vcpu *v, const struct hv_hypercall_table *t, u
 	if (trace_on(tr, TRACE_HYPERCALLS)) {
 		unsigned n = h ? h->nargs : 6;
 		GString *s = g_string_new(NULL);
+		char num[24];
+
+		g_snprintf(num, sizeof(num), t->hex ? "0x%" PRIx64 : "%" PRIu64, nr);
 		for (unsigned i = 0; i < n && i < 6; i++)
 			g_string_append_printf(s, "%s0x%" PRIx64, i ? ", " : "", args[i]);
-		trace_printf(tr, "%" PRIu64 " d%uv%u HYPERCALL %" PRIu64 " %s(%s)%s = %ld\n",
-			     cpu_icount(v->cpu), d->domid, v->id, nr,
+		trace_printf(tr, "%" PRIu64 " d%uv%u HYPERCALL %s %s(%s)%s = %ld\n",
+			     cpu_icount(v->cpu), d->domid, v->id, num,
 			     h && h->name ? h->name : "unknown", s->str, user_mode ? " [user]" : "",
 			     rc);
 		g_string_free(s, TRUE);

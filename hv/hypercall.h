@@ -35,6 +35,10 @@ struct hv_hypercall_table {
 	const char *personality;
 	const struct hv_hypercall *entries;
 	unsigned n;
+	/* Table index of hypercall nr, or -1; NULL: the index is nr (dense
+	 * tables such as Xen's). */
+	long (*index)(uint64_t nr);
+	bool hex;     /* traces show numbers in hex (PAPR's convention) */
 	long unknown; /* returned for numbers without a handler */
 	long eperm;   /* returned to user-mode callers */
 };

@@ -362,3 +362,23 @@ if [ -n "$x86_sample" ]; then
 	guest_test initrd-too-big 1 --memory=16M --initrd="$SCRATCH/big.img" "$(x86_guest hello)"
 	expect_stderr 'does not fit in guest memory'
 fi
+# ---------------------------------------------------------------- pseries (PAPR)
+# The same POWER CPU under the PAPR personality: r3 = a device tree,
+# H_PUT_TERM_CHAR for the console, RTAS power-off.
+if [ "${SV_HAVE_PPC_AS:-no}" = yes ]; then
+	for e in le be; do
+		guest_test "pseries-hello-$e" 0 --platform=pseries --trace=hypercalls \
+			"$(ppc_guest papr_hello "$e")"
+		expect_stdout '^hello from a pseries guest, through H_PUT_TERM_CHAR$'
+		expect_stderr 'HYPERCALL 0x58 H_PUT_TERM_CHAR\(0x30000000, 0x10, 0x68656c6c6f206672, '
+		expect_stderr 'HYPERCALL 0xf000 KVMPPC_H_RTAS\(0x[0-9a-f]+\) = 0$'
+	done
+	# Under the Xen personality the same hcall numbers mean nothing: the
+	# guest gets -ENOSYS, gives up through RTAS (also unknown) and spins.
+	guest_test pseries-guest-under-xen 4 --platform=xen --timeout=1 "$(ppc_guest papr_hello le)"
+	expect_no_stdout
+fi
+guest_test pseries-on-x86 1 --platform=pseries
+expect_stderr 'pseries is for ppc64 guests'
+guest_test bad-platform 1 --platform=s390
+expect_stderr "unknown --platform 's390'"

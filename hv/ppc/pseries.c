@@ -1,0 +1,262 @@
+/*
+ * The pseries device tree, built with libfdt's sequential writer.
+ *
+ * What the tree says (and what it deliberately leaves out until softvisor
+ * implements it, since a kernel trusts every property):
+ *   /                 device_type "chrp" (Linux's pseries probe), 2 address
+ *                     and 2 size cells
+ *   /chosen           bootargs, initrd range, stdout-path -> the vty
+ *   /memory@0         all of the domain's RAM
+ *   /cpus/PowerPC,POWERn@0   PVR, time base and clock frequencies (virtual
+ *                     time: 1 GHz), cache geometry, SLB size, page sizes,
+ *                     interrupt server numbers
+ *   /vdevice/vty@...  the hvterm1 console served by H_PUT/GET_TERM_CHAR
+ *   /rtas             the blob's address and size, one token per service,
+ *                     ibm,hypertas-functions listing only the hcall sets
+ *                     implemented ("hcall-term")
+ * Not yet: interrupt controller (XICS), ibm,architecture-vec-5 (so the
+ * kernel picks the hash MMU and XICS defaults), ibm,pa-features, NUMA.
+ */
+#include "hv/ppc/pseries.h"
+#include "cpu/ppc/cpu_ppc.h"
+#include "hv/ppc/papr.h"
+#include "hv/ppc/ppc.h"
+#include "hv/ppc/rtas.h"
+
+#include <errno.h>
+#include <libfdt.h>
+
+#define PSERIES_RTAS_SIZE 0x10000u
+#define PSERIES_RMA_SIZE 0x10000000ull
+
+uint64_t hv_ppc_pseries_rtas_base(uint64_t ram_bytes)
+{
+	uint64_t top = ram_bytes < PSERIES_RMA_SIZE ? ram_bytes : PSERIES_RMA_SIZE;
+	return top - PSERIES_RTAS_SIZE;
+}
+
+static int fdt_u32s(void *fdt, const char *name, const uint32_t *v, unsigned n)
+{
+	uint32_t be[16];
+
+	for (unsigned i = 0; i < n && i < 16; i++)
+		be[i] = cpu_to_fdt32(v[i]);
+	return fdt_property(fdt, name, be, (int)(n * 4));
+}
+
+static int fdt_u64_pair(void *fdt, const char *name, uint64_t a, uint64_t b)
+{
+	uint64_t be[2] = { cpu_to_fdt64(a), cpu_to_fdt64(b) };
+	return fdt_property(fdt, name, be, sizeof(be));
+}
+
+static int pseries_chosen(void *fdt, const struct hv_pseries_config *cfg, const char *vty_path)
+{
+	int rc = fdt_begin_node(fdt, "chosen");
+
+	if (!rc)
+		rc = fdt_property_string(fdt, "bootargs", cfg->cmdline ? cfg->cmdline : "");
+	if (!rc)
+		rc = fdt_property_string(fdt, "stdout-path", vty_path);
+	if (!rc)
+		rc = fdt_property_string(fdt, "linux,stdout-path", vty_path);
+	if (!rc && cfg->initrd_size) {
+		rc = fdt_property_u64(fdt, "linux,initrd-start", cfg->initrd_start);
+		if (!rc)
+			rc = fdt_property_u64(fdt, "linux,initrd-end",
+					      cfg->initrd_start + cfg->initrd_size);
+	}
+	return rc ? rc : fdt_end_node(fdt);
+}
+
+static int pseries_cpus(void *fdt, const struct domain *d, const struct hv_pseries_config *cfg)
+{
+	/* 4K and 64K base pages, each with one actual page size: (base shift,
+	 * SLB encoding, count, (page shift, PTE encoding)...), LoPAPR. */
+	static const uint32_t page_sizes[] = { 12, 0x0, 1, 12, 0x0, 16, 0x110, 1, 16, 0x1 };
+	/* 256M and 1T segments. */
+	static const uint32_t seg_sizes[] = { 28, 40, 0xffffffff, 0xffffffff };
+	int rc = fdt_begin_node(fdt, "cpus");
+
+	if (!rc)
+		rc = fdt_property_u32(fdt, "#address-cells", 1);
+	if (!rc)
+		rc = fdt_property_u32(fdt, "#size-cells", 0);
+	for (unsigned i = 0; !rc && i < d->n_vcpus; i++) {
+		char name[32];
+		uint32_t gservers[2] = { i, i };
+
+		g_snprintf(name, sizeof(name), "PowerPC,POWER%u@%u",
+			   (cfg->pvr >> 16) == 0x004e ? 9 : 8, i);
+		rc = fdt_begin_node(fdt, name);
+		if (!rc)
+			rc = fdt_property_string(fdt, "device_type", "cpu");
+		if (!rc)
+			rc = fdt_property_u32(fdt, "reg", i);
+		if (!rc)
+			rc = fdt_property_u32(fdt, "cpu-version", cfg->pvr);
+		if (!rc)
+			rc = fdt_property_u32(fdt, "timebase-frequency", (uint32_t)cfg->timebase_hz);
+		if (!rc)
+			rc = fdt_property_u32(fdt, "clock-frequency", 1000000000u);
+		if (!rc)
+			rc = fdt_property_u32(fdt, "ibm,ppc-interrupt-server#s", i);
+		if (!rc)
+			rc = fdt_u32s(fdt, "ibm,ppc-interrupt-gserver#s", gservers, 2);
+		if (!rc)
+			rc = fdt_property_u32(fdt, "ibm,slb-size", 32);
+		if (!rc)
+			rc = fdt_property_u32(fdt, "slb-size", 32);
+		if (!rc)
+			rc = fdt_u32s(fdt, "ibm,segment-page-sizes", page_sizes,
+				      G_N_ELEMENTS(page_sizes));
+		if (!rc)
+			rc = fdt_u32s(fdt, "ibm,processor-segment-sizes", seg_sizes,
+				      G_N_ELEMENTS(seg_sizes));
+		if (!rc)
+			rc = fdt_property_u32(fdt, "i-cache-size", 0x8000);
+		if (!rc)
+			rc = fdt_property_u32(fdt, "d-cache-size", 0x8000);
+		if (!rc)
+			rc = fdt_property_u32(fdt, "i-cache-line-size", 128);
+		if (!rc)
+			rc = fdt_property_u32(fdt, "d-cache-line-size", 128);
+		if (!rc)
+			rc = fdt_property_u32(fdt, "i-cache-block-size", 128);
+		if (!rc)
+			rc = fdt_property_u32(fdt, "d-cache-block-size", 128);
+		if (!rc)
+			rc = fdt_property(fdt, "64-bit", NULL, 0);
+		if (!rc)
+			rc = fdt_property_string(fdt, "status", "okay");
+		if (!rc)
+			rc = fdt_end_node(fdt);
+	}
+	return rc ? rc : fdt_end_node(fdt);
+}
+
+static int pseries_vdevice(void *fdt)
+{
+	char name[32];
+	int rc = fdt_begin_node(fdt, "vdevice");
+
+	g_snprintf(name, sizeof(name), "vty@%x", PAPR_VTERM_NO);
+	if (!rc)
+		rc = fdt_property_string(fdt, "device_type", "vdevice");
+	if (!rc)
+		rc = fdt_property_string(fdt, "compatible", "IBM,vdevice");
+	if (!rc)
+		rc = fdt_property_u32(fdt, "#address-cells", 1);
+	if (!rc)
+		rc = fdt_property_u32(fdt, "#size-cells", 0);
+	if (!rc)
+		rc = fdt_begin_node(fdt, name);
+	if (!rc)
+		rc = fdt_property_string(fdt, "device_type", "serial");
+	if (!rc)
+		rc = fdt_property_string(fdt, "compatible", "hvterm1");
+	if (!rc)
+		rc = fdt_property_u32(fdt, "reg", PAPR_VTERM_NO);
+	if (!rc)
+		rc = fdt_end_node(fdt);
+	return rc ? rc : fdt_end_node(fdt);
+}
+
+static int pseries_rtas(void *fdt, uint64_t rtas_base)
+{
+	static const char hypertas[] = "hcall-term";
+	int rc = fdt_begin_node(fdt, "rtas");
+
+	if (!rc)
+		rc = fdt_property_u32(fdt, "linux,rtas-base", (uint32_t)rtas_base);
+	if (!rc)
+		rc = fdt_property_u32(fdt, "linux,rtas-entry", (uint32_t)rtas_base);
+	if (!rc)
+		rc = fdt_property_u32(fdt, "rtas-size", PSERIES_RTAS_SIZE);
+	if (!rc)
+		rc = fdt_property_u32(fdt, "rtas-error-log-max", 2048);
+	if (!rc)
+		rc = fdt_property_u32(fdt, "rtas-event-scan-rate", 1);
+	for (unsigned i = 0; !rc && i < rtas_n_services; i++)
+		rc = fdt_property_u32(fdt, rtas_services[i].name, rtas_services[i].token);
+	if (!rc)
+		rc = fdt_property(fdt, "ibm,hypertas-functions", hypertas, sizeof(hypertas));
+	return rc ? rc : fdt_end_node(fdt);
+}
+
+int hv_ppc_pseries_build_fdt(const struct domain *d, const struct hv_pseries_config *cfg,
+			     void *buf, size_t size)
+{
+	uint64_t rtas_base = hv_ppc_pseries_rtas_base(d->ram_bytes);
+	char vty_path[64];
+	void *fdt = buf;
+	int rc;
+
+	rc = fdt_create(fdt, (int)size);
+	if (!rc)
+		rc = fdt_add_reservemap_entry(fdt, rtas_base, PSERIES_RTAS_SIZE);
+	if (!rc)
+		rc = fdt_finish_reservemap(fdt);
+	if (!rc)
+		rc = fdt_begin_node(fdt, "");
+	if (!rc)
+		rc = fdt_property_u32(fdt, "#address-cells", 2);
+	if (!rc)
+		rc = fdt_property_u32(fdt, "#size-cells", 2);
+	if (!rc)
+		rc = fdt_property_string(fdt, "device_type", "chrp");
+	if (!rc)
+		rc = fdt_property_string(fdt, "model", "softvisor pseries");
+	if (!rc)
+		rc = fdt_property_string(fdt, "compatible", "softvisor,pseries");
+	/* /chosen names the vty that pseries_vdevice lays out below. */
+	g_snprintf(vty_path, sizeof(vty_path), "/vdevice/vty@%x", PAPR_VTERM_NO);
+	if (!rc)
+		rc = pseries_chosen(fdt, cfg, vty_path);
+	if (!rc)
+		rc = fdt_begin_node(fdt, "memory@0");
+	if (!rc)
+		rc = fdt_property_string(fdt, "device_type", "memory");
+	if (!rc)
+		rc = fdt_u64_pair(fdt, "reg", 0, d->ram_bytes);
+	if (!rc)
+		rc = fdt_end_node(fdt);
+	if (!rc)
+		rc = pseries_cpus(fdt, d, cfg);
+	if (!rc)
+		rc = pseries_vdevice(fdt);
+	if (!rc)
+		rc = pseries_rtas(fdt, rtas_base);
+	if (!rc)
+		rc = fdt_end_node(fdt);
+	if (!rc)
+		rc = fdt_finish(fdt);
+	return rc ? -ENOSPC : 0;
+}
+
+int hv_ppc_pseries_boot(struct vcpu *v, const struct hv_pseries_config *cfg, uint64_t *fdt_gpa)
+{
+	struct domain *d = v->d;
+	uint64_t rtas_base = hv_ppc_pseries_rtas_base(d->ram_bytes);
+	uint64_t gpa = (cfg->free_gpa + SV_PAGE_SIZE - 1) & SV_PAGE_MASK;
+	uint8_t blob[4 * RTAS_BLOB_WORDS];
+	uint8_t *fdt = g_malloc(64 * 1024);
+	struct cpu_ppc *c = hv_ppc_cpu(v);
+	int rc;
+
+	rc = hv_ppc_pseries_build_fdt(d, cfg, fdt, 64 * 1024);
+	if (!rc && (gpa + fdt_totalsize(fdt) > rtas_base || cfg->free_gpa > rtas_base))
+		rc = -ENOSPC;
+	if (!rc)
+		rc = p2m_copy_to(d->p2m, gpa, fdt, fdt_totalsize(fdt)) < 0 ? -ENOSPC : 0;
+	for (unsigned i = 0; i < RTAS_BLOB_WORDS; i++)
+		st32_be_p(blob + 4 * i, rtas_blob[i]); /* RTAS runs big-endian */
+	if (!rc)
+		rc = p2m_copy_to(d->p2m, rtas_base, blob, sizeof(blob)) < 0 ? -ENOSPC : 0;
+	g_free(fdt);
+	if (rc)
+		return rc;
+	cpu_ppc_reset_kexec(c, cfg->entry, gpa, cfg->load_addr, 0, (c->msr & PPC_MSR_LE) != 0);
+	*fdt_gpa = gpa;
+	return 0;
+}

@@ -1,0 +1,140 @@
+/*
+ * RTAS services (see rtas.h).
+ */
+#include "hv/ppc/rtas.h"
+#include "hv/ppc/papr.h"
+#include "hv/time.h"
+
+#include <glib.h>
+
+const uint32_t rtas_blob[RTAS_BLOB_WORDS] = {
+	0x7c641b78, /* mr    r4, r3          the argument block */
+	0x3c600000, /* lis   r3, 0 */
+	0x6063f000, /* ori   r3, r3, 0xf000  KVMPPC_H_RTAS */
+	0x44000022, /* sc    1 */
+	0x4e800020, /* blr */
+};
+
+const struct rtas_service rtas_services[] = {
+#define RTAS_ROW(name, token, fn) { name, token },
+	RTAS_SERVICES(RTAS_ROW)
+#undef RTAS_ROW
+};
+const unsigned rtas_n_services = G_N_ELEMENTS(rtas_services);
+
+/* A call in progress: arguments read, returns to fill (big-endian block). */
+struct rtas_call {
+	struct vcpu *v;
+	uint32_t nargs, nret;
+	uint32_t args[16];
+	uint32_t rets[16];
+};
+
+static int32_t rtas_unsupported(struct rtas_call *c)
+{
+	return RTAS_HARDWARE_ERROR;
+}
+
+/* display-character (char): one byte to the console. */
+static int32_t rtas_display_character(struct rtas_call *c)
+{
+	char ch;
+
+	if (c->nargs < 1)
+		return RTAS_PARAMETER_ERROR;
+	ch = (char)c->args[0];
+	hv_console_write(c->v->d, &ch, 1);
+	return RTAS_SUCCESS;
+}
+
+/* get-time-of-day (): year, month, day, hour, minute, second, nanosecond of
+ * the guest's wall clock: HV_TIME_WALLCLOCK_EPOCH plus system time (virtual),
+ * never the host's clock. */
+static int32_t rtas_get_time_of_day(struct rtas_call *c)
+{
+	uint64_t ns = hv_time_now(c->v);
+	GDateTime *t;
+
+	if (c->nret < 8)
+		return RTAS_PARAMETER_ERROR;
+	t = g_date_time_new_from_unix_utc((gint64)(HV_TIME_WALLCLOCK_EPOCH + ns / 1000000000u));
+	if (!t)
+		return RTAS_HARDWARE_ERROR;
+	c->rets[1] = (uint32_t)g_date_time_get_year(t);
+	c->rets[2] = (uint32_t)g_date_time_get_month(t);
+	c->rets[3] = (uint32_t)g_date_time_get_day_of_month(t);
+	c->rets[4] = (uint32_t)g_date_time_get_hour(t);
+	c->rets[5] = (uint32_t)g_date_time_get_minute(t);
+	c->rets[6] = (uint32_t)g_date_time_get_second(t);
+	c->rets[7] = (uint32_t)(ns % 1000000000u);
+	g_date_time_unref(t);
+	return RTAS_SUCCESS;
+}
+
+static int32_t rtas_power_off(struct rtas_call *c)
+{
+	hv_domain_shutdown(c->v->d, HV_SHUTDOWN_POWEROFF);
+	return RTAS_SUCCESS;
+}
+
+static int32_t rtas_system_reboot(struct rtas_call *c)
+{
+	hv_domain_shutdown(c->v->d, HV_SHUTDOWN_REBOOT);
+	return RTAS_SUCCESS;
+}
+
+/* event-scan: no event pending ("1: no errors found"). */
+static int32_t rtas_event_scan(struct rtas_call *c)
+{
+	return 1;
+}
+
+static int32_t rtas_nmi_register(struct rtas_call *c)
+{
+	return RTAS_SUCCESS;
+}
+
+/* ibm,os-term (message): the guest kernel gave up (panic). */
+static int32_t rtas_os_term(struct rtas_call *c)
+{
+	hv_domain_crash(c->v->d, "the guest called ibm,os-term (kernel panic)");
+	return RTAS_SUCCESS;
+}
+
+long hv_ppc_rtas_call(struct vcpu *v, uint64_t args_gpa)
+{
+	struct rtas_call c = { .v = v };
+	uint8_t hdr[12], buf[4 * 32];
+	uint32_t token;
+	int32_t status;
+
+	if (hv_copy_from_guest(v, hdr, args_gpa, sizeof(hdr)) < 0)
+		return H_PARAMETER;
+	token = (uint32_t)ld32_be_p(hdr);
+	c.nargs = (uint32_t)ld32_be_p(hdr + 4);
+	c.nret = (uint32_t)ld32_be_p(hdr + 8);
+	if (c.nargs > 16 || c.nret > 16 || c.nret == 0)
+		return H_PARAMETER;
+	if (c.nargs && hv_copy_from_guest(v, buf, args_gpa + 12, 4 * c.nargs) < 0)
+		return H_PARAMETER;
+	for (uint32_t i = 0; i < c.nargs; i++)
+		c.args[i] = (uint32_t)ld32_be_p(buf + 4 * i);
+
+	switch (token) {
+#define RTAS_CASE(name, tok, fn)                                                                   \
+	case tok:                                                                                  \
+		status = rtas_##fn(&c);                                                            \
+		break;
+		RTAS_SERVICES(RTAS_CASE)
+#undef RTAS_CASE
+	default:
+		status = RTAS_PARAMETER_ERROR;
+		break;
+	}
+	c.rets[0] = (uint32_t)status;
+	for (uint32_t i = 0; i < c.nret; i++)
+		st32_be_p(buf + 4 * i, c.rets[i]);
+	if (hv_copy_to_guest(v, args_gpa + 12 + 4 * c.nargs, buf, 4 * c.nret) < 0)
+		return H_PARAMETER;
+	return H_SUCCESS;
+}
