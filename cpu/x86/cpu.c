@@ -6,7 +6,9 @@
  * TB flags (get_tb_key) hold everything translation depends on:
  *     bit 0 CR0.PE      bit 1 CR0.PG     bit 2 EFER.LMA
  *     bit 3 CS.L        bit 4 CS.D       bit 5 SS.B
- *     bits 7:6 CPL      bits 9:8 IOPL
+ *     bits 7:6 CPL      bits 9:8 IOPL    bit 10 CR4.UMIP
+ *     bit 11 the data mmu index is X86_MMU_KERNEL_AC (CR4.SMAP, RFLAGS.AC)
+ *     bit 12 CR0.EM     bit 13 CR0.TS    bit 14 CR4.OSFXSR    bit 15 CR0.MP
  * The TB pc is the linear address CS.base + RIP.
  *
  * Example of a fault: `mov (%rax), %rbx` with %rax unmapped. The backend's
@@ -21,6 +23,7 @@
 #include <capstone.h>
 
 #include "cpu/x86/cpu_x86.h"
+#include "cpu/gdb.h"
 #include "cpu/tb.h"
 #include "cpu/x86/helpers.h"
 #include "mmu/p2m.h"
@@ -32,7 +35,11 @@ unsigned cpu_x86_mmu_idx(const struct cpu_x86 *c)
 {
 	if (!(c->cr0 & X86_CR0_PG))
 		return X86_MMU_PHYS;
-	return c->cpl == 3 ? X86_MMU_USER : X86_MMU_KERNEL;
+	if (c->cpl == 3)
+		return X86_MMU_USER;
+	if ((c->cr4 & X86_CR4_SMAP) && (c->rflags & X86_FLAG_AC))
+		return X86_MMU_KERNEL_AC;
+	return X86_MMU_KERNEL;
 }
 
 void cpu_x86_update_mode(struct cpu_x86 *c)
@@ -103,6 +110,11 @@ void cpu_x86_reset(struct cpu_x86 *c)
 	c->mtrr_def_type = 0;
 	c->sysenter_cs = c->sysenter_esp = c->sysenter_eip = 0;
 	c->spec_ctrl = 0;
+	memset(c->dr, 0, sizeof(c->dr));
+	c->dr6 = 0xffff0ff0ull; /* SDM 9.1.1 table 9-1 */
+	c->dr7 = 0x400;
+	c->xcr0 = 1;
+	cpu_x86_fpu_reset(c);
 	c->intr_shadow = false;
 	c->pending.valid = false;
 	c->cpu.halted = false;
@@ -143,6 +155,7 @@ struct cpu_x86 *cpu_x86_new(struct p2m *p2m, struct tb_cache *tbc, unsigned inde
 {
 	struct cpu_x86 *c = g_malloc0(sizeof(*c));
 	cpu_init(&c->cpu, &cpu_x86_ops, p2m, tbc, index);
+	cpu_x86_seed_rng(c, 0);
 	cpu_x86_reset(c);
 	return c;
 }
@@ -169,6 +182,12 @@ static uint64_t x86_tb_flags(const struct cpu_x86 *c)
 	f |= (c->seg[X86_SEG_SS].attr & X86_SEG_ATTR_DB) ? 32 : 0;
 	f |= (uint64_t)(c->cpl & 3) << 6;
 	f |= ((c->rflags >> 12) & 3) << 8;
+	f |= (c->cr4 & X86_CR4_UMIP) ? 1u << 10 : 0;
+	f |= cpu_x86_mmu_idx(c) == X86_MMU_KERNEL_AC ? 1u << 11 : 0;
+	f |= (c->cr0 & X86_CR0_EM) ? 1u << 12 : 0;
+	f |= (c->cr0 & X86_CR0_TS) ? 1u << 13 : 0;
+	f |= (c->cr4 & X86_CR4_OSFXSR) ? 1u << 14 : 0;
+	f |= (c->cr0 & X86_CR0_MP) ? 1u << 15 : 0;
 	return f;
 }
 
@@ -182,9 +201,9 @@ static void x86_get_tb_key(struct cpu *cpu, uint64_t *pc, uint64_t *flags, unsig
 	*mmu_idx = cpu_x86_mmu_idx(c);
 }
 
-static struct x86_walk_mode x86_walk_mode(const struct cpu_x86 *c, bool probe)
+static struct x86_walk_mode x86_walk_mode(const struct cpu_x86 *c, bool probe, bool ac)
 {
-	return (struct x86_walk_mode){ c->cr0, c->cr3, c->cr4, c->efer, probe };
+	return (struct x86_walk_mode){ c->cr0, c->cr3, c->cr4, c->efer, probe, ac };
 }
 
 /*
@@ -249,7 +268,7 @@ void cpu_x86_raise_exception(struct cpu_x86 *c, unsigned vector, bool has_error,
 
 /* Translate la for acc; 0, -1 (fault recorded in c->pending), -2 (exit). */
 static int x86_translate_mode(struct cpu_x86 *c, uint64_t va, enum mmu_access acc, bool paging,
-			      bool user, bool probe, struct cpu_xlat *x)
+			      bool user, bool ac, bool probe, struct cpu_xlat *x)
 {
 	if (!paging) {
 		x->gpa = cpu_x86_long_mode(c) ? va : (va & 0xffffffffull);
@@ -267,7 +286,7 @@ static int x86_translate_mode(struct cpu_x86 *c, uint64_t va, enum mmu_access ac
 		}
 		return -1;
 	}
-	struct x86_walk_mode m = x86_walk_mode(c, probe);
+	struct x86_walk_mode m = x86_walk_mode(c, probe, ac);
 	struct x86_walk_result r;
 	enum x86_walk_status st = x86_walk(&c->cpu, &m, va, acc, user, &r);
 	if (st != X86_WALK_OK && probe)
@@ -299,7 +318,7 @@ static int x86_translate(struct cpu *cpu, uint64_t va, enum mmu_access acc, unsi
 {
 	struct cpu_x86 *c = cpu_x86_of(cpu);
 	return x86_translate_mode(c, va, acc, mmu_idx != X86_MMU_PHYS, mmu_idx == X86_MMU_USER,
-				  probe, x);
+				  mmu_idx == X86_MMU_KERNEL_AC, probe, x);
 }
 
 int cpu_x86_access_linear(struct cpu_x86 *c, uint64_t la, void *buf, size_t len,
@@ -314,7 +333,7 @@ int cpu_x86_access_linear(struct cpu_x86 *c, uint64_t la, void *buf, size_t len,
 		if (n > len)
 			n = len;
 		struct cpu_xlat x;
-		int r = x86_translate_mode(c, la, acc, paging, user, false, &x);
+		int r = x86_translate_mode(c, la, acc, paging, user, false, false, &x);
 		if (r < 0)
 			return r;
 		int e = acc == MMU_WRITE ? cpu_phys_write(&c->cpu, x.gpa, p, n) :
@@ -771,4 +790,5 @@ const struct cpu_arch_ops cpu_x86_ops = {
 	.is_user_mode = x86_is_user_mode,
 	.get_pc = x86_get_pc,
 	.disas = x86_disas,
+	.gdb = &cpu_x86_gdb_ops,
 };

@@ -25,10 +25,12 @@
  * cc_src/cc_src2/cc_dst, and cpu_x86_get_rflags() computes them on demand.
  * All other rflags bits (DF, IF, TF, IOPL, ...) live in rflags.
  *
- * MMU indexes (struct cpu_arch_ops.n_mmu_idx = 3):
+ * MMU indexes (struct cpu_arch_ops.n_mmu_idx = 4):
  *     X86_MMU_KERNEL (0)  paging on, CPL 0..2 (supervisor accesses)
  *     X86_MMU_USER   (1)  paging on, CPL 3
  *     X86_MMU_PHYS   (2)  paging off: linear address = guest-physical address
+ *     X86_MMU_KERNEL_AC (3) as KERNEL, with CR4.SMAP and RFLAGS.AC = 1 (SMAP
+ *                         lets explicit supervisor accesses reach user pages)
  *
  * Virtual time: the TSC counts retired instructions (TSC = icount + offset),
  * i.e. one TSC tick per instruction; hv reports a TSC frequency to the guest
@@ -158,6 +160,8 @@ struct x86_dtr {
 #define X86_CR4_SMEP (1ull << 20)
 #define X86_CR4_SMAP (1ull << 21)
 
+#define X86_CR4_PCIDE_MASK 0xfffull /* CR3 bits 11:0 are the PCID when CR4.PCIDE */
+
 #define X86_EFER_SCE (1ull << 0)
 #define X86_EFER_LME (1ull << 8)
 #define X86_EFER_LMA (1ull << 10)
@@ -223,7 +227,8 @@ enum {
 	X86_MMU_KERNEL = 0,
 	X86_MMU_USER = 1,
 	X86_MMU_PHYS = 2,
-	X86_NUM_MMU_IDX = 3,
+	X86_MMU_KERNEL_AC = 3, /* CPL 0..2 with CR4.SMAP and RFLAGS.AC: user pages allowed */
+	X86_NUM_MMU_IDX = 4,
 };
 
 /*
@@ -280,6 +285,38 @@ enum x86_cc_kind {
 };
 #define X86_CC_OP(kind, size_log2) ((uint32_t)(kind)*4u + (size_log2))
 
+/*
+ * The x87/SSE state (SDM vol. 1 ch. 8, 10, 11; the FXSAVE image of table
+ * 10-2 is built from it). XMM registers are little-endian byte arrays (the
+ * supported hosts are little-endian). The x87 registers are kept in the
+ * architected 80-bit format (sign/exponent and the explicit 64-bit
+ * significand), indexed physically (R0..R7); ST(i) = R((TOP + i) & 7).
+ */
+union x86_xmm {
+	uint8_t b[16];
+	uint16_t w[8];
+	uint32_t d[4];
+	uint64_t q[2];
+};
+
+struct x86_f80 {
+	uint64_t mant;
+	uint16_t se; /* sign 15, biased exponent 14:0 */
+};
+
+struct x86_fpu {
+	union x86_xmm xmm[16];
+	uint32_t mxcsr;
+	struct x86_f80 st[8];
+	uint16_t fcw, fsw; /* FSW.TOP (13:11) is the stack top */
+	uint16_t ftw;      /* full tag word: 2 bits per physical register, 11 = empty */
+	uint16_t fop;
+	uint64_t fip, fdp;
+};
+
+#define X86_MXCSR_DEFAULT 0x1f80u
+#define X86_FCW_DEFAULT 0x037fu
+
 struct cpu_x86 {
 	struct cpu cpu; /* first */
 
@@ -302,6 +339,16 @@ struct cpu_x86 {
 	uint64_t apic_base, pat, misc_enable, mtrr_def_type;
 	uint64_t sysenter_cs, sysenter_esp, sysenter_eip;
 	uint64_t spec_ctrl;
+
+	/* Debug registers (SDM 17.2): stored; breakpoints are not modelled yet. */
+	uint64_t dr[4], dr6, dr7;
+	struct x86_fpu fpu;
+
+	/* XCR0 (SDM 13.3): x87 only until SSE/AVX state exists. */
+	uint64_t xcr0;
+	/* RDRAND/RDSEED: a deterministic generator (never host entropy, DESIGN
+	 * 7); seeded per machine with cpu_x86_seed_rng. */
+	uint64_t rng_state;
 
 	/* Interrupt shadow after STI / MOV SS (SDM 6.8.3): the icount at which
 	 * it ends, and whether it is active. */
@@ -330,6 +377,13 @@ static inline struct cpu_x86 *cpu_x86_of(struct cpu *cpu)
 {
 	return SV_CONTAINER_OF(cpu, struct cpu_x86, cpu);
 }
+
+/* FNINIT state of the x87 unit and MXCSR reset (SDM 9.1.1 table 9-1). */
+void cpu_x86_fpu_reset(struct cpu_x86 *c);
+
+/* Seed the RDRAND/RDSEED generator (the machine's seed mixed with the vcpu
+ * index): same seed, same numbers. */
+void cpu_x86_seed_rng(struct cpu_x86 *c, uint64_t seed);
 
 /* Power-on state (SDM 9.1.1) and the Xen PVH start state. */
 void cpu_x86_reset(struct cpu_x86 *c);

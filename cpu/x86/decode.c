@@ -9,6 +9,7 @@
  */
 #include "cpu/x86/decode.h"
 #include "cpu/x86/cpu_x86.h"
+#include "cpu/x86/sse.h"
 
 #define NOX VMX_EXIT_NONE
 #define ROW(h, a, d, s, im, fl, ex, nm)                                                            \
@@ -53,6 +54,7 @@ enum x86_group {
 	GRP6,
 	GRP7,
 	GRP15,
+	GRP9,
 	X86_NUM_GROUPS
 };
 
@@ -158,7 +160,18 @@ static const struct x86_op_row x86_groups[X86_NUM_GROUPS][8] = {
 		ROW(X86_H_GRP7, 6, OPD_E, OPD_NONE, IMM_NONE, XF_MODRM | XF_W16, NOX, "lmsw"),
 		ROW(X86_H_GRP7, 7, OPD_E, OPD_NONE, IMM_NONE, XF_MODRM, VMX_EXIT_INVLPG, "invlpg"),
 	},
+	/* 0F C7 (SDM table A-6 group 9): memory forms /1, register forms /6 /7. */
+	[GRP9] = {
+		[1] = ROW(X86_H_GRP9, 1, OPD_M, OPD_NONE, IMM_NONE, XF_MODRM | XF_LOCK, NOX, "cmpxchg8b"),
+		[6] = ROW(X86_H_GRP9, 6, OPD_R, OPD_NONE, IMM_NONE, XF_MODRM, VMX_EXIT_RDRAND, "rdrand"),
+		[7] = ROW(X86_H_GRP9, 7, OPD_R, OPD_NONE, IMM_NONE, XF_MODRM, VMX_EXIT_RDSEED, "rdseed"),
+	},
 	[GRP15] = {
+		/* memory forms /0-/3: FXSAVE FXRSTOR LDMXCSR STMXCSR (translate_sse.c) */
+		[0] = ROW(X86_H_FENCE, 0, OPD_E, OPD_NONE, IMM_NONE, XF_MODRM, NOX, "fxsave"),
+		[1] = ROW(X86_H_FENCE, 1, OPD_E, OPD_NONE, IMM_NONE, XF_MODRM, NOX, "fxrstor"),
+		[2] = ROW(X86_H_FENCE, 2, OPD_E, OPD_NONE, IMM_NONE, XF_MODRM, NOX, "ldmxcsr"),
+		[3] = ROW(X86_H_FENCE, 3, OPD_E, OPD_NONE, IMM_NONE, XF_MODRM, NOX, "stmxcsr"),
 		[5] = ROW(X86_H_FENCE, 5, OPD_E, OPD_NONE, IMM_NONE, XF_MODRM, NOX, "lfence"),
 		[6] = ROW(X86_H_FENCE, 6, OPD_E, OPD_NONE, IMM_NONE, XF_MODRM, NOX, "mfence"),
 		[7] = ROW(X86_H_FENCE, 7, OPD_E, OPD_NONE, IMM_NONE, XF_MODRM, NOX, "sfence"),
@@ -175,6 +188,24 @@ static const struct x86_op_row x86_map1[256] = {
 	[0x48 ... 0x4f] = ROW(X86_H_INCDEC, 1, OPD_Z, OPD_NONE, IMM_NONE, XF_INV64, NOX, "dec"),
 	[0x50 ... 0x57] = ROW(X86_H_PUSH, 0, OPD_Z, OPD_NONE, IMM_NONE, XF_DEF64, NOX, "push"),
 	[0x58 ... 0x5f] = ROW(X86_H_POP, 0, OPD_Z, OPD_NONE, IMM_NONE, XF_DEF64, NOX, "pop"),
+	[0x27] = ROW(X86_H_BCD, 0, OPD_NONE, OPD_NONE, IMM_NONE, XF_INV64, NOX, "daa"),
+	[0x2f] = ROW(X86_H_BCD, 1, OPD_NONE, OPD_NONE, IMM_NONE, XF_INV64, NOX, "das"),
+	[0x37] = ROW(X86_H_BCD, 2, OPD_NONE, OPD_NONE, IMM_NONE, XF_INV64, NOX, "aaa"),
+	[0x3f] = ROW(X86_H_BCD, 3, OPD_NONE, OPD_NONE, IMM_NONE, XF_INV64, NOX, "aas"),
+	[0x60] = ROW(X86_H_PUSHA, 0, OPD_NONE, OPD_NONE, IMM_NONE, XF_INV64, NOX, "pusha"),
+	[0x61] = ROW(X86_H_POPA, 0, OPD_NONE, OPD_NONE, IMM_NONE, XF_INV64, NOX, "popa"),
+	[0x6c] = ROW(X86_H_INS, 0, OPD_NONE, OPD_NONE, IMM_NONE, XF_BYTE | XF_STR, VMX_EXIT_IO_INSTRUCTION, "ins"),
+	[0x6d] = ROW(X86_H_INS, 0, OPD_NONE, OPD_NONE, IMM_NONE, XF_STR, VMX_EXIT_IO_INSTRUCTION, "ins"),
+	[0x6e] = ROW(X86_H_OUTS, 0, OPD_NONE, OPD_NONE, IMM_NONE, XF_BYTE | XF_STR, VMX_EXIT_IO_INSTRUCTION, "outs"),
+	[0x6f] = ROW(X86_H_OUTS, 0, OPD_NONE, OPD_NONE, IMM_NONE, XF_STR, VMX_EXIT_IO_INSTRUCTION, "outs"),
+	[0xa6] = ROW(X86_H_CMPS, 0, OPD_NONE, OPD_NONE, IMM_NONE, XF_BYTE | XF_STR, NOX, "cmps"),
+	[0xa7] = ROW(X86_H_CMPS, 0, OPD_NONE, OPD_NONE, IMM_NONE, XF_STR, NOX, "cmps"),
+	[0xae] = ROW(X86_H_SCAS, 0, OPD_NONE, OPD_NONE, IMM_NONE, XF_BYTE | XF_STR, NOX, "scas"),
+	[0xaf] = ROW(X86_H_SCAS, 0, OPD_NONE, OPD_NONE, IMM_NONE, XF_STR, NOX, "scas"),
+	[0xc8] = ROW(X86_H_ENTER, 0, OPD_NONE, OPD_NONE, IMM_WB, XF_DEF64, NOX, "enter"),
+	[0xd8 ... 0xdf] = ROW(X86_H_X87, 0, OPD_NONE, OPD_NONE, IMM_NONE, XF_MODRM, NOX, "x87"),
+	[0xd4] = ROW(X86_H_BCD, 4, OPD_I, OPD_NONE, IMM_BU, XF_INV64, NOX, "aam"),
+	[0xd5] = ROW(X86_H_BCD, 5, OPD_I, OPD_NONE, IMM_BU, XF_INV64, NOX, "aad"),
 	[0x63] = ROW(X86_H_MOVSXD, 0, OPD_G, OPD_E, IMM_NONE, XF_MODRM, NOX, "movsxd"),
 	[0x68] = ROW(X86_H_PUSH, 0, OPD_I, OPD_NONE, IMM_Z, XF_DEF64, NOX, "push"),
 	[0x69] = ROW3(X86_H_IMUL, 0, OPD_G, OPD_E, OPD_I, IMM_Z, XF_MODRM, NOX, "imul"),
@@ -202,7 +233,7 @@ static const struct x86_op_row x86_map1[256] = {
 	[0x98] = ROW(X86_H_CBW, 0, OPD_NONE, OPD_NONE, IMM_NONE, 0, NOX, "cbw"),
 	[0x99] = ROW(X86_H_CWD, 0, OPD_NONE, OPD_NONE, IMM_NONE, 0, NOX, "cwd"),
 	[0x9a] = ROW(X86_H_CALLF, 0, OPD_I, OPD_NONE, IMM_P, XF_INV64, NOX, "lcall"),
-	[0x9b] = ROW(X86_H_NOP, 0, OPD_NONE, OPD_NONE, IMM_NONE, 0, NOX, "fwait"),
+	[0x9b] = ROW(X86_H_X87, 0, OPD_NONE, OPD_NONE, IMM_NONE, 0, NOX, "fwait"),
 	[0x9c] = ROW(X86_H_PUSHF, 0, OPD_NONE, OPD_NONE, IMM_NONE, XF_DEF64, NOX, "pushf"),
 	[0x9d] = ROW(X86_H_POPF, 0, OPD_NONE, OPD_NONE, IMM_NONE, XF_DEF64, NOX, "popf"),
 	[0x9e] = ROW(X86_H_SAHF, 0, OPD_NONE, OPD_NONE, IMM_NONE, 0, NOX, "sahf"),
@@ -271,6 +302,19 @@ static const struct x86_op_row x86_map1[256] = {
 static const struct x86_op_row x86_map2[256] = {
 	[0x00] = GROUP(GRP6, 0),
 	[0x01] = GROUP(GRP7, 0),
+	[0x05] = ROW(X86_H_SYSCALL, 0, OPD_NONE, OPD_NONE, IMM_NONE, 0, NOX, "syscall"),
+	[0x07] = ROW(X86_H_SYSRET, 0, OPD_NONE, OPD_NONE, IMM_NONE, 0, NOX, "sysret"),
+	[0x21] = ROW(X86_H_MOV_DR, 0, OPD_R, OPD_D, IMM_NONE, XF_MODRM | XF_F64 | XF_PRIV,
+		     VMX_EXIT_DR_ACCESS, "mov"),
+	[0x23] = ROW(X86_H_MOV_DR, 1, OPD_D, OPD_R, IMM_NONE, XF_MODRM | XF_F64 | XF_PRIV,
+		     VMX_EXIT_DR_ACCESS, "mov"),
+	[0x34] = ROW(X86_H_SYSENTER, 0, OPD_NONE, OPD_NONE, IMM_NONE, 0, NOX, "sysenter"),
+	[0x35] = ROW(X86_H_SYSEXIT, 0, OPD_NONE, OPD_NONE, IMM_NONE, XF_PRIV, NOX, "sysexit"),
+	[0xa4] = ROW3(X86_H_SHLD, 0, OPD_E, OPD_G, OPD_I, IMM_BU, XF_MODRM, NOX, "shld"),
+	[0xa5] = ROW3(X86_H_SHLD, 0, OPD_E, OPD_G, OPD_CL, IMM_NONE, XF_MODRM, NOX, "shld"),
+	[0xac] = ROW3(X86_H_SHLD, 1, OPD_E, OPD_G, OPD_I, IMM_BU, XF_MODRM, NOX, "shrd"),
+	[0xad] = ROW3(X86_H_SHLD, 1, OPD_E, OPD_G, OPD_CL, IMM_NONE, XF_MODRM, NOX, "shrd"),
+	[0xc7] = GROUP(GRP9, 0),
 	[0x06] = ROW(X86_H_CLTS, 0, OPD_NONE, OPD_NONE, IMM_NONE, XF_PRIV, VMX_EXIT_CR_ACCESS, "clts"),
 	[0x08] = ROW(X86_H_WBINVD, 0, OPD_NONE, OPD_NONE, IMM_NONE, XF_PRIV, VMX_EXIT_INVD, "invd"),
 	[0x09] = ROW(X86_H_WBINVD, 0, OPD_NONE, OPD_NONE, IMM_NONE, XF_PRIV, NOX, "wbinvd"),
@@ -306,6 +350,47 @@ static const struct x86_op_row x86_map2[256] = {
 	[0xc0] = ROW(X86_H_XADD, 0, OPD_E, OPD_G, IMM_NONE, XF_BYTE | XF_MODRM | XF_LOCK, NOX, "xadd"),
 	[0xc1] = ROW(X86_H_XADD, 0, OPD_E, OPD_G, IMM_NONE, XF_MODRM | XF_LOCK, NOX, "xadd"),
 	[0xc8 ... 0xcf] = ROW(X86_H_BSWAP, 0, OPD_Z, OPD_NONE, IMM_NONE, 0, NOX, "bswap"),
+};
+
+/*
+ * Rows selected by a mandatory prefix, the three-byte maps 0F 38 / 0F 3A and
+ * the VEX maps (SDM vol. 2 tables A-4, A-5; 2.3 for VEX). Looked up before
+ * the dense maps; the first entry matching (vex, map, pfx, opcode) wins.
+ */
+struct x86_pfx_row {
+	bool vex;
+	uint8_t map, pfx, opcode;
+	struct x86_op_row row;
+};
+
+#define VROW(h, a, d, s, x, im, nm) ROW3(h, a, d, s, x, im, XF_MODRM | XF_VEX, NOX, nm)
+
+static const struct x86_pfx_row x86_pfx_rows[] = {
+	{ false, 1, PFX_F3, 0xb8, ROW(X86_H_EXT, X86_EXT_POPCNT, OPD_G, OPD_E, IMM_NONE, XF_MODRM, NOX, "popcnt") },
+	{ false, 1, PFX_F3, 0xbc, ROW(X86_H_EXT, X86_EXT_TZCNT, OPD_G, OPD_E, IMM_NONE, XF_MODRM, NOX, "tzcnt") },
+	{ false, 1, PFX_F3, 0xbd, ROW(X86_H_EXT, X86_EXT_LZCNT, OPD_G, OPD_E, IMM_NONE, XF_MODRM, NOX, "lzcnt") },
+	{ false, 1, PFX_NONE, 0xc3, ROW(X86_H_MOV, 0, OPD_M, OPD_G, IMM_NONE, XF_MODRM, NOX, "movnti") },
+	{ false, 2, PFX_NONE, 0xf0, ROW(X86_H_EXT, X86_EXT_MOVBE, OPD_G, OPD_M, IMM_NONE, XF_MODRM, NOX, "movbe") },
+	{ false, 2, PFX_NONE, 0xf1, ROW(X86_H_EXT, X86_EXT_MOVBE, OPD_M, OPD_G, IMM_NONE, XF_MODRM, NOX, "movbe") },
+	{ false, 2, PFX_66, 0xf0, ROW(X86_H_EXT, X86_EXT_MOVBE, OPD_G, OPD_M, IMM_NONE, XF_MODRM, NOX, "movbe") },
+	{ false, 2, PFX_66, 0xf1, ROW(X86_H_EXT, X86_EXT_MOVBE, OPD_M, OPD_G, IMM_NONE, XF_MODRM, NOX, "movbe") },
+	{ false, 2, PFX_66, 0xf6, ROW3(X86_H_EXT, X86_EXT_ADCX, OPD_G, OPD_G, OPD_E, IMM_NONE, XF_MODRM | XF_NO66, NOX, "adcx") },
+	{ false, 2, PFX_F3, 0xf6, ROW3(X86_H_EXT, X86_EXT_ADOX, OPD_G, OPD_G, OPD_E, IMM_NONE, XF_MODRM, NOX, "adox") },
+	{ false, 2, PFX_F2, 0xf0, ROW3(X86_H_EXT, X86_EXT_CRC32, OPD_G, OPD_G, OPD_E, IMM_NONE, XF_MODRM | XF_BYTE, NOX, "crc32") },
+	{ false, 2, PFX_F2, 0xf1, ROW3(X86_H_EXT, X86_EXT_CRC32, OPD_G, OPD_G, OPD_E, IMM_NONE, XF_MODRM, NOX, "crc32") },
+	{ false, 2, PFX_66, 0x82, ROW(X86_H_INVPCID, 0, OPD_G, OPD_M, IMM_NONE, XF_MODRM | XF_F64 | XF_NO66 | XF_PRIV, VMX_EXIT_INVPCID, "invpcid") },
+	/* VEX.LZ.0F38 (BMI1, BMI2). */
+	{ true, 2, PFX_NONE, 0xf2, VROW(X86_H_EXT, X86_EXT_ANDN, OPD_G, OPD_V, OPD_E, IMM_NONE, "andn") },
+	{ true, 2, PFX_NONE, 0xf7, VROW(X86_H_EXT, X86_EXT_BEXTR, OPD_G, OPD_E, OPD_V, IMM_NONE, "bextr") },
+	{ true, 2, PFX_NONE, 0xf3, VROW(X86_H_EXT, X86_EXT_BLSR, OPD_V, OPD_E, OPD_NONE, IMM_NONE, "blsr") }, /* group 17: /1 BLSR /2 BLSMSK /3 BLSI */
+	{ true, 2, PFX_NONE, 0xf5, VROW(X86_H_EXT, X86_EXT_BZHI, OPD_G, OPD_E, OPD_V, IMM_NONE, "bzhi") },
+	{ true, 2, PFX_F2, 0xf5, VROW(X86_H_EXT, X86_EXT_PDEP, OPD_G, OPD_V, OPD_E, IMM_NONE, "pdep") },
+	{ true, 2, PFX_F3, 0xf5, VROW(X86_H_EXT, X86_EXT_PEXT, OPD_G, OPD_V, OPD_E, IMM_NONE, "pext") },
+	{ true, 2, PFX_F2, 0xf6, VROW(X86_H_MULX, 0, OPD_G, OPD_V, OPD_E, IMM_NONE, "mulx") },
+	{ true, 2, PFX_F3, 0xf7, VROW(X86_H_EXT, X86_EXT_SARX, OPD_G, OPD_E, OPD_V, IMM_NONE, "sarx") },
+	{ true, 2, PFX_66, 0xf7, VROW(X86_H_EXT, X86_EXT_SHLX, OPD_G, OPD_E, OPD_V, IMM_NONE, "shlx") },
+	{ true, 2, PFX_F2, 0xf7, VROW(X86_H_EXT, X86_EXT_SHRX, OPD_G, OPD_E, OPD_V, IMM_NONE, "shrx") },
+	{ true, 3, PFX_F2, 0xf0, VROW(X86_H_EXT, X86_EXT_RORX, OPD_G, OPD_E, OPD_I, IMM_BU, "rorx") },
 };
 
 /* clang-format on */
@@ -419,6 +504,82 @@ static void x86_decode_imm(struct translator *tr, struct x86_insn *in)
 	}
 }
 
+/* The mandatory prefix in effect: F2/F3 take precedence over 66 (SDM 2.1.2). */
+static unsigned x86_mandatory_pfx(const struct x86_insn *in)
+{
+	return in->repne ? PFX_F2 : in->rep ? PFX_F3 : in->p66 ? PFX_66 : PFX_NONE;
+}
+
+static const struct x86_op_row *x86_pfx_lookup(struct x86_insn *in)
+{
+	unsigned pfx = in->vex ? in->pfx : x86_mandatory_pfx(in);
+	for (size_t i = 0; i < SV_ARRAY_SIZE(x86_pfx_rows); i++) {
+		const struct x86_pfx_row *p = &x86_pfx_rows[i];
+		if (p->vex == in->vex && p->map == in->map && p->opcode == in->opcode &&
+		    p->pfx == pfx) {
+			in->pfx = pfx;
+			return &p->row;
+		}
+	}
+	return NULL;
+}
+
+static bool x86_decode_ud(struct x86_insn *in)
+{
+	static const struct x86_op_row ud =
+		ROW(X86_H_UD, 0, OPD_NONE, OPD_NONE, IMM_NONE, 0, NOX, "(bad)");
+	in->row = &ud;
+	in->len = (unsigned)(in->next - in->pc);
+	return false;
+}
+
+/*
+ * The opcode bytes: one-byte, 0F xx, 0F 38 xx, 0F 3A xx, or a VEX prefix
+ * (SDM 2.3.5: C5 = two-byte VEX, C4 = three-byte VEX; outside 64-bit mode
+ * they are LES/LDS unless ModRM.mod = 11B). false: #UD (VEX after a 66, F2,
+ * F3, LOCK or REX prefix, SDM 2.3.2, or a reserved VEX map).
+ */
+static bool x86_decode_opcode(struct translator *tr, struct x86_insn *in, bool code64)
+{
+	uint8_t b = (uint8_t)x86_fetch(tr, in, 1);
+	if ((b == 0xc4 || b == 0xc5) && (code64 || (translator_ld8(tr, in->next) >> 6) == 3)) {
+		uint8_t v1 = (uint8_t)x86_fetch(tr, in, 1), v2 = v1;
+		if (in->p66 || in->rep || in->repne || in->lock || in->rex)
+			return false;
+		in->vex = true;
+		unsigned rxb = 0, map = 1;
+		if (b == 0xc4) {
+			rxb = (~v1 >> 5) & 7;
+			map = v1 & 0x1f;
+			v2 = (uint8_t)x86_fetch(tr, in, 1);
+			in->vex_w = v2 >> 7;
+		} else {
+			rxb = ((~v1 >> 7) & 1) << 2;
+		}
+		if (map < 1 || map > 3)
+			return false;
+		if (!code64)
+			rxb = 0; /* VEX.R/X/B are ignored outside 64-bit mode */
+		in->rex = (uint8_t)(0x40 | (in->vex_w ? 8 : 0) | rxb);
+		in->vex_v = (uint8_t)((~v2 >> 3) & (code64 ? 15 : 7));
+		in->vex_l = (v2 >> 2) & 1;
+		in->pfx = v2 & 3; /* pp: none, 66, F3, F2 as enum x86_pfx */
+		in->map = map;
+		in->opcode = (uint8_t)x86_fetch(tr, in, 1);
+		return true;
+	}
+	in->opcode = b;
+	if (b == 0x0f) {
+		in->map = 1;
+		in->opcode = (uint8_t)x86_fetch(tr, in, 1);
+		if (in->opcode == 0x38 || in->opcode == 0x3a) {
+			in->map = in->opcode == 0x38 ? 2 : 3;
+			in->opcode = (uint8_t)x86_fetch(tr, in, 1);
+		}
+	}
+	return true;
+}
+
 bool x86_decode(struct translator *tr, bool code64, bool def32, struct x86_insn *in, bool *gp)
 {
 	bool p67 = false;
@@ -482,12 +643,17 @@ bool x86_decode(struct translator *tr, bool code64, bool def32, struct x86_insn 
 	}
 
 	in->addr_size = code64 ? (p67 ? 2 : 3) : ((def32 != p67) ? 2 : 1);
-	in->opcode = (uint8_t)x86_fetch(tr, in, 1);
-	if (in->opcode == 0x0f) {
-		in->map = 1;
-		in->opcode = (uint8_t)x86_fetch(tr, in, 1);
-	}
-	const struct x86_op_row *row = in->map ? &x86_map2[in->opcode] : &x86_map1[in->opcode];
+	if (!x86_decode_opcode(tr, in, code64))
+		return x86_decode_ud(in);
+	const struct x86_op_row *row = x86_pfx_lookup(in);
+	if (!row && !in->vex && in->map >= 1)
+		row = x86_sse_lookup(tr, in);
+	if (!row && (in->vex || in->map >= 2))
+		return x86_decode_ud(in);
+	if (!row)
+		row = in->map ? &x86_map2[in->opcode] : &x86_map1[in->opcode];
+	else if (row->flags & XF_NO66)
+		in->p66 = false; /* a mandatory 66 is no operand-size prefix */
 	/* 0x40-0x4f are REX in 64-bit mode and never reach here; elsewhere
 	 * rows marked INV64 are #UD in 64-bit mode (SDM A.2.5). */
 	if ((row->flags & XF_INV64) && code64)
@@ -506,6 +672,8 @@ bool x86_decode(struct translator *tr, bool code64, bool def32, struct x86_insn 
 		in->op_size = 0;
 	else if (row->flags & XF_W16)
 		in->op_size = 1;
+	else if (row->flags & XF_VEX)
+		in->op_size = code64 && in->vex_w ? 3 : 2;
 	else if (code64 && (row->flags & XF_F64))
 		in->op_size = 3;
 	else if (code64 && (in->rex & 8))

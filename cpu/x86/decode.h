@@ -33,6 +33,8 @@ enum x86_opd {
 	OPD_J,   /* relative branch target */
 	OPD_S,   /* segment register in ModRM reg */
 	OPD_C,   /* control register in ModRM reg */
+	OPD_V,   /* VEX.vvvv general register (SDM 2.3.6) */
+	OPD_D,   /* debug register in ModRM reg */
 };
 
 /* Immediate kinds. */
@@ -61,6 +63,17 @@ enum {
 	XF_W16 = 1u << 8,   /* operand size 16 regardless of prefixes (e.g. Ew) */
 	XF_STR = 1u << 9,   /* string instruction (REP honoured) */
 	XF_NOREX8 = 1u << 10,
+	XF_VEX = 1u << 11,  /* VEX-encoded: size from VEX.W, VEX.L must be 0 */
+	XF_NO66 = 1u << 12, /* the 66 prefix is mandatory here, not an operand size */
+	XF_MMX = 1u << 13,  /* SSE-family op on MMX registers (no-prefix forms) */
+};
+
+/* Mandatory prefixes (SDM 2.1.2 / VEX.pp, SDM 2.3.5). */
+enum x86_pfx {
+	PFX_NONE,
+	PFX_66,
+	PFX_F3,
+	PFX_F2
 };
 
 /* Handlers (translate.c), named after the instruction and form. */
@@ -132,7 +145,50 @@ enum x86_handler {
 	X86_H_WBINVD,
 	X86_H_CLTS,
 	X86_H_FENCE, /* 0F AE: LFENCE/MFENCE/SFENCE; other forms #UD */
+	X86_H_EXT,   /* arg: enum x86_ext_op; dst opd[0] = op(opd[1], opd[2]) via a helper */
+	X86_H_CMPS,
+	X86_H_SCAS,
+	X86_H_INS,
+	X86_H_OUTS,
+	X86_H_SHLD, /* arg: 0 SHLD, 1 SHRD; count imm8 or CL */
+	X86_H_GRP9, /* 0F C7: CMPXCHG8B/16B, RDRAND, RDSEED, RDPID */
+	X86_H_ENTER,
+	X86_H_PUSHA,
+	X86_H_POPA,
+	X86_H_BCD, /* arg: 0 DAA 1 DAS 2 AAA 3 AAS 4 AAM 5 AAD */
+	X86_H_MULX,
+	X86_H_SYSCALL,
+	X86_H_SYSRET,
+	X86_H_SYSENTER,
+	X86_H_SYSEXIT,
+	X86_H_MOV_DR, /* arg: 0 to register (0F 21), 1 to DR (0F 23) */
+	X86_H_INVPCID,
+	X86_H_SSE, /* arg: enum x86_sse_op (sse.h) */
+	X86_H_X87, /* D8-DF escape opcodes */
 	X86_NUM_HANDLERS
+};
+
+/* Operations of X86_H_EXT (cpu/x86/helpers_int.c x86_helper_ext). */
+enum x86_ext_op {
+	X86_EXT_POPCNT,
+	X86_EXT_LZCNT,
+	X86_EXT_TZCNT,
+	X86_EXT_MOVBE,
+	X86_EXT_ANDN,
+	X86_EXT_BEXTR,
+	X86_EXT_BLSI,
+	X86_EXT_BLSMSK,
+	X86_EXT_BLSR,
+	X86_EXT_BZHI,
+	X86_EXT_PDEP,
+	X86_EXT_PEXT,
+	X86_EXT_RORX,
+	X86_EXT_SARX,
+	X86_EXT_SHLX,
+	X86_EXT_SHRX,
+	X86_EXT_ADCX,
+	X86_EXT_ADOX,
+	X86_EXT_CRC32, /* arg of X86_H_EXT rows F2 0F 38 F0/F1 (source size in the helper) */
 };
 
 struct x86_op_row {
@@ -157,7 +213,12 @@ struct x86_insn {
 	bool seg_override;
 	uint8_t rex; /* 0 if none */
 	bool rep, repne, lock, p66;
-	unsigned map; /* 0: one-byte, 1: 0F */
+	unsigned map;  /* 0: one-byte, 1: 0F, 2: 0F 38, 3: 0F 3A */
+	unsigned pfx;  /* enum x86_pfx: the mandatory prefix that selected the row */
+	bool vex;      /* VEX-encoded (C4/C5) */
+	bool vex_w;    /* VEX.W */
+	bool vex_l;    /* VEX.L */
+	uint8_t vex_v; /* VEX.vvvv (un-inverted register number) */
 	uint8_t opcode;
 	bool has_modrm;
 	uint8_t modrm, mod, reg, rm; /* reg and rm include REX.R / REX.B */

@@ -29,7 +29,7 @@ SV_NORETURN static void x86_gp0(struct cpu_x86 *c)
 }
 
 /* Write a GPR with the operand-size rules (32-bit zero-extends). */
-static void x86_write_gpr(struct cpu_x86 *c, unsigned r, unsigned sz, uint64_t v)
+void x86_write_gpr(struct cpu_x86 *c, unsigned r, unsigned sz, uint64_t v)
 {
 	if (sz >= 3)
 		c->regs[r] = v;
@@ -39,7 +39,7 @@ static void x86_write_gpr(struct cpu_x86 *c, unsigned r, unsigned sz, uint64_t v
 		c->regs[r] = (c->regs[r] & ~sv_mask(8u << sz)) | (v & sv_mask(8u << sz));
 }
 
-static void x86_set_flags_cc(struct cpu_x86 *c, uint64_t arith)
+void x86_set_flags_cc(struct cpu_x86 *c, uint64_t arith)
 {
 	c->cc_op = X86_CC_OP(X86_CC_EFLAGS, 0);
 	c->cc_src = arith & X86_FLAGS_ARITH;
@@ -503,7 +503,7 @@ bool cpu_x86_set_cr0(struct cpu_x86 *c, uint64_t v)
 		if (!(c->cr4 & X86_CR4_PAE) || (c->seg[X86_SEG_CS].attr & X86_SEG_ATTR_L))
 			return false;
 	}
-	if (pg_off && cpu_x86_code64(c))
+	if (pg_off && (cpu_x86_code64(c) || (c->cr4 & X86_CR4_PCIDE)))
 		return false;
 	uint64_t old = c->cr0;
 	c->cr0 = v | X86_CR0_ET;
@@ -513,8 +513,17 @@ bool cpu_x86_set_cr0(struct cpu_x86 *c, uint64_t v)
 	return true;
 }
 
+/*
+ * MOV to CR3 (SDM 4.10.4.1): with CR4.PCIDE, bits 11:0 are the PCID and bit
+ * 63 asks not to invalidate that PCID's entries; bit 63 is never stored.
+ * The TLB is not tagged by PCID and does not keep global entries apart, so
+ * every CR3 load flushes it all: more invalidation than the SDM requires,
+ * never less (SDM 4.10.4.4 lets a processor invalidate any entry at any time).
+ */
 bool cpu_x86_set_cr3(struct cpu_x86 *c, uint64_t v)
 {
+	if (c->cr4 & X86_CR4_PCIDE)
+		v &= ~(1ull << 63);
 	if (cpu_x86_long_mode(c) && (v >> X86_MAXPHYADDR))
 		return false;
 	c->cr3 = v;
@@ -522,9 +531,12 @@ bool cpu_x86_set_cr3(struct cpu_x86 *c, uint64_t v)
 	return true;
 }
 
+/* The CR4 bits the model implements (SDM 2.5; CPUID advertises the
+ * matching features: PGE, PCID, SMEP, SMAP, UMIP). */
 #define X86_CR4_ALLOWED                                                                            \
-	(X86_CR4_TSD | X86_CR4_DE | X86_CR4_PSE | X86_CR4_PAE | X86_CR4_MCE | X86_CR4_PCE |        \
-	 X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT)
+	(X86_CR4_TSD | X86_CR4_DE | X86_CR4_PSE | X86_CR4_PAE | X86_CR4_MCE | X86_CR4_PGE |        \
+	 X86_CR4_PCE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT | X86_CR4_UMIP | X86_CR4_PCIDE |        \
+	 X86_CR4_SMEP | X86_CR4_SMAP)
 
 bool cpu_x86_set_cr4(struct cpu_x86 *c, uint64_t v)
 {
@@ -532,9 +544,14 @@ bool cpu_x86_set_cr4(struct cpu_x86 *c, uint64_t v)
 		return false;
 	if (cpu_x86_long_mode(c) && !(v & X86_CR4_PAE))
 		return false;
+	/* SDM MOV CR4: PCIDE can be set only in IA-32e mode with CR3[11:0] = 0. */
+	if ((v & X86_CR4_PCIDE) && !(c->cr4 & X86_CR4_PCIDE) &&
+	    (!cpu_x86_long_mode(c) || (c->cr3 & X86_CR4_PCIDE_MASK)))
+		return false;
 	uint64_t old = c->cr4;
 	c->cr4 = v;
-	if ((old ^ v) & (X86_CR4_PAE | X86_CR4_PSE | X86_CR4_PGE))
+	if ((old ^ v) &
+	    (X86_CR4_PAE | X86_CR4_PSE | X86_CR4_PGE | X86_CR4_PCIDE | X86_CR4_SMEP | X86_CR4_SMAP))
 		cpu_tlb_flush(&c->cpu);
 	return true;
 }
@@ -899,14 +916,14 @@ uint64_t x86_helper_ljmp(struct cpu *cpu, uint64_t sel, uint64_t off, uint64_t o
 	return 0;
 }
 
-static uint64_t x86_sp_mask(const struct cpu_x86 *c)
+uint64_t x86_sp_mask(const struct cpu_x86 *c)
 {
 	if (cpu_x86_code64(c))
 		return ~0ull;
 	return (c->seg[X86_SEG_SS].attr & X86_SEG_ATTR_DB) ? 0xffffffffull : 0xffffull;
 }
 
-static uint64_t x86_stack_la(const struct cpu_x86 *c, uint64_t sp)
+uint64_t x86_stack_la(const struct cpu_x86 *c, uint64_t sp)
 {
 	if (cpu_x86_code64(c))
 		return sp;
@@ -1049,58 +1066,4 @@ uint64_t x86_helper_iret(struct cpu *cpu, uint64_t osz, uint64_t b, uint64_t c_,
 	c->rip = x86_target_rip(c, &cs, v[0], sz);
 	cpu_x86_update_mode(c);
 	return 0;
-}
-
-/* ---- string instructions --------------------------------------------------------- */
-
-#define X86_REP_BOUND 4096u
-
-static uint64_t x86_str_la(const struct cpu_x86 *c, int seg, uint64_t off)
-{
-	if (cpu_x86_code64(c))
-		return (seg == X86_SEG_FS || seg == X86_SEG_GS) ? off + c->seg[seg].base : off;
-	return (uint32_t)(c->seg[seg].base + off);
-}
-
-static void x86_str_set(struct cpu_x86 *c, unsigned r, unsigned asz, uint64_t v)
-{
-	x86_write_gpr(c, r, asz, v);
-}
-
-uint64_t x86_helper_string(struct cpu *cpu, uint64_t info, uint64_t seg, uint64_t c_, uint64_t e)
-{
-	struct cpu_x86 *c = X(cpu);
-	unsigned kind = info & 3, sz = (info >> 2) & 3, asz = (info >> 5) & 3;
-	unsigned idx = (info >> 8) & 7;
-	bool rep = (info >> 4) & 1;
-	uint64_t am = sv_mask(8u << asz);
-	int64_t step = (c->rflags & X86_FLAG_DF) ? -(int64_t)(1u << sz) : (int64_t)(1u << sz);
-	for (unsigned i = 0; i < X86_REP_BOUND; i++) {
-		if (rep && (c->regs[X86_RCX] & am) == 0)
-			return 1;
-		uint64_t si = c->regs[X86_RSI] & am, di = c->regs[X86_RDI] & am;
-		switch (kind) {
-		case 0: {
-			uint64_t v = cpu_ld(cpu, x86_str_la(c, (int)seg, si), sz, idx);
-			cpu_st(cpu, x86_str_la(c, X86_SEG_ES, di), sz, idx, v);
-			x86_str_set(c, X86_RSI, asz, si + (uint64_t)step);
-			x86_str_set(c, X86_RDI, asz, di + (uint64_t)step);
-			break;
-		}
-		case 1:
-			cpu_st(cpu, x86_str_la(c, X86_SEG_ES, di), sz, idx, c->regs[X86_RAX]);
-			x86_str_set(c, X86_RDI, asz, di + (uint64_t)step);
-			break;
-		default: {
-			uint64_t v = cpu_ld(cpu, x86_str_la(c, (int)seg, si), sz, idx);
-			x86_write_gpr(c, X86_RAX, sz, v);
-			x86_str_set(c, X86_RSI, asz, si + (uint64_t)step);
-			break;
-		}
-		}
-		if (!rep)
-			return 1;
-		x86_str_set(c, X86_RCX, asz, (c->regs[X86_RCX] & am) - 1);
-	}
-	return (c->regs[X86_RCX] & am) == 0;
 }

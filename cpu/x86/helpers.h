@@ -64,11 +64,87 @@ uint64_t x86_helper_lret(struct cpu *cpu, uint64_t osz, uint64_t imm, uint64_t c
 uint64_t x86_helper_iret(struct cpu *cpu, uint64_t osz, uint64_t b, uint64_t c, uint64_t e);
 uint64_t x86_helper_swapgs(struct cpu *cpu, uint64_t a, uint64_t b, uint64_t c, uint64_t e);
 
-/* String instructions: kind (0 MOVS, 1 STOS, 2 LODS) | size_log2 << 2 |
- * rep << 4 | addr_size_log2 << 5 | mmu_idx << 8, source segment.
- * Returns 1 when finished, 0 if the instruction must run again (REP
- * iterations left after the per-call bound). */
-uint64_t x86_helper_string(struct cpu *cpu, uint64_t info, uint64_t seg, uint64_t c, uint64_t e);
+/*
+ * String instructions (cpu/x86/helpers_int.c): info = kind | size_log2 << 3
+ * | rep << 5 | repne << 6 | addr_size_log2 << 7 | mmu_idx << 9 | seg << 12;
+ * seg, rip, len. Returns 1 when finished, 0 if the instruction must run
+ * again (REP iterations left after the per-call bound, SDM 7.3.9.2: REP
+ * string instructions are interruptible between iterations).
+ */
+enum x86_str_kind {
+	X86_STR_MOVS,
+	X86_STR_STOS,
+	X86_STR_LODS,
+	X86_STR_CMPS,
+	X86_STR_SCAS,
+	X86_STR_INS,
+	X86_STR_OUTS,
+};
+uint64_t x86_helper_string(struct cpu *cpu, uint64_t info, uint64_t seg, uint64_t rip,
+			   uint64_t len);
+
+/* Integer extensions (cpu/x86/helpers_int.c). */
+/* a, b, op | size_log2 << 8: enum x86_ext_op (decode.h). */
+uint64_t x86_helper_ext(struct cpu *cpu, uint64_t a, uint64_t b, uint64_t op_sz, uint64_t e);
+/* src, size_log2 | hi_reg << 8 | lo_reg << 12 */
+uint64_t x86_helper_mulx(struct cpu *cpu, uint64_t src, uint64_t info, uint64_t c, uint64_t e);
+/* dst, src, count (masked), size_log2 | right << 2 */
+uint64_t x86_helper_shld(struct cpu *cpu, uint64_t dst, uint64_t src, uint64_t n, uint64_t info);
+/* la, wide (CMPXCHG16B) | mmu_idx << 1 */
+uint64_t x86_helper_cmpxchg8b(struct cpu *cpu, uint64_t la, uint64_t info, uint64_t c, uint64_t e);
+/* size_log2 | seed << 2, -, rip, len: the value; sets CF (RDRAND/RDSEED) */
+uint64_t x86_helper_rdrand(struct cpu *cpu, uint64_t info, uint64_t b, uint64_t rip, uint64_t len);
+/* -, -, rip, len */
+uint64_t x86_helper_rdtscp(struct cpu *cpu, uint64_t a, uint64_t b, uint64_t rip, uint64_t len);
+uint64_t x86_helper_rdpid(struct cpu *cpu, uint64_t a, uint64_t b, uint64_t rip, uint64_t len);
+/* size imm16, level imm8, op_size */
+uint64_t x86_helper_enter(struct cpu *cpu, uint64_t size, uint64_t level, uint64_t osz, uint64_t e);
+uint64_t x86_helper_pusha(struct cpu *cpu, uint64_t osz, uint64_t b, uint64_t c, uint64_t e);
+uint64_t x86_helper_popa(struct cpu *cpu, uint64_t osz, uint64_t b, uint64_t c, uint64_t e);
+/* op (0 DAA 1 DAS 2 AAA 3 AAS 4 AAM 5 AAD), imm8 */
+uint64_t x86_helper_bcd(struct cpu *cpu, uint64_t op, uint64_t imm, uint64_t c, uint64_t e);
+
+/* System instructions (cpu/x86/helpers_sys.c). */
+/* next rip, -, rip, len */
+uint64_t x86_helper_syscall(struct cpu *cpu, uint64_t next, uint64_t b, uint64_t rip, uint64_t len);
+/* rex_w */
+uint64_t x86_helper_sysret(struct cpu *cpu, uint64_t rex_w, uint64_t b, uint64_t c, uint64_t e);
+uint64_t x86_helper_sysenter(struct cpu *cpu, uint64_t a, uint64_t b, uint64_t c, uint64_t e);
+uint64_t x86_helper_sysexit(struct cpu *cpu, uint64_t rex_w, uint64_t b, uint64_t c, uint64_t e);
+/* drn | gpr << 8, value (MOV to DR), rip, len */
+uint64_t x86_helper_mov_to_dr(struct cpu *cpu, uint64_t drn_gpr, uint64_t val, uint64_t rip,
+			      uint64_t len);
+uint64_t x86_helper_mov_from_dr(struct cpu *cpu, uint64_t drn_gpr, uint64_t b, uint64_t rip,
+				uint64_t len);
+/* type, descriptor la | mmu_idx in c, rip, len */
+uint64_t x86_helper_invpcid(struct cpu *cpu, uint64_t type, uint64_t la, uint64_t rip,
+			    uint64_t len);
+/* -, -, rip, len: XGETBV reads ECX, XSETBV ECX/EDX:EAX */
+uint64_t x86_helper_xgetbv(struct cpu *cpu, uint64_t a, uint64_t b, uint64_t rip, uint64_t len);
+uint64_t x86_helper_xsetbv(struct cpu *cpu, uint64_t a, uint64_t b, uint64_t rip, uint64_t len);
+/* which: 0 WBINVD 1 INVD; rip, len */
+uint64_t x86_helper_wbinvd(struct cpu *cpu, uint64_t which, uint64_t b, uint64_t rip, uint64_t len);
+/* CLAC/STAC: set (1) or clear (0) RFLAGS.AC */
+uint64_t x86_helper_stac(struct cpu *cpu, uint64_t set, uint64_t b, uint64_t c, uint64_t e);
+
+/* SSE/SSE2 (helpers_sse.c): info = op | reg << 8 | rm << 12 | mem << 16 |
+ * mmu_idx << 17 | op_size << 20 (enum x86_sse_op, sse.h); la of the memory
+ * operand; the general-register/memory value of GIN forms; imm8. Returns
+ * the value of GOUT forms. */
+uint64_t x86_helper_sse(struct cpu *cpu, uint64_t info, uint64_t la, uint64_t gval, uint64_t imm);
+/* 0F AE /0-/3 (x87.c): la, op (0 FXSAVE 1 FXRSTOR 2 LDMXCSR 3 STMXCSR) |
+ * mmu_idx << 2 | REX.W << 5 */
+uint64_t x86_helper_fxsave(struct cpu *cpu, uint64_t la, uint64_t info, uint64_t c, uint64_t e);
+/* x87 (x87.c): opcode | modrm << 8 | mem << 16 | mmu_idx << 17 | op_size << 20,
+ * la, rip, len */
+uint64_t x86_helper_x87(struct cpu *cpu, uint64_t info, uint64_t la, uint64_t rip, uint64_t len);
+
+/* Shared by the helper files. */
+uint64_t x86_la_add(const struct cpu_x86 *c, uint64_t la, uint64_t n);
+void x86_write_gpr(struct cpu_x86 *c, unsigned r, unsigned sz, uint64_t v);
+uint64_t x86_sp_mask(const struct cpu_x86 *c);
+uint64_t x86_stack_la(const struct cpu_x86 *c, uint64_t sp);
+void x86_set_flags_cc(struct cpu_x86 *c, uint64_t arith);
 
 /* Descriptor access shared with cpu.c: read the descriptor of sel from the
  * GDT/LDT (16 bytes if wide): 0, 1 if beyond the table limit, or the

@@ -24,24 +24,7 @@
 #include "cpu/x86/cpu_x86.h"
 #include "cpu/x86/decode.h"
 #include "cpu/x86/helpers.h"
-
-#define X86_ENV(field) offsetof(struct cpu_x86, field)
-#define X86_ENV_REG(r) (offsetof(struct cpu_x86, regs) + 8u * (unsigned)(r))
-#define X86_ENV_SEG(s, field)                                                                      \
-	(offsetof(struct cpu_x86, seg) + sizeof(struct x86_seg) * (unsigned)(s) +                  \
-	 offsetof(struct x86_seg, field))
-
-struct x86_dc {
-	struct translator *tr;
-	struct ir_func *f;
-	struct cpu_x86 *c;
-	struct x86_insn in;
-	bool code64, pe, pg;
-	unsigned cpl, iopl, mmu_idx;
-	unsigned sp_size; /* log2 bytes of the stack pointer */
-	ir_temp ea;
-	bool ea_valid;
-};
+#include "cpu/x86/translate.h"
 
 /* ---- small IR utilities ---------------------------------------------------- */
 
@@ -57,20 +40,19 @@ static ir_temp x86_sext(struct ir_func *f, ir_temp t, unsigned sz)
 	return sz >= 3 ? t : ir_op1(f, ops[sz], t);
 }
 
-static ir_temp x86_call(struct x86_dc *dc, ir_helper_fn fn, ir_temp a, ir_temp b, ir_temp c,
-			ir_temp e)
+ir_temp x86_call(struct x86_dc *dc, ir_helper_fn fn, ir_temp a, ir_temp b, ir_temp c, ir_temp e)
 {
 	return ir_call(dc->f, fn, a, b, c, e);
 }
 
-static ir_temp x86_imm(struct x86_dc *dc, uint64_t v)
+ir_temp x86_imm(struct x86_dc *dc, uint64_t v)
 {
 	return ir_movi(dc->f, v);
 }
 
 /* ---- registers ------------------------------------------------------------- */
 
-static ir_temp x86_get_reg(struct x86_dc *dc, unsigned r, unsigned sz)
+ir_temp x86_get_reg(struct x86_dc *dc, unsigned r, unsigned sz)
 {
 	struct ir_func *f = dc->f;
 	if (sz == 0 && !dc->in.rex && r >= 4 && r < 8) {
@@ -82,7 +64,7 @@ static ir_temp x86_get_reg(struct x86_dc *dc, unsigned r, unsigned sz)
 }
 
 /* SDM 3.4.1.1: 32-bit results zero-extend, 8/16-bit results merge. */
-static void x86_set_reg(struct x86_dc *dc, unsigned r, unsigned sz, ir_temp v)
+void x86_set_reg(struct x86_dc *dc, unsigned r, unsigned sz, ir_temp v)
 {
 	struct ir_func *f = dc->f;
 	if (sz == 3) {
@@ -110,7 +92,7 @@ static void x86_set_reg(struct x86_dc *dc, unsigned r, unsigned sz, ir_temp v)
 /* ---- RIP and control flow --------------------------------------------------- */
 
 /* The RIP value of a linear code address (CS.base is 0 in 64-bit mode). */
-static ir_temp x86_rip_of(struct x86_dc *dc, uint64_t lin)
+ir_temp x86_rip_of(struct x86_dc *dc, uint64_t lin)
 {
 	if (dc->code64)
 		return x86_imm(dc, lin);
@@ -130,7 +112,7 @@ static void x86_gen_jump(struct x86_dc *dc, uint64_t lin, unsigned slot)
 }
 
 /* End the TB after this instruction without chaining (state changed). */
-static void x86_end_tb(struct x86_dc *dc)
+void x86_end_tb(struct x86_dc *dc)
 {
 	x86_store_rip(dc, dc->in.next);
 	ir_exit_tb(dc->f);
@@ -145,17 +127,17 @@ static void x86_jump_temp(struct x86_dc *dc, ir_temp rip)
 	dc->tr->stop = true;
 }
 
-static ir_temp x86_cur_rip(struct x86_dc *dc)
+ir_temp x86_cur_rip(struct x86_dc *dc)
 {
 	return x86_rip_of(dc, dc->in.pc);
 }
-static ir_temp x86_len(struct x86_dc *dc)
+ir_temp x86_len(struct x86_dc *dc)
 {
 	return x86_imm(dc, dc->in.len);
 }
 
 /* Raise an exception for this instruction (fault: RIP = this insn). */
-static void x86_gen_raise(struct x86_dc *dc, unsigned vector, bool has_err, uint32_t err)
+void x86_gen_raise(struct x86_dc *dc, unsigned vector, bool has_err, uint32_t err)
 {
 	uint64_t v = vector | (X86_EVENT_HW_EXC << 8) | (has_err ? 1u << 16 : 0);
 	x86_call(dc, x86_helper_raise, x86_imm(dc, v), x86_imm(dc, err), x86_cur_rip(dc),
@@ -163,7 +145,7 @@ static void x86_gen_raise(struct x86_dc *dc, unsigned vector, bool has_err, uint
 	x86_end_tb(dc);
 }
 
-static void x86_gen_ud(struct x86_dc *dc)
+void x86_gen_ud(struct x86_dc *dc)
 {
 	if (!dc->c->logged_ud) {
 		dc->c->logged_ud = true;
@@ -197,7 +179,7 @@ static ir_temp x86_gen_ea(struct x86_dc *dc)
 
 /* Linear address of offset ea in segment seg (SDM 3.4.2; in 64-bit mode
  * only FS and GS have a base, SDM 3.2.4). */
-static ir_temp x86_linear(struct x86_dc *dc, ir_temp ea, int seg)
+ir_temp x86_linear(struct x86_dc *dc, ir_temp ea, int seg)
 {
 	struct ir_func *f = dc->f;
 	if (dc->code64) {
@@ -209,7 +191,7 @@ static ir_temp x86_linear(struct x86_dc *dc, ir_temp ea, int seg)
 	return ir_op1(f, IR_EXT32U, ir_add(f, ea, base));
 }
 
-static ir_temp x86_mem_addr(struct x86_dc *dc)
+ir_temp x86_mem_addr(struct x86_dc *dc)
 {
 	if (!dc->ea_valid) {
 		dc->ea = x86_linear(dc, x86_gen_ea(dc), dc->in.seg);
@@ -224,12 +206,12 @@ static ir_temp x86_moffs_addr(struct x86_dc *dc)
 	return x86_linear(dc, off, dc->in.seg);
 }
 
-static ir_temp x86_qld(struct x86_dc *dc, ir_temp addr, unsigned sz)
+ir_temp x86_qld(struct x86_dc *dc, ir_temp addr, unsigned sz)
 {
 	return ir_qld(dc->f, sz, dc->mmu_idx, addr, 0);
 }
 
-static void x86_qst(struct x86_dc *dc, ir_temp addr, unsigned sz, ir_temp v)
+void x86_qst(struct x86_dc *dc, ir_temp addr, unsigned sz, ir_temp v)
 {
 	ir_qst(dc->f, sz, dc->mmu_idx, addr, 0, v);
 }
@@ -245,7 +227,7 @@ static unsigned x86_opcode_reg(const struct x86_dc *dc)
 }
 
 /* Load operand `kind` at size sz (zero-extended). */
-static ir_temp x86_ld_opd(struct x86_dc *dc, unsigned kind, unsigned sz)
+ir_temp x86_ld_opd(struct x86_dc *dc, unsigned kind, unsigned sz)
 {
 	const struct x86_insn *in = &dc->in;
 	switch (kind) {
@@ -262,11 +244,12 @@ static ir_temp x86_ld_opd(struct x86_dc *dc, unsigned kind, unsigned sz)
 	case OPD_ONE: return x86_imm(dc, 1);
 	case OPD_CL: return x86_get_reg(dc, X86_RCX, 0);
 	case OPD_O: return x86_qld(dc, x86_moffs_addr(dc), sz);
+	case OPD_V: return x86_get_reg(dc, in->vex_v, sz);
 	default: return x86_imm(dc, 0);
 	}
 }
 
-static void x86_st_opd(struct x86_dc *dc, unsigned kind, unsigned sz, ir_temp v)
+void x86_st_opd(struct x86_dc *dc, unsigned kind, unsigned sz, ir_temp v)
 {
 	const struct x86_insn *in = &dc->in;
 	switch (kind) {
@@ -282,6 +265,7 @@ static void x86_st_opd(struct x86_dc *dc, unsigned kind, unsigned sz, ir_temp v)
 	case OPD_Z: x86_set_reg(dc, x86_opcode_reg(dc), sz, v); break;
 	case OPD_AX: x86_set_reg(dc, X86_RAX, sz, v); break;
 	case OPD_O: x86_qst(dc, x86_moffs_addr(dc), sz, v); break;
+	case OPD_V: x86_set_reg(dc, in->vex_v, sz, v); break;
 	default: break;
 	}
 }
@@ -642,14 +626,21 @@ static void x86_h_cmpxchg(struct x86_dc *dc)
 	ir_temp acc = x86_get_reg(dc, X86_RAX, sz);
 	ir_temp d = x86_ld_opd(dc, OPD_E, sz);
 	ir_temp s = x86_get_reg(dc, dc->in.reg, sz);
-	/* SDM CMPXCHG: the destination is always written (the old value when
-	 * the comparison fails); the accumulator only on failure. */
-	ir_temp nd = ir_movcond(f, IR_EQ, acc, d, s, d);
-	x86_st_opd(dc, OPD_E, sz, nd);
-	ir_label eq = ir_new_label(f);
+	/* SDM CMPXCHG: a memory destination is always written (the old value
+	 * when the comparison fails); the accumulator only on failure. A
+	 * register destination is written only on success: a 32-bit one keeps
+	 * its upper half on failure, as the host CPU shows
+	 * (test_x86_diff_int.c). */
+	ir_label eq = ir_new_label(f), done = ir_new_label(f);
+	if (dc->in.mod != 3)
+		x86_st_opd(dc, OPD_E, sz, ir_movcond(f, IR_EQ, acc, d, s, d));
 	ir_brcond(f, IR_EQ, acc, d, eq);
 	x86_set_reg(dc, X86_RAX, sz, d);
+	ir_br(f, done);
 	ir_set_label(f, eq);
+	if (dc->in.mod == 3)
+		x86_set_reg(dc, dc->in.rm, sz, s);
+	ir_set_label(f, done);
 	x86_set_cc(dc, X86_CC_SUB, sz, x86_zext(f, ir_sub(f, acc, d), sz), d, acc);
 }
 
@@ -946,14 +937,25 @@ static void x86_h_int(struct x86_dc *dc, unsigned vector, unsigned type)
 
 /* ---- handlers: string instructions ------------------------------------------- */
 
+static bool x86_iopl_ok(const struct x86_dc *dc);
+
+/* kind: enum x86_str_kind (helpers.h). REPE/REPNE matter for CMPS/SCAS only. */
 static void x86_h_string(struct x86_dc *dc, unsigned kind)
 {
 	struct ir_func *f = dc->f;
 	bool rep = dc->in.rep || dc->in.repne;
-	uint64_t info = kind | (dc->in.op_size << 2) | (rep ? 1u << 4 : 0) |
-			(dc->in.addr_size << 5) | (dc->mmu_idx << 8);
+	if ((kind == X86_STR_INS || kind == X86_STR_OUTS) && !x86_iopl_ok(dc)) {
+		/* The TSS I/O permission bitmap is not modelled: #GP(0). */
+		x86_gen_raise(dc, X86_EXC_GP, true, 0);
+		return;
+	}
+	uint64_t info = kind | (dc->in.op_size << 3) | (rep ? 1u << 5 : 0) |
+			(dc->in.repne ? 1u << 6 : 0) | (dc->in.addr_size << 7) |
+			(dc->mmu_idx << 9) | ((uint64_t)dc->in.seg << 12);
 	ir_temp done = x86_call(dc, x86_helper_string, x86_imm(dc, info), x86_imm(dc, dc->in.seg),
-				IR_NO_TEMP, IR_NO_TEMP);
+				x86_cur_rip(dc), x86_len(dc));
+	if (kind == X86_STR_CMPS || kind == X86_STR_SCAS)
+		dc->c->tr_cc_op = X86_CC_DYNAMIC;
 	if (!rep)
 		return;
 	ir_temp rip = ir_movcond(f, IR_NE, done, x86_imm(dc, 0), x86_rip_of(dc, dc->in.next),
@@ -1037,7 +1039,7 @@ static void x86_h_cli_sti(struct x86_dc *dc, bool sti)
 }
 
 /* Helpers with (…, rip, len) that may exit; end the TB afterwards if asked. */
-static ir_temp x86_sys_call(struct x86_dc *dc, ir_helper_fn fn, ir_temp a, ir_temp b)
+ir_temp x86_sys_call(struct x86_dc *dc, ir_helper_fn fn, ir_temp a, ir_temp b)
 {
 	return x86_call(dc, fn, a, b, x86_cur_rip(dc), x86_len(dc));
 }
@@ -1092,6 +1094,10 @@ static void x86_h_grp6(struct x86_dc *dc)
 		x86_gen_ud(dc);
 		return;
 	}
+	if (op <= 1 && dc->umip && dc->cpl != 0) { /* SLDT/STR with CR4.UMIP */
+		x86_gen_raise(dc, X86_EXC_GP, true, 0);
+		return;
+	}
 	if (op <= 1) {
 		ir_temp sel = ir_ld_env(dc->f, 1, X86_ENV_SEG(op ? X86_SEG_TR : X86_SEG_LDTR, sel));
 		x86_st_opd(dc, OPD_E, dc->in.mod == 3 ? dc->in.op_size : 1, sel);
@@ -1110,6 +1116,22 @@ static void x86_h_grp7_reg(struct x86_dc *dc)
 		x86_sys_call(dc, x86_helper_vmcall, IR_NO_TEMP, IR_NO_TEMP);
 		x86_end_tb(dc);
 		return;
+	case 0xca:                  /* CLAC */
+	case 0xcb:                  /* STAC */
+		if (dc->cpl != 0) { /* SDM CLAC/STAC: #UD (not #GP) at CPL > 0 */
+			x86_gen_ud(dc);
+			return;
+		}
+		x86_call(dc, x86_helper_stac, x86_imm(dc, dc->in.modrm & 1), IR_NO_TEMP, IR_NO_TEMP,
+			 IR_NO_TEMP);
+		x86_end_tb(dc); /* RFLAGS.AC selects the SMAP mmu index */
+		return;
+	case 0xd0: /* XGETBV */ x86_sys_call(dc, x86_helper_xgetbv, IR_NO_TEMP, IR_NO_TEMP); return;
+	case 0xd1: /* XSETBV */
+		x86_sys_call(dc, x86_helper_xsetbv, IR_NO_TEMP, IR_NO_TEMP);
+		x86_end_tb(dc);
+		return;
+	case 0xf9: /* RDTSCP */ x86_sys_call(dc, x86_helper_rdtscp, IR_NO_TEMP, IR_NO_TEMP); return;
 	case 0xf8: /* SWAPGS */
 		if (!dc->code64) {
 			x86_gen_ud(dc);
@@ -1133,7 +1155,9 @@ static void x86_h_grp7(struct x86_dc *dc)
 		return;
 	}
 	bool priv = op == 2 || op == 3 || op == 6 || op == 7;
-	if (priv && dc->cpl != 0) {
+	/* SDM 2.5: CR4.UMIP makes SGDT SIDT SMSW CPL-0 only. */
+	bool umip = dc->umip && (op == 0 || op == 1 || op == 4);
+	if ((priv || umip) && dc->cpl != 0) {
 		x86_gen_raise(dc, X86_EXC_GP, true, 0);
 		return;
 	}
@@ -1182,6 +1206,174 @@ static void x86_h_io(struct x86_dc *dc, bool in)
 		x86_set_reg(dc, X86_RAX, sz, v);
 }
 
+/* ---- handlers: integer extensions (helpers_int.c) --------------------------- */
+
+/* POPCNT LZCNT TZCNT MOVBE BMI1 BMI2 ADX: dst = op(opd[1], opd[2]). */
+static void x86_h_ext(struct x86_dc *dc)
+{
+	const struct x86_op_row *row = dc->in.row;
+	unsigned sz = dc->in.op_size, op = row->arg;
+	if (op == X86_EXT_BLSR) {
+		/* VEX.0F38 F3 is group 17 (SDM table A-6): /1 BLSR /2 BLSMSK /3 BLSI. */
+		static const uint8_t grp17[8] = { 0xff, X86_EXT_BLSR, X86_EXT_BLSMSK, X86_EXT_BLSI,
+						  0xff, 0xff,         0xff,           0xff };
+		op = grp17[dc->in.reg & 7];
+		if (op == 0xff) {
+			x86_gen_ud(dc);
+			return;
+		}
+	}
+	if (op == X86_EXT_MOVBE && dc->in.op_size == 0) {
+		x86_gen_ud(dc);
+		return;
+	}
+	if (op == X86_EXT_CRC32) {
+		/* SDM CRC32: r32 (r64 with REX.W) accumulates an r/m8 (F0) or an
+		 * r/m16/32/64 (F1) source; the result zero-extends. */
+		unsigned dsz = (dc->in.rex & 8) ? 3 : 2;
+		ir_temp acc = x86_get_reg(dc, dc->in.reg, 2);
+		ir_temp src = x86_ld_opd(dc, OPD_E, sz);
+		ir_temp r = x86_call(dc, x86_helper_ext, acc, src, x86_imm(dc, op | (sz << 8)),
+				     IR_NO_TEMP);
+		x86_set_reg(dc, dc->in.reg, dsz, r);
+		return;
+	}
+	ir_temp a = x86_ld_opd(dc, row->opd[1], sz);
+	ir_temp b = row->opd[2] == OPD_NONE ? x86_imm(dc, 0) : x86_ld_opd(dc, row->opd[2], sz);
+	ir_temp r = x86_call(dc, x86_helper_ext, a, b, x86_imm(dc, op | (sz << 8)), IR_NO_TEMP);
+	x86_st_opd(dc, row->opd[0], sz, r);
+	dc->c->tr_cc_op = X86_CC_DYNAMIC;
+}
+
+static void x86_h_mulx(struct x86_dc *dc)
+{
+	unsigned sz = dc->in.op_size;
+	ir_temp src = x86_ld_opd(dc, OPD_E, sz);
+	uint64_t info = sz | ((uint64_t)dc->in.reg << 8) | ((uint64_t)dc->in.vex_v << 12);
+	x86_call(dc, x86_helper_mulx, src, x86_imm(dc, info), IR_NO_TEMP, IR_NO_TEMP);
+}
+
+/* SHLD/SHRD Ev, Gv, Ib/CL (count masked to 5 bits, 6 with REX.W). */
+static void x86_h_shld(struct x86_dc *dc)
+{
+	struct ir_func *f = dc->f;
+	const struct x86_op_row *row = dc->in.row;
+	unsigned sz = dc->in.op_size, cmask = sz == 3 ? 63 : 31;
+	ir_temp a = x86_ld_opd(dc, OPD_E, sz);
+	ir_temp b = x86_ld_opd(dc, OPD_G, sz);
+	ir_temp n = row->opd[2] == OPD_I ? x86_imm(dc, (uint64_t)dc->in.imm & cmask) :
+					   ir_andi(f, x86_ld_opd(dc, OPD_CL, 0), cmask);
+	if (x86_opd_is_mem(dc, OPD_E))
+		x86_st_opd(dc, OPD_E, sz, a); /* probe the store: the helper sets flags */
+	ir_temp r = x86_call(dc, x86_helper_shld, a, b, n, x86_imm(dc, sz | (row->arg << 2)));
+	x86_st_opd(dc, OPD_E, sz, r);
+	dc->c->tr_cc_op = X86_CC_DYNAMIC;
+}
+
+/* 0F C7: /1 CMPXCHG8B/16B (memory), /6 RDRAND, /7 RDSEED or (F3) RDPID. */
+static void x86_h_grp9(struct x86_dc *dc)
+{
+	unsigned op = dc->in.row->arg, sz = dc->in.op_size;
+	if (op == 1) {
+		bool wide = dc->code64 && (dc->in.rex & 8);
+		x86_call(dc, x86_helper_cmpxchg8b, x86_mem_addr(dc),
+			 x86_imm(dc, (wide ? 1u : 0) | (dc->mmu_idx << 1)), IR_NO_TEMP, IR_NO_TEMP);
+		dc->c->tr_cc_op = X86_CC_DYNAMIC;
+		return;
+	}
+	if (dc->in.mod != 3) {
+		x86_gen_ud(dc);
+		return;
+	}
+	if (op == 7 && dc->in.rep) { /* RDPID: r64 in 64-bit mode, else r32 */
+		ir_temp v = x86_sys_call(dc, x86_helper_rdpid, IR_NO_TEMP, IR_NO_TEMP);
+		x86_set_reg(dc, dc->in.rm, dc->code64 ? 3 : 2, v);
+		return;
+	}
+	if (dc->in.rep || dc->in.repne) {
+		x86_gen_ud(dc);
+		return;
+	}
+	uint64_t info = sz | (op == 7 ? 4u : 0) | ((uint64_t)dc->in.rm << 4);
+	ir_temp v = x86_sys_call(dc, x86_helper_rdrand, x86_imm(dc, info), IR_NO_TEMP);
+	x86_set_reg(dc, dc->in.rm, sz, v);
+	dc->c->tr_cc_op = X86_CC_DYNAMIC;
+}
+
+static void x86_h_enter(struct x86_dc *dc)
+{
+	x86_call(dc, x86_helper_enter, x86_imm(dc, (uint64_t)dc->in.imm & 0xffff),
+		 x86_imm(dc, dc->in.imm2 & 0xff), x86_imm(dc, dc->in.op_size), IR_NO_TEMP);
+}
+
+static void x86_h_bcd(struct x86_dc *dc)
+{
+	x86_call(dc, x86_helper_bcd, x86_imm(dc, dc->in.row->arg),
+		 x86_imm(dc, (uint64_t)dc->in.imm & 0xff), IR_NO_TEMP, IR_NO_TEMP);
+	dc->c->tr_cc_op = X86_CC_DYNAMIC;
+}
+
+/* ---- handlers: system (helpers_sys.c) ------------------------------------------ */
+
+/* Fast system calls change CS, SS and CPL: the helper sets RIP; end the TB. */
+static void x86_h_fastcall(struct x86_dc *dc, ir_helper_fn fn, ir_temp a)
+{
+	x86_call(dc, fn, a, IR_NO_TEMP, x86_cur_rip(dc), x86_len(dc));
+	dc->c->tr_cc_op = X86_CC_DYNAMIC;
+	ir_exit_tb(dc->f);
+	dc->tr->stop = true;
+}
+
+static void x86_h_mov_dr(struct x86_dc *dc)
+{
+	unsigned drn = dc->in.reg;
+	if (drn > 7 || dc->in.lock) { /* DR8-DR15 (REX.R) do not exist */
+		x86_gen_ud(dc);
+		return;
+	}
+	unsigned gpr = dc->in.rm, sz = dc->code64 ? 3 : 2;
+	ir_temp arg = x86_imm(dc, drn | (gpr << 8));
+	if (dc->in.row->arg == 0) {
+		ir_temp v = x86_sys_call(dc, x86_helper_mov_from_dr, arg, IR_NO_TEMP);
+		x86_set_reg(dc, gpr, sz, v);
+		return;
+	}
+	x86_sys_call(dc, x86_helper_mov_to_dr, arg, x86_get_reg(dc, gpr, sz));
+}
+
+static void x86_h_invpcid(struct x86_dc *dc)
+{
+	ir_temp type = x86_get_reg(dc, dc->in.reg, dc->code64 ? 3 : 2);
+	x86_sys_call(dc, x86_helper_invpcid, type, x86_mem_addr(dc));
+	x86_end_tb(dc);
+}
+
+/* 0F AE memory forms (SDM table A-6 group 15): /7 CLFLUSH, 66 /7
+ * CLFLUSHOPT, 66 /6 CLWB are no-ops that still check the address (a load
+ * probe gives the #PF/#GP an access would); register forms /5 /6 /7 are
+ * LFENCE MFENCE SFENCE. XSAVE and friends are not implemented (#UD). */
+static void x86_h_fence(struct x86_dc *dc)
+{
+	unsigned op = dc->in.row->arg;
+	if (op < 4) { /* FXSAVE FXRSTOR LDMXCSR STMXCSR; register forms #UD */
+		if (dc->in.mod == 3 || dc->in.p66 || dc->in.rep || dc->in.repne)
+			x86_gen_ud(dc);
+		else
+			x86_h_grp15_mem(dc);
+		return;
+	}
+	if (dc->in.mod == 3) {
+		if (dc->in.p66 || dc->in.rep || dc->in.repne)
+			x86_gen_ud(dc);
+		return;
+	}
+	if (dc->in.rep || dc->in.repne || (op == 6 && !dc->in.p66) || op == 5) {
+		x86_gen_ud(dc);
+		return;
+	}
+	(void)x86_qld(dc, x86_mem_addr(dc), 0);
+}
+
 /* ---- the dispatcher ------------------------------------------------------------ */
 
 /* SDM 2.1.2 / LOCK: #UD unless the row allows LOCK and the destination is
@@ -1202,6 +1394,10 @@ static void x86_dispatch(struct x86_dc *dc)
 	 * #GP(0) for privilege, then VM exits (in the helpers). */
 	if (!x86_lock_ok(dc) || ((row->opd[0] == OPD_M || row->opd[1] == OPD_M) && in->mod == 3)) {
 		x86_gen_ud(dc);
+		return;
+	}
+	if ((row->flags & XF_VEX) && in->vex_l) {
+		x86_gen_ud(dc); /* the scalar VEX instructions need VEX.L = 0 */
 		return;
 	}
 	if ((row->flags & XF_PRIV) && dc->cpl != 0) {
@@ -1238,9 +1434,13 @@ static void x86_dispatch(struct x86_dc *dc)
 	case X86_H_BSF: x86_h_bsx(dc, false); break;
 	case X86_H_BSR: x86_h_bsx(dc, true); break;
 	case X86_H_BSWAP: x86_h_bswap(dc); break;
-	case X86_H_MOVS: x86_h_string(dc, 0); break;
-	case X86_H_STOS: x86_h_string(dc, 1); break;
-	case X86_H_LODS: x86_h_string(dc, 2); break;
+	case X86_H_MOVS: x86_h_string(dc, X86_STR_MOVS); break;
+	case X86_H_STOS: x86_h_string(dc, X86_STR_STOS); break;
+	case X86_H_LODS: x86_h_string(dc, X86_STR_LODS); break;
+	case X86_H_CMPS: x86_h_string(dc, X86_STR_CMPS); break;
+	case X86_H_SCAS: x86_h_string(dc, X86_STR_SCAS); break;
+	case X86_H_INS: x86_h_string(dc, X86_STR_INS); break;
+	case X86_H_OUTS: x86_h_string(dc, X86_STR_OUTS); break;
 	case X86_H_NOP:
 		if (in->map == 0 && in->opcode == 0x90 && (in->rex & 1)) {
 			x86_h_xchg(dc); /* xchg %r8, %rax */
@@ -1282,15 +1482,40 @@ static void x86_dispatch(struct x86_dc *dc)
 	case X86_H_XADD: x86_h_xadd(dc); break;
 	case X86_H_IN: x86_h_io(dc, true); break;
 	case X86_H_OUT: x86_h_io(dc, false); break;
-	case X86_H_WBINVD: break;
+	case X86_H_WBINVD:
+		x86_sys_call(dc, x86_helper_wbinvd, x86_imm(dc, in->opcode == 0x08), IR_NO_TEMP);
+		break;
+	case X86_H_EXT: x86_h_ext(dc); break;
+	case X86_H_MULX: x86_h_mulx(dc); break;
+	case X86_H_SHLD: x86_h_shld(dc); break;
+	case X86_H_GRP9: x86_h_grp9(dc); break;
+	case X86_H_ENTER: x86_h_enter(dc); break;
+	case X86_H_PUSHA:
+		x86_call(dc, x86_helper_pusha, x86_imm(dc, in->op_size), IR_NO_TEMP, IR_NO_TEMP,
+			 IR_NO_TEMP);
+		break;
+	case X86_H_POPA:
+		x86_call(dc, x86_helper_popa, x86_imm(dc, in->op_size), IR_NO_TEMP, IR_NO_TEMP,
+			 IR_NO_TEMP);
+		break;
+	case X86_H_BCD: x86_h_bcd(dc); break;
+	case X86_H_SYSCALL: x86_h_fastcall(dc, x86_helper_syscall, x86_rip_of(dc, in->next)); break;
+	case X86_H_SYSRET:
+		x86_h_fastcall(dc, x86_helper_sysret, x86_imm(dc, (in->rex >> 3) & 1));
+		break;
+	case X86_H_SYSENTER: x86_h_fastcall(dc, x86_helper_sysenter, IR_NO_TEMP); break;
+	case X86_H_SYSEXIT:
+		x86_h_fastcall(dc, x86_helper_sysexit, x86_imm(dc, (in->rex >> 3) & 1));
+		break;
+	case X86_H_MOV_DR: x86_h_mov_dr(dc); break;
+	case X86_H_INVPCID: x86_h_invpcid(dc); break;
+	case X86_H_SSE: x86_h_sse(dc); break;
+	case X86_H_X87: x86_h_x87(dc); break;
 	case X86_H_CLTS:
 		x86_sys_call(dc, x86_helper_clts, IR_NO_TEMP, IR_NO_TEMP);
 		x86_end_tb(dc);
 		break;
-	case X86_H_FENCE:
-		if (in->mod != 3 && row->arg != 7)
-			x86_gen_ud(dc);
-		break;
+	case X86_H_FENCE: x86_h_fence(dc); break;
 	default: x86_gen_ud(dc); break;
 	}
 }
@@ -1310,6 +1535,13 @@ void cpu_x86_translate_insn(struct translator *tr)
 	dc.cpl = (fl >> 6) & 3;
 	dc.iopl = (fl >> 8) & 3;
 	dc.mmu_idx = !dc.pg ? X86_MMU_PHYS : dc.cpl == 3 ? X86_MMU_USER : X86_MMU_KERNEL;
+	if (dc.pg && dc.cpl < 3 && ((fl >> 11) & 1))
+		dc.mmu_idx = X86_MMU_KERNEL_AC;
+	dc.umip = (fl >> 10) & 1;
+	dc.em = (fl >> 12) & 1;
+	dc.ts = (fl >> 13) & 1;
+	dc.osfxsr = (fl >> 14) & 1;
+	dc.mp = (fl >> 15) & 1;
 	dc.sp_size = dc.code64 ? 3 : ((fl >> 5) & 1) ? 2 : 1;
 
 	bool ok = x86_decode(tr, dc.code64, dc.code64 || ((fl >> 4) & 1), &dc.in, &gp);

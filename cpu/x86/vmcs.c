@@ -181,6 +181,7 @@ uint64_t cpu_x86_vmcs_read(struct cpu_x86 *c, uint32_t field)
 	case GUEST_SYSENTER_CS: return c->sysenter_cs;
 	case GUEST_SYSENTER_ESP: return c->sysenter_esp;
 	case GUEST_SYSENTER_EIP: return c->sysenter_eip;
+	case GUEST_DR7: return c->dr7;
 	case GUEST_INTERRUPTIBILITY_INFO:
 		return c->intr_shadow && c->cpu.icount < c->intr_shadow_icount ? 1 : 0;
 	case GUEST_ACTIVITY_STATE: return c->cpu.halted ? 1 : 0;
@@ -236,6 +237,7 @@ void cpu_x86_vmcs_write(struct cpu_x86 *c, uint32_t field, uint64_t v)
 	case GUEST_SYSENTER_CS: c->sysenter_cs = v; break;
 	case GUEST_SYSENTER_ESP: c->sysenter_esp = v; break;
 	case GUEST_SYSENTER_EIP: c->sysenter_eip = v; break;
+	case GUEST_DR7: c->dr7 = v; break;
 	case GUEST_INTERRUPTIBILITY_INFO: c->intr_shadow = (v & 3) != 0; break;
 	case GUEST_ACTIVITY_STATE: c->cpu.halted = v == 1; break;
 	case TSC_OFFSET: vmcs_set(&c->vmcs, field, v); break;

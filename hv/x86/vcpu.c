@@ -62,7 +62,9 @@ struct vcpu *hv_x86_vcpu_create(struct domain *d)
 	cpu_x86_vmcs_write(c, CPU_BASED_VM_EXEC_CONTROL,
 			   CPU_BASED_HLT_EXITING | CPU_BASED_USE_MSR_BITMAPS |
 				   CPU_BASED_ACTIVATE_SECONDARY_CONTROLS);
-	cpu_x86_vmcs_write(c, SECONDARY_VM_EXEC_CONTROL, SECONDARY_EXEC_ENABLE_EPT);
+	cpu_x86_vmcs_write(c, SECONDARY_VM_EXEC_CONTROL,
+			   SECONDARY_EXEC_ENABLE_EPT | SECONDARY_EXEC_ENABLE_RDTSCP |
+				   SECONDARY_EXEC_ENABLE_INVPCID);
 	cpu_x86_vmcs_write(c, EXCEPTION_BITMAP, 0);
 	return hv_vcpu_add(d, &c->cpu, &hv_x86_ops);
 }

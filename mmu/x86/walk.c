@@ -20,6 +20,8 @@
 #define CR0_WP (1ull << 16)
 #define CR4_PSE (1ull << 4)
 #define CR4_PAE (1ull << 5)
+#define CR4_SMEP (1ull << 20)
+#define CR4_SMAP (1ull << 21)
 #define EFER_LMA (1ull << 10)
 #define EFER_NXE (1ull << 11)
 
@@ -84,9 +86,19 @@ static enum x86_walk_status walk_finish(struct cpu *cpu, const struct x86_walk_m
 			us &= (w->entry[i] & PTE_US) != 0;
 		}
 	}
+	bool smep = (m->cr4 & CR4_SMEP) != 0;
 	uint32_t err = PF_P | (acc == MMU_WRITE ? PF_W : 0) | (user ? PF_U : 0) |
-		       (acc == MMU_FETCH && nx_capable ? PF_I : 0);
+		       (acc == MMU_FETCH && (nx_capable || smep) ? PF_I : 0);
 	if (user && !us)
+		return walk_pf(r, err);
+	/* SDM 4.6.1: supervisor fetches from user pages fault with SMEP;
+	 * supervisor data accesses to user pages fault with SMAP unless
+	 * RFLAGS.AC = 1 on an explicit access. */
+	bool smep_deny = !user && us && smep;
+	bool smap_deny = !user && us && (m->cr4 & CR4_SMAP) && !m->ac;
+	if (acc == MMU_FETCH && smep_deny)
+		return walk_pf(r, err);
+	if (acc != MMU_FETCH && smap_deny)
 		return walk_pf(r, err);
 	bool wp = (m->cr0 & CR0_WP) != 0;
 	bool can_write = user ? rw : (rw || !wp);
@@ -125,8 +137,10 @@ static enum x86_walk_status walk_finish(struct cpu *cpu, const struct x86_walk_m
 	r->prot = MMU_PROT_READ;
 	if (can_write && (w->entry[last] & PTE_D))
 		r->prot |= MMU_PROT_WRITE;
-	if (!xd)
+	if (!xd && !smep_deny)
 		r->prot |= MMU_PROT_EXEC;
+	if (smap_deny) /* a fetch filled the entry: no data access may hit it */
+		r->prot &= ~(unsigned)(MMU_PROT_READ | MMU_PROT_WRITE);
 	return X86_WALK_OK;
 }
 

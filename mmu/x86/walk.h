@@ -3,7 +3,8 @@
  *
  * Supports 32-bit paging (with 4 MiB pages when CR4.PSE), PAE paging and
  * 4-level paging (2 MiB and 1 GiB pages), with the U/S, R/W, CR0.WP and
- * NX/EFER.NXE protections, reserved-bit checks, and the accessed/dirty flags
+ * NX/EFER.NXE protections, SMEP and SMAP (CR4.SMEP/SMAP with RFLAGS.AC for
+ * explicit supervisor accesses), reserved-bit checks, and the accessed/dirty flags
  * (SDM 4.8). Page-structure entries are read and written through
  * cpu_phys_read/cpu_phys_write, so every access passes the p2m (second stage);
  * a failed access there is reported as X86_WALK_STAGE2 with the guest-physical
@@ -26,6 +27,7 @@
 struct x86_walk_mode {
 	uint64_t cr0, cr3, cr4, efer;
 	bool probe; /* look only: do not set accessed/dirty flags */
+	bool ac;    /* RFLAGS.AC of an explicit supervisor access (SMAP, SDM 4.6.1) */
 };
 
 enum x86_walk_status {
