@@ -176,6 +176,20 @@ struct x86_dtr {
 #define MSR_IA32_BIOS_SIGN_ID 0x0000008b
 #define MSR_IA32_MTRRCAP 0x000000fe
 #define MSR_IA32_ARCH_CAPABILITIES 0x0000010a
+/*
+ * IA32_ARCH_CAPABILITIES: the CPU model is free of the speculative-execution
+ * and microarchitectural-data-sampling issues a guest would otherwise
+ * mitigate (an emulated CPU has none of them), so guests skip PTI, retpolines,
+ * buffer clearing and the ITS thunks. Bits per the SDM / Linux msr-index.h:
+ * RDCL_NO 0, SKIP_L1DFL_VMENTRY 3, SSB_NO 4, MDS_NO 5,
+ * PSCHANGE_MC_NO 6, TAA_NO 8, SBDR_SSDP_NO 13, FBSDP_NO 14, PSDP_NO 15,
+ * BHI_NO 20, PBRSB_NO 24, GDS_NO 26, RFDS_NO 27, ITS_NO 62. Not IBRS_ALL:
+ * there is no IA32_SPEC_CTRL (CPUID.7.EDX[26] is clear) to turn IBRS on with.
+ */
+#define X86_ARCH_CAPABILITIES                                                                      \
+	((1ull << 0) | (1ull << 3) | (1ull << 4) | (1ull << 5) | (1ull << 6) | (1ull << 8) |       \
+	 (1ull << 13) | (1ull << 14) | (1ull << 15) | (1ull << 20) | (1ull << 24) | (1ull << 26) | \
+	 (1ull << 27) | (1ull << 62))
 #define MSR_IA32_SYSENTER_CS 0x00000174
 #define MSR_IA32_SYSENTER_ESP 0x00000175
 #define MSR_IA32_SYSENTER_EIP 0x00000176

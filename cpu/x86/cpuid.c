@@ -64,6 +64,7 @@
 #define CPUID_7_EBX_CLFLUSHOPT (1u << 23)
 #define CPUID_7_EBX_CLWB (1u << 24)
 #define CPUID_7_ECX_UMIP (1u << 2)
+#define CPUID_7_EDX_ARCH_CAPABILITIES (1u << 29)
 #define CPUID_7_ECX_RDPID (1u << 22)
 #define CPUID_80000001_EDX_SYSCALL (1u << 11)
 #define CPUID_80000001_EDX_NX (1u << 20)
@@ -126,6 +127,7 @@ void cpu_x86_cpuid(struct cpu_x86 *c, uint32_t leaf, uint32_t subleaf, uint32_t 
 		if (ctl2 & SECONDARY_EXEC_ENABLE_INVPCID)
 			out[1] |= CPUID_7_EBX_INVPCID;
 		out[2] = CPUID_7_ECX_UMIP | (rdtscp ? CPUID_7_ECX_RDPID : 0);
+		out[3] = CPUID_7_EDX_ARCH_CAPABILITIES;
 		break;
 	case 0x80000000: out[0] = 0x80000008; break;
 	case 0x80000001:

@@ -584,6 +584,7 @@ bool cpu_x86_rdmsr(struct cpu_x86 *c, uint32_t msr, uint64_t *v)
 	case MSR_IA32_SYSENTER_ESP: *v = c->sysenter_esp; return true;
 	case MSR_IA32_SYSENTER_EIP: *v = c->sysenter_eip; return true;
 	case MSR_IA32_MCG_CAP: *v = 0; return true;
+	case MSR_IA32_ARCH_CAPABILITIES: *v = X86_ARCH_CAPABILITIES; return true;
 	case MSR_IA32_MCG_STATUS: *v = 0; return true;
 	case MSR_IA32_MISC_ENABLE: *v = c->misc_enable; return true;
 	case MSR_IA32_PAT: *v = c->pat; return true;

@@ -398,3 +398,22 @@ Test(x86_sys, stac_at_cpl3_is_ud)
 	run_code(X86T_CODE_OF(t_to_user));
 	expect_exception(X86_EXC_UD, 0x11000);
 }
+
+/* IA32_ARCH_CAPABILITIES tells guests the CPU needs no speculation or data-
+ * sampling mitigations (Linux then skips PTI, whose entry trampolines are
+ * slow to emulate, and the ITS return thunks). */
+Test(x86_sys, arch_capabilities_report_no_vulnerabilities)
+{
+	uint32_t r[4];
+	uint64_t v = 0;
+
+	cpu_x86_cpuid(vm.c, 7, 0, r);
+	cr_assert(r[3] & (1u << 29), "CPUID.7.EDX[29]: IA32_ARCH_CAPABILITIES exists");
+	cr_assert_eq(r[3] & (1u << 26), 0, "no IBRS/IBPB: no IA32_SPEC_CTRL");
+	cr_assert(cpu_x86_rdmsr(vm.c, MSR_IA32_ARCH_CAPABILITIES, &v));
+	cr_assert(v & (1ull << 0), "RDCL_NO: no Meltdown, no PTI");
+	cr_assert(v & (1ull << 5), "MDS_NO");
+	cr_assert(v & (1ull << 62), "ITS_NO");
+	cr_assert_eq(v & (1ull << 1), 0, "not IBRS_ALL (no SPEC_CTRL to use it)");
+	cr_assert_not(cpu_x86_wrmsr(vm.c, MSR_IA32_ARCH_CAPABILITIES, 0), "read-only");
+}
