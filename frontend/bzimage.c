@@ -30,7 +30,8 @@ static uint8_t *bz_fail(char **msg, uint8_t *buf, const char *fmt, ...)
 
 bool sv_bzimage_detect(const uint8_t *data, size_t size)
 {
-	return size >= 0x250 && !memcmp(data + 0x202, "HdrS", 4) && ld16_le_p(data + 0x206) >= 0x208;
+	return size >= 0x250 && !memcmp(data + 0x202, "HdrS", 4) &&
+	       ld16_le_p(data + 0x206) >= 0x208;
 }
 
 /*
@@ -57,7 +58,8 @@ static uint8_t *bz_lz4_legacy(const uint8_t *in, size_t len, size_t max_out, siz
 			continue;
 		}
 		/* The trailing size word (or garbage) ends the stream. */
-		if (blk == 0 || blk > (uint32_t)LZ4_compressBound(LZ4_LEGACY_BLOCK) || pos + 4 + blk > len)
+		if (blk == 0 || blk > (uint32_t)LZ4_compressBound(LZ4_LEGACY_BLOCK) ||
+		    pos + 4 + blk > len)
 			break;
 		if (used + LZ4_LEGACY_BLOCK > max_out)
 			return bz_fail(msg, out, "the decompressed kernel is larger than %zu MiB",
@@ -79,8 +81,7 @@ static uint8_t *bz_lz4_legacy(const uint8_t *in, size_t len, size_t max_out, siz
 	return out;
 }
 
-static uint8_t *bz_gzip(const uint8_t *in, size_t len, size_t max_out, size_t *out_size,
-			char **msg)
+static uint8_t *bz_gzip(const uint8_t *in, size_t len, size_t max_out, size_t *out_size, char **msg)
 {
 	z_stream z = { 0 };
 	size_t cap = 16u << 20;
@@ -95,7 +96,8 @@ static uint8_t *bz_gzip(const uint8_t *in, size_t len, size_t max_out, size_t *o
 		if (z.total_out == cap) {
 			if (cap >= max_out) {
 				inflateEnd(&z);
-				return bz_fail(msg, out, "the decompressed kernel is larger than %zu MiB",
+				return bz_fail(msg, out,
+					       "the decompressed kernel is larger than %zu MiB",
 					       max_out >> 20);
 			}
 			cap *= 2;
@@ -127,7 +129,8 @@ static uint8_t *bz_xz(const uint8_t *in, size_t len, size_t max_out, size_t *out
 		if (z.total_out == cap) {
 			if (cap >= max_out) {
 				lzma_end(&z);
-				return bz_fail(msg, out, "the decompressed kernel is larger than %zu MiB",
+				return bz_fail(msg, out,
+					       "the decompressed kernel is larger than %zu MiB",
 					       max_out >> 20);
 			}
 			cap *= 2;
@@ -144,8 +147,7 @@ static uint8_t *bz_xz(const uint8_t *in, size_t len, size_t max_out, size_t *out
 	return out;
 }
 
-static uint8_t *bz_zstd(const uint8_t *in, size_t len, size_t max_out, size_t *out_size,
-			char **msg)
+static uint8_t *bz_zstd(const uint8_t *in, size_t len, size_t max_out, size_t *out_size, char **msg)
 {
 	ZSTD_DStream *z = ZSTD_createDStream();
 	ZSTD_inBuffer ib = { in, len, 0 };
@@ -160,7 +162,8 @@ static uint8_t *bz_zstd(const uint8_t *in, size_t len, size_t max_out, size_t *o
 		if (ob.pos == ob.size) {
 			if (cap >= max_out) {
 				ZSTD_freeDStream(z);
-				return bz_fail(msg, out, "the decompressed kernel is larger than %zu MiB",
+				return bz_fail(msg, out,
+					       "the decompressed kernel is larger than %zu MiB",
 					       max_out >> 20);
 			}
 			cap *= 2;
@@ -171,7 +174,8 @@ static uint8_t *bz_zstd(const uint8_t *in, size_t len, size_t max_out, size_t *o
 		rc = ZSTD_decompressStream(z, &ob, &ib);
 		if (ZSTD_isError(rc)) {
 			ZSTD_freeDStream(z);
-			return bz_fail(msg, out, "corrupt zstd payload (%s)", ZSTD_getErrorName(rc));
+			return bz_fail(msg, out, "corrupt zstd payload (%s)",
+				       ZSTD_getErrorName(rc));
 		}
 		if (rc != 0 && ib.pos == ib.size && ob.pos < ob.size) {
 			ZSTD_freeDStream(z);
@@ -193,8 +197,10 @@ uint8_t *sv_bzimage_extract(const uint8_t *data, size_t size, size_t max_out, si
 
 	*msg = NULL;
 	if (base + off > size || len > size - base - off || len < 8)
-		return bz_fail(msg, NULL, "the bzImage payload (offset %" G_GUINT64_FORMAT
-					  ", %" G_GUINT64_FORMAT " bytes) lies outside the file (truncated image?)",
+		return bz_fail(msg, NULL,
+			       "the bzImage payload (offset %" G_GUINT64_FORMAT
+			       ", %" G_GUINT64_FORMAT
+			       " bytes) lies outside the file (truncated image?)",
 			       off, len);
 	p = data + base + off;
 	if (ld32_le_p(p) == LZ4_LEGACY_MAGIC) {
@@ -205,7 +211,10 @@ uint8_t *sv_bzimage_extract(const uint8_t *data, size_t size, size_t max_out, si
 		*format = "gzip";
 		return bz_gzip(p, len, max_out, out_size, msg);
 	}
-	if (!memcmp(p, "\xfd" "7zXZ\0", 6)) {
+	if (!memcmp(p,
+		    "\xfd"
+		    "7zXZ\0",
+		    6)) {
 		*format = "xz";
 		return bz_xz(p, len, max_out, out_size, msg);
 	}

@@ -229,8 +229,8 @@ bool sv_image_open(const uint8_t *data, size_t size, struct sv_image *img, char 
 		return false;
 	}
 	img->owned = elf;
-	img->container = g_strdup_printf("bzImage, %s-compressed (%zu bytes -> %zu)", how, size,
-					 elf_size);
+	img->container =
+		g_strdup_printf("bzImage, %s-compressed (%zu bytes -> %zu)", how, size, elf_size);
 	return true;
 }
 
@@ -283,7 +283,8 @@ void sv_image_describe(const struct sv_image *img, FILE *out)
 	fprintf(out, "entry:    0x%" PRIx64 " (physical)%s\n", img->entry,
 		img->has_pvh_entry ? ", from XEN_ELFNOTE_PHYS32_ENTRY" : "");
 	fprintf(out, "platform: %s\n",
-		img->arch == HV_ARCH_PPC64 && img->is_linux ? "pseries (a ppc64 Linux kernel)" : "xen");
+		img->arch == HV_ARCH_PPC64 && img->is_linux ? "pseries (a ppc64 Linux kernel)" :
+							      "xen");
 	for (unsigned i = 0; i < img->n_segs; i++)
 		fprintf(out,
 			"segment:  paddr 0x%08" PRIx64 " memsz 0x%" PRIx64 " filesz 0x%" PRIx64

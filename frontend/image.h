@@ -31,7 +31,7 @@ struct sv_image {
 	uint64_t end;       /* highest physical byte loaded + 1 */
 	struct sv_segment segs[SV_IMAGE_MAX_SEGMENTS];
 	unsigned n_segs;
-	GString *notes; /* notes found, for `inspect` */
+	GString *notes;  /* notes found, for `inspect` */
 	char *container; /* "bzImage, LZ4-compressed" when the ELF came from one */
 	uint8_t *owned;  /* decompressed ELF (bzImage), freed by sv_image_clear */
 };

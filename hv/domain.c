@@ -329,11 +329,13 @@ void hv_stats_print(struct domain *d, FILE *out)
 		const struct hv_hypercall_table *t = d->hypercalls;
 		uint64_t nr = GPOINTER_TO_SIZE(k->data);
 		long idx = t->index ? t->index(nr) : (nr < t->n ? (long)nr : -1);
-		const char *name = idx >= 0 && idx < (long)t->n && t->entries[idx].name
-					   ? t->entries[idx].name
-					   : "unknown";
-		fprintf(out, "    %-6" G_GUINT64_FORMAT " %-22s %10" G_GUINT64_FORMAT "\n", nr, name,
-			(uint64_t)GPOINTER_TO_SIZE(g_hash_table_lookup(d->stats.hypercalls, k->data)));
+		const char *name = idx >= 0 && idx < (long)t->n && t->entries[idx].name ?
+					   t->entries[idx].name :
+					   "unknown";
+		fprintf(out, "    %-6" G_GUINT64_FORMAT " %-22s %10" G_GUINT64_FORMAT "\n", nr,
+			name,
+			(uint64_t)GPOINTER_TO_SIZE(
+				g_hash_table_lookup(d->stats.hypercalls, k->data)));
 	}
 	fprintf(out, "  hypercalls failed: %" G_GUINT64_FORMAT "\n", d->stats.hypercall_errors);
 	g_list_free(keys);

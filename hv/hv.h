@@ -155,8 +155,8 @@ struct vcpu {
 };
 
 struct hv_stats {
-	GHashTable *exits;       /* reason (uint32) -> count */
-	GHashTable *hypercalls;  /* number -> count */
+	GHashTable *exits;      /* reason (uint32) -> count */
+	GHashTable *hypercalls; /* number -> count */
 	uint64_t hypercall_errors;
 };
 

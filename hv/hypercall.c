@@ -15,9 +15,10 @@ long hv_hypercall_dispatch(struct vcpu *v, const struct hv_hypercall_table *t, u
 	gpointer key = GSIZE_TO_POINTER((gsize)nr);
 	long rc;
 
-	g_hash_table_insert(d->stats.hypercalls, key,
-			    GSIZE_TO_POINTER(GPOINTER_TO_SIZE(g_hash_table_lookup(d->stats.hypercalls,
-										  key)) + 1));
+	g_hash_table_insert(
+		d->stats.hypercalls, key,
+		GSIZE_TO_POINTER(GPOINTER_TO_SIZE(g_hash_table_lookup(d->stats.hypercalls, key)) +
+				 1));
 
 	/* 1. Unknown number. */
 	if (!h || !h->fn)

@@ -21,7 +21,8 @@ long papr_hcall_index(uint64_t nr)
 
 #define PAPR_ROW(nr, n, f, args) [(nr) / 4] = { .name = n, .fn = f, .nargs = args }
 #define PAPR_PRIVATE_ROW(nr, n, f, args)                                                           \
-	[PAPR_HCALL_MAX / 4 + 1 + ((nr) - PAPR_PRIVATE_BASE) / 4] = { .name = n, .fn = f, .nargs = args }
+	[PAPR_HCALL_MAX / 4 + 1 +                                                                  \
+		((nr)-PAPR_PRIVATE_BASE) / 4] = { .name = n, .fn = f, .nargs = args }
 
 static const struct hv_hypercall papr_entries[PAPR_SLOTS] = {
 	PAPR_ROW(H_GET_TERM_CHAR, "H_GET_TERM_CHAR", do_h_get_term_char, 1),

@@ -96,7 +96,8 @@ static int pseries_cpus(void *fdt, const struct domain *d, const struct hv_pseri
 		if (!rc)
 			rc = fdt_property_u32(fdt, "cpu-version", cfg->pvr);
 		if (!rc)
-			rc = fdt_property_u32(fdt, "timebase-frequency", (uint32_t)cfg->timebase_hz);
+			rc = fdt_property_u32(fdt, "timebase-frequency",
+					      (uint32_t)cfg->timebase_hz);
 		if (!rc)
 			rc = fdt_property_u32(fdt, "clock-frequency", 1000000000u);
 		if (!rc)
@@ -184,8 +185,8 @@ static int pseries_rtas(void *fdt, uint64_t rtas_base)
 	return rc ? rc : fdt_end_node(fdt);
 }
 
-int hv_ppc_pseries_build_fdt(const struct domain *d, const struct hv_pseries_config *cfg,
-			     void *buf, size_t size)
+int hv_ppc_pseries_build_fdt(const struct domain *d, const struct hv_pseries_config *cfg, void *buf,
+			     size_t size)
 {
 	uint64_t rtas_base = hv_ppc_pseries_rtas_base(d->ram_bytes);
 	char vty_path[64];

@@ -122,14 +122,10 @@ long hv_ppc_rtas_call(struct vcpu *v, uint64_t args_gpa)
 
 	switch (token) {
 #define RTAS_CASE(name, tok, fn)                                                                   \
-	case tok:                                                                                  \
-		status = rtas_##fn(&c);                                                            \
-		break;
+	case tok: status = rtas_##fn(&c); break;
 		RTAS_SERVICES(RTAS_CASE)
 #undef RTAS_CASE
-	default:
-		status = RTAS_PARAMETER_ERROR;
-		break;
+	default: status = RTAS_PARAMETER_ERROR; break;
 	}
 	c.rets[0] = (uint32_t)status;
 	for (uint32_t i = 0; i < c.nret; i++)

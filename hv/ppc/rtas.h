@@ -22,16 +22,16 @@
 
 /* X(name in the device tree, token, handler suffix) */
 #define RTAS_SERVICES(X)                                                                           \
-	X("display-character", 0x2000, display_character)                                         \
-	X("get-time-of-day", 0x2001, get_time_of_day)                                             \
-	X("set-time-of-day", 0x2002, unsupported)                                                 \
-	X("power-off", 0x2003, power_off)                                                         \
-	X("system-reboot", 0x2004, system_reboot)                                                 \
-	X("event-scan", 0x2005, event_scan)                                                       \
-	X("nvram-fetch", 0x2006, unsupported)                                                     \
-	X("nvram-store", 0x2007, unsupported)                                                     \
-	X("ibm,get-system-parameter", 0x2008, unsupported)                                        \
-	X("ibm,nmi-register", 0x2009, nmi_register)                                               \
+	X("display-character", 0x2000, display_character)                                          \
+	X("get-time-of-day", 0x2001, get_time_of_day)                                              \
+	X("set-time-of-day", 0x2002, unsupported)                                                  \
+	X("power-off", 0x2003, power_off)                                                          \
+	X("system-reboot", 0x2004, system_reboot)                                                  \
+	X("event-scan", 0x2005, event_scan)                                                        \
+	X("nvram-fetch", 0x2006, unsupported)                                                      \
+	X("nvram-store", 0x2007, unsupported)                                                      \
+	X("ibm,get-system-parameter", 0x2008, unsupported)                                         \
+	X("ibm,nmi-register", 0x2009, nmi_register)                                                \
 	X("ibm,os-term", 0x200a, os_term)
 
 /* The blob: 5 big-endian instruction words (mr r4,r3; lis/ori r3,0xf000;

@@ -40,8 +40,8 @@ int hv_x86_pvh_boot(struct vcpu *v, uint32_t entry, uint64_t free_gpa, const cha
 		return -ENOSPC;
 
 	st32_le_p(page + 0, HVM_START_MAGIC);
-	st32_le_p(page + 4, 1);  /* version */
-	st32_le_p(page + 8, 0);  /* flags */
+	st32_le_p(page + 4, 1); /* version */
+	st32_le_p(page + 8, 0); /* flags */
 	st32_le_p(page + 12, n_mods);
 	st64_le_p(page + 16, n_mods ? gpa + PVH_MODLIST_OFF : 0);
 	st64_le_p(page + 24, cmdlen ? gpa + PVH_CMDLINE_OFF : 0);
