@@ -56,7 +56,11 @@ if [ "$(dpkg --print-architecture)" != arm64 ] &&
 	$SUDO dpkg --add-architecture arm64
 fi
 
-$SUDO apt-get update -q
+# A mirror caught mid-sync makes `apt-get update` fail for one index while
+# the others are fine: go on, and let the installs below decide.
+if ! $SUDO apt-get update -q; then
+	echo "install-deps.sh: apt-get update reported errors; trying the installs anyway" >&2
+fi
 # shellcheck disable=SC2086
 $SUDO apt-get install -y -q --no-install-recommends $native
 if [ "${SOFTVISOR_NO_CROSS:-0}" != 1 ]; then
