@@ -188,26 +188,6 @@ static unsigned ppc_pp_prot(unsigned key, unsigned pp)
 	return key ? key1[pp & 7] : key0[pp & 7];
 }
 
-static int ppc_hash_fault(struct cpu_ppc *c, uint64_t ea, enum mmu_access acc, uint32_t vec,
-			  uint64_t cause, bool probe)
-{
-	struct ppc_pending *p = &c->pending;
-
-	if (probe)
-		return CPU_XLAT_FAULT;
-	memset(p, 0, sizeof(*p));
-	p->vector = vec;
-	if (acc == MMU_FETCH) {
-		p->srr0 = ea;
-		p->srr1_bits = cause;
-	} else {
-		p->srr0 = c->cpu.insn_pc;
-		p->dar = ea;
-		p->dsisr = cause | (acc == MMU_WRITE ? PPC_DSISR_STORE : 0);
-	}
-	return CPU_XLAT_FAULT;
-}
-
 /* The HPT could not be read: HDSI (table walk) to hv, or a plain fault for a probe. */
 static int ppc_hash_walk_fault(struct cpu_ppc *c, uint64_t ea, uint64_t gpa, enum mmu_access acc,
 			       bool probe)
@@ -269,15 +249,16 @@ int ppc_mmu_translate_hash(struct cpu_ppc *c, uint64_t ea, enum mmu_access acc, 
 
 	/* Step 1: segment (5.7.6.2). */
 	if (!ppc_slb_lookup(c, ea, &e))
-		return ppc_hash_fault(c, ea, acc, acc == MMU_FETCH ? PPC_VEC_ISEGI : PPC_VEC_DSEGI,
-				      0, probe);
+		return ppc_mmu_record_fault(
+			c, ea, acc, acc == MMU_FETCH ? PPC_VEC_ISEGI : PPC_VEC_DSEGI, 0, probe);
 	s.e = e;
 	s.b = e->vsid >> PPC_SLB_B_SHIFT;
 	s.vsid = (e->vsid >> PPC_SLB_VSID_SHIFT) & ((1ull << PPC_SLB_VSID_BITS) - 1);
 	s.base_shift = ppc_slb_base_shift(e->vsid);
 	if (s.b > 1 || !s.base_shift)
-		return ppc_hash_fault(c, ea, acc, acc == MMU_FETCH ? PPC_VEC_ISI : PPC_VEC_DSI,
-				      PPC_ISR_NOT_FOUND, probe);
+		return ppc_mmu_record_fault(c, ea, acc,
+					    acc == MMU_FETCH ? PPC_VEC_ISI : PPC_VEC_DSI,
+					    PPC_ISR_NOT_FOUND, probe);
 
 	/* Step 2: virtual address and hash (5.7.7.3). */
 	if (s.b == 0) {
@@ -299,8 +280,9 @@ int ppc_mmu_translate_hash(struct cpu_ppc *c, uint64_t ea, enum mmu_access acc, 
 	if (rc == -EFAULT)
 		return ppc_hash_walk_fault(c, ea, gpa_fault, acc, probe);
 	if (rc < 0)
-		return ppc_hash_fault(c, ea, acc, acc == MMU_FETCH ? PPC_VEC_ISI : PPC_VEC_DSI,
-				      PPC_ISR_NOT_FOUND, probe);
+		return ppc_mmu_record_fault(c, ea, acc,
+					    acc == MMU_FETCH ? PPC_VEC_ISI : PPC_VEC_DSI,
+					    PPC_ISR_NOT_FOUND, probe);
 	for (int pass = 0; pass < 2 && slot < 0; pass++) {
 		secondary = pass == 1;
 		uint64_t hv = secondary ? ~hash : hash;
@@ -310,8 +292,9 @@ int ppc_mmu_translate_hash(struct cpu_ppc *c, uint64_t ea, enum mmu_access acc, 
 			return ppc_hash_walk_fault(c, ea, pteg, acc, probe);
 	}
 	if (slot < 0)
-		return ppc_hash_fault(c, ea, acc, acc == MMU_FETCH ? PPC_VEC_ISI : PPC_VEC_DSI,
-				      PPC_ISR_NOT_FOUND, probe);
+		return ppc_mmu_record_fault(c, ea, acc,
+					    acc == MMU_FETCH ? PPC_VEC_ISI : PPC_VEC_DSI,
+					    PPC_ISR_NOT_FOUND, probe);
 
 	/* Step 4: protection (5.7.9). */
 	unsigned key = (mmu_idx == PPC_MMU_VIRT_USER) ? !!(e->vsid & PPC_SLB_KP) :
@@ -323,11 +306,11 @@ int ppc_mmu_translate_hash(struct cpu_ppc *c, uint64_t ea, enum mmu_access acc, 
 	if ((prot & MMU_PROT_READ) && !noexec)
 		prot |= MMU_PROT_EXEC;
 	if (acc == MMU_FETCH && !(prot & MMU_PROT_EXEC))
-		return ppc_hash_fault(c, ea, acc, PPC_VEC_ISI,
-				      noexec ? PPC_ISR_NOEXEC : PPC_ISR_PROTECT, probe);
+		return ppc_mmu_record_fault(c, ea, acc, PPC_VEC_ISI,
+					    noexec ? PPC_ISR_NOEXEC : PPC_ISR_PROTECT, probe);
 	if ((acc == MMU_READ && !(prot & MMU_PROT_READ)) ||
 	    (acc == MMU_WRITE && !(prot & MMU_PROT_WRITE)))
-		return ppc_hash_fault(c, ea, acc, PPC_VEC_DSI, PPC_ISR_PROTECT, probe);
+		return ppc_mmu_record_fault(c, ea, acc, PPC_VEC_DSI, PPC_ISR_PROTECT, probe);
 
 	/* Step 5: reference and change bits (5.7.8), in the HPTE's byte 7 of dw1. */
 	if (!probe) {

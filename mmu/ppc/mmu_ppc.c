@@ -32,3 +32,29 @@ int ppc_mmu_translate(struct cpu *cpu, uint64_t va, enum mmu_access acc, unsigne
 	x->page_size = SV_PAGE_SIZE;
 	return 0;
 }
+
+/*
+ * Record a first-stage translation fault for raise_fault to deliver: DSI-class
+ * (vec 0x300/0x380) with DAR/DSISR and SRR0 = the faulting instruction, or
+ * ISI-class (0x400/0x480) with SRR0 = the fetch address and the cause in SRR1.
+ * With probe set nothing is recorded (debuggers, hv's copies).
+ */
+int ppc_mmu_record_fault(struct cpu_ppc *c, uint64_t ea, enum mmu_access acc, uint32_t vec,
+			 uint64_t cause, bool probe)
+{
+	struct ppc_pending *p = &c->pending;
+
+	if (probe)
+		return CPU_XLAT_FAULT;
+	memset(p, 0, sizeof(*p));
+	p->vector = vec;
+	if (acc == MMU_FETCH) {
+		p->srr0 = ea;
+		p->srr1_bits = cause;
+	} else {
+		p->srr0 = c->cpu.insn_pc;
+		p->dar = ea;
+		p->dsisr = cause | (acc == MMU_WRITE ? PPC_DSISR_STORE : 0);
+	}
+	return CPU_XLAT_FAULT;
+}

@@ -35,6 +35,9 @@ struct ppc_slbe;
 
 /* hash.c: the hash MMU walk (same contract as ppc_mmu_translate) and the
  * SLB search used by slbfee. and slbie. */
+/* Record a translation fault (see mmu_ppc.c); returns CPU_XLAT_FAULT. */
+int ppc_mmu_record_fault(struct cpu_ppc *c, uint64_t ea, enum mmu_access acc, uint32_t vec,
+			 uint64_t cause, bool probe);
 int ppc_mmu_translate_hash(struct cpu_ppc *c, uint64_t ea, enum mmu_access acc, unsigned mmu_idx,
 			   bool probe, struct cpu_xlat *x);
 bool ppc_slb_lookup(const struct cpu_ppc *c, uint64_t ea, const struct ppc_slbe **out);

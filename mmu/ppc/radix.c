@@ -51,36 +51,16 @@
 #define RPTE_EAA_EXEC (1ull << 0)
 #define RADIX_MAX_LEVELS 8
 
-static int ppc_radix_fault(struct cpu_ppc *c, uint64_t ea, enum mmu_access acc, uint32_t vec,
-			   uint64_t cause, bool probe)
-{
-	struct ppc_pending *p = &c->pending;
-
-	if (probe)
-		return CPU_XLAT_FAULT;
-	memset(p, 0, sizeof(*p));
-	p->vector = vec;
-	if (acc == MMU_FETCH) {
-		p->srr0 = ea;
-		p->srr1_bits = cause;
-	} else {
-		p->srr0 = c->cpu.insn_pc;
-		p->dar = ea;
-		p->dsisr = cause | (acc == MMU_WRITE ? PPC_DSISR_STORE : 0);
-	}
-	return CPU_XLAT_FAULT;
-}
-
 static int ppc_radix_not_found(struct cpu_ppc *c, uint64_t ea, enum mmu_access acc, bool probe)
 {
-	return ppc_radix_fault(c, ea, acc, acc == MMU_FETCH ? PPC_VEC_ISI : PPC_VEC_DSI,
-			       PPC_ISR_NOT_FOUND, probe);
+	return ppc_mmu_record_fault(c, ea, acc, acc == MMU_FETCH ? PPC_VEC_ISI : PPC_VEC_DSI,
+				    PPC_ISR_NOT_FOUND, probe);
 }
 
 static int ppc_radix_segment(struct cpu_ppc *c, uint64_t ea, enum mmu_access acc, bool probe)
 {
-	return ppc_radix_fault(c, ea, acc, acc == MMU_FETCH ? PPC_VEC_ISEGI : PPC_VEC_DSEGI, 0,
-			       probe);
+	return ppc_mmu_record_fault(c, ea, acc, acc == MMU_FETCH ? PPC_VEC_ISEGI : PPC_VEC_DSEGI, 0,
+				    probe);
 }
 
 /* A read of the tree failed in the p2m: HDSI (table walk) to hv. */
@@ -182,12 +162,12 @@ int ppc_mmu_translate_radix(struct cpu_ppc *c, uint64_t ea, enum mmu_access acc,
 	/* Step 5: EAA. */
 	unsigned prot = ppc_radix_prot(e, pr);
 	if (acc == MMU_FETCH && !(prot & MMU_PROT_EXEC))
-		return ppc_radix_fault(c, ea, acc, PPC_VEC_ISI,
-				       (e & RPTE_EAA_EXEC) ? PPC_ISR_PROTECT : PPC_ISR_NOEXEC,
-				       probe);
+		return ppc_mmu_record_fault(c, ea, acc, PPC_VEC_ISI,
+					    (e & RPTE_EAA_EXEC) ? PPC_ISR_PROTECT : PPC_ISR_NOEXEC,
+					    probe);
 	if ((acc == MMU_READ && !(prot & MMU_PROT_READ)) ||
 	    (acc == MMU_WRITE && !(prot & MMU_PROT_WRITE)))
-		return ppc_radix_fault(c, ea, acc, PPC_VEC_DSI, PPC_ISR_PROTECT, probe);
+		return ppc_mmu_record_fault(c, ea, acc, PPC_VEC_DSI, PPC_ISR_PROTECT, probe);
 
 	/* Step 6: R and C. */
 	if (!probe) {
