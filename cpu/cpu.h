@@ -258,8 +258,9 @@ void cpu_fill_code_tlb(struct cpu *cpu, uint64_t va, unsigned mmu_idx);
 int cpu_translate_va(struct cpu *cpu, uint64_t va, enum mmu_access acc, unsigned mmu_idx,
 		     uint64_t *gpa);
 
-/* Guest-physical access for page walks, through the p2m (RAM only): 0 or
- * -EFAULT. Writes invalidate TBs on code pages. */
+/* Guest-physical access for page walks, through the p2m (RAM, and the
+ * hv-owned table frames only walkers may read: P2M_HV_TABLE): 0 or -EFAULT.
+ * Writes invalidate TBs on code pages. */
 int cpu_phys_read(struct cpu *cpu, uint64_t gpa, void *buf, size_t len);
 int cpu_phys_write(struct cpu *cpu, uint64_t gpa, const void *buf, size_t len);
 

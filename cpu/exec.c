@@ -180,6 +180,8 @@ static unsigned cpu_prot_from_p2m(const struct p2m_entry *e)
 {
 	unsigned prot = 0;
 
+	if (e->type == P2M_HV_TABLE)
+		return 0; /* hv's own tables: walkers only */
 	if (e->access & P2M_ACCESS_R)
 		prot |= MMU_PROT_READ;
 	if ((e->access & P2M_ACCESS_W) && e->type != P2M_RAM_RO && e->type != P2M_GRANT_MAP_RO)
@@ -370,12 +372,12 @@ int cpu_translate_va(struct cpu *cpu, uint64_t va, enum mmu_access acc, unsigned
 
 int cpu_phys_read(struct cpu *cpu, uint64_t gpa, void *buf, size_t len)
 {
-	return p2m_copy_from(cpu->p2m, buf, gpa, len);
+	return p2m_table_read(cpu->p2m, buf, gpa, len);
 }
 
 int cpu_phys_write(struct cpu *cpu, uint64_t gpa, const void *buf, size_t len)
 {
-	return p2m_copy_to(cpu->p2m, gpa, buf, len);
+	return p2m_table_write(cpu->p2m, gpa, buf, len);
 }
 
 static int cpu_virt_copy(struct cpu *cpu, uint64_t va, unsigned mmu_idx, void *buf, const void *src,
@@ -390,7 +392,9 @@ static int cpu_virt_copy(struct cpu *cpu, uint64_t va, unsigned mmu_idx, void *b
 			n = len;
 		if (cpu_translate_va(cpu, va, src ? MMU_WRITE : MMU_READ, mmu_idx, &gpa) < 0)
 			return -EFAULT;
-		rc = src ? cpu_phys_write(cpu, gpa, src, n) : cpu_phys_read(cpu, gpa, buf, n);
+		/* A guest-named buffer: RAM only, never hv's table frames. */
+		rc = src ? p2m_copy_to(cpu->p2m, gpa, src, n) :
+			   p2m_copy_from(cpu->p2m, buf, gpa, n);
 		if (rc < 0)
 			return rc;
 		va += n;

@@ -105,6 +105,23 @@ static int sv_boot_pseries(struct sv_machine *m, const struct sv_options *o,
 	return -1;
 }
 
+/* Domain 0's backends for a Xen x86 domU: xenstore and the console ring on
+ * the arch's special pages, and the toolstack's xenstore entries. */
+static int sv_xen_backends(struct sv_machine *m, struct domain *d)
+{
+	struct xen_console *con;
+	int err = 0;
+
+	m->xs = xs_store_new();
+	con = xen_console_create(d, hv_x86_special_gfn(d, HV_X86_SPECIAL_CONSOLE), &err);
+	if (!con)
+		return err;
+	if (!xenstore_create(m->xs, d, hv_x86_special_gfn(d, HV_X86_SPECIAL_XENSTORE), &err))
+		return err;
+	return xenstore_populate_domain(m->xs, d, "softvisor-guest", xen_console_gfn(con),
+					xen_console_port(con));
+}
+
 int sv_machine_create(struct sv_machine *m, const struct sv_options *o, const struct sv_image *img)
 {
 	enum hv_personality pers = HV_PERSONALITY_XEN;
@@ -177,6 +194,10 @@ int sv_machine_create(struct sv_machine *m, const struct sv_options *o, const st
 				return st;
 			free_gpa = initrd.paddr + initrd.size;
 		}
+		err = sv_xen_backends(m, m->dom);
+		if (err < 0)
+			return sv_fail("cannot create the console and xenstore backends: %s",
+				       g_strerror(-err));
 		err = hv_x86_pvh_boot(v, (uint32_t)img->entry, free_gpa, o->cmdline, &initrd,
 				      o->initrd ? 1 : 0, &si);
 		if (err == -E2BIG)
@@ -203,6 +224,7 @@ void sv_machine_destroy(struct sv_machine *m)
 {
 	sv_gdb_close(m->gdb);
 	hv_destroy(&m->hv);
+	xs_store_free(m->xs); /* after the domains: their connections watch it */
 	console_backend_close(&m->console);
 	if (m->own_trace && m->trace_out)
 		fclose(m->trace_out);

@@ -8,12 +8,15 @@
 #include "frontend/image.h"
 #include "frontend/options.h"
 #include "devices/console.h"
+#include "devices/xen_console.h"
+#include "devices/xenstore.h"
 #include "hv/hv.h"
 
 struct sv_machine {
 	struct hv hv;
 	struct domain *dom;
 	struct console_backend console;
+	struct xs_store *xs; /* the xenstore database (Xen personality) */
 	FILE *trace_out;
 	bool own_trace;
 	struct sv_gdb *gdb; /* --gdb: the remote stub's session, or NULL */

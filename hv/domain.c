@@ -21,7 +21,8 @@ int hv_init(struct hv *hv, uint64_t machine_bytes)
 	memset(hv, 0, sizeof(*hv));
 	/* Guest RAM plus the frames hv owns (shared_info pages, later grant
 	 * tables and rings). */
-	rc = machmem_init(&hv->mem, machine_bytes + HV_OWN_FRAMES * SV_PAGE_SIZE);
+	rc = machmem_init(&hv->mem,
+			  machine_bytes + machine_bytes / 64 + HV_OWN_FRAMES * SV_PAGE_SIZE);
 	if (rc < 0)
 		return rc;
 	hv->domains = g_ptr_array_new();
@@ -71,6 +72,8 @@ struct domain *hv_domain_create(struct hv *hv, enum hv_arch arch, enum hv_person
 	rc = p2m_populate_ram(d->p2m, 0, ram_bytes >> SV_PAGE_BITS);
 	if (rc == 0)
 		rc = hv_shared_info_init(d);
+	if (rc == 0 && pers == HV_PERSONALITY_PAPR)
+		rc = papr_domain_init(d);
 	if (rc < 0) {
 		hv_domain_destroy(d);
 		*err = rc;
@@ -79,8 +82,30 @@ struct domain *hv_domain_create(struct hv *hv, enum hv_arch arch, enum hv_person
 	return d;
 }
 
+void hv_domain_attach_device(struct domain *d, struct hv_device *dev)
+{
+	dev->next = d->devices;
+	d->devices = dev;
+}
+
+void hv_domain_detach_device(struct domain *d, struct hv_device *dev)
+{
+	for (struct hv_device **p = &d->devices; *p; p = &(*p)->next)
+		if (*p == dev) {
+			*p = dev->next;
+			dev->next = NULL;
+			return;
+		}
+}
+
 void hv_domain_destroy(struct domain *d)
 {
+	while (d->devices) {
+		struct hv_device *dev = d->devices;
+		d->devices = dev->next;
+		dev->next = NULL;
+		dev->destroy(dev);
+	}
 	hv_console_flush(d);
 	hv_evtchn_destroy(d);
 	for (unsigned i = 0; i < d->n_vcpus; i++) {
@@ -97,6 +122,7 @@ void hv_domain_destroy(struct domain *d)
 	if (d->shared_info_mfn != UINT64_MAX)
 		hv_shared_info_destroy(d);
 	hv_gnttab_destroy(d);
+	papr_domain_destroy(d);
 	g_string_free(d->console_line, TRUE);
 	g_hash_table_destroy(d->stats.exits);
 	g_hash_table_destroy(d->stats.hypercalls);

@@ -202,6 +202,42 @@ bool hv_evtchn_port_pending(struct domain *d, uint32_t port)
 	return port < d->n_evtchn && d->evtchn_ops->is_pending(d, port);
 }
 
+int hv_evtchn_alloc_backend(struct domain *d, const struct hv_evtchn_backend *be)
+{
+	int port = evtchn_alloc(d);
+
+	if (port < 0)
+		return port;
+	d->evtchn[port].state = EVTCHNSTAT_interdomain;
+	d->evtchn[port].remote_domid = 0;
+	d->evtchn[port].remote_port = (uint32_t)port; /* nominal: dom0 has no table */
+	d->evtchn[port].be = be;
+	return port;
+}
+
+static bool evtchn_is_backend(struct domain *d, uint32_t port, const struct hv_evtchn_backend *be)
+{
+	struct hv_evtchn *c = evtchn_port(d, port);
+
+	return c && c->state == EVTCHNSTAT_interdomain && c->be == be;
+}
+
+int hv_evtchn_backend_notify(struct domain *d, uint32_t port, const struct hv_evtchn_backend *be)
+{
+	if (!evtchn_is_backend(d, port, be) || !d->n_vcpus)
+		return -XEN_EINVAL;
+	evtchn_raise(d->vcpus[0], d, port);
+	return 0;
+}
+
+void hv_evtchn_free_backend(struct domain *d, uint32_t port, const struct hv_evtchn_backend *be)
+{
+	if (evtchn_is_backend(d, port, be)) {
+		memset(&d->evtchn[port], 0, sizeof(d->evtchn[port]));
+		d->evtchn_ops->clear_pending(d, port);
+	}
+}
+
 /* Close a port of d (Xen's evtchn_close); the caller checked it is open. */
 static void evtchn_close_port(struct domain *d, uint32_t port)
 {
@@ -377,6 +413,12 @@ static long evtchn_op_send(struct vcpu *v, uint32_t port)
 		return -XEN_EINVAL;
 	switch (c->state) {
 	case EVTCHNSTAT_interdomain:
+		if (c->be) {
+			hv_trace(v, TRACE_EVTCHN, "EVTCHN send port=%u -> d0 %s", port,
+				 c->be->name);
+			c->be->notify(c->be->opaque, v);
+			return 0;
+		}
 		rd = hv_domain_by_id(d->hv, c->remote_domid);
 		hv_trace(v, TRACE_EVTCHN, "EVTCHN send port=%u -> d%u port=%u", port,
 			 c->remote_domid, c->remote_port);

@@ -20,13 +20,25 @@
 /* 2-level ABI with 64-bit words: 64 * 64 ports. */
 #define HV_EVTCHN_2L_NR_PORTS 4096u
 
+/*
+ * A port whose other end is a backend in domain 0 (softvisor's C code):
+ * interdomain with remote domain 0 from the guest's view; EVTCHNOP_send on
+ * it calls notify (synchronously, in the sender's hypercall).
+ */
+struct hv_evtchn_backend {
+	const char *name;
+	void (*notify)(void *opaque, struct vcpu *sender);
+	void *opaque;
+};
+
 struct hv_evtchn {
 	uint8_t state; /* EVTCHNSTAT_* (closed = free) */
 	bool reserved; /* port 0: never allocated */
 	uint16_t notify_vcpu;
-	uint16_t remote_domid; /* unbound: who may bind; interdomain: the peer */
-	uint32_t remote_port;  /* interdomain */
-	uint32_t virq;         /* virq */
+	uint16_t remote_domid;              /* unbound: who may bind; interdomain: the peer */
+	uint32_t remote_port;               /* interdomain */
+	uint32_t virq;                      /* virq */
+	const struct hv_evtchn_backend *be; /* interdomain with domain 0 */
 };
 
 /* The port operations of an event ABI (2-level, FIFO). */
@@ -56,6 +68,15 @@ void hv_evtchn_send_global_virq(struct domain *d, uint32_t virq);
 /* Signal a local port from hv (a backend): as EVTCHNOP_send from inside. */
 int hv_evtchn_notify(struct domain *d, uint32_t port);
 bool hv_evtchn_port_pending(struct domain *d, uint32_t port);
+
+/* Allocate a port of d bound to backend be (toolstack's alloc_unbound plus
+ * the backend's bind_interdomain): the port, or -XEN_ENOSPC. */
+int hv_evtchn_alloc_backend(struct domain *d, const struct hv_evtchn_backend *be);
+/* The backend signals its port: -XEN_EINVAL if the guest closed it (or it is
+ * no longer be's). */
+int hv_evtchn_backend_notify(struct domain *d, uint32_t port, const struct hv_evtchn_backend *be);
+/* The backend goes: close its port if it is still be's. */
+void hv_evtchn_free_backend(struct domain *d, uint32_t port, const struct hv_evtchn_backend *be);
 
 /* Is virq per-vcpu (TIMER, DEBUG, XENOPROF, XENPMU) rather than global? */
 bool hv_evtchn_virq_is_per_vcpu(uint32_t virq);

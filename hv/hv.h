@@ -42,6 +42,7 @@ struct hv_hypercall_table;
 struct hv_evtchn;
 struct hv_evtchn_port_ops;
 struct hv_gnttab;
+struct papr_domain;
 
 enum hv_arch {
 	HV_ARCH_X86_64,
@@ -96,6 +97,11 @@ struct hv_arch_ops {
 	/* Could v, halted with HLT, take the upcall interrupt now (x86: IF=1
 	 * and a callback vector set)? NULL: never. */
 	bool (*halt_wakeable)(struct vcpu *v);
+	/* HV_BLOCK_ARCH: may v run again (it may consume what woke it), and
+	 * the earliest time (ns) something could wake it (HV_TIME_NONE:
+	 * nothing scheduled). NULL: never / none. */
+	bool (*wake_ready)(struct vcpu *v);
+	uint64_t (*wake_deadline)(struct vcpu *v);
 };
 
 /* Why a blocked vcpu waits (hv/sched.c). */
@@ -104,6 +110,7 @@ enum hv_block_kind {
 	HV_BLOCK_HALT,  /* x86 HLT: until the upcall interrupt can be taken */
 	HV_BLOCK_SCHED, /* SCHEDOP_block: until an upcall is pending */
 	HV_BLOCK_POLL,  /* SCHEDOP_poll: until a polled port is pending or the timeout */
+	HV_BLOCK_ARCH,  /* the arch's own wait (PAPR H_CEDE): until arch->wake_ready */
 };
 
 /*
@@ -195,11 +202,30 @@ struct domain {
 	const struct hv_evtchn_port_ops *evtchn_ops;
 	/* Grant table (hv/grant_table.c). */
 	struct hv_gnttab *gnttab;
+	/* The PAPR personality's partition state (hv/ppc/papr.h), or NULL. */
+	struct papr_domain *papr;
 	/* HVM parameters (hvm_op). */
 	uint64_t hvm_params[HVM_NR_PARAMS];
+	/* Backends serving this domain (struct hv_device). */
+	struct hv_device *devices;
 };
 
 #define HV_GFN_NONE UINT64_MAX
+
+/*
+ * A backend attached to a domain (devices/: the Xen console, xenstore): its
+ * destroy runs when the domain is destroyed, before the event channels and
+ * the p2m go, most recently attached first.
+ */
+struct hv_device {
+	const char *name;
+	void (*destroy)(struct hv_device *dev);
+	struct hv_device *next;
+};
+
+void hv_domain_attach_device(struct domain *d, struct hv_device *dev);
+/* Detach dev (its destroy is not called). */
+void hv_domain_detach_device(struct domain *d, struct hv_device *dev);
 
 /* Where guest console output goes (the frontend decides). */
 struct hv_console_sink {
@@ -218,7 +244,8 @@ struct hv {
 /* Frames reserved beyond guest RAM for hv's own pages (shared_info, ...). */
 #define HV_OWN_FRAMES 1024
 
-/* machine_bytes: the guests' RAM (hv adds HV_OWN_FRAMES for itself). */
+/* machine_bytes: the guests' RAM (hv adds HV_OWN_FRAMES for itself, and
+ * room for PAPR hashed page tables: RAM/128 rounded up, at most RAM/64). */
 int hv_init(struct hv *hv, uint64_t machine_bytes);
 void hv_destroy(struct hv *hv);
 

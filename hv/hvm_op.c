@@ -9,8 +9,9 @@
  *     while its evtchn_upcall_pending is set (level, as Xen's callback via).
  *     Vectors below 0x10 are -EINVAL. Other types are stored but deliver
  *     nothing (no IOAPIC yet).
- *     The store/console pfn and evtchn parameters are the toolstack's: a guest
- *     reads them (0 until the backends exist) and may not set them (-EPERM).
+ *     The store/console pfn and evtchn parameters are the toolstack's: the
+ *     backends (devices/xenstore.c, devices/xen_console.c) set them when they
+ *     are created; a guest reads them and may not set them (-EPERM).
  *   HVMOP_set_evtchn_upcall_vector struct { uint32_t vcpu; uint8_t vector; }:
  *     a per-vcpu vector (edge: raised when evtchn_upcall_pending goes 0 -> 1).
  *   HVMOP_pagetable_dying: accepted and ignored.

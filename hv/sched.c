@@ -72,6 +72,7 @@ static bool sched_wake_ready(struct vcpu *v)
 		return v->poll_timeout_ns != HV_TIME_NONE && hv_time_now(v) >= v->poll_timeout_ns;
 	case HV_BLOCK_SCHED: return hv_vcpu_upcall_pending(v);
 	case HV_BLOCK_HALT: return sched_upcall_waiting(v) && sched_halt_wakeable(v);
+	case HV_BLOCK_ARCH: return v->arch->wake_ready && v->arch->wake_ready(v);
 	default: return true;
 	}
 }
@@ -85,6 +86,8 @@ static uint64_t sched_wake_deadline(struct vcpu *v)
 
 	if (v->block == HV_BLOCK_POLL)
 		t = v->poll_timeout_ns;
+	if (v->block == HV_BLOCK_ARCH && v->arch->wake_deadline)
+		t = v->arch->wake_deadline(v);
 	if (port && timer != HV_TIME_NONE) {
 		switch (v->block) {
 		case HV_BLOCK_POLL: timer_wakes = sched_polled(v, port); break;

@@ -318,10 +318,25 @@ void p2m_notify_code_write(struct p2m *p, uint64_t gpa, uint64_t len)
 
 static bool p2m_is_ram(enum p2m_type t)
 {
-	return t != P2M_INVALID && t != P2M_MMIO;
+	return t != P2M_INVALID && t != P2M_MMIO && t != P2M_HV_TABLE;
 }
 
-int p2m_copy_from(struct p2m *p, void *dst, uint64_t gpa, size_t len)
+static bool p2m_readable(const struct p2m_entry *e, bool table)
+{
+	if (table && e->type == P2M_HV_TABLE)
+		return true;
+	return p2m_is_ram(e->type) && (e->access & P2M_ACCESS_R);
+}
+
+static bool p2m_writable(const struct p2m_entry *e, bool table)
+{
+	if (table && e->type == P2M_HV_TABLE)
+		return true;
+	return p2m_is_ram(e->type) && e->type != P2M_RAM_RO && e->type != P2M_GRANT_MAP_RO &&
+	       (e->access & P2M_ACCESS_W);
+}
+
+static int p2m_read(struct p2m *p, void *dst, uint64_t gpa, size_t len, bool table)
 {
 	uint8_t *out = dst;
 
@@ -330,7 +345,7 @@ int p2m_copy_from(struct p2m *p, void *dst, uint64_t gpa, size_t len)
 		size_t off = gpa & ~SV_PAGE_MASK;
 		size_t n = SV_PAGE_SIZE - off < len ? SV_PAGE_SIZE - off : len;
 
-		if (!e || !p2m_is_ram(e->type) || !(e->access & P2M_ACCESS_R))
+		if (!e || !p2m_readable(e, table))
 			return -EFAULT;
 		memcpy(out, machmem_ptr(p->mem, e->mfn) + off, n);
 		out += n;
@@ -340,7 +355,7 @@ int p2m_copy_from(struct p2m *p, void *dst, uint64_t gpa, size_t len)
 	return 0;
 }
 
-int p2m_copy_to(struct p2m *p, uint64_t gpa, const void *src, size_t len)
+static int p2m_write(struct p2m *p, uint64_t gpa, const void *src, size_t len, bool table)
 {
 	const uint8_t *in = src;
 
@@ -349,8 +364,7 @@ int p2m_copy_to(struct p2m *p, uint64_t gpa, const void *src, size_t len)
 	/* Check the whole range first: a failed copy changes nothing. */
 	for (uint64_t a = gpa & SV_PAGE_MASK; a < gpa + len; a += SV_PAGE_SIZE) {
 		const struct p2m_entry *e = p2m_entry_of(p, a >> SV_PAGE_BITS, false);
-		if (!e || !p2m_is_ram(e->type) || e->type == P2M_RAM_RO ||
-		    e->type == P2M_GRANT_MAP_RO || !(e->access & P2M_ACCESS_W))
+		if (!e || !p2m_writable(e, table))
 			return -EFAULT;
 	}
 	while (len) {
@@ -366,6 +380,26 @@ int p2m_copy_to(struct p2m *p, uint64_t gpa, const void *src, size_t len)
 		len -= n;
 	}
 	return 0;
+}
+
+int p2m_copy_from(struct p2m *p, void *dst, uint64_t gpa, size_t len)
+{
+	return p2m_read(p, dst, gpa, len, false);
+}
+
+int p2m_copy_to(struct p2m *p, uint64_t gpa, const void *src, size_t len)
+{
+	return p2m_write(p, gpa, src, len, false);
+}
+
+int p2m_table_read(struct p2m *p, void *dst, uint64_t gpa, size_t len)
+{
+	return p2m_read(p, dst, gpa, len, true);
+}
+
+int p2m_table_write(struct p2m *p, uint64_t gpa, const void *src, size_t len)
+{
+	return p2m_write(p, gpa, src, len, true);
 }
 
 const char *p2m_type_name(enum p2m_type t)

@@ -24,7 +24,13 @@
 #define P2M_GFN_BITS 36
 #define P2M_MAX_GFN ((1ull << P2M_GFN_BITS) - 1)
 
-/* Types as in DESIGN.md §6 (names follow Xen's p2m_type_t). */
+/*
+ * Types as in DESIGN.md §6 (names follow Xen's p2m_type_t), plus HV_TABLE:
+ * a frame hv owns and maps for the CPU's table walkers only (the PAPR hashed
+ * page table): no guest load, store or fetch reaches it (the TLB fill sees no
+ * access rights: HDSI/HISI), and neither do p2m_copy_from/to, which serve
+ * guest-named buffers; p2m_table_read/write, the walkers' path, do.
+ */
 #define P2M_TYPES(X)                                                                               \
 	X(INVALID, "invalid")                                                                      \
 	X(RAM_RW, "ram_rw")                                                                        \
@@ -32,7 +38,8 @@
 	X(MMIO, "mmio")                                                                            \
 	X(GRANT_MAP_RW, "grant_map_rw")                                                            \
 	X(GRANT_MAP_RO, "grant_map_ro")                                                            \
-	X(MAP_FOREIGN, "map_foreign")
+	X(MAP_FOREIGN, "map_foreign")                                                              \
+	X(HV_TABLE, "hv_table")
 
 enum p2m_type {
 #define P2M_ENUM(n, s) P2M_##n,
@@ -122,6 +129,12 @@ void p2m_notify_code_write(struct p2m *p, uint64_t gpa, uint64_t len);
  */
 int p2m_copy_from(struct p2m *p, void *dst, uint64_t gpa, size_t len);
 int p2m_copy_to(struct p2m *p, uint64_t gpa, const void *src, size_t len);
+
+/* The table walkers' access (the CPU's page-table walks and their R/C
+ * updates): p2m_copy_from/to's rules, and HV_TABLE frames as well. 0 or
+ * -EFAULT. */
+int p2m_table_read(struct p2m *p, void *dst, uint64_t gpa, size_t len);
+int p2m_table_write(struct p2m *p, uint64_t gpa, const void *src, size_t len);
 
 const char *p2m_type_name(enum p2m_type t);
 

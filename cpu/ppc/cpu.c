@@ -80,6 +80,16 @@ uint64_t cpu_ppc_get_dec(const struct cpu_ppc *c)
 	return sv_sext(c->dec_val - (cpu_ppc_get_tb(c) - c->dec_tb), 32);
 }
 
+uint64_t cpu_ppc_dec_deadline(const struct cpu_ppc *c)
+{
+	if (!c->dec_armed)
+		return UINT64_MAX;
+	if ((int32_t)c->dec_val < 0)
+		return c->dec_tb - c->tb_offset; /* negative when written */
+	/* DEC = dec_val - (TB - dec_tb) < 0 from TB = dec_tb + dec_val + 1. */
+	return c->dec_tb + (uint32_t)c->dec_val + 1 - c->tb_offset;
+}
+
 void cpu_ppc_set_hdec(struct cpu_ppc *c, uint64_t v)
 {
 	c->hdec_val = (uint32_t)v;

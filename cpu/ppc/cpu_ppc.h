@@ -218,6 +218,7 @@ enum {
 	X(HRMOR, 313)                                                                              \
 	X(HSRR0, 314)                                                                              \
 	X(HSRR1, 315)                                                                              \
+	X(MMCRH, 316)                                                                              \
 	X(LPCR, 318)                                                                               \
 	X(LPIDR, 319)                                                                              \
 	X(HMER, 336)                                                                               \
@@ -227,10 +228,42 @@ enum {
 	X(AMOR, 349)                                                                               \
 	X(TIR, 446)                                                                                \
 	X(PTCR, 464)                                                                               \
+	X(SIER_U, 768)                                                                             \
+	X(MMCR2_U, 769)                                                                            \
+	X(MMCRA_U, 770)                                                                            \
+	X(PMC1_U, 771)                                                                             \
+	X(PMC2_U, 772)                                                                             \
+	X(PMC3_U, 773)                                                                             \
+	X(PMC4_U, 774)                                                                             \
+	X(PMC5_U, 775)                                                                             \
+	X(PMC6_U, 776)                                                                             \
+	X(MMCR0_U, 779)                                                                            \
+	X(SIAR_U, 780)                                                                             \
+	X(SDAR_U, 781)                                                                             \
+	X(MMCR1_U, 782)                                                                            \
+	X(SIER, 784)                                                                               \
+	X(MMCR2, 785)                                                                              \
+	X(MMCRA, 786)                                                                              \
+	X(PMC1, 787)                                                                               \
+	X(PMC2, 788)                                                                               \
+	X(PMC3, 789)                                                                               \
+	X(PMC4, 790)                                                                               \
+	X(PMC5, 791)                                                                               \
+	X(PMC6, 792)                                                                               \
+	X(MMCR0, 795)                                                                              \
+	X(SIAR, 796)                                                                               \
+	X(SDAR, 797)                                                                               \
+	X(MMCR1, 798)                                                                              \
+	X(EBBHR, 804)                                                                              \
+	X(EBBRR, 805)                                                                              \
+	X(BESCR, 806)                                                                              \
 	X(TAR, 815)                                                                                \
 	X(ASDR, 816)                                                                               \
 	X(PSSCR_U, 823)                                                                            \
+	X(VTB, 849)                                                                                \
 	X(PSSCR, 855)                                                                              \
+	X(TRIG2, 882)                                                                              \
+	X(MMCRS, 894)                                                                              \
 	X(PPR, 896)                                                                                \
 	X(PPR32, 898)                                                                              \
 	X(PIR, 1023)
@@ -301,6 +334,13 @@ struct cpu_ppc {
 	/* Supervisor SPRs. */
 	uint64_t srr0, srr1, sprg[4], dar, dsisr, cfar, dscr, ppr, ctrl, fscr, amr, iamr, uamor;
 	uint64_t pidr, tar, vrsave, pspb, dawr0, dawrx0, ciabr;
+	/*
+	 * Performance monitor (Book III 9.4, plain state: the counters do not
+	 * count and raise no interrupt yet). pmc[n] is PMCn+1; MMCRS is the
+	 * POWER8/9 supervisor monitor mode control register.
+	 */
+	uint64_t mmcr0, mmcr1, mmcr2, mmcra, mmcrs, mmcrh, sier, siar, sdar, pmc[6];
+	uint64_t ebbhr, ebbrr, bescr; /* event-based branch facility */
 	/* Hypervisor SPRs. */
 	uint64_t hsrr0, hsrr1, hsprg[2], hdar, hdsisr, asdr, heir, lpcr, lpidr, hrmor, pcr;
 	uint64_t amor, hfscr, hmer, hmeer, ptcr, psscr, sdr1, dpdes;
@@ -311,6 +351,7 @@ struct cpu_ppc {
 
 	/* Time base = cpu_icount + tb_offset; DEC/HDEC are value - (tb - base). */
 	uint64_t tb_offset;
+	uint64_t vtb_offset; /* VTB = TB + vtb_offset (the partition always runs) */
 	uint64_t dec_val, dec_tb;
 	uint64_t hdec_val, hdec_tb;
 	bool dec_armed, hdec_armed; /* an interrupt is due when the value goes negative */
@@ -383,6 +424,9 @@ void cpu_ppc_set_dec(struct cpu_ppc *c, uint64_t v);
 uint64_t cpu_ppc_get_dec(const struct cpu_ppc *c);
 void cpu_ppc_set_hdec(struct cpu_ppc *c, uint64_t v);
 uint64_t cpu_ppc_get_hdec(const struct cpu_ppc *c);
+/* The instruction count at which DEC goes negative (a decrementer interrupt
+ * becomes due), or UINT64_MAX if none is armed. */
+uint64_t cpu_ppc_dec_deadline(const struct cpu_ppc *c);
 void cpu_ppc_set_external_irq(struct cpu_ppc *c, bool level);
 
 /* Name of a hypervisor interrupt vector ("HCALL", "HDSI", ...), or NULL. */

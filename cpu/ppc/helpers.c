@@ -80,6 +80,66 @@ uint64_t ppc_helper_sc(struct cpu *cpu, uint64_t pc, uint64_t lev, uint64_t u1, 
 	cpu_loop_exit_fault(cpu);
 }
 
+/*
+ * scv LEV (ISA v3.0B Book III 7.5.15, System Call Vectored): enabled by
+ * FSCR[SCV] (else a facility unavailable interrupt, FSCR[IC] = 12). LR = CIA
+ * + 4, CTR = MSR with bits 33:36 and 42:47 cleared; the new MSR is an
+ * interrupt's (SF, LE = LPCR[ILE], PR = FP = VEC = VSX = SE = BE = FE = 0)
+ * except that EE, RI, ME and HV do not change; IR and DR are set with
+ * LPCR[AIL] = 2 or 3. The vector is 0xC000_0000_0000_3000 + LEV * 0x20
+ * with AIL = 3 (where Linux puts its handler), else 0x1_7000 + LEV * 0x20.
+ * The guest's own kernel takes it: no exit.
+ */
+#define PPC_FSCR_SCV (1ull << 12) /* bit 51 */
+#define PPC_FSCR_IC_SHIFT 56
+#define PPC_FSCR_IC_SCV 12ull
+
+uint64_t ppc_helper_scv(struct cpu *cpu, uint64_t pc, uint64_t lev, uint64_t u1, uint64_t u2)
+{
+	struct cpu_ppc *c = cpu_ppc_of(cpu);
+	uint64_t msr = c->msr, keep = PPC_MSR_EE | PPC_MSR_RI | PPC_MSR_ME | PPC_MSR_HV | PPC_MSR_S;
+	uint64_t nmsr = (msr & keep) | PPC_MSR_SF;
+	unsigned ail = (c->lpcr & PPC_LPCR_AIL) >> PPC_LPCR_AIL_SHIFT;
+	(void)u1;
+	(void)u2;
+
+	if (!(c->fscr & PPC_FSCR_SCV)) {
+		c->fscr = (c->fscr & ~(0xffull << PPC_FSCR_IC_SHIFT)) |
+			  (PPC_FSCR_IC_SCV << PPC_FSCR_IC_SHIFT);
+		memset(&c->pending, 0, sizeof(c->pending));
+		c->pending.vector = PPC_VEC_FAC_UNAVAIL;
+		c->pending.srr0 = pc;
+		cpu_loop_exit_fault(cpu);
+	}
+	c->lr = (msr & PPC_MSR_SF) ? pc + 4 : (uint32_t)(pc + 4);
+	c->ctr = msr & ~PPC_SRR1_INTR_MASK;
+	if (c->lpcr & PPC_LPCR_ILE)
+		nmsr |= PPC_MSR_LE;
+	if (ail >= 2)
+		nmsr |= PPC_MSR_IR | PPC_MSR_DR;
+	cpu_ppc_set_msr(c, nmsr);
+	c->pc = (ail == 3 ? 0xc000000000003000ull : 0x17000ull) + 0x20 * lev;
+	return 0;
+}
+
+/* rfscv (Book III 3.3.1): return from scv: MSR from CTR under rfid's rules,
+ * pc = LR. */
+uint64_t ppc_helper_rfscv(struct cpu *cpu, uint64_t pc, uint64_t u0, uint64_t u1, uint64_t u2)
+{
+	struct cpu_ppc *c = cpu_ppc_of(cpu);
+	uint64_t srr0 = c->srr0, srr1 = c->srr1;
+	(void)u0;
+	(void)u1;
+	(void)u2;
+	c->cfar = pc;
+	c->srr0 = c->lr;
+	c->srr1 = c->ctr;
+	cpu_ppc_rfid(c);
+	c->srr0 = srr0;
+	c->srr1 = srr1;
+	return 0;
+}
+
 uint64_t ppc_helper_rfid(struct cpu *cpu, uint64_t pc, uint64_t u0, uint64_t u1, uint64_t u2)
 {
 	struct cpu_ppc *c = cpu_ppc_of(cpu);

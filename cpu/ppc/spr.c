@@ -92,6 +92,7 @@ static const struct ppc_spr_info ppc_sprs[] = {
 	S(HRMOR, L_H, L_H, true, hrmor),
 	S(HSRR0, L_H, L_H, false, hsrr0),
 	S(HSRR1, L_H, L_H, false, hsrr1),
+	S(MMCRH, L_H, L_H, false, mmcrh),
 	S(LPCR, L_H, L_H, true, lpcr),
 	S(LPIDR, L_H, L_H, true, lpidr),
 	S(HMER, L_H, L_H, false, hmer),
@@ -99,12 +100,52 @@ static const struct ppc_spr_info ppc_sprs[] = {
 	S(PCR, L_H, L_H, false, pcr),
 	S(HEIR, L_H, L_H, false, heir),
 	S(AMOR, L_H, L_H, false, amor),
+	/* The virtual time base (Book III 9.3): it counts while the partition
+	 * runs, which here is always, so it follows TB. */
+	SX(VTB, L_P, L_H, false),
 	SX(TIR, L_P, L_NO, false),
 	S(PTCR, L_H, L_H, true, ptcr),
+	/* The performance monitor: problem-state numbers (read-only here:
+	 * MMCR0[PMCC] is not modelled) and privileged ones. */
+	S(SIER_U, L_U, L_P, false, sier),
+	S(MMCR2_U, L_U, L_P, false, mmcr2),
+	S(MMCRA_U, L_U, L_P, false, mmcra),
+	S(PMC1_U, L_U, L_P, false, pmc[0]),
+	S(PMC2_U, L_U, L_P, false, pmc[1]),
+	S(PMC3_U, L_U, L_P, false, pmc[2]),
+	S(PMC4_U, L_U, L_P, false, pmc[3]),
+	S(PMC5_U, L_U, L_P, false, pmc[4]),
+	S(PMC6_U, L_U, L_P, false, pmc[5]),
+	S(MMCR0_U, L_U, L_P, false, mmcr0),
+	S(SIAR_U, L_U, L_NO, false, siar),
+	S(SDAR_U, L_U, L_NO, false, sdar),
+	S(MMCR1_U, L_U, L_NO, false, mmcr1),
+	S(SIER, L_P, L_P, false, sier),
+	S(MMCR2, L_P, L_P, false, mmcr2),
+	S(MMCRA, L_P, L_P, false, mmcra),
+	S(PMC1, L_P, L_P, false, pmc[0]),
+	S(PMC2, L_P, L_P, false, pmc[1]),
+	S(PMC3, L_P, L_P, false, pmc[2]),
+	S(PMC4, L_P, L_P, false, pmc[3]),
+	S(PMC5, L_P, L_P, false, pmc[4]),
+	S(PMC6, L_P, L_P, false, pmc[5]),
+	S(MMCR0, L_P, L_P, false, mmcr0),
+	S(SIAR, L_P, L_P, false, siar),
+	S(SDAR, L_P, L_P, false, sdar),
+	S(MMCR1, L_P, L_P, false, mmcr1),
+	/* Event-based branches (the FSCR/HFSCR[EBB] enables are not checked). */
+	S(EBBHR, L_U, L_U, false, ebbhr),
+	S(EBBRR, L_U, L_U, false, ebbrr),
+	S(BESCR, L_U, L_U, false, bescr),
 	S(TAR, L_U, L_U, false, tar),
 	S(ASDR, L_H, L_H, false, asdr),
 	S(PSSCR_U, L_U, L_NO, false, psscr),
 	S(PSSCR, L_H, L_H, false, psscr),
+	/* POWER9's L1 data cache flush trigger (implementation-specific, the
+	 * kernel's RFI/entry flush): a privileged write-only no-op, the cache
+	 * being coherent and not modelled. */
+	SX(TRIG2, L_NO, L_P, false),
+	S(MMCRS, L_P, L_P, false, mmcrs),
 	S(PPR, L_U, L_U, false, ppr),
 	SX(PPR32, L_U, L_U, false),
 	S(PIR, L_P, L_NO, false, pir),
@@ -170,6 +211,7 @@ uint64_t ppc_helper_mfspr(struct cpu *cpu, uint64_t sprn, uint64_t u1, uint64_t 
 	case SPR_PURR:
 	case SPR_SPURR: return cpu_ppc_get_tb(c);
 	case SPR_TBU: return cpu_ppc_get_tb(c) >> 32;
+	case SPR_VTB: return cpu_ppc_get_tb(c) + c->vtb_offset;
 	case SPR_PPR32: return c->ppr >> 32;
 	case SPR_TIR: return 0;
 	default: break;
@@ -199,8 +241,10 @@ uint64_t ppc_helper_mtspr(struct cpu *cpu, uint64_t sprn, uint64_t val, uint64_t
 	case SPR_TBU_W: c->tb_offset += ((val << 32) | (uint32_t)tb) - tb; return 0;
 	case SPR_TBU40: c->tb_offset += ((val & ~0xffffffull) | (tb & 0xffffff)) - tb; return 0;
 	case SPR_PPR32: c->ppr = (c->ppr & 0xffffffffull) | (val << 32); return 0;
+	case SPR_VTB: c->vtb_offset = val - tb; return 0;
 	case SPR_PURR:
-	case SPR_SPURR: return 0;
+	case SPR_SPURR:
+	case SPR_TRIG2: return 0;
 	case SPR_LPIDR:
 	case SPR_PIDR:
 	case SPR_PTCR:

@@ -189,6 +189,8 @@ uint64_t ppc_helper_program(struct cpu *cpu, uint64_t pc, uint64_t srr1_bits, ui
 uint64_t ppc_helper_hea(struct cpu *cpu, uint64_t pc, uint64_t insn, uint64_t u1, uint64_t u2);
 uint64_t ppc_helper_sc(struct cpu *cpu, uint64_t pc, uint64_t lev, uint64_t u1, uint64_t u2);
 uint64_t ppc_helper_rfid(struct cpu *cpu, uint64_t pc, uint64_t u0, uint64_t u1, uint64_t u2);
+uint64_t ppc_helper_scv(struct cpu *cpu, uint64_t pc, uint64_t lev, uint64_t u1, uint64_t u2);
+uint64_t ppc_helper_rfscv(struct cpu *cpu, uint64_t pc, uint64_t u0, uint64_t u1, uint64_t u2);
 uint64_t ppc_helper_hrfid(struct cpu *cpu, uint64_t pc, uint64_t u0, uint64_t u1, uint64_t u2);
 uint64_t ppc_helper_mtmsr(struct cpu *cpu, uint64_t val, uint64_t kind, uint64_t u1, uint64_t u2);
 uint64_t ppc_helper_trap(struct cpu *cpu, uint64_t a, uint64_t b, uint64_t to_w, uint64_t pc);

@@ -95,7 +95,9 @@ static void trans_stcx(struct ppc_dc *dc)
 	ir_st_env(dc->f, 3, PPC_OFF_CRF(0), cr0);
 }
 
-/* dcbt, dcbtst, dcbst, dcbf: hints / no-ops for a coherent emulated memory. */
+/* dcbt, dcbtst, dcbst, dcbf, and the VMX data stream hints dst, dstst, dss
+ * and dssall (Book II 4.3.2 / VMX): hints / no-ops for a coherent emulated
+ * memory without a prefetcher. */
 static void trans_cache_nop(struct ppc_dc *dc)
 {
 	(void)dc;
@@ -202,6 +204,9 @@ const struct ppc_opcode ppc_opcodes_ldst[] = {
 	{ "dcbf", PPC_XO10(31, 86), PPC_M_XO10, FORM_X, 0, 0, trans_cache_nop, 0 },
 	{ "dcbtst", PPC_XO10(31, 246), PPC_M_XO10, FORM_X, 0, 0, trans_cache_nop, 0 },
 	{ "dcbt", PPC_XO10(31, 278), PPC_M_XO10, FORM_X, 0, 0, trans_cache_nop, 0 },
+	{ "dst", PPC_XO10(31, 342), PPC_M_XO10, FORM_X, 0, 0, trans_cache_nop, 0 },
+	{ "dstst", PPC_XO10(31, 374), PPC_M_XO10, FORM_X, 0, 0, trans_cache_nop, 0 },
+	{ "dss", PPC_XO10(31, 822), PPC_M_XO10, FORM_X, 0, 0, trans_cache_nop, 0 },
 	{ "icbi", PPC_XO10(31, 982), PPC_M_XO10, FORM_X, PPC_F_END, RAISES_DSI, trans_icbi, 0 },
 	{ "dcbz", PPC_XO10(31, 1014), PPC_M_XO10, FORM_X, 0, RAISES_DSI, trans_dcbz, 0 },
 };

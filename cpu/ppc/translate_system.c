@@ -25,6 +25,25 @@ static void trans_sc(struct ppc_dc *dc)
 	ppc_gen_end_tb(dc);
 }
 
+/* scv LEV: the helper enters the guest kernel's vector (or records the
+ * facility unavailable interrupt); rfscv returns from it. */
+static void trans_scv(struct ppc_dc *dc)
+{
+	ir_temp pc = ir_movi(dc->f, dc->pc);
+	ir_temp lev = ir_movi(dc->f, (dc->insn >> 5) & 0x7f);
+	ir_call(dc->f, ppc_helper_scv, pc, lev, IR_NO_TEMP, IR_NO_TEMP);
+	ir_exit_tb(dc->f); /* the helper set pc and MSR */
+	dc->tr->stop = true;
+}
+
+static void trans_rfscv(struct ppc_dc *dc)
+{
+	ir_temp pc = ir_movi(dc->f, dc->pc);
+	ir_call(dc->f, ppc_helper_rfscv, pc, IR_NO_TEMP, IR_NO_TEMP, IR_NO_TEMP);
+	ir_exit_tb(dc->f);
+	dc->tr->stop = true;
+}
+
 static void trans_rfid(struct ppc_dc *dc)
 {
 	ir_temp pc = ir_movi(dc->f, dc->pc);
@@ -191,8 +210,12 @@ const struct ppc_opcode ppc_opcodes_system[] = {
 	{ "twi", PPC_OP(3), PPC_M_OP, FORM_D, 0, RAISES_PROG, trans_trap, 2 },
 	{ "sc", PPC_OP(17) | 2, PPC_M_OP | 3, FORM_SC, PPC_F_END, RAISES_SC | RAISES_PROG, trans_sc,
 	  0 },
+	{ "scv", PPC_OP(17) | 1, PPC_M_OP | 3, FORM_SC, PPC_F_END, RAISES_SC | RAISES_PROG,
+	  trans_scv, 0 },
 	{ "rfid", PPC_XO10(19, 18), PPC_M_XO10, FORM_XL, PPC_F_PRIV | PPC_F_END, RAISES_PROG,
 	  trans_rfid, 0 },
+	{ "rfscv", PPC_XO10(19, 82), PPC_M_XO10, FORM_XL, PPC_F_PRIV | PPC_F_END, RAISES_PROG,
+	  trans_rfscv, 0 },
 	{ "isync", PPC_XO10(19, 150), PPC_M_XO10, FORM_XL, PPC_F_END, 0, trans_isync, 0 },
 	{ "hrfid", PPC_XO10(19, 274), PPC_M_XO10, FORM_XL, PPC_F_HYP | PPC_F_END,
 	  RAISES_PROG | RAISES_HEA, trans_rfid, 1 },

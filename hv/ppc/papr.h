@@ -20,6 +20,15 @@
 #define H_FUNCTION (-2)
 #define H_PRIVILEGE (-3)
 #define H_PARAMETER (-4)
+#define H_BAD_MODE (-5)
+#define H_PTEG_FULL (-6)
+#define H_NOT_FOUND (-7)
+#define H_RESERVED_DABR (-8)
+#define H_RESOURCE (-16)
+#define H_P2 (-55)
+#define H_P3 (-56)
+#define H_P4 (-57)
+#define H_UNSUPPORTED_FLAG_START (-256)
 
 /* Hypercall numbers: X(name, number). */
 #define PAPR_HCALLS(X)                                                                             \
@@ -46,6 +55,7 @@
 	X(H_CONFER, 0xe4)                                                                          \
 	X(H_PROD, 0xe8)                                                                            \
 	X(H_BULK_REMOVE, 0x124)                                                                    \
+	X(H_SET_XDABR, 0x134)                                                                      \
 	X(H_GET_CPU_CHARACTERISTICS, 0x1c8)                                                        \
 	X(H_HOME_NODE_ASSOCIATIVITY, 0x2ec)                                                        \
 	X(H_XIRR_X, 0x2fc)                                                                         \
@@ -73,8 +83,111 @@ long papr_hcall_index(uint64_t nr);
 /* The console vterm the device tree describes (/vdevice/vty@...). */
 #define PAPR_VTERM_NO 0x30000000u
 
+/*
+ * The partition's PAPR state. The hashed page table belongs to hv: its
+ * frames are mapped in the p2m at PAPR_HPT_GPA, far above RAM, with type
+ * P2M_HV_TABLE, so the CPU's hash walker reads them through SDR1 like any
+ * table (and sets R and C in them), while no guest access reaches them (the
+ * TLB fill finds no access rights: HDSI, which hv treats as a guest bug) and
+ * hypercall buffers cannot name them (hv copies are RAM-only). hv edits the
+ * HPTEs through host pointers (hv/ppc/papr_mmu.c).
+ */
+#define PAPR_HPT_GPA (1ull << 46)
+
+/* XICS (hv/ppc/papr_xics.c): a presentation controller per vcpu, and the
+ * interrupt sources PAPR_XICS_IRQ_BASE.. of the one source controller. */
+#define PAPR_XICS_IRQ_BASE 0x1000u
+#define PAPR_XICS_NR_IRQS 16u
+
+struct papr_icp {
+	uint32_t cppr, mfrr;
+};
+
+struct papr_ics_src {
+	uint32_t server, priority, saved_priority; /* priority 0xff: masked */
+	bool asserted;                             /* the device's level */
+};
+
+struct papr_vcpu {
+	struct papr_icp icp;
+	/* H_REGISTER_VPA areas (guest-physical; 0: none) and their sizes. */
+	uint64_t vpa, slb_shadow, dtl;
+	uint32_t vpa_size, slb_shadow_size, dtl_size;
+	uint64_t dabr, dabrx; /* H_SET_DABR / H_SET_XDABR (no watchpoint yet) */
+	bool prodded;         /* H_PROD arrived: the next H_CEDE returns at once */
+};
+
+struct papr_domain {
+	unsigned hpt_shift; /* log2 of the HPT's size in bytes */
+	uint64_t n_hptes;
+	uint8_t **hpt_pages; /* host address of each 4 KiB page of the HPT */
+	uint64_t rng;        /* H_RANDOM's generator state (deterministic) */
+	struct papr_ics_src ics[PAPR_XICS_NR_IRQS];
+	struct papr_vcpu *vcpus;
+	unsigned n_vcpus;
+};
+
+/* The PAPR state of a domain at creation (the HPT: RAM/128, at least 256
+ * KiB) and its teardown. 0 or -ENOMEM. */
+int papr_domain_init(struct domain *d);
+void papr_domain_destroy(struct domain *d);
+/* Register vcpu v (its PAPR state) and point its CPU at the partition's
+ * HPT; called again after a reset (kexec boot). 0 or -ENOMEM. */
+int papr_vcpu_init(struct vcpu *v);
+void papr_vcpu_reset(struct vcpu *v);
+struct papr_vcpu *papr_vcpu_of(struct vcpu *v);
+/* log2 of the HPT size for a partition of ram_bytes (ibm,pft-size). */
+unsigned papr_hpt_shift_for(uint64_t ram_bytes);
+/* Flush every vcpu's translations, as tlbie + tlbsync would. */
+void papr_tlb_flush_all(struct domain *d);
+
 long do_h_put_term_char(struct vcpu *v, const uint64_t a[6]);
 long do_h_get_term_char(struct vcpu *v, const uint64_t a[6]);
 long do_h_rtas(struct vcpu *v, const uint64_t a[6]);
+
+/* papr_mmu.c: the hashed page table and memory. */
+long do_h_enter(struct vcpu *v, const uint64_t a[6]);
+long do_h_remove(struct vcpu *v, const uint64_t a[6]);
+long do_h_read(struct vcpu *v, const uint64_t a[6]);
+long do_h_protect(struct vcpu *v, const uint64_t a[6]);
+long do_h_bulk_remove(struct vcpu *v, const uint64_t a[6]);
+long do_h_clear_mod(struct vcpu *v, const uint64_t a[6]);
+long do_h_clear_ref(struct vcpu *v, const uint64_t a[6]);
+long do_h_page_init(struct vcpu *v, const uint64_t a[6]);
+long do_h_register_proc_tbl(struct vcpu *v, const uint64_t a[6]);
+
+/* papr_xics.c: the interrupt controller. */
+long do_h_xirr(struct vcpu *v, const uint64_t a[6]);
+long do_h_xirr_x(struct vcpu *v, const uint64_t a[6]);
+long do_h_eoi(struct vcpu *v, const uint64_t a[6]);
+long do_h_cppr(struct vcpu *v, const uint64_t a[6]);
+long do_h_ipi(struct vcpu *v, const uint64_t a[6]);
+long do_h_ipoll(struct vcpu *v, const uint64_t a[6]);
+int32_t papr_rtas_set_xive(struct vcpu *v, const uint32_t *args, uint32_t nargs);
+int32_t papr_rtas_get_xive(struct vcpu *v, const uint32_t *args, uint32_t nargs, uint32_t *rets,
+			   uint32_t nret);
+int32_t papr_rtas_int_onoff(struct vcpu *v, const uint32_t *args, uint32_t nargs, bool on);
+/* The level of v's external interrupt line as its ICP presents. */
+bool papr_xics_line(struct vcpu *v);
+void papr_xics_reset_icp(struct papr_icp *icp);
+/* A device's interrupt source irq goes to level: 0, or -1 for no such
+ * source. */
+int papr_xics_set_irq(struct domain *d, uint32_t irq, bool level);
+
+/* papr_vcpu.c: processor state, VPA, dispatch. The H_CEDE wait
+ * (hv_arch_ops.wake_ready / wake_deadline for HV_BLOCK_ARCH). */
+bool papr_wake_ready(struct vcpu *v);
+uint64_t papr_wake_deadline(struct vcpu *v);
+long do_h_set_mode(struct vcpu *v, const uint64_t a[6]);
+long do_h_register_vpa(struct vcpu *v, const uint64_t a[6]);
+long do_h_get_cpu_characteristics(struct vcpu *v, const uint64_t a[6]);
+long do_h_home_node_associativity(struct vcpu *v, const uint64_t a[6]);
+long do_h_cede(struct vcpu *v, const uint64_t a[6]);
+long do_h_prod(struct vcpu *v, const uint64_t a[6]);
+long do_h_confer(struct vcpu *v, const uint64_t a[6]);
+long do_h_random(struct vcpu *v, const uint64_t a[6]);
+long do_h_set_sprg0(struct vcpu *v, const uint64_t a[6]);
+long do_h_set_dabr(struct vcpu *v, const uint64_t a[6]);
+long do_h_set_xdabr(struct vcpu *v, const uint64_t a[6]);
 
 #endif

@@ -9,13 +9,17 @@
  *   /memory@0         all of the domain's RAM
  *   /cpus/PowerPC,POWERn@0   PVR, time base and clock frequencies (virtual
  *                     time: 1 GHz), cache geometry, SLB size, page sizes,
- *                     interrupt server numbers
+ *                     interrupt server numbers, ibm,pft-size (the HPT hv
+ *                     owns; no ibm,architecture-vec-5, so the kernel uses
+ *                     the hash MMU)
  *   /vdevice/vty@...  the hvterm1 console served by H_PUT/GET_TERM_CHAR
  *   /rtas             the blob's address and size, one token per service,
  *                     ibm,hypertas-functions listing only the hcall sets
- *                     implemented ("hcall-term")
- * Not yet: interrupt controller (XICS), ibm,architecture-vec-5 (so the
- * kernel picks the hash MMU and XICS defaults), ibm,pa-features, NUMA.
+ *                     implemented ("hcall-pft", "hcall-splpar", ...)
+ *   /interrupt-controller  the XICS presentation controllers (one server
+ *                     per vcpu); the source controller is RTAS's
+ * Not yet: ibm,architecture-vec-5 (so the kernel keeps the hash MMU and XICS
+ * defaults), ibm,pa-features, NUMA.
  */
 #include "hv/ppc/pseries.h"
 #include "cpu/ppc/cpu_ppc.h"
@@ -71,9 +75,12 @@ static int pseries_chosen(void *fdt, const struct hv_pseries_config *cfg, const 
 
 static int pseries_cpus(void *fdt, const struct domain *d, const struct hv_pseries_config *cfg)
 {
-	/* 4K and 64K base pages, each with one actual page size: (base shift,
-	 * SLB encoding, count, (page shift, PTE encoding)...), LoPAPR. */
-	static const uint32_t page_sizes[] = { 12, 0x0, 1, 12, 0x0, 16, 0x110, 1, 16, 0x1 };
+	/* 4K, 64K and 16M base pages, each with one actual page size: (base
+	 * shift, SLB encoding, count, (page shift, PTE encoding)...), LoPAPR. */
+	static const uint32_t page_sizes[] = { 12, 0x0, 1,  12,    0x0, 16, 0x110, 1,
+					       16, 0x1, 24, 0x100, 1,   24, 0x0 };
+	/* The HPT hv keeps for the partition: 2^shift bytes (H_ENTER...). */
+	const uint32_t pft_size[2] = { 0, d->papr ? d->papr->hpt_shift : 0 };
 	/* 256M and 1T segments. */
 	static const uint32_t seg_sizes[] = { 28, 40, 0xffffffff, 0xffffffff };
 	int rc = fdt_begin_node(fdt, "cpus");
@@ -104,6 +111,12 @@ static int pseries_cpus(void *fdt, const struct domain *d, const struct hv_pseri
 			rc = fdt_property_u32(fdt, "ibm,ppc-interrupt-server#s", i);
 		if (!rc)
 			rc = fdt_u32s(fdt, "ibm,ppc-interrupt-gserver#s", gservers, 2);
+		if (!rc && d->papr)
+			rc = fdt_u32s(fdt, "ibm,pft-size", pft_size, 2);
+		/* VMX and VSX (2): the kernel enables them for user space only
+		 * when the tree says so. */
+		if (!rc)
+			rc = fdt_property_u32(fdt, "ibm,vmx", 2);
 		if (!rc)
 			rc = fdt_property_u32(fdt, "ibm,slb-size", 32);
 		if (!rc)
@@ -163,9 +176,33 @@ static int pseries_vdevice(void *fdt)
 	return rc ? rc : fdt_end_node(fdt);
 }
 
+/* The XICS presentation controllers: one interrupt server per vcpu
+ * (hv/ppc/papr_xics.c). */
+static int pseries_xics(void *fdt, const struct domain *d)
+{
+	const uint32_t ranges[2] = { 0, d->n_vcpus };
+	int rc = fdt_begin_node(fdt, "interrupt-controller");
+
+	if (!rc)
+		rc = fdt_property_string(fdt, "device_type",
+					 "PowerPC-External-Interrupt-Presentation");
+	if (!rc)
+		rc = fdt_property_string(fdt, "compatible", "IBM,ppc-xicp");
+	if (!rc)
+		rc = fdt_property(fdt, "interrupt-controller", NULL, 0);
+	if (!rc)
+		rc = fdt_property_u32(fdt, "#interrupt-cells", 2);
+	if (!rc)
+		rc = fdt_u32s(fdt, "ibm,interrupt-server-ranges", ranges, 2);
+	return rc ? rc : fdt_end_node(fdt);
+}
+
 static int pseries_rtas(void *fdt, uint64_t rtas_base)
 {
-	static const char hypertas[] = "hcall-term";
+	/* The hcall sets implemented in full (LoPAPR 14.5.3, Table 188). */
+	static const char hypertas[] = "hcall-pft\0hcall-bulk\0hcall-term\0hcall-dabr\0"
+				       "hcall-xdabr\0hcall-splpar\0hcall-sprg0\0hcall-set-mode\0"
+				       "hcall-interrupt";
 	int rc = fdt_begin_node(fdt, "rtas");
 
 	if (!rc)
@@ -180,6 +217,10 @@ static int pseries_rtas(void *fdt, uint64_t rtas_base)
 		rc = fdt_property_u32(fdt, "rtas-event-scan-rate", 1);
 	for (unsigned i = 0; !rc && i < rtas_n_services; i++)
 		rc = fdt_property_u32(fdt, rtas_services[i].name, rtas_services[i].token);
+	/* ibm,os-term comes back (hv stops the partition after the call), so
+	 * a panicking kernel calls it rather than spinning. */
+	if (!rc)
+		rc = fdt_property(fdt, "ibm,extended-os-term", NULL, 0);
 	if (!rc)
 		rc = fdt_property(fdt, "ibm,hypertas-functions", hypertas, sizeof(hypertas));
 	return rc ? rc : fdt_end_node(fdt);
@@ -228,6 +269,8 @@ int hv_ppc_pseries_build_fdt(const struct domain *d, const struct hv_pseries_con
 		rc = pseries_vdevice(fdt);
 	if (!rc)
 		rc = pseries_rtas(fdt, rtas_base);
+	if (!rc && d->papr)
+		rc = pseries_xics(fdt, d);
 	if (!rc)
 		rc = fdt_end_node(fdt);
 	if (!rc)
@@ -258,6 +301,7 @@ int hv_ppc_pseries_boot(struct vcpu *v, const struct hv_pseries_config *cfg, uin
 	if (rc)
 		return rc;
 	cpu_ppc_reset_kexec(c, cfg->entry, gpa, cfg->load_addr, 0, (c->msr & PPC_MSR_LE) != 0);
+	papr_vcpu_reset(v); /* the reset cleared SDR1 */
 	*fdt_gpa = gpa;
 	return 0;
 }

@@ -94,6 +94,33 @@ static int32_t rtas_nmi_register(struct rtas_call *c)
 	return RTAS_SUCCESS;
 }
 
+/* ibm,nmi-interlock: the guest's NMI handler is done (no NMI is raised). */
+static int32_t rtas_nmi_interlock(struct rtas_call *c)
+{
+	return RTAS_SUCCESS;
+}
+
+/* The XICS source controller (hv/ppc/papr_xics.c). */
+static int32_t rtas_set_xive(struct rtas_call *c)
+{
+	return papr_rtas_set_xive(c->v, c->args, c->nargs);
+}
+
+static int32_t rtas_get_xive(struct rtas_call *c)
+{
+	return papr_rtas_get_xive(c->v, c->args, c->nargs, c->rets, c->nret);
+}
+
+static int32_t rtas_int_off(struct rtas_call *c)
+{
+	return papr_rtas_int_onoff(c->v, c->args, c->nargs, false);
+}
+
+static int32_t rtas_int_on(struct rtas_call *c)
+{
+	return papr_rtas_int_onoff(c->v, c->args, c->nargs, true);
+}
+
 /* ibm,os-term (message): the guest kernel gave up (panic). */
 static int32_t rtas_os_term(struct rtas_call *c)
 {

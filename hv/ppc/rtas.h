@@ -32,7 +32,12 @@
 	X("nvram-store", 0x2007, unsupported)                                                      \
 	X("ibm,get-system-parameter", 0x2008, unsupported)                                         \
 	X("ibm,nmi-register", 0x2009, nmi_register)                                                \
-	X("ibm,os-term", 0x200a, os_term)
+	X("ibm,os-term", 0x200a, os_term)                                                          \
+	X("ibm,nmi-interlock", 0x200b, nmi_interlock)                                              \
+	X("ibm,set-xive", 0x200c, set_xive)                                                        \
+	X("ibm,get-xive", 0x200d, get_xive)                                                        \
+	X("ibm,int-off", 0x200e, int_off)                                                          \
+	X("ibm,int-on", 0x200f, int_on)
 
 /* The blob: 5 big-endian instruction words (mr r4,r3; lis/ori r3,0xf000;
  * sc 1; blr). */

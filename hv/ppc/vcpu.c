@@ -4,6 +4,7 @@
  */
 #include "hv/ppc/ppc.h"
 #include "cpu/ppc/cpu_ppc.h"
+#include "hv/ppc/papr.h"
 #include "hv/shared_info.h"
 #include "hv/time.h"
 
@@ -54,6 +55,12 @@ static uint64_t hv_ppc_guest_tsc(struct vcpu *v)
 static void hv_ppc_upcall_update(struct vcpu *v)
 {
 	struct cpu_ppc *c = hv_ppc_cpu(v);
+
+	/* A PAPR partition's line is its XICS presentation controller's. */
+	if (v->d->papr) {
+		cpu_ppc_set_external_irq(c, papr_xics_line(v));
+		return;
+	}
 	bool level = hv_vcpu_upcall_pending(v) && !hv_vcpu_upcall_masked(v);
 
 	if (level && !c->ext_irq)
@@ -84,6 +91,8 @@ const struct hv_arch_ops hv_ppc_ops = {
 	.vcpu_destroy = hv_ppc_vcpu_destroy,
 	.guest_tsc = hv_ppc_guest_tsc,
 	.upcall_update = hv_ppc_upcall_update,
+	.wake_ready = papr_wake_ready,
+	.wake_deadline = papr_wake_deadline,
 };
 
 void hv_ppc_kexec_boot(struct vcpu *v, uint64_t entry, uint64_t load_addr)
@@ -96,6 +105,7 @@ void hv_ppc_kexec_boot(struct vcpu *v, uint64_t entry, uint64_t load_addr)
 struct vcpu *hv_ppc_vcpu_create(struct domain *d, bool little_endian)
 {
 	struct cpu_ppc *c = cpu_ppc_new(d->p2m, d->tbc, d->n_vcpus, little_endian);
+	struct vcpu *v;
 
 	if (!c)
 		return NULL;
@@ -105,5 +115,9 @@ struct vcpu *hv_ppc_vcpu_create(struct domain *d, bool little_endian)
 		memset(hv_shared_info(d) + XEN_SHARED_INFO_WC_VERSION, 0, 16);
 		hv_time_write_wallclock(d);
 	}
-	return hv_vcpu_add(d, &c->cpu, &hv_ppc_ops);
+	v = hv_vcpu_add(d, &c->cpu, &hv_ppc_ops);
+	/* A PAPR partition's vcpus translate through its HPT. */
+	if (d->papr && papr_vcpu_init(v) < 0)
+		return NULL;
+	return v;
 }

@@ -19,11 +19,20 @@
 
 #define HVM_START_MAGIC 0x336ec578u
 #define HVM_MEMMAP_TYPE_RAM 1
+#define HVM_MEMMAP_TYPE_RESERVED 2
 
 #define PVH_MEMMAP_OFF 64
 #define PVH_MODLIST_OFF 512
 #define PVH_CMDLINE_OFF 1024
 #define PVH_CMDLINE_MAX (SV_PAGE_SIZE - PVH_CMDLINE_OFF - 1)
+
+uint64_t hv_x86_special_gfn(const struct domain *d, unsigned i)
+{
+	uint64_t ram_end = d->ram_bytes >> SV_PAGE_BITS;
+	uint64_t base = ram_end <= HV_X86_SPECIAL_GFN_BASE ? HV_X86_SPECIAL_GFN_BASE : ram_end;
+
+	return base + i;
+}
 
 int hv_x86_pvh_boot(struct vcpu *v, uint32_t entry, uint64_t free_gpa, const char *cmdline,
 		    const struct hv_pvh_module *mods, unsigned n_mods, uint64_t *start_info_gpa)
@@ -47,12 +56,15 @@ int hv_x86_pvh_boot(struct vcpu *v, uint32_t entry, uint64_t free_gpa, const cha
 	st64_le_p(page + 24, cmdlen ? gpa + PVH_CMDLINE_OFF : 0);
 	st64_le_p(page + 32, 0); /* rsdp_paddr: no ACPI tables yet */
 	st64_le_p(page + 40, gpa + PVH_MEMMAP_OFF);
-	st32_le_p(page + 48, 1); /* memmap_entries */
+	st32_le_p(page + 48, 2); /* memmap_entries */
 
-	/* One RAM range: all of the domain's memory. */
+	/* One RAM range, all of the domain's memory, then the special pages. */
 	st64_le_p(page + PVH_MEMMAP_OFF + 0, 0);
 	st64_le_p(page + PVH_MEMMAP_OFF + 8, d->ram_bytes);
 	st32_le_p(page + PVH_MEMMAP_OFF + 16, HVM_MEMMAP_TYPE_RAM);
+	st64_le_p(page + PVH_MEMMAP_OFF + 24, hv_x86_special_gfn(d, 0) << SV_PAGE_BITS);
+	st64_le_p(page + PVH_MEMMAP_OFF + 32, (uint64_t)HV_X86_SPECIAL_PAGES << SV_PAGE_BITS);
+	st32_le_p(page + PVH_MEMMAP_OFF + 40, HVM_MEMMAP_TYPE_RESERVED);
 
 	for (unsigned i = 0; i < n_mods; i++) {
 		st64_le_p(page + PVH_MODLIST_OFF + 32 * i + 0, mods[i].paddr);

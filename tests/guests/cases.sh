@@ -162,16 +162,18 @@ expect_stderr 'timeout'
 
 # Event channels, the pvclock and hostile arguments (hv/evtchn.c, hv/time.c,
 # hv/memory.c, hv/vcpu_op.c, hv/hvm_op.c).
+# Ports 1 and 2 are the console's and xenstore's (domain 0's backends), as in
+# a domU Xen's toolstack built: the guest's first port is 3.
 guest_test x86-evtchn 0 --trace=hypercalls,evtchn,p2m "$(x86_guest evtchn)"
-expect_stdout '^timer event on port 1$'
+expect_stdout '^timer event on port 3$'
 expect_stdout '^running vcpu interrupted at its timer deadline$'
 expect_stderr 'd1v0 P2M add_to_physmap shared_info gfn=0x[0-9a-f]+ mfn=0x[0-9a-f]+ \(was ram_rw'
 expect_stderr 'HYPERCALL 12 memory_op\(0x7, 0x[0-9a-f]+\) = 0$'
 expect_stderr 'HYPERCALL 24 vcpu_op\(0xa, 0x0, 0x[0-9a-f]+\) = 0$'
 expect_stderr 'EVTCHN callback_irq type=2 data=0xf3$'
-expect_stderr 'EVTCHN bind_virq virq=0 vcpu=0 port=1$'
+expect_stderr 'EVTCHN bind_virq virq=0 vcpu=0 port=3$'
 expect_stderr 'HYPERCALL 24 vcpu_op\(0x8, 0x0, 0x[0-9a-f]+\) = 0$'
-expect_stderr 'EVTCHN pending d1 port=1 vcpu=0$'
+expect_stderr 'EVTCHN pending d1 port=3 vcpu=0$'
 expect_stderr 'EVTCHN upcall vector=0xf3$'
 
 guest_test x86-pvclock 0 "$(x86_guest pvclock)"
@@ -196,6 +198,17 @@ expect_stderr 'P2M add_to_physmap grant_table idx=0 gfn=0x[0-9a-f]+ mfn=0x[0-9a-
 expect_stderr 'HYPERCALL 20 grant_table_op\(0x5, 0x[0-9a-f]+, 0x1\) = 0$'
 expect_stderr 'P2M grant_map d1 ref=1 gfn=0x[0-9a-f]+ mfn=0x[0-9a-f]+ rw handle=0$'
 expect_stderr 'P2M grant_unmap d1 ref=1 gfn=0x[0-9a-f]+ handle=0$'
+
+# Domain 0's backends: a line through the console ring, two keys read through
+# xenstore's ring (devices/xen_console.c, devices/xenstore.c).
+guest_test x86-rings 0 --trace=evtchn "$(x86_guest rings)"
+expect_stdout '^hello through the console ring$'
+expect_stdout '^xenstore name: softvisor-guest$'
+expect_stdout '^xenstore domid: 1$'
+expect_not_stdout 'FAIL'
+expect_stderr 'EVTCHN send port=1 -> d0 console$'
+expect_stderr 'EVTCHN send port=2 -> d0 xenstore$'
+expect_stderr 'XS READ /local/domain/1/name -> OK$'
 
 guest_test x86-block 2 --trace=hypercalls "$(x86_guest block)"
 expect_stdout '^poll timed out after 5 ms$'
@@ -372,6 +385,18 @@ if [ "${SV_HAVE_PPC_AS:-no}" = yes ]; then
 		expect_stdout '^hello from a pseries guest, through H_PUT_TERM_CHAR$'
 		expect_stderr 'HYPERCALL 0x58 H_PUT_TERM_CHAR\(0x30000000, 0x10, 0x68656c6c6f206672, '
 		expect_stderr 'HYPERCALL 0xf000 KVMPPC_H_RTAS\(0x[0-9a-f]+\) = 0$'
+		# The HPT hv owns: H_ENTER, a translated store, H_READ, H_REMOVE.
+		guest_test "pseries-hpt-$e" 0 --platform=pseries --trace=hypercalls \
+			"$(ppc_guest papr_hpt "$e")"
+		expect_stdout '^hpt ok$'
+		expect_stderr 'HYPERCALL 0x8 H_ENTER\(0x0, 0x0, 0x1, 0x7fff00000002\) = -4$'
+		expect_stderr 'HYPERCALL 0x4 H_REMOVE\(0x80000000, 0x0, 0x0\) = 0$'
+		# H_CEDE blocks until the decrementer: virtual time jumps there.
+		guest_test "pseries-cede-$e" 0 --platform=pseries --trace=hypercalls --stats \
+			"$(ppc_guest papr_cede "$e")"
+		expect_stdout '^cede ok$'
+		expect_stderr 'HYPERCALL 0xe0 H_CEDE\(\) = 0$'
+		expect_stderr 'result: poweroff, 10000[0-9][0-9] instructions retired'
 	done
 	# Under the Xen personality the same hcall numbers mean nothing: the
 	# guest gets -ENOSYS, gives up through RTAS (also unknown) and spins.

@@ -73,6 +73,15 @@ static uint32_t prop_u32(const void *fdt, const char *path, const char *name)
 	return fdt32_to_cpu(*(const fdt32_t *)p);
 }
 
+/* Is str one of the strings of the property value list (len bytes)? */
+static bool in_list(const char *list, int len, const char *str)
+{
+	for (int off = 0; off < len; off += (int)strlen(list + off) + 1)
+		if (!strcmp(list + off, str))
+			return true;
+	return false;
+}
+
 Test(pseries, device_tree_describes_the_platform)
 {
 	static uint8_t fdt[65536];
@@ -100,7 +109,21 @@ Test(pseries, device_tree_describes_the_platform)
 	cr_assert_eq(prop_u32(fdt, "/rtas", "power-off"), 0x2003);
 	cr_assert_eq(prop_u32(fdt, "/rtas", "linux,rtas-entry"), hv_ppc_pseries_rtas_base(RAM));
 	s = prop(fdt, "/rtas", "ibm,hypertas-functions", &len);
-	cr_assert_str_eq(s, "hcall-term", "only the hcall sets implemented");
+	cr_assert_str_eq(s, "hcall-pft", "only the hcall sets implemented, the HPT's first");
+	cr_assert(in_list(s, len, "hcall-term"), "the console set");
+	cr_assert(in_list(s, len, "hcall-splpar"));
+	cr_assert(in_list(s, len, "hcall-interrupt"));
+	cr_assert_not(in_list(s, len, "hcall-tce"), "no TCE set yet");
+	{
+		const fdt32_t *pft = prop(fdt, "/cpus/PowerPC,POWER9@0", "ibm,pft-size", &len);
+		cr_assert_eq(len, 8);
+		cr_assert_eq(fdt32_to_cpu(pft[1]), d->papr->hpt_shift, "the HPT hv allocated");
+		cr_assert_eq(d->papr->hpt_shift, 19, "RAM/128 = 512 KiB");
+	}
+	cr_assert_str_eq(prop(fdt, "/interrupt-controller", "compatible", &len), "IBM,ppc-xicp");
+	cr_assert_eq(prop_u32(fdt, "/rtas", "ibm,set-xive"), 0x200c);
+	prop(fdt, "/rtas", "ibm,nmi-interlock", &len);
+	prop(fdt, "/rtas", "ibm,extended-os-term", &len);
 	cr_assert_eq(fdt_num_mem_rsv(fdt), 1, "RTAS is reserved");
 }
 
@@ -121,6 +144,8 @@ Test(pseries, boot_puts_tree_and_rtas_in_memory)
 	cr_assert_eq(c->gpr[3], fdt_gpa, "r3 = the device tree");
 	cr_assert_eq(c->gpr[5], 0, "r5 = 0: no Open Firmware");
 	cr_assert_eq(c->pc, 0x10000);
+	cr_assert_eq(c->sdr1, PAPR_HPT_GPA | (d->papr->hpt_shift - 18),
+		     "SDR1 = the HPT after the reset");
 	p2m_copy_from(d->p2m, hdr, fdt_gpa, 4);
 	cr_assert_eq(ld32_be_p(hdr), FDT_MAGIC);
 	p2m_copy_from(d->p2m, blob, hv_ppc_pseries_rtas_base(RAM) + 12, 4);
@@ -145,7 +170,7 @@ Test(pseries, put_term_char_and_unknown_hcalls)
 	cr_assert_eq(hcall(H_PUT_TERM_CHAR, 0x1234, 1, 0, 0), H_PARAMETER, "no such vterm");
 	cr_assert_eq(hcall(H_GET_TERM_CHAR, PAPR_VTERM_NO, 0, 0, 0), H_SUCCESS);
 	cr_assert_eq(hv_ppc_cpu(v)->gpr[4], 0, "no input: 0 characters");
-	cr_assert_eq(hcall(H_ENTER, 0, 0, 0, 0), H_FUNCTION, "not offered yet");
+	cr_assert_eq(hcall(0x1c, 0, 0, 0, 0), H_FUNCTION, "H_GET_TCE: not offered yet");
 	cr_assert_eq(hcall(0x59, 0, 0, 0, 0), H_FUNCTION, "not a multiple of 4");
 	cr_assert_eq(hcall(0xdead0, 0, 0, 0, 0), H_FUNCTION);
 	cr_assert_eq(hcall(0xf004, 0, 0, 0, 0), H_FUNCTION, "private range, no handler");
