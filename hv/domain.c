@@ -358,8 +358,11 @@ void hv_stats_print(struct domain *d, FILE *out)
 		const char *name = idx >= 0 && idx < (long)t->n && t->entries[idx].name ?
 					   t->entries[idx].name :
 					   "unknown";
-		fprintf(out, "    %-6" G_GUINT64_FORMAT " %-22s %10" G_GUINT64_FORMAT "\n", nr,
-			name,
+		char num[24];
+
+		g_snprintf(num, sizeof(num),
+			   t->hex ? "0x%" G_GINT64_MODIFIER "x" : "%" G_GUINT64_FORMAT, nr);
+		fprintf(out, "    %-6s %-26s %10" G_GUINT64_FORMAT "\n", num, name,
 			(uint64_t)GPOINTER_TO_SIZE(
 				g_hash_table_lookup(d->stats.hypercalls, k->data)));
 	}
