@@ -2,6 +2,7 @@
  * The Xen console backend (see devices/xen_console.h).
  */
 #include "devices/xen_console.h"
+#include "devices/xen_ring.h"
 #include "hv/evtchn.h"
 #include "hv/shared_info.h"
 
@@ -20,27 +21,14 @@ static uint8_t *cons_page(struct xen_console *c)
 	return machmem_ptr(&c->d->hv->mem, c->mfn);
 }
 
-/* The guest's indexes: acquire loads, so the ring bytes read after them are
- * at least as new as the index (the guest wrote them before its barrier). */
 static uint32_t cons_load_idx(struct xen_console *c, unsigned off)
 {
-	uint8_t raw[4];
-	uint32_t w = __atomic_load_n((uint32_t *)(void *)(cons_page(c) + off), __ATOMIC_ACQUIRE);
-
-	memcpy(raw, &w, 4);
-	return hv_shared_u32(c->d, raw);
+	return xen_ring_load_idx(c->d, cons_page(c), off);
 }
 
-/* Release stores: the ring bytes we read or wrote are done before the
- * guest can see the index move. */
 static void cons_store_idx(struct xen_console *c, unsigned off, uint32_t x)
 {
-	uint8_t raw[4];
-	uint32_t w;
-
-	hv_shared_put_u32(c->d, raw, x);
-	memcpy(&w, raw, 4);
-	__atomic_store_n((uint32_t *)(void *)(cons_page(c) + off), w, __ATOMIC_RELEASE);
+	xen_ring_store_idx(c->d, cons_page(c), off, x);
 }
 
 size_t xen_console_drain(struct xen_console *c, struct vcpu *sender)

@@ -3,6 +3,7 @@
  * devices/xenstore.h for the layout and a worked example).
  */
 #include "devices/xenstore.h"
+#include "devices/xen_ring.h"
 #include "hv/evtchn.h"
 #include "hv/shared_info.h"
 
@@ -57,23 +58,15 @@ static uint8_t *xs_page(struct xenstore *x)
 	return machmem_ptr(&x->d->hv->mem, x->mfn);
 }
 
+/* Ring indexes: see devices/xen_ring.h for the ordering. */
 static uint32_t xs_load_idx(struct xenstore *x, unsigned off)
 {
-	uint8_t raw[4];
-	uint32_t w = __atomic_load_n((uint32_t *)(void *)(xs_page(x) + off), __ATOMIC_ACQUIRE);
-
-	memcpy(raw, &w, 4);
-	return hv_shared_u32(x->d, raw);
+	return xen_ring_load_idx(x->d, xs_page(x), off);
 }
 
 static void xs_store_idx(struct xenstore *x, unsigned off, uint32_t v)
 {
-	uint8_t raw[4];
-	uint32_t w;
-
-	hv_shared_put_u32(x->d, raw, v);
-	memcpy(&w, raw, 4);
-	__atomic_store_n((uint32_t *)(void *)(xs_page(x) + off), w, __ATOMIC_RELEASE);
+	xen_ring_store_idx(x->d, xs_page(x), off, v);
 }
 
 static void xs_trace(struct xenstore *x, const char *fmt, ...) SV_PRINTF(2, 3);
