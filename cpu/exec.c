@@ -651,5 +651,12 @@ enum cpu_stop cpu_exec(struct cpu *cpu, int64_t budget)
 			cpu->jmp_valid = false;
 			return cpu_debug_stop(cpu, CPU_DEBUG_STEP);
 		}
+		/* A delivered fault retires nothing but must use budget: a
+		 * handler that faults again at once would otherwise spin here
+		 * forever, out of reach of the caller's timeout. */
+		if (--cpu->budget <= 0) {
+			cpu->jmp_valid = false;
+			return CPU_STOP_BUDGET;
+		}
 	}
 }

@@ -198,3 +198,17 @@ Test(tb, two_cpus_share_translations)
 	cpu_destroy(&c2->cpu);
 	free(c2);
 }
+
+/* A fault whose handler faults again at once retires nothing: cpu_exec must
+ * still come back when the budget is spent, so the run driver's timeout
+ * and scheduling keep working against such a guest. */
+Test(tb, a_fault_loop_still_ends_with_the_budget, .timeout = 10)
+{
+	toy_put(&m, 0x1000, 1, 1, 0, 0); /* r1 = 0 */
+	toy_put(&m, 0x1008, 9, 0, 1, 0); /* r0 /= r1: faults, and is its own handler */
+	m.cpu->pc = 0x1000;
+	m.cpu->fault_vector = 0x1008;
+	cr_assert_eq(cpu_exec(&m.cpu->cpu, 1000), CPU_STOP_BUDGET);
+	cr_assert_eq(m.cpu->cpu.icount, 1, "only the first instruction retired");
+	cr_assert_geq(m.cpu->faults, 999);
+}
