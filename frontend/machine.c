@@ -256,7 +256,6 @@ int sv_machine_run(struct sv_machine *m, const struct sv_options *o)
 	struct domain *d = m->dom;
 	gint64 deadline = o->timeout > 0 ? g_get_monotonic_time() + (gint64)(o->timeout * 1e6) : 0;
 	int status = -1;
-	uint64_t insns = 0;
 
 	if (o->gdb && (status = sv_machine_gdb_start(m, o)) >= 0)
 		return status;
@@ -315,8 +314,6 @@ int sv_machine_run(struct sv_machine *m, const struct sv_options *o)
 		}
 	}
 	hv_console_flush(d);
-	for (unsigned i = 0; i < d->n_vcpus; i++)
-		insns += d->vcpus[i]->cpu->icount;
 	if (d->shut_down && d->shutdown_reason == HV_SHUTDOWN_CRASH) {
 		if (d->crash_msg[0])
 			sv_error("domain %u crashed: %s", d->domid, d->crash_msg);
@@ -331,7 +328,7 @@ int sv_machine_run(struct sv_machine *m, const struct sv_options *o)
 		fprintf(stderr, "  result: %s, %" PRIu64 " instructions retired\n",
 			status == SV_EXIT_TIMEOUT ? "timeout" :
 						    hv_shutdown_name(d->shutdown_reason),
-			insns);
+			hv_domain_icount(d));
 	}
 	sv_gdb_finish(m->gdb, status);
 	return status;

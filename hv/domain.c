@@ -326,14 +326,21 @@ static gint hv_cmp_u32(gconstpointer a, gconstpointer b)
 	return x < y ? -1 : x > y;
 }
 
-void hv_stats_print(struct domain *d, FILE *out)
+uint64_t hv_domain_icount(const struct domain *d)
 {
-	GList *keys = g_list_sort(g_hash_table_get_keys(d->stats.exits), hv_cmp_u32);
-	const struct hv_arch_ops *arch = d->n_vcpus ? d->vcpus[0]->arch : NULL;
 	uint64_t insns = 0;
 
 	for (unsigned i = 0; i < d->n_vcpus; i++)
 		insns += d->vcpus[i]->cpu->icount;
+	return insns;
+}
+
+void hv_stats_print(struct domain *d, FILE *out)
+{
+	GList *keys = g_list_sort(g_hash_table_get_keys(d->stats.exits), hv_cmp_u32);
+	const struct hv_arch_ops *arch = d->n_vcpus ? d->vcpus[0]->arch : NULL;
+	uint64_t insns = hv_domain_icount(d);
+
 	fprintf(out,
 		"softvisor stats: domain %u (%s), %u vcpu(s), %" G_GUINT64_FORMAT " instructions\n",
 		d->domid, hv_arch_name(d->arch), d->n_vcpus, insns);
@@ -354,10 +361,8 @@ void hv_stats_print(struct domain *d, FILE *out)
 	for (GList *k = keys; k; k = k->next) {
 		const struct hv_hypercall_table *t = d->hypercalls;
 		uint64_t nr = GPOINTER_TO_SIZE(k->data);
-		long idx = t->index ? t->index(nr) : (nr < t->n ? (long)nr : -1);
-		const char *name = idx >= 0 && idx < (long)t->n && t->entries[idx].name ?
-					   t->entries[idx].name :
-					   "unknown";
+		const struct hv_hypercall *h = hv_hypercall_lookup(t, nr);
+		const char *name = h && h->name ? h->name : "unknown";
 		char num[24];
 
 		g_snprintf(num, sizeof(num),

@@ -315,6 +315,9 @@ void hv_trace(struct vcpu *v, unsigned cat, const char *fmt, ...) SV_PRINTF(3, 4
 /* Stats. */
 void hv_stats_exit(struct vcpu *v, uint32_t reason);
 void hv_stats_print(struct domain *d, FILE *out);
+/* Instructions of all the domain's vcpus (idle time skipped while blocked
+ * included, see hv/time.c). */
+uint64_t hv_domain_icount(const struct domain *d);
 
 const char *hv_arch_name(enum hv_arch a);
 const char *hv_shutdown_name(unsigned reason);

@@ -5,13 +5,19 @@
 
 #include <inttypes.h>
 
+const struct hv_hypercall *hv_hypercall_lookup(const struct hv_hypercall_table *t, uint64_t nr)
+{
+	long idx = t->index ? t->index(nr) : (nr < t->n ? (long)nr : -1);
+
+	return idx >= 0 && idx < (long)t->n ? &t->entries[idx] : NULL;
+}
+
 long hv_hypercall_dispatch(struct vcpu *v, const struct hv_hypercall_table *t, uint64_t nr,
 			   const uint64_t args[6], bool user_mode)
 {
 	struct domain *d = v->d;
 	struct trace *tr = &d->hv->trace;
-	long idx = t->index ? t->index(nr) : (nr < t->n ? (long)nr : -1);
-	const struct hv_hypercall *h = idx >= 0 && idx < (long)t->n ? &t->entries[idx] : NULL;
+	const struct hv_hypercall *h = hv_hypercall_lookup(t, nr);
 	gpointer key = GSIZE_TO_POINTER((gsize)nr);
 	long rc;
 

@@ -43,6 +43,9 @@ struct hv_hypercall_table {
 	long eperm;   /* returned to user-mode callers */
 };
 
+/* The row of hypercall nr in t (its name may be NULL), or NULL. */
+const struct hv_hypercall *hv_hypercall_lookup(const struct hv_hypercall_table *t, uint64_t nr);
+
 long hv_hypercall_dispatch(struct vcpu *v, const struct hv_hypercall_table *t, uint64_t nr,
 			   const uint64_t args[6], bool user_mode);
 
