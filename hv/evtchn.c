@@ -96,6 +96,7 @@ static bool evtchn_2l_is_masked(struct domain *d, uint32_t port)
 
 const struct hv_evtchn_port_ops hv_evtchn_2l_ops = {
 	.name = "2-level",
+	.nr_ports = HV_EVTCHN_2L_NR_PORTS,
 	.set_pending = evtchn_2l_set_pending,
 	.clear_pending = evtchn_2l_clear_pending,
 	.unmask = evtchn_2l_unmask,
@@ -123,19 +124,43 @@ static struct hv_evtchn *evtchn_port(struct domain *d, uint32_t port)
 	return port < d->n_evtchn && !d->evtchn[port].reserved ? &d->evtchn[port] : NULL;
 }
 
+void hv_evtchn_table_grow(struct domain *d, uint32_t n)
+{
+	if (n <= d->n_evtchn)
+		return;
+	d->evtchn = g_renew(struct hv_evtchn, d->evtchn, n);
+	memset(&d->evtchn[d->n_evtchn], 0, (n - d->n_evtchn) * sizeof(*d->evtchn));
+	d->n_evtchn = n;
+}
+
+/*
+ * A free port: the lowest closed one that is not still on a FIFO queue. The
+ * table grows (doubling) up to the ABI's limit, so a guest that allocates
+ * every port costs at most nr_ports entries. Pointers into d->evtchn do not
+ * survive a call.
+ */
 static int evtchn_alloc(struct domain *d)
 {
-	for (uint32_t p = 1; p < d->n_evtchn; p++) {
-		struct hv_evtchn *c = &d->evtchn[p];
-		if (c->state == EVTCHNSTAT_closed) {
-			memset(c, 0, sizeof(*c));
-			/* A fresh port is not pending (the mask bit is the
-			 * guest's to manage). */
-			d->evtchn_ops->clear_pending(d, p);
-			return (int)p;
+	const struct hv_evtchn_port_ops *ops = d->evtchn_ops;
+
+	for (uint32_t p = 1;; p++) {
+		struct hv_evtchn *c;
+
+		if (p == d->n_evtchn) {
+			if (p >= ops->nr_ports)
+				return -XEN_ENOSPC;
+			hv_evtchn_table_grow(d, MIN(2 * p, ops->nr_ports));
 		}
+		c = &d->evtchn[p];
+		if (c->state != EVTCHNSTAT_closed || (ops->is_busy && ops->is_busy(d, p)))
+			continue;
+		memset(c, 0, sizeof(*c));
+		c->priority = c->last_priority = EVTCHN_FIFO_PRIORITY_DEFAULT;
+		/* A fresh port is not pending (the mask bit is the guest's to
+		 * manage). */
+		ops->clear_pending(d, p);
+		return (int)p;
 	}
-	return -XEN_ENOSPC;
 }
 
 static struct vcpu *evtchn_vcpu(struct domain *d, uint32_t id)
@@ -149,8 +174,13 @@ static void evtchn_raise(struct vcpu *actor, struct domain *d, uint32_t port)
 	struct hv_evtchn *c = &d->evtchn[port];
 	struct vcpu *v = evtchn_vcpu(d, c->notify_vcpu);
 
-	hv_trace(actor, TRACE_EVTCHN, "EVTCHN pending d%u port=%u vcpu=%u%s", d->domid, port,
-		 c->notify_vcpu, d->evtchn_ops->is_masked(d, port) ? " masked" : "");
+	if (d->evtchn_ops->has_priorities)
+		hv_trace(actor, TRACE_EVTCHN, "EVTCHN pending d%u port=%u vcpu=%u priority=%u%s",
+			 d->domid, port, c->notify_vcpu, c->priority,
+			 d->evtchn_ops->is_masked(d, port) ? " masked" : "");
+	else
+		hv_trace(actor, TRACE_EVTCHN, "EVTCHN pending d%u port=%u vcpu=%u%s", d->domid,
+			 port, c->notify_vcpu, d->evtchn_ops->is_masked(d, port) ? " masked" : "");
 	if (v)
 		d->evtchn_ops->set_pending(d, v, port);
 }
@@ -277,6 +307,7 @@ void hv_evtchn_destroy(struct domain *d)
 	for (uint32_t p = 1; p < d->n_evtchn; p++)
 		if (d->evtchn[p].state != EVTCHNSTAT_closed)
 			evtchn_close_port(d, p);
+	hv_evtchn_fifo_destroy(d);
 	g_free(d->evtchn);
 	d->evtchn = NULL;
 }
@@ -331,6 +362,7 @@ static long evtchn_op_bind_interdomain(struct vcpu *v, uint8_t *b)
 	port = evtchn_alloc(d);
 	if (port < 0)
 		return port;
+	rc = &rd->evtchn[rport]; /* the table may have moved */
 	d->evtchn[port].state = EVTCHNSTAT_interdomain;
 	d->evtchn[port].remote_domid = rd->domid;
 	d->evtchn[port].remote_port = rport;
@@ -500,6 +532,7 @@ static long evtchn_op_unmask(struct vcpu *v, uint32_t port)
 
 	if (!evtchn_port(d, port))
 		return -XEN_EINVAL;
+	hv_trace(v, TRACE_EVTCHN, "EVTCHN unmask port=%u", port);
 	tv = evtchn_vcpu(d, d->evtchn[port].notify_vcpu);
 	if (tv)
 		d->evtchn_ops->unmask(d, tv, port);
@@ -518,6 +551,34 @@ static long evtchn_op_reset(struct vcpu *v, uint8_t *b)
 	for (uint32_t p = 1; p < d->n_evtchn; p++)
 		if (d->evtchn[p].state != EVTCHNSTAT_closed)
 			evtchn_close_port(d, p);
+	if (d->evtchn_fifo) {
+		/* Back to 2-level, as Xen does: a fresh table and bitmap. */
+		hv_evtchn_fifo_destroy(d);
+		d->evtchn = g_renew(struct hv_evtchn, d->evtchn, HV_EVTCHN_2L_NR_PORTS);
+		d->n_evtchn = HV_EVTCHN_2L_NR_PORTS;
+		memset(d->evtchn, 0, d->n_evtchn * sizeof(*d->evtchn));
+		d->evtchn[0].reserved = true;
+		for (uint32_t p = 1; p < d->n_evtchn; p++)
+			d->evtchn_ops->clear_pending(d, p);
+	}
+	return 0;
+}
+
+/* struct evtchn_set_priority { evtchn_port_t port; uint32_t priority; } */
+static long evtchn_op_set_priority(struct vcpu *v, uint8_t *b)
+{
+	struct domain *d = v->d;
+	uint32_t port = hv_guest_u32(v, b), prio = hv_guest_u32(v, b + 4);
+
+	if (!evtchn_port(d, port))
+		return -XEN_EINVAL;
+	if (!d->evtchn_ops->has_priorities)
+		return -XEN_ENOSYS;
+	if (prio > EVTCHN_FIFO_PRIORITY_MIN)
+		return -XEN_EINVAL;
+	/* Takes effect when the event is next linked. */
+	d->evtchn[port].priority = (uint8_t)prio;
+	hv_trace(v, TRACE_EVTCHN, "EVTCHN set_priority port=%u priority=%u", port, prio);
 	return 0;
 }
 
@@ -535,6 +596,9 @@ static size_t evtchn_op_size(unsigned cmd)
 	case EVTCHNOP_status: return 24;
 	case EVTCHNOP_bind_vcpu: return 8;
 	case EVTCHNOP_reset: return 2;
+	case EVTCHNOP_init_control: return 24;
+	case EVTCHNOP_expand_array: return 8;
+	case EVTCHNOP_set_priority: return 8;
 	default: return 0;
 	}
 }
@@ -548,9 +612,7 @@ long do_event_channel_op(struct vcpu *v, const uint64_t a[6])
 	bool out = false;
 
 	if (!size)
-		/* bind_pirq: no physical IRQs; init_control, expand_array,
-		 * set_priority: FIFO ABI, not yet. */
-		return -XEN_ENOSYS;
+		return -XEN_ENOSYS; /* bind_pirq: no physical IRQs */
 	if (hv_copy_from_guest(v, b, a[1], size) < 0)
 		return -XEN_EFAULT;
 	switch (cmd) {
@@ -578,6 +640,12 @@ long do_event_channel_op(struct vcpu *v, const uint64_t a[6])
 		break;
 	case EVTCHNOP_bind_vcpu: rc = evtchn_op_bind_vcpu(v, b); break;
 	case EVTCHNOP_unmask: rc = evtchn_op_unmask(v, hv_guest_u32(v, b)); break;
+	case EVTCHNOP_init_control:
+		rc = hv_evtchn_fifo_init_control(v, b);
+		out = true;
+		break;
+	case EVTCHNOP_expand_array: rc = hv_evtchn_fifo_expand_array(v, hv_guest_u64(v, b)); break;
+	case EVTCHNOP_set_priority: rc = evtchn_op_set_priority(v, b); break;
 	default: rc = evtchn_op_reset(v, b); break;
 	}
 	if (rc == 0 && out && hv_copy_to_guest(v, a[1], b, size) < 0)

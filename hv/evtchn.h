@@ -1,8 +1,9 @@
 /*
  * Event channels (public/event_channel.h): the per-domain port table, the
  * VIRQs, interdomain channels between domains of one hv, and the port
- * operations of the event ABI behind a small const ops struct (2-level now;
- * FIFO later is another instance of struct hv_evtchn_port_ops).
+ * operations of the event ABI behind a small const ops struct: 2-level
+ * (shared_info bitmaps, here) and FIFO (per-port event words and per-vcpu
+ * queues, hv/evtchn_fifo.c), the guest's choice with EVTCHNOP_init_control.
  *
  * Worked example (a Linux guest's timer):
  *   EVTCHNOP_bind_virq {virq=VIRQ_TIMER, vcpu=0}  -> port 1 (state virq)
@@ -39,11 +40,18 @@ struct hv_evtchn {
 	uint32_t remote_port;               /* interdomain */
 	uint32_t virq;                      /* virq */
 	const struct hv_evtchn_backend *be; /* interdomain with domain 0 */
+	/* FIFO: the queue priority, the queue the port was last linked on,
+	 * and a pending event waiting for its event word (expand_array). */
+	uint8_t priority;
+	uint8_t last_priority;
+	uint16_t last_vcpu;
+	bool fifo_pending;
 };
 
 /* The port operations of an event ABI (2-level, FIFO). */
 struct hv_evtchn_port_ops {
 	const char *name;
+	uint32_t nr_ports; /* the ABI's limit: valid ports are below it */
 	/* Mark port pending and notify vcpu v if it is not masked. */
 	void (*set_pending)(struct domain *d, struct vcpu *v, uint32_t port);
 	void (*clear_pending)(struct domain *d, uint32_t port);
@@ -54,9 +62,25 @@ struct hv_evtchn_port_ops {
 	void (*rebind)(struct domain *d, struct vcpu *v, uint32_t port);
 	bool (*is_pending)(struct domain *d, uint32_t port);
 	bool (*is_masked)(struct domain *d, uint32_t port);
+	/* Is the port still on a queue (a closed port may not be reused
+	 * until the guest unlinked it)? NULL: never. */
+	bool (*is_busy)(struct domain *d, uint32_t port);
+	/* Does the ABI have priorities (EVTCHNOP_set_priority)? */
+	bool has_priorities;
 };
 
 extern const struct hv_evtchn_port_ops hv_evtchn_2l_ops;
+extern const struct hv_evtchn_port_ops hv_evtchn_fifo_ops;
+
+/* The FIFO ABI's sub-ops (hv/evtchn_fifo.c). init_control's argument is
+ * struct evtchn_init_control { uint64_t control_gfn; @8 uint32_t offset;
+ * @12 uint32_t vcpu; @16 uint8_t link_bits (out); } in b. */
+long hv_evtchn_fifo_init_control(struct vcpu *caller, uint8_t *b);
+long hv_evtchn_fifo_expand_array(struct vcpu *caller, uint64_t gfn);
+/* Drop the FIFO state (references on guest pages) and go back to 2-level. */
+void hv_evtchn_fifo_destroy(struct domain *d);
+/* Make sure ports [0, n) have table entries (n <= the ABI's nr_ports). */
+void hv_evtchn_table_grow(struct domain *d, uint32_t n);
 
 int hv_evtchn_init(struct domain *d);
 /* Close every port (peers of interdomain channels go back to unbound). */

@@ -21,7 +21,8 @@
  *      vector through the VMCS -> the guest's handler runs.
  * Modules: hv/evtchn.c (ports), hv/shared_info.c (the shared page),
  * hv/time.c (pvclock, timers), hv/sched.c (blocking, virtual time),
- * hv/memory.c, hv/vcpu_op.c, hv/hvm_op.c, hv/grant_table.c (hypercalls).
+ * hv/evtchn_fifo.c (the FIFO ABI), hv/memory.c, hv/vcpu_op.c, hv/hvm_op.c,
+ * hv/grant_table.c (hypercalls).
  */
 #ifndef SV_HV_HV_H
 #define SV_HV_HV_H
@@ -41,6 +42,7 @@ struct domain;
 struct hv_hypercall_table;
 struct hv_evtchn;
 struct hv_evtchn_port_ops;
+struct hv_evtchn_fifo;
 struct hv_gnttab;
 struct papr_domain;
 
@@ -200,6 +202,7 @@ struct domain {
 	struct hv_evtchn *evtchn;
 	unsigned n_evtchn;
 	const struct hv_evtchn_port_ops *evtchn_ops;
+	struct hv_evtchn_fifo *evtchn_fifo; /* the FIFO ABI's state, or NULL */
 	/* Grant table (hv/grant_table.c). */
 	struct hv_gnttab *gnttab;
 	/* The PAPR personality's partition state (hv/ppc/papr.h), or NULL. */

@@ -144,6 +144,23 @@ enum xen_hypercall_nr {
 #define EVTCHNSTAT_pirq 3
 #define EVTCHNSTAT_virq 4
 #define EVTCHNSTAT_ipi 5
+/* The FIFO ABI: 32-bit event words with four flag bits and a 17-bit link
+ * to the next port of the queue; a per-vcpu control block
+ * { uint32_t ready; uint32_t rsvd; uint32_t head[16]; } (72 bytes). */
+#define EVTCHN_FIFO_PRIORITY_MAX 0
+#define EVTCHN_FIFO_PRIORITY_DEFAULT 7
+#define EVTCHN_FIFO_PRIORITY_MIN 15
+#define EVTCHN_FIFO_MAX_QUEUES (EVTCHN_FIFO_PRIORITY_MIN + 1)
+#define EVTCHN_FIFO_PENDING 31
+#define EVTCHN_FIFO_MASKED 30
+#define EVTCHN_FIFO_LINKED 29
+#define EVTCHN_FIFO_BUSY 28
+#define EVTCHN_FIFO_LINK_BITS 17
+#define EVTCHN_FIFO_LINK_MASK ((1u << EVTCHN_FIFO_LINK_BITS) - 1)
+#define EVTCHN_FIFO_NR_CHANNELS (1u << EVTCHN_FIFO_LINK_BITS)
+#define EVTCHN_FIFO_CONTROL_BLOCK_SIZE 72
+#define EVTCHN_FIFO_CONTROL_READY 0
+#define EVTCHN_FIFO_CONTROL_HEAD 8
 
 /* memory_op (public/memory.h). The command's low 6 bits are the op, the
  * rest a continuation's start extent. */

@@ -160,6 +160,15 @@ guest_test x86-spin 4 --timeout=1 "$(x86_guest spin)"
 expect_no_stdout
 expect_stderr 'timeout'
 
+for e in le be; do
+	guest_test "ppc-fifo-$e" 0 --trace=evtchn "$(ppc_guest fifo "$e")"
+	expect_stdout '^fifo events: 2 1$'
+	expect_stderr 'EVTCHN init_control vcpu=0 gfn=0x[0-9a-f]+ offset=0x0$'
+	expect_stderr 'EVTCHN set_priority port=2 priority=3$'
+	expect_stderr 'EVTCHN pending d1 port=2 vcpu=0 priority=3$'
+	expect_stderr 'EVTCHN pending d1 port=1 vcpu=0 priority=7$'
+done
+
 # Event channels, the pvclock and hostile arguments (hv/evtchn.c, hv/time.c,
 # hv/memory.c, hv/vcpu_op.c, hv/hvm_op.c).
 # Ports 1 and 2 are the console's and xenstore's (domain 0's backends), as in
@@ -179,6 +188,19 @@ expect_stderr 'EVTCHN upcall vector=0xf3$'
 guest_test x86-pvclock 0 "$(x86_guest pvclock)"
 expect_stdout '^pvclock monotonic: advanced [0-9]+ ns; wallclock 1704067200$'
 expect_no_stderr
+
+# FIFO event channels (hv/evtchn_fifo.c): queues by priority, READY and
+# HEAD, masking and EVTCHNOP_unmask, from a guest's upcall handler.
+guest_test x86-fifo 0 --trace=hypercalls,evtchn "$(x86_guest fifo)"
+expect_stdout '^fifo: port 4 then port 3$'
+expect_stdout '^fifo: masked port 4 delivered at unmask$'
+expect_stderr 'EVTCHN init_control vcpu=0 gfn=0x[0-9a-f]+ offset=0x0$'
+expect_stderr 'EVTCHN expand_array page=0 gfn=0x[0-9a-f]+ ports=1024$'
+expect_stderr 'EVTCHN set_priority port=4 priority=3$'
+expect_stderr 'EVTCHN pending d1 port=4 vcpu=0 priority=3$'
+expect_stderr 'EVTCHN pending d1 port=3 vcpu=0 priority=7$'
+expect_stderr 'EVTCHN pending d1 port=4 vcpu=0 priority=3 masked$'
+expect_stderr 'EVTCHN unmask port=4$'
 
 guest_test x86-hostile 0 --trace=hypercalls "$(x86_guest hostile)"
 expect_stdout '^hostile: every call got the expected error$'

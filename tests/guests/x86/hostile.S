@@ -14,6 +14,8 @@
 	.set VIRQ_CONSOLE, 2
 	.set VCPUOP_register_runstate_memory_area, 5
 	.set HVMOP_set_evtchn_upcall_vector, 23
+	.set EVTCHNOP_init_control, 11
+	.set EVTCHNOP_set_priority, 13
 
 	# ROW nr, a0, a1, a2, expected, "name"
 	.macro ROW nr, a0, a1, a2, expected, name
@@ -108,7 +110,12 @@ table:
 	ROW __HYPERVISOR_event_channel_op, EVTCHNOP_bind_virq, virq_console1, 0, -22, "bind_virq console on vcpu 1"
 	ROW __HYPERVISOR_event_channel_op, EVTCHNOP_bind_virq, virq_timer3, 0, -2, "bind_virq timer on vcpu 3"
 	ROW __HYPERVISOR_event_channel_op, EVTCHNOP_unmask, port_huge, 0, -22, "unmask port 0xffffffff"
-	ROW __HYPERVISOR_event_channel_op, EVTCHNOP_expand_array, 0, 0, -38, "expand_array"
+	ROW __HYPERVISOR_event_channel_op, EVTCHNOP_expand_array, fifo_gfn, 0, -95, "expand_array before init_control"
+	ROW __HYPERVISOR_event_channel_op, EVTCHNOP_set_priority, prio_2l, 0, -38, "set_priority on 2-level"
+	ROW __HYPERVISOR_event_channel_op, EVTCHNOP_init_control, fifo_vcpu9, 0, -2, "init_control vcpu 9"
+	ROW __HYPERVISOR_event_channel_op, EVTCHNOP_init_control, fifo_off, 0, -22, "init_control offset 4092"
+	ROW __HYPERVISOR_event_channel_op, EVTCHNOP_init_control, fifo_nogfn, 0, -22, "init_control gfn past RAM"
+	ROW __HYPERVISOR_event_channel_op, EVTCHNOP_init_control, BAD, 0, -14, "init_control bad pointer"
 	ROW __HYPERVISOR_hvm_op, HVMOP_set_param, param_index, 0, -22, "set_param index 1000"
 	ROW __HYPERVISOR_hvm_op, HVMOP_set_param, param_vec, 0, -22, "set_param vector 5"
 	ROW __HYPERVISOR_hvm_op, HVMOP_set_param, param_store, 0, -1, "set_param store_pfn"
@@ -151,6 +158,18 @@ sshot_past:	.quad 1
 period_short:	.quad 1000
 port_closed:	.long 4095
 port_huge:	.long 0xffffffff
+	.balign 8
+fifo_gfn:	.quad 0x200			# expand_array {array_gfn}
+fifo_vcpu9:	.quad 0x200			# init_control {gfn, offset, vcpu}
+		.long 0, 9
+		.quad 0
+fifo_off:	.quad 0x200
+		.long 4092, 0
+		.quad 0
+fifo_nogfn:	.quad 0xfffffffff
+		.long 0, 0
+		.quad 0
+prio_2l:	.long 3, 3			# set_priority {port 3, priority 3}
 port_zero:	.long 0
 virq_big:	.long 24, 0, 0
 virq_timer:	.long VIRQ_TIMER, 0, 0
