@@ -79,8 +79,16 @@ static void x86_seg_flat(struct x86_seg *s, uint16_t sel, uint32_t type, bool co
 		  (code64 ? X86_SEG_ATTR_L : X86_SEG_ATTR_DB);
 }
 
-/* Power-on/INIT state (SDM 9.1.1 table 9-1), but with caches enabled. */
-void cpu_x86_reset(struct cpu_x86 *c)
+/*
+ * INIT (SDM vol. 3 9.1.1 table 9-1, the INIT column): real mode at
+ * F000:FFF0 with 64 KiB segments, paging and long mode off, EFER = 0, the
+ * debug registers at their defaults. INIT leaves alone what the table marks
+ * "unchanged": CR0.CD/NW, the x87/SSE state, MXCSR, XCR0, the TSC and the
+ * MSRs (PAT, MTRRs, MISC_ENABLE, APIC base, SYSENTER, STAR/LSTAR...). The
+ * local APIC is the device's business; after INIT a processor waits for a
+ * SIPI (its scheduling is the caller's business too).
+ */
+void cpu_x86_reset_init(struct cpu_x86 *c)
 {
 	memset(c->regs, 0, sizeof(c->regs));
 	c->regs[X86_RDX] = 0x000806c1; /* family/model/stepping as in CPUID 1 */
@@ -99,9 +107,40 @@ void cpu_x86_reset(struct cpu_x86 *c)
 	c->seg[X86_SEG_TR].attr = X86_SEG_ATTR_P | 0xb;
 	c->gdtr = (struct x86_dtr){ 0, 0xffff };
 	c->idtr = (struct x86_dtr){ 0, 0xffff };
-	c->cr0 = X86_CR0_ET;
+	c->cr0 = (c->cr0 & (X86_CR0_CD | X86_CR0_NW)) | X86_CR0_ET;
 	c->cr2 = c->cr3 = c->cr4 = c->cr8 = 0;
 	c->efer = 0;
+	memset(c->dr, 0, sizeof(c->dr));
+	c->dr6 = 0xffff0ff0ull;
+	c->dr7 = 0x400;
+	c->intr_shadow = false;
+	c->pending.valid = false;
+	c->cpu.halted = false;
+	cpu_x86_update_mode(c);
+	cpu_tlb_flush(&c->cpu);
+}
+
+/*
+ * Start-up IPI (SDM vol. 3 10.4.4.1 / 8.4.4.1, "wait-for-SIPI"): on top of
+ * the INIT state, execution starts in real mode at vector:0000, i.e. CS
+ * selector vector << 8, CS base vector << 12, IP 0. The caller delivers it
+ * only to a processor that is waiting for a SIPI after an INIT.
+ */
+void cpu_x86_sipi(struct cpu_x86 *c, uint8_t vector)
+{
+	c->seg[X86_SEG_CS].sel = (uint16_t)(vector << 8);
+	c->seg[X86_SEG_CS].base = (uint64_t)vector << 12;
+	c->seg[X86_SEG_CS].limit = 0xffff;
+	c->seg[X86_SEG_CS].attr = X86_SEG_ATTR_P | X86_SEG_ATTR_S | 0xb;
+	c->rip = 0;
+	c->cpu.halted = false;
+}
+
+/* Power-on (SDM 9.1.1 table 9-1, the power-up column): INIT plus the state
+ * INIT keeps (CD and NW set, x87 FNINIT state, MXCSR, XCR0, MSRs). */
+void cpu_x86_reset(struct cpu_x86 *c)
+{
+	c->cr0 = X86_CR0_CD | X86_CR0_NW;
 	c->kernel_gs_base = c->star = c->lstar = c->cstar = c->sfmask = 0;
 	c->tsc_aux = c->tsc_offset = 0;
 	c->apic_base = 0xfee00000ull | (1ull << 11) | (c->cpu.index == 0 ? (1ull << 8) : 0);
@@ -110,16 +149,9 @@ void cpu_x86_reset(struct cpu_x86 *c)
 	c->mtrr_def_type = 0;
 	c->sysenter_cs = c->sysenter_esp = c->sysenter_eip = 0;
 	c->spec_ctrl = 0;
-	memset(c->dr, 0, sizeof(c->dr));
-	c->dr6 = 0xffff0ff0ull; /* SDM 9.1.1 table 9-1 */
-	c->dr7 = 0x400;
 	c->xcr0 = 1;
 	cpu_x86_fpu_reset(c);
-	c->intr_shadow = false;
-	c->pending.valid = false;
-	c->cpu.halted = false;
-	cpu_x86_update_mode(c);
-	cpu_tlb_flush(&c->cpu);
+	cpu_x86_reset_init(c);
 }
 
 /*
@@ -490,6 +522,46 @@ static int x86_handler_cs(struct cpu_x86 *c, uint16_t sel, uint32_t ext, struct 
 	return 0;
 }
 
+/*
+ * Real-address mode (SDM vol. 3 20.1.4, and INT n "REAL-ADDRESS-MODE"): the
+ * IDT is the interrupt vector table of 4-byte IP:CS pairs at IDTR.base.
+ * Push FLAGS, CS and IP (16 bits each; no error code), clear IF, TF and AC,
+ * continue at the vector. A vector beyond IDTR.limit is #GP (which becomes
+ * #DF, then shutdown, through the usual escalation).
+ */
+static int x86_ivt_deliver(struct cpu_x86 *c, const struct x86_event *ev, struct x86_event *nested)
+{
+	uint8_t ent[4], frame[6];
+	int r;
+	if (ev->vector * 4u + 3 > c->idtr.limit)
+		return x86_nested(c, 0, X86_EXC_GP, 0, nested);
+	r = cpu_x86_access_linear(c, c->idtr.base + ev->vector * 4u, ent, 4, MMU_READ, false);
+	if (r)
+		return x86_nested(c, r, 0, 0, nested);
+	struct x86_seg *ss = &c->seg[X86_SEG_SS];
+	uint64_t mask = (ss->attr & X86_SEG_ATTR_DB) ? 0xffffffffull : 0xffffull;
+	uint64_t sp = c->regs[X86_RSP];
+	st16_le_p(frame, (uint16_t)ev->rip);
+	st16_le_p(frame + 2, c->seg[X86_SEG_CS].sel);
+	st16_le_p(frame + 4, (uint16_t)cpu_x86_get_rflags(c));
+	/* Three 2-byte pushes, each at SP - 2 within the stack size. */
+	for (unsigned i = 0; i < 3; i++) {
+		sp = (sp & ~mask) | ((sp - 2) & mask);
+		r = cpu_x86_access_linear(c, ss->base + (sp & mask), frame + 4 - 2 * i, 2,
+					  MMU_WRITE, false);
+		if (r)
+			return x86_nested(c, r, 0, 0, nested);
+	}
+	uint16_t sel = (uint16_t)ld16_le_p(ent + 2);
+	c->regs[X86_RSP] = sp;
+	c->seg[X86_SEG_CS].sel = sel;
+	c->seg[X86_SEG_CS].base = (uint64_t)sel << 4;
+	c->rip = ld16_le_p(ent);
+	c->rflags &= ~(uint64_t)(X86_FLAG_IF | X86_FLAG_TF | X86_FLAG_AC | X86_FLAG_RF);
+	c->cpu.halted = false;
+	return 0;
+}
+
 /* One attempt at delivering ev through the IDT (SDM 6.12 / 6.14). */
 static int x86_idt_deliver(struct cpu_x86 *c, const struct x86_event *ev, struct x86_event *nested)
 {
@@ -500,7 +572,7 @@ static int x86_idt_deliver(struct cpu_x86 *c, const struct x86_event *ev, struct
 	int r;
 
 	if (!(c->cr0 & X86_CR0_PE))
-		return x86_nested(c, 0, X86_EXC_GP, 0, nested); /* real mode: not modelled */
+		return x86_ivt_deliver(c, ev, nested);
 	if ((uint32_t)ev->vector * esz + esz - 1 > c->idtr.limit)
 		return x86_nested(c, 0, X86_EXC_GP, idt_err, nested);
 	uint8_t gate[16];

@@ -399,8 +399,16 @@ void cpu_x86_fpu_reset(struct cpu_x86 *c);
  * index): same seed, same numbers. */
 void cpu_x86_seed_rng(struct cpu_x86 *c, uint64_t seed);
 
-/* Power-on state (SDM 9.1.1) and the Xen PVH start state. */
+/*
+ * Power-on state, the INIT state and the start-up IPI (SDM vol. 3 9.1.1
+ * table 9-1, 10.4.4), and the Xen PVH start state. A secondary processor is
+ * brought up with cpu_x86_reset_init() (INIT IPI: it then waits for a SIPI)
+ * and cpu_x86_sipi(vector) (real mode at CS:IP = vector << 8 : 0000, CS base
+ * vector << 12).
+ */
 void cpu_x86_reset(struct cpu_x86 *c);
+void cpu_x86_reset_init(struct cpu_x86 *c);
+void cpu_x86_sipi(struct cpu_x86 *c, uint8_t vector);
 void cpu_x86_reset_pvh(struct cpu_x86 *c, uint32_t entry, uint32_t start_info_gpa);
 
 /* RFLAGS with the lazy arithmetic flags folded in, and its inverse. */

@@ -163,6 +163,11 @@ enum x86_handler {
 	X86_H_SYSEXIT,
 	X86_H_MOV_DR, /* arg: 0 to register (0F 21), 1 to DR (0F 23) */
 	X86_H_INVPCID,
+	X86_H_PUSH_SEG, /* arg: enum x86_seg_reg */
+	X86_H_POP_SEG,  /* arg: enum x86_seg_reg */
+	X86_H_LSEG,     /* LES LDS LSS LFS LGS: arg = enum x86_seg_reg */
+	X86_H_XLAT,
+	X86_H_INTO,
 	X86_H_SSE, /* arg: enum x86_sse_op (sse.h) */
 	X86_H_X87, /* D8-DF escape opcodes */
 	X86_NUM_HANDLERS

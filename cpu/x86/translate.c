@@ -798,6 +798,30 @@ static uint64_t x86_branch_target(struct x86_dc *dc)
 	return t;
 }
 
+/*
+ * Jump to a relative branch target (JMP, Jcc, CALL, LOOP rel). With a
+ * 16-bit operand size the new IP wraps within 64 KiB (SDM JMP: "IF
+ * OperandSize = 16 THEN EIP <- tempEIP AND 0000FFFFH"). Whether it wraps
+ * depends on CS.base, which is not part of the TB key, so a wrapped target
+ * leaves the TB without chaining and the successor is looked up afresh.
+ */
+static void x86_gen_branch(struct x86_dc *dc, uint64_t lin, unsigned slot)
+{
+	struct ir_func *f = dc->f;
+	if (dc->code64 || dc->in.op_size != 1) {
+		x86_gen_jump(dc, lin, slot);
+		return;
+	}
+	ir_temp eip = x86_rip_of(dc, lin);
+	ir_temp ip = ir_andi(f, eip, 0xffff);
+	ir_label wrapped = ir_new_label(f);
+	ir_st_env(f, 3, X86_ENV(rip), ip);
+	ir_brcond(f, IR_NE, ip, eip, wrapped);
+	ir_goto_tb(f, slot);
+	ir_set_label(f, wrapped);
+	ir_exit_tb(f);
+}
+
 static void x86_h_jcc(struct x86_dc *dc)
 {
 	ir_temp c = x86_gen_cond(dc, dc->in.opcode & 15);
@@ -805,7 +829,7 @@ static void x86_h_jcc(struct x86_dc *dc)
 	ir_brcondi(dc->f, IR_NE, c, 0, taken);
 	x86_gen_jump(dc, dc->in.next, 0);
 	ir_set_label(dc->f, taken);
-	x86_gen_jump(dc, x86_branch_target(dc), 1);
+	x86_gen_branch(dc, x86_branch_target(dc), 1);
 	dc->tr->stop = true;
 }
 
@@ -832,14 +856,14 @@ static void x86_h_loop(struct x86_dc *dc)
 	ir_brcondi(f, IR_NE, c, 0, taken);
 	x86_gen_jump(dc, dc->in.next, 0);
 	ir_set_label(f, taken);
-	x86_gen_jump(dc, x86_branch_target(dc), 1);
+	x86_gen_branch(dc, x86_branch_target(dc), 1);
 	dc->tr->stop = true;
 }
 
 static void x86_h_jmp(struct x86_dc *dc)
 {
 	if (dc->in.row->opd[0] == OPD_J) {
-		x86_gen_jump(dc, x86_branch_target(dc), 0);
+		x86_gen_branch(dc, x86_branch_target(dc), 0);
 		dc->tr->stop = true;
 		return;
 	}
@@ -852,7 +876,7 @@ static void x86_h_call(struct x86_dc *dc)
 	ir_temp ret = x86_zext(dc->f, x86_rip_of(dc, dc->in.next), sz);
 	if (dc->in.row->opd[0] == OPD_J) {
 		x86_push(dc, ret, sz);
-		x86_gen_jump(dc, x86_branch_target(dc), 0);
+		x86_gen_branch(dc, x86_branch_target(dc), 0);
 		dc->tr->stop = true;
 		return;
 	}
@@ -1085,6 +1109,73 @@ static void x86_h_mov_seg(struct x86_dc *dc)
 	x86_call(dc, x86_helper_load_seg, x86_imm(dc, s), sel, IR_NO_TEMP, IR_NO_TEMP);
 	if (s == X86_SEG_SS)
 		x86_end_tb(dc); /* SS.B and CPL are TB flags */
+}
+
+/*
+ * PUSH Sreg (SDM PUSH): the stack pointer moves by the operand size; with a
+ * 32/64-bit operand size current processors write only the 16-bit selector
+ * and leave the rest of the slot unchanged (the SDM allows that or a
+ * zero-extended push; Intel Core processors do the 16-bit write).
+ */
+static void x86_h_push_seg(struct x86_dc *dc)
+{
+	unsigned sz = dc->in.op_size;
+	ir_temp sel = ir_ld_env(dc->f, 1, X86_ENV_SEG(dc->in.row->arg, sel));
+	ir_temp sp = x86_get_reg(dc, X86_RSP, dc->sp_size);
+	ir_temp nsp =
+		x86_zext(dc->f, ir_addi(dc->f, sp, (uint64_t) - (int64_t)(1u << sz)), dc->sp_size);
+	x86_qst(dc, x86_stack_linear(dc, nsp), 1, sel);
+	x86_set_sp(dc, nsp);
+}
+
+/* POP Sreg: the segment load (which may fault) before SP moves; POP SS
+ * blocks interrupts for one instruction and changes SS.B, a TB flag. */
+static void x86_h_pop_seg(struct x86_dc *dc)
+{
+	unsigned s = dc->in.row->arg;
+	ir_temp nsp;
+	ir_temp v = x86_pop(dc, dc->in.op_size, &nsp);
+	x86_call(dc, x86_helper_load_seg, x86_imm(dc, s), ir_andi(dc->f, v, 0xffff), IR_NO_TEMP,
+		 IR_NO_TEMP);
+	x86_set_sp(dc, nsp);
+	if (s == X86_SEG_SS)
+		x86_end_tb(dc);
+}
+
+/* LES LDS LSS LFS LGS Gv, Mp (SDM LDS/LES/LFS/LGS/LSS): the offset (operand
+ * size) then the selector above it; both read before the segment load. */
+static void x86_h_lseg(struct x86_dc *dc)
+{
+	unsigned s = dc->in.row->arg, sz = dc->in.op_size;
+	ir_temp addr = x86_mem_addr(dc);
+	ir_temp off = x86_qld(dc, addr, sz);
+	ir_temp a2 = ir_addi(dc->f, addr, 1u << sz);
+	if (!dc->code64)
+		a2 = ir_op1(dc->f, IR_EXT32U, a2);
+	ir_temp sel = x86_qld(dc, a2, 1);
+	x86_call(dc, x86_helper_load_seg, x86_imm(dc, s), sel, IR_NO_TEMP, IR_NO_TEMP);
+	x86_set_reg(dc, dc->in.reg, sz, off);
+	if (s == X86_SEG_SS)
+		x86_end_tb(dc);
+}
+
+/* XLAT: AL = [seg:rBX + AL] (address size; DS unless overridden). */
+static void x86_h_xlat(struct x86_dc *dc)
+{
+	struct ir_func *f = dc->f;
+	ir_temp ea = ir_add(f, x86_get_reg(dc, X86_RBX, 3), x86_get_reg(dc, X86_RAX, 0));
+	ea = x86_zext(f, ea, dc->in.addr_size);
+	x86_set_reg(dc, X86_RAX, 0, x86_qld(dc, x86_linear(dc, ea, dc->in.seg), 0));
+}
+
+/* INTO: #OF (a trap: the pushed IP is the next instruction) if OF = 1. */
+static void x86_h_into(struct x86_dc *dc)
+{
+	ir_label no = ir_new_label(dc->f);
+	ir_brcondi(dc->f, IR_EQ, x86_gen_cond(dc, 0), 0, no);
+	x86_call(dc, x86_helper_raise, x86_imm(dc, X86_EXC_OF | (X86_EVENT_SW_EXC << 8)),
+		 x86_imm(dc, 0), x86_rip_of(dc, dc->in.next), x86_len(dc));
+	ir_set_label(dc->f, no);
 }
 
 static void x86_h_grp6(struct x86_dc *dc)
@@ -1509,6 +1600,11 @@ static void x86_dispatch(struct x86_dc *dc)
 		break;
 	case X86_H_MOV_DR: x86_h_mov_dr(dc); break;
 	case X86_H_INVPCID: x86_h_invpcid(dc); break;
+	case X86_H_PUSH_SEG: x86_h_push_seg(dc); break;
+	case X86_H_POP_SEG: x86_h_pop_seg(dc); break;
+	case X86_H_LSEG: x86_h_lseg(dc); break;
+	case X86_H_XLAT: x86_h_xlat(dc); break;
+	case X86_H_INTO: x86_h_into(dc); break;
 	case X86_H_SSE: x86_h_sse(dc); break;
 	case X86_H_X87: x86_h_x87(dc); break;
 	case X86_H_CLTS:

@@ -150,6 +150,12 @@ expect_stdout '^hello from 32-bit protected mode$'
 expect_stdout '^hello from long mode$'
 expect_stderr 'VMEXIT 18 VMCALL rip=0x100[0-9a-f]{3} len=3'
 
+# PVH start -> 16-bit protected mode -> real mode (every 16-bit addressing
+# form, INT and #DE through the IVT, a far call) -> protected -> long mode.
+guest_test x86-realmode 0 "$(x86_guest realmode)"
+expect_stdout '^realmode: all checks passed$'
+expect_no_stderr
+
 guest_test x86-triple 2 --trace=exits "$(x86_guest triple)"
 expect_stdout '^faulting with no IDT$'
 expect_not_stdout 'unexpected'
