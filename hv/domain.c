@@ -139,6 +139,7 @@ struct vcpu *hv_vcpu_add(struct domain *d, struct cpu *cpu, const struct hv_arch
 	v->cpu = cpu;
 	v->arch = arch;
 	v->vcpu_info_mfn = -1;
+	v->initialised = true;
 	v->singleshot_ns = HV_TIME_NONE;
 	v->periodic_next_ns = HV_TIME_NONE;
 	v->poll_timeout_ns = HV_TIME_NONE;
@@ -151,6 +152,13 @@ struct vcpu *hv_vcpu_add(struct domain *d, struct cpu *cpu, const struct hv_arch
 	 * so it stays valid; it is refreshed at timer events). */
 	hv_time_update_vcpu(v);
 	return v;
+}
+
+void hv_vcpu_start_offline(struct vcpu *v)
+{
+	v->initialised = false;
+	v->down = true;
+	hv_vcpu_update_runstate(v);
 }
 
 void hv_domain_shutdown(struct domain *d, unsigned reason)

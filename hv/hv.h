@@ -104,6 +104,10 @@ struct hv_arch_ops {
 	 * nothing scheduled). NULL: never / none. */
 	bool (*wake_ready)(struct vcpu *v);
 	uint64_t (*wake_deadline)(struct vcpu *v);
+	/* VCPUOP_initialise: load v's start state from the guest structure
+	 * at arg as the caller translates it (x86: struct vcpu_hvm_context).
+	 * 0 or a negative Xen error; NULL: the platform has none (-ENOSYS). */
+	long (*vcpu_initialise)(struct vcpu *caller, struct vcpu *v, uint64_t arg);
 };
 
 /* Why a blocked vcpu waits (hv/sched.c). */
@@ -136,6 +140,11 @@ struct vcpu {
 	const struct hv_arch_ops *arch;
 	bool blocked;
 	uint64_t n_exits;
+	/* Xen's VPF_down and is_initialised: a down vcpu never runs (its
+	 * clock follows the domain's, as a blocked one's); VCPUOP_initialise
+	 * loads a start state once, VCPUOP_up starts it. */
+	bool down;
+	bool initialised;
 
 	/* Blocking (hv/sched.c). */
 	enum hv_block_kind block;
@@ -256,8 +265,11 @@ void hv_destroy(struct hv *hv);
 struct domain *hv_domain_create(struct hv *hv, enum hv_arch arch, enum hv_personality pers,
 				uint64_t ram_bytes, int *err);
 void hv_domain_destroy(struct domain *d);
-/* Add a vcpu around an already created CPU (the arch shim does this). */
+/* Add a vcpu around an already created CPU (the arch shim does this). It is
+ * initialised and up, as the boot vcpu; a platform whose secondary vcpus
+ * wait for VCPUOP_initialise/up (Xen's PVH APs) calls hv_vcpu_start_offline. */
 struct vcpu *hv_vcpu_add(struct domain *d, struct cpu *cpu, const struct hv_arch_ops *arch);
+void hv_vcpu_start_offline(struct vcpu *v);
 
 /* Shut the domain down for reason (idempotent: the first reason wins). */
 void hv_domain_shutdown(struct domain *d, unsigned reason);

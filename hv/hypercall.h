@@ -62,5 +62,6 @@ long do_set_timer_op(struct vcpu *v, const uint64_t a[6]);
 long do_event_channel_op(struct vcpu *v, const uint64_t a[6]);
 long do_hvm_op(struct vcpu *v, const uint64_t a[6]);
 long do_grant_table_op(struct vcpu *v, const uint64_t a[6]);
+long do_physdev_op(struct vcpu *v, const uint64_t a[6]);
 
 #endif

@@ -106,6 +106,8 @@ static uint64_t sched_wake_deadline(struct vcpu *v)
 
 bool hv_vcpu_runnable(struct vcpu *v)
 {
+	if (v->down)
+		return false;
 	hv_time_fire(v);
 	if (v->blocked && sched_wake_ready(v))
 		sched_unblock(v);
@@ -137,12 +139,14 @@ void hv_domain_sync_time(struct domain *d)
 	uint64_t front = 0;
 
 	for (unsigned i = 0; i < d->n_vcpus; i++)
-		if (!d->vcpus[i]->blocked && hv_time_now(d->vcpus[i]) > front)
+		if (!d->vcpus[i]->blocked && !d->vcpus[i]->down && hv_time_now(d->vcpus[i]) > front)
 			front = hv_time_now(d->vcpus[i]);
 	for (unsigned i = 0; i < d->n_vcpus; i++) {
 		struct vcpu *v = d->vcpus[i];
 		uint64_t t = hv_time_next_deadline(v);
-		if (v->blocked)
+		if (v->down)
+			hv_time_advance(v, front);
+		else if (v->blocked)
 			hv_time_advance(v, t < front ? t : front);
 	}
 }
@@ -153,7 +157,7 @@ bool hv_domain_idle(struct domain *d)
 
 	for (unsigned i = 0; i < d->n_vcpus; i++) {
 		struct vcpu *v = d->vcpus[i];
-		uint64_t w = v->blocked ? sched_wake_deadline(v) : HV_TIME_NONE;
+		uint64_t w = v->blocked && !v->down ? sched_wake_deadline(v) : HV_TIME_NONE;
 		if (w < t)
 			t = w;
 	}

@@ -1,8 +1,14 @@
 /*
  * vcpu_op (public/vcpu.h): vcpu_info placement, the pvclock and runstate
- * areas, timers, and state queries. vcpu_op(cmd, vcpuid, arg). Not yet:
- * initialise, up, down (every vcpu is up from boot), send_nmi, get_physid
- * (-ENOSYS).
+ * areas, timers, state queries, and bringing vcpus up and down.
+ * vcpu_op(cmd, vcpuid, arg). Not yet: send_nmi, get_physid (-ENOSYS).
+ *
+ * Up and down (Xen's rules): VCPUOP_initialise loads a start state into a
+ * vcpu that has none (the arch hook: x86 struct vcpu_hvm_context; POWER has
+ * no Xen port, so no such structure: -ENOSYS), leaving it down; -EEXIST if
+ * it has one. VCPUOP_up starts an initialised vcpu (-EINVAL otherwise);
+ * VCPUOP_down stops one, and the last vcpu going down powers the domain off;
+ * VCPUOP_is_up says which. The boot vcpu is initialised and up.
  *
  * Worked example (what Linux does per CPU at start of day):
  *   VCPUOP_register_vcpu_info {mfn = gfn of a per-cpu page, offset = 0x40}
@@ -44,8 +50,8 @@ static long vcpu_op_register_vcpu_info(struct vcpu *caller, struct vcpu *v, uint
 		return -XEN_ENXIO;
 	if (v->vcpu_info_mfn >= 0)
 		return -XEN_EINVAL; /* once only */
-	/* On itself only: every vcpu of ours is up. */
-	if (v != caller)
+	/* On itself, or on a vcpu that is down (as Xen's map_vcpu_info). */
+	if (v != caller && !v->down)
 		return -XEN_EINVAL;
 	if (gfn > P2M_MAX_GFN || !hv_gpa_ram_rw(d, gfn << SV_PAGE_BITS))
 		return -XEN_EINVAL;
@@ -132,7 +138,8 @@ static void vcpu_op_fill_runstate(struct vcpu *v, uint8_t *b, bool running)
 {
 	struct domain *d = v->d;
 	uint64_t now = hv_time_now(v);
-	uint32_t state = running    ? RUNSTATE_running :
+	uint32_t state = v->down    ? RUNSTATE_offline :
+			 running    ? RUNSTATE_running :
 			 v->blocked ? RUNSTATE_blocked :
 				      RUNSTATE_runnable;
 
@@ -159,6 +166,57 @@ static long vcpu_op_runstate(struct vcpu *caller, struct vcpu *v, uint64_t arg)
 
 	vcpu_op_fill_runstate(v, b, v == caller);
 	return hv_copy_to_guest(caller, arg, b, sizeof(b)) < 0 ? -XEN_EFAULT : 0;
+}
+
+static long vcpu_op_initialise(struct vcpu *caller, struct vcpu *v, uint64_t arg)
+{
+	long rc;
+
+	if (!v->arch->vcpu_initialise)
+		return -XEN_ENOSYS;
+	if (v->initialised)
+		return -XEN_EEXIST;
+	rc = v->arch->vcpu_initialise(caller, v, arg);
+	if (rc < 0)
+		return rc;
+	v->initialised = true;
+	v->down = true; /* until VCPUOP_up */
+	v->blocked = false;
+	v->block = HV_BLOCK_NONE;
+	hv_vcpu_update_runstate(v);
+	return 0;
+}
+
+static long vcpu_op_up(struct vcpu *v)
+{
+	if (!v->initialised)
+		return -XEN_EINVAL;
+	if (v->down) {
+		v->down = false;
+		hv_vcpu_update_runstate(v);
+	}
+	return 0;
+}
+
+static long vcpu_op_down(struct vcpu *v)
+{
+	struct domain *d = v->d;
+	bool others_up = false;
+
+	for (unsigned i = 0; i < d->n_vcpus; i++)
+		if (d->vcpus[i] != v && !d->vcpus[i]->down)
+			others_up = true;
+	if (!others_up) {
+		/* The last vcpu going down: the domain is off. */
+		hv_domain_shutdown(d, HV_SHUTDOWN_POWEROFF);
+		return 0;
+	}
+	if (!v->down) {
+		v->down = true;
+		hv_vcpu_update_runstate(v);
+		cpu_request_exit(v->cpu);
+	}
+	return 0;
 }
 
 long do_vcpu_op(struct vcpu *caller, const uint64_t a[6])
@@ -192,7 +250,10 @@ long do_vcpu_op(struct vcpu *caller, const uint64_t a[6])
 		return 0;
 	case VCPUOP_set_periodic_timer: return vcpu_op_periodic(caller, v, arg);
 	case VCPUOP_stop_periodic_timer: hv_time_set_periodic(v, 0); return 0;
-	case VCPUOP_is_up: return 1; /* every vcpu is up from boot */
+	case VCPUOP_initialise: return vcpu_op_initialise(caller, v, arg);
+	case VCPUOP_up: return vcpu_op_up(v);
+	case VCPUOP_down: return vcpu_op_down(v);
+	case VCPUOP_is_up: return !v->down;
 	case VCPUOP_get_runstate_info: return vcpu_op_runstate(caller, v, arg);
 	default: return -XEN_ENOSYS;
 	}

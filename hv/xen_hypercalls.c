@@ -19,6 +19,7 @@ static const struct hv_hypercall xen_entries[] = {
 	XEN_ROW(vcpu_op, "vcpu_op", do_vcpu_op, 3, 0),
 	XEN_ROW(sched_op, "sched_op", do_sched_op, 2, 0),
 	XEN_ROW(event_channel_op, "event_channel_op", do_event_channel_op, 2, 0),
+	XEN_ROW(physdev_op, "physdev_op", do_physdev_op, 2, 0),
 	XEN_ROW(hvm_op, "hvm_op", do_hvm_op, 2, 0),
 	XEN_ROW(sysctl, "sysctl", do_refused_to_domu, 1, HV_HC_PRIV),
 	XEN_ROW(domctl, "domctl", do_refused_to_domu, 1, HV_HC_PRIV),

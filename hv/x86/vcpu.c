@@ -51,6 +51,7 @@ const struct hv_arch_ops hv_x86_ops = {
 	.guest_tsc = hv_x86_guest_tsc,
 	.upcall_update = hv_x86_upcall_update,
 	.halt_wakeable = hv_x86_halt_wakeable,
+	.vcpu_initialise = hv_x86_vcpu_initialise,
 };
 
 struct vcpu *hv_x86_vcpu_create(struct domain *d)

@@ -28,6 +28,8 @@ int hv_x86_write_hypercall_page(struct domain *d, uint64_t gpa);
  * injection; can a halted vcpu take it? */
 void hv_x86_upcall_update(struct vcpu *v);
 bool hv_x86_halt_wakeable(struct vcpu *v);
+/* VCPUOP_initialise: struct vcpu_hvm_context (hv/x86/vcpu_context.c). */
+long hv_x86_vcpu_initialise(struct vcpu *caller, struct vcpu *v, uint64_t arg);
 
 extern const struct hv_arch_ops hv_x86_ops;
 

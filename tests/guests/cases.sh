@@ -175,6 +175,14 @@ for e in le be; do
 	expect_stderr 'EVTCHN pending d1 port=1 vcpu=0 priority=7$'
 done
 
+for e in le be; do
+	guest_test "ppc-vcpuop-$e" 0 --trace=hypercalls "$(ppc_guest vcpuop "$e")"
+	expect_stdout '^vcpu_op: down on the last vcpu$'
+	expect_not_stdout 'FAILED|after down'
+	expect_stderr 'HYPERCALL 33 physdev_op\(0xd, 0x[0-9a-f]+\) = -38$'
+	expect_stderr 'HYPERCALL 24 vcpu_op\(0x2, 0x0, 0x[0-9a-f]+\) = 0$'
+done
+
 # Event channels, the pvclock and hostile arguments (hv/evtchn.c, hv/time.c,
 # hv/memory.c, hv/vcpu_op.c, hv/hvm_op.c).
 # Ports 1 and 2 are the console's and xenstore's (domain 0's backends), as in
@@ -214,6 +222,9 @@ expect_not_stdout 'MISMATCH'
 expect_stdout '^vcpu_info crossing a page = -6$'
 expect_stdout '^bind_virq timer again = -17$'
 expect_stdout '^singleshot in the past = -62$'
+expect_stdout '^initialise vcpu 0 \(it has a state\) = -17$'
+expect_stdout '^physdev map_pirq \(no PIRQs in PVH\) = -38$'
+expect_stdout '^domctl = -1$'
 expect_stderr 'HYPERCALL 32 event_channel_op\(0x4, 0xdead00000000\) = -14$'
 expect_stderr 'HYPERCALL 60 unknown\(0x0, 0x0, 0x0, 0x0, 0x0, 0x0\) = -38$'
 

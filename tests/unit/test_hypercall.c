@@ -104,6 +104,18 @@ Test(hypercall, privileged_ops_are_refused_to_domus)
 	cr_assert_eq(call(__HYPERVISOR_platform_op, 0, 0, 0, false), -XEN_EPERM);
 }
 
+Test(hypercall, physdev_op_as_xen_answers_a_pvh_domu)
+{
+	/* map_pirq, eoi, irq_status_query, get_free_pirq (no emulated PIRQs),
+	 * pci_device_add (not the hardware domain), set_iopl (PV only). */
+	static const unsigned ops[] = { 13, 12, 5, 23, 25, 6, 0xffffffff };
+
+	for (unsigned i = 0; i < G_N_ELEMENTS(ops); i++)
+		cr_assert_eq(call(__HYPERVISOR_physdev_op, ops[i], 0x1000, 0, false), -XEN_ENOSYS);
+	cr_assert_eq(call(__HYPERVISOR_physdev_op, 13, 0, 0, true), -XEN_EPERM, "user mode");
+	cr_assert_str_eq(hv_hypercall_lookup(&xen_hypercall_table, 33)->name, "physdev_op");
+}
+
 Test(hypercall, xen_version)
 {
 	char extra[16];

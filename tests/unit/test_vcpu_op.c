@@ -1,5 +1,5 @@
 /*
- * vcpu_op placement of vcpu_info and state queries (hv/vcpu_op.c), sched_op
+ * vcpu_op placement of vcpu_info, state queries, up and down (hv/vcpu_op.c), sched_op
  * block and poll (hv/sched.c), hvm_op parameters and upcall vectors
  * (hv/hvm_op.c).
  */
@@ -101,6 +101,59 @@ Test(vcpu_op, register_vcpu_info_errors)
 		     -XEN_EFAULT);
 	cr_assert_eq(v->vcpu_info_mfn, -1, "nothing registered");
 	cr_assert_eq(register_vcpu_info(v, 0, gfn, 4032), 0, "the last slot fits");
+}
+
+static long vop(struct vcpu *caller, unsigned cmd, uint32_t id)
+{
+	return hvt_call(caller, __HYPERVISOR_vcpu_op, cmd, id, ARG);
+}
+
+Test(vcpu_op, up_down_and_the_last_vcpu)
+{
+	struct vcpu *w = d->vcpus[1];
+
+	cr_assert_eq(vop(v, VCPUOP_is_up, 0), 1);
+	cr_assert_eq(vop(v, VCPUOP_down, 1), 0);
+	cr_assert_eq(vop(v, VCPUOP_is_up, 1), 0);
+	cr_assert_not(hv_vcpu_runnable(w), "a down vcpu never runs");
+	cr_assert_eq(vop(v, VCPUOP_get_runstate_info, 1), 0);
+	cr_assert_eq(hvt_get32(d, ARG), RUNSTATE_offline);
+	cr_assert_eq(vop(v, VCPUOP_down, 1), 0, "down twice: no-op");
+	/* Its clock follows the running vcpu while it is down. */
+	hvt_set_time(v, 70000);
+	hv_domain_sync_time(d);
+	cr_assert_eq(hv_time_now(w), 70000);
+	cr_assert_eq(vop(v, VCPUOP_up, 1), 0);
+	cr_assert_eq(vop(v, VCPUOP_is_up, 1), 1);
+	cr_assert(hv_vcpu_runnable(w));
+	cr_assert_eq(vop(v, VCPUOP_up, 1), 0, "up twice: no-op");
+	cr_assert_eq(vop(v, VCPUOP_up, 2), -XEN_ENOENT);
+	cr_assert_eq(vop(v, VCPUOP_down, 0xffffffff), -XEN_ENOENT);
+	/* A vcpu may take itself down; the last one powers the domain off. */
+	cr_assert_eq(vop(w, VCPUOP_down, 1), 0);
+	cr_assert_not(d->shut_down);
+	cr_assert_eq(vop(v, VCPUOP_down, 0), 0);
+	cr_assert(d->shut_down);
+	cr_assert_eq(d->shutdown_reason, HV_SHUTDOWN_POWEROFF);
+}
+
+Test(vcpu_op, an_offline_vcpu_needs_a_start_state)
+{
+	struct vcpu *w = d->vcpus[1];
+
+	hv_vcpu_start_offline(w);
+	cr_assert_eq(vop(v, VCPUOP_is_up, 1), 0);
+	cr_assert_not(hv_vcpu_runnable(w));
+	cr_assert_eq(vop(v, VCPUOP_up, 1), -XEN_EINVAL, "not initialised");
+	/* The test arch has no start-state structure (as POWER): -ENOSYS. */
+	cr_assert_eq(vop(v, VCPUOP_initialise, 1), -XEN_ENOSYS);
+	/* Its vcpu_info may be placed by another vcpu while it is down. */
+	cr_assert_eq(register_vcpu_info(v, 1, PAGE >> SV_PAGE_BITS, 0x80), 0);
+	cr_assert_eq(register_vcpu_info(w, 0, PAGE >> SV_PAGE_BITS, 0), -XEN_EINVAL,
+		     "but not on a vcpu that is up");
+	/* Down with another vcpu up is not the last. */
+	cr_assert_eq(vop(v, VCPUOP_down, 1), 0);
+	cr_assert_not(d->shut_down);
 }
 
 Test(vcpu_op, queries_and_unknown_ops)

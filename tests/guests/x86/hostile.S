@@ -15,6 +15,16 @@
 	.set VCPUOP_register_runstate_memory_area, 5
 	.set HVMOP_set_evtchn_upcall_vector, 23
 	.set EVTCHNOP_init_control, 11
+	.set VCPUOP_initialise, 0
+	.set VCPUOP_up, 1
+	.set VCPUOP_down, 2
+	.set __HYPERVISOR_platform_op, 7
+	.set __HYPERVISOR_physdev_op, 33
+	.set __HYPERVISOR_sysctl, 35
+	.set __HYPERVISOR_domctl, 36
+	.set PHYSDEVOP_map_pirq, 13
+	.set PHYSDEVOP_get_free_pirq, 23
+	.set PHYSDEVOP_pci_device_add, 25
 	.set EVTCHNOP_set_priority, 13
 
 	# ROW nr, a0, a1, a2, expected, "name"
@@ -116,6 +126,16 @@ table:
 	ROW __HYPERVISOR_event_channel_op, EVTCHNOP_init_control, fifo_off, 0, -22, "init_control offset 4092"
 	ROW __HYPERVISOR_event_channel_op, EVTCHNOP_init_control, fifo_nogfn, 0, -22, "init_control gfn past RAM"
 	ROW __HYPERVISOR_event_channel_op, EVTCHNOP_init_control, BAD, 0, -14, "init_control bad pointer"
+	ROW __HYPERVISOR_vcpu_op, VCPUOP_initialise, 0, scratch, -17, "initialise vcpu 0 (it has a state)"
+	ROW __HYPERVISOR_vcpu_op, VCPUOP_up, 0, 0, 0, "up vcpu 0 (it is up)"
+	ROW __HYPERVISOR_vcpu_op, VCPUOP_up, 1, 0, -2, "up vcpu 1"
+	ROW __HYPERVISOR_vcpu_op, VCPUOP_down, 7, 0, -2, "down vcpu 7"
+	ROW __HYPERVISOR_physdev_op, PHYSDEVOP_map_pirq, scratch, 0, -38, "physdev map_pirq (no PIRQs in PVH)"
+	ROW __HYPERVISOR_physdev_op, PHYSDEVOP_get_free_pirq, scratch, 0, -38, "physdev get_free_pirq"
+	ROW __HYPERVISOR_physdev_op, PHYSDEVOP_pci_device_add, scratch, 0, -38, "physdev pci_device_add"
+	ROW __HYPERVISOR_platform_op, 0, 0, 0, -1, "platform_op"
+	ROW __HYPERVISOR_domctl, 0, 0, 0, -1, "domctl"
+	ROW __HYPERVISOR_sysctl, 0, 0, 0, -1, "sysctl"
 	ROW __HYPERVISOR_hvm_op, HVMOP_set_param, param_index, 0, -22, "set_param index 1000"
 	ROW __HYPERVISOR_hvm_op, HVMOP_set_param, param_vec, 0, -22, "set_param vector 5"
 	ROW __HYPERVISOR_hvm_op, HVMOP_set_param, param_store, 0, -1, "set_param store_pfn"
@@ -171,6 +191,8 @@ fifo_nogfn:	.quad 0xfffffffff
 		.quad 0
 prio_2l:	.long 3, 3			# set_priority {port 3, priority 3}
 port_zero:	.long 0
+	.balign 8
+scratch:	.fill 128, 1, 0
 virq_big:	.long 24, 0, 0
 virq_timer:	.long VIRQ_TIMER, 0, 0
 virq_console1:	.long VIRQ_CONSOLE, 1, 0
