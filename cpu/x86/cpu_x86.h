@@ -162,6 +162,14 @@ struct x86_dtr {
 
 #define X86_CR4_PCIDE_MASK 0xfffull /* CR3 bits 11:0 are the PCID when CR4.PCIDE */
 
+/* XCR0 state components (SDM vol. 1 13.1); the model has x87 and SSE. */
+#define X86_XCR0_X87 (1ull << 0)
+#define X86_XCR0_SSE (1ull << 1)
+#define X86_XCR0_SUPPORTED (X86_XCR0_X87 | X86_XCR0_SSE)
+/* The XSAVE area of the supported components: the 512-byte legacy region
+ * and the 64-byte header (SDM vol. 1 13.4). */
+#define X86_XSAVE_AREA_SIZE 576u
+
 #define X86_EFER_SCE (1ull << 0)
 #define X86_EFER_LME (1ull << 8)
 #define X86_EFER_LMA (1ull << 10)
@@ -358,7 +366,7 @@ struct cpu_x86 {
 	uint64_t dr[4], dr6, dr7;
 	struct x86_fpu fpu;
 
-	/* XCR0 (SDM 13.3): x87 only until SSE/AVX state exists. */
+	/* XCR0 (SDM vol. 1 13.3): the XSAVE-managed state components enabled. */
 	uint64_t xcr0;
 	/* RDRAND/RDSEED: a deterministic generator (never host entropy, DESIGN
 	 * 7); seeded per machine with cpu_x86_seed_rng. */
@@ -425,6 +433,8 @@ bool cpu_x86_set_cr0(struct cpu_x86 *c, uint64_t v);
 bool cpu_x86_set_cr3(struct cpu_x86 *c, uint64_t v);
 bool cpu_x86_set_cr4(struct cpu_x86 *c, uint64_t v);
 bool cpu_x86_set_efer(struct cpu_x86 *c, uint64_t v);
+/* XSETBV's effect (hv calls it on the XSETBV exit): false -> #GP(0). */
+bool cpu_x86_xsetbv(struct cpu_x86 *c, uint32_t index, uint64_t v);
 /* MSR access as the CPU implements it (no VMX checks). false -> #GP. */
 bool cpu_x86_rdmsr(struct cpu_x86 *c, uint32_t msr, uint64_t *v);
 bool cpu_x86_wrmsr(struct cpu_x86 *c, uint32_t msr, uint64_t v);

@@ -10,7 +10,9 @@
  *
  * Implemented and advertised:
  *   1.EDX   FPU PSE TSC MSR PAE CX8 SEP PGE CMOV PAT CLFSH MMX FXSR SSE SSE2
- *   1.ECX   SSE3 SSSE3 CX16 PCID SSE4.1 SSE4.2 MOVBE POPCNT RDRAND HYPERVISOR
+ *   1.ECX   SSE3 SSSE3 CX16 PCID SSE4.1 SSE4.2 MOVBE POPCNT XSAVE OSXSAVE(=CR4)
+ *           RDRAND HYPERVISOR
+ *   0xD     XCR0 = x87 | SSE, a 576-byte area; 0xD.1.EAX XSAVEOPT (xsave.c)
  *   7.0.EBX BMI1 SMEP BMI2 INVPCID* RDSEED ADX SMAP CLFLUSHOPT CLWB
  *   7.0.ECX UMIP RDPID*
  *   0x80000001.EDX  SYSCALL NX Page1GB RDTSCP* LM
@@ -22,7 +24,8 @@
  * FPU: the x87 subset listed in x87.c (FSIN/FPREM/FNSAVE/... are #UD yet);
  * MMX, SSE/SSE2/SSE3/SSSE3/SSE4.1/SSE4.2: every form in sse.h (XMM and
  * MMX registers), FISTTP and CRC32.
- * Not yet (so not advertised): MONITOR/MWAIT, AVX, AES, PCLMULQDQ, XSAVE,
+ * Not yet (so not advertised): MONITOR/MWAIT, AVX, AES, PCLMULQDQ, XSAVEC,
+ * XSAVES, XGETBV with ECX = 1,
  * APIC (devices/),
  * FSGSBASE, ERMS, LA57, ...
  */
@@ -52,7 +55,10 @@
 #define CPUID_1_ECX_SSE42 (1u << 20)
 #define CPUID_1_ECX_MOVBE (1u << 22)
 #define CPUID_1_ECX_POPCNT (1u << 23)
+#define CPUID_1_ECX_XSAVE (1u << 26)
+#define CPUID_1_ECX_OSXSAVE (1u << 27)
 #define CPUID_1_ECX_RDRAND (1u << 30)
+#define CPUID_D_1_EAX_XSAVEOPT (1u << 0)
 #define CPUID_1_ECX_HYPERVISOR (1u << 31)
 #define CPUID_7_EBX_BMI1 (1u << 3)
 #define CPUID_7_EBX_SMEP (1u << 7)
@@ -99,7 +105,7 @@ void cpu_x86_cpuid(struct cpu_x86 *c, uint32_t leaf, uint32_t subleaf, uint32_t 
 	memset(out, 0, 4 * sizeof(uint32_t));
 	switch (leaf) {
 	case 0:
-		out[0] = 7;
+		out[0] = 0xd;
 		x86_cpuid_str(v, "GenuineIntel");
 		out[1] = v[0]; /* ebx "Genu" */
 		out[3] = v[1]; /* edx "ineI" */
@@ -111,8 +117,10 @@ void cpu_x86_cpuid(struct cpu_x86 *c, uint32_t leaf, uint32_t subleaf, uint32_t 
 		out[1] = (c->cpu.index << 24) | (1u << 16) | (8u << 8);
 		out[2] = CPUID_1_ECX_SSE3 | CPUID_1_ECX_SSSE3 | CPUID_1_ECX_CX16 |
 			 CPUID_1_ECX_PCID | CPUID_1_ECX_SSE41 | CPUID_1_ECX_SSE42 |
-			 CPUID_1_ECX_MOVBE | CPUID_1_ECX_POPCNT | CPUID_1_ECX_RDRAND |
-			 CPUID_1_ECX_HYPERVISOR;
+			 CPUID_1_ECX_MOVBE | CPUID_1_ECX_POPCNT | CPUID_1_ECX_XSAVE |
+			 CPUID_1_ECX_RDRAND | CPUID_1_ECX_HYPERVISOR;
+		if (c->cr4 & X86_CR4_OSXSAVE)
+			out[2] |= CPUID_1_ECX_OSXSAVE;
 		out[3] = CPUID_1_EDX_FPU | CPUID_1_EDX_PSE | CPUID_1_EDX_TSC | CPUID_1_EDX_MSR |
 			 CPUID_1_EDX_PAE | CPUID_1_EDX_CX8 | CPUID_1_EDX_SEP | CPUID_1_EDX_PGE |
 			 CPUID_1_EDX_CMOV | CPUID_1_EDX_PAT | CPUID_1_EDX_CLFSH | CPUID_1_EDX_MMX |
@@ -128,6 +136,20 @@ void cpu_x86_cpuid(struct cpu_x86 *c, uint32_t leaf, uint32_t subleaf, uint32_t 
 			out[1] |= CPUID_7_EBX_INVPCID;
 		out[2] = CPUID_7_ECX_UMIP | (rdtscp ? CPUID_7_ECX_RDPID : 0);
 		out[3] = CPUID_7_EDX_ARCH_CAPABILITIES;
+		break;
+	case 0xd:
+		/* SDM CPUID leaf 0DH: sub-leaf 0 gives the supported XCR0 bits
+		 * and the area sizes (for the enabled and for all supported
+		 * components: the same 576 bytes, components 0 and 1 living in
+		 * the legacy region), sub-leaf 1 the XSAVE extensions. */
+		if (subleaf == 0) {
+			out[0] = (uint32_t)X86_XCR0_SUPPORTED;
+			out[1] = X86_XSAVE_AREA_SIZE;
+			out[2] = X86_XSAVE_AREA_SIZE;
+			out[3] = (uint32_t)(X86_XCR0_SUPPORTED >> 32);
+		} else if (subleaf == 1) {
+			out[0] = CPUID_D_1_EAX_XSAVEOPT;
+		}
 		break;
 	case 0x80000000: out[0] = 0x80000008; break;
 	case 0x80000001:

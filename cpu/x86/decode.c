@@ -172,6 +172,7 @@ static const struct x86_op_row x86_groups[X86_NUM_GROUPS][8] = {
 		[1] = ROW(X86_H_FENCE, 1, OPD_E, OPD_NONE, IMM_NONE, XF_MODRM, NOX, "fxrstor"),
 		[2] = ROW(X86_H_FENCE, 2, OPD_E, OPD_NONE, IMM_NONE, XF_MODRM, NOX, "ldmxcsr"),
 		[3] = ROW(X86_H_FENCE, 3, OPD_E, OPD_NONE, IMM_NONE, XF_MODRM, NOX, "stmxcsr"),
+		[4] = ROW(X86_H_FENCE, 4, OPD_E, OPD_NONE, IMM_NONE, XF_MODRM, NOX, "xsave"),
 		[5] = ROW(X86_H_FENCE, 5, OPD_E, OPD_NONE, IMM_NONE, XF_MODRM, NOX, "lfence"),
 		[6] = ROW(X86_H_FENCE, 6, OPD_E, OPD_NONE, IMM_NONE, XF_MODRM, NOX, "mfence"),
 		[7] = ROW(X86_H_FENCE, 7, OPD_E, OPD_NONE, IMM_NONE, XF_MODRM, NOX, "sfence"),

@@ -532,11 +532,11 @@ bool cpu_x86_set_cr3(struct cpu_x86 *c, uint64_t v)
 }
 
 /* The CR4 bits the model implements (SDM 2.5; CPUID advertises the
- * matching features: PGE, PCID, SMEP, SMAP, UMIP). */
+ * matching features: PGE, PCID, XSAVE, SMEP, SMAP, UMIP). */
 #define X86_CR4_ALLOWED                                                                            \
 	(X86_CR4_TSD | X86_CR4_DE | X86_CR4_PSE | X86_CR4_PAE | X86_CR4_MCE | X86_CR4_PGE |        \
 	 X86_CR4_PCE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT | X86_CR4_UMIP | X86_CR4_PCIDE |        \
-	 X86_CR4_SMEP | X86_CR4_SMAP)
+	 X86_CR4_OSXSAVE | X86_CR4_SMEP | X86_CR4_SMAP)
 
 bool cpu_x86_set_cr4(struct cpu_x86 *c, uint64_t v)
 {

@@ -139,6 +139,26 @@ uint64_t x86_helper_fxsave(struct cpu *cpu, uint64_t la, uint64_t info, uint64_t
  * la, rip, len */
 uint64_t x86_helper_x87(struct cpu *cpu, uint64_t info, uint64_t la, uint64_t rip, uint64_t len);
 
+/* The FXSAVE/XSAVE legacy region (x87.c): parts of it to save or restore. */
+enum {
+	X86_FX_X87 = 1u << 0,
+	X86_FX_MXCSR = 1u << 1,
+	X86_FX_XMM = 1u << 2,
+	X86_FX_ALL = 7u,
+};
+#define X86_MXCSR_MASK 0xffffu /* the writable MXCSR bits (DAZ supported) */
+void x86_fx_save_image(struct cpu_x86 *c, uint8_t *img, bool w, unsigned parts);
+void x86_fx_restore_image(struct cpu_x86 *c, const uint8_t *img, bool w, unsigned parts);
+
+/* XSAVE XSAVEOPT XSAVEC XRSTOR (xsave.c): la, op | mmu_idx << 3 | REX.W << 6 */
+enum x86_xsave_op {
+	X86_XSAVE,
+	X86_XRSTOR,
+	X86_XSAVEOPT,
+	X86_XSAVEC,
+};
+uint64_t x86_helper_xsave(struct cpu *cpu, uint64_t la, uint64_t info, uint64_t c, uint64_t e);
+
 /* Shared by the helper files. */
 uint64_t x86_la_add(const struct cpu_x86 *c, uint64_t la, uint64_t n);
 void x86_write_gpr(struct cpu_x86 *c, unsigned r, unsigned sz, uint64_t v);

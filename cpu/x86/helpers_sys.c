@@ -1,7 +1,7 @@
 /*
  * Helpers for the system instructions a Linux kernel uses early: the fast
  * system calls (SYSCALL/SYSRET, SYSENTER/SYSEXIT), MOV to/from DR0-DR7,
- * INVPCID, XGETBV/XSETBV, WBINVD/INVD and CLAC/STAC.
+ * INVPCID, WBINVD/INVD and CLAC/STAC (XGETBV/XSETBV are in xsave.c).
  *
  * Check order (SDM 25.1.1): #UD and privilege #GP first, then the VM exit
  * the VMCS asks for, then the instruction's own faults and its effect.
@@ -231,34 +231,6 @@ uint64_t x86_helper_invpcid(struct cpu *cpu, uint64_t type, uint64_t la, uint64_
 		x86_gp0(c);
 	cpu_tlb_flush(cpu);
 	return 0;
-}
-
-/* ---- XGETBV / XSETBV (SDM vol. 2; vol. 1 13.3) ---------------------------- */
-
-/* XCR0 bits this CPU supports: x87 only (SSE/AVX state is not modelled). */
-#define X86_XCR0_SUPPORTED 1ull
-
-uint64_t x86_helper_xgetbv(struct cpu *cpu, uint64_t a, uint64_t b, uint64_t rip, uint64_t len)
-{
-	struct cpu_x86 *c = X(cpu);
-	if (!(c->cr4 & X86_CR4_OSXSAVE))
-		x86_ud(c);
-	if ((uint32_t)c->regs[X86_RCX] != 0)
-		x86_gp0(c);
-	c->regs[X86_RAX] = (uint32_t)c->xcr0;
-	c->regs[X86_RDX] = c->xcr0 >> 32;
-	return 0;
-}
-
-/* XSETBV exits unconditionally in VMX non-root operation (SDM 25.1.2). */
-uint64_t x86_helper_xsetbv(struct cpu *cpu, uint64_t a, uint64_t b, uint64_t rip, uint64_t len)
-{
-	struct cpu_x86 *c = X(cpu);
-	if (!(c->cr4 & X86_CR4_OSXSAVE))
-		x86_ud(c);
-	if (c->cpl != 0)
-		x86_gp0(c);
-	cpu_x86_vmexit_now(c, VMX_EXIT_XSETBV, 0, rip, (uint32_t)len);
 }
 
 /* ---- WBINVD / INVD, CLAC / STAC -------------------------------------------- */

@@ -1439,13 +1439,28 @@ static void x86_h_invpcid(struct x86_dc *dc)
 	x86_end_tb(dc);
 }
 
-/* 0F AE memory forms (SDM table A-6 group 15): /7 CLFLUSH, 66 /7
- * CLFLUSHOPT, 66 /6 CLWB are no-ops that still check the address (a load
- * probe gives the #PF/#GP an access would); register forms /5 /6 /7 are
- * LFENCE MFENCE SFENCE. XSAVE and friends are not implemented (#UD). */
+/* 0F AE memory forms (SDM table A-6 group 15): /4 XSAVE, /5 XRSTOR, /6
+ * XSAVEOPT (xsave.c); /7 CLFLUSH, 66 /7 CLFLUSHOPT, 66 /6 CLWB are no-ops
+ * that still check the address (a load probe gives the #PF/#GP an access
+ * would); register forms /5 /6 /7 are LFENCE MFENCE SFENCE. */
 static void x86_h_fence(struct x86_dc *dc)
 {
 	unsigned op = dc->in.row->arg;
+	bool pfx = dc->in.p66 || dc->in.rep || dc->in.repne;
+	if (dc->in.mod != 3 && !pfx && op >= 4 && op <= 6) {
+		static const uint8_t xop[3] = { X86_XSAVE, X86_XRSTOR, X86_XSAVEOPT };
+		uint64_t info = xop[op - 4] | ((uint64_t)dc->mmu_idx << 3) |
+				((dc->in.rex & 8) ? 1u << 6 : 0);
+		x86_call(dc, x86_helper_xsave, x86_mem_addr(dc), x86_imm(dc, info), IR_NO_TEMP,
+			 IR_NO_TEMP);
+		if (op == 5)
+			x86_end_tb(dc);
+		return;
+	}
+	if (op == 4) {
+		x86_gen_ud(dc);
+		return;
+	}
 	if (op < 4) { /* FXSAVE FXRSTOR LDMXCSR STMXCSR; register forms #UD */
 		if (dc->in.mod == 3 || dc->in.p66 || dc->in.rep || dc->in.repne)
 			x86_gen_ud(dc);

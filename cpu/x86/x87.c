@@ -1137,8 +1137,6 @@ uint64_t x86_helper_x87(struct cpu *cpu, uint64_t info, uint64_t la, uint64_t ri
 
 /* ---- FXSAVE FXRSTOR LDMXCSR STMXCSR ----------------------------------------------- */
 
-#define X86_MXCSR_MASK 0xffffu /* DAZ supported */
-
 /* The abridged tag (FXSAVE byte 4): 1 = not empty. */
 static uint8_t x87_abridged_tag(const struct x86_fpu *f)
 {
@@ -1147,6 +1145,81 @@ static uint8_t x87_abridged_tag(const struct x86_fpu *f)
 		if (x87_tag(f, p) != TAG_EMPTY)
 			t |= (uint8_t)(1u << p);
 	return t;
+}
+
+/*
+ * The legacy region of the FXSAVE/XSAVE image (SDM vol. 1 table 10-2),
+ * shared by FXSAVE/FXRSTOR and the XSAVE feature set (xsave.c). parts:
+ * X86_FX_X87 (bytes 0-23 except MXCSR, 32-159), X86_FX_MXCSR (24-31),
+ * X86_FX_XMM (160-415: 16 registers in 64-bit mode, else 8). w: the 64-bit
+ * FIP/FDP format of the REX.W forms.
+ */
+void x86_fx_save_image(struct cpu_x86 *c, uint8_t *img, bool w, unsigned parts)
+{
+	struct x86_fpu *f = &c->fpu;
+	unsigned nxmm = cpu_x86_code64(c) ? 16 : 8;
+	if (parts & X86_FX_X87) {
+		memset(img, 0, 24);
+		memset(img + 32, 0, 128);
+		st16_le_p(img, f->fcw);
+		st16_le_p(img + 2, f->fsw);
+		img[4] = x87_abridged_tag(f);
+		st16_le_p(img + 6, f->fop);
+		if (w) {
+			st64_le_p(img + 8, f->fip);
+			st64_le_p(img + 16, f->fdp);
+		} else {
+			st32_le_p(img + 8, (uint32_t)f->fip);
+			st16_le_p(img + 12, c->seg[X86_SEG_CS].sel);
+			st32_le_p(img + 16, (uint32_t)f->fdp);
+			st16_le_p(img + 20, c->seg[X86_SEG_DS].sel);
+		}
+		for (unsigned i = 0; i < 8; i++) {
+			unsigned p = (x87_top(f) + i) & 7;
+			st64_le_p(img + 32 + 16 * i, f->st[p].mant);
+			st16_le_p(img + 40 + 16 * i, f->st[p].se);
+		}
+	}
+	if (parts & X86_FX_MXCSR) {
+		st32_le_p(img + 24, f->mxcsr);
+		st32_le_p(img + 28, X86_MXCSR_MASK);
+	}
+	if (parts & X86_FX_XMM) {
+		for (unsigned i = 0; i < nxmm; i++) {
+			st64_le_p(img + 160 + 16 * i, f->xmm[i].q[0]);
+			st64_le_p(img + 168 + 16 * i, f->xmm[i].q[1]);
+		}
+	}
+}
+
+/* The inverse; the caller has checked MXCSR's reserved bits. */
+void x86_fx_restore_image(struct cpu_x86 *c, const uint8_t *img, bool w, unsigned parts)
+{
+	struct x86_fpu *f = &c->fpu;
+	unsigned nxmm = cpu_x86_code64(c) ? 16 : 8;
+	if (parts & X86_FX_X87) {
+		f->fcw = ld16_le_p(img);
+		f->fsw = ld16_le_p(img + 2);
+		f->fop = ld16_le_p(img + 6) & 0x7ff;
+		f->fip = w ? ld64_le_p(img + 8) : ld32_le_p(img + 8);
+		f->fdp = w ? ld64_le_p(img + 16) : ld32_le_p(img + 16);
+		for (unsigned i = 0; i < 8; i++) {
+			unsigned p = (x87_top(f) + i) & 7;
+			f->st[p].mant = ld64_le_p(img + 32 + 16 * i);
+			f->st[p].se = ld16_le_p(img + 40 + 16 * i);
+		}
+		f->ftw = 0;
+		for (unsigned p = 0; p < 8; p++)
+			x87_set_tag(f, p, (img[4] >> p) & 1 ? f80_tag_of(f->st[p]) : TAG_EMPTY);
+	}
+	if (parts & X86_FX_MXCSR)
+		f->mxcsr = ld32_le_p(img + 24);
+	if (parts & X86_FX_XMM) {
+		for (unsigned i = 0; i < nxmm; i++) {
+			f->xmm[i].q[0] = ld64_le_p(img + 160 + 16 * i);
+			f->xmm[i].q[1] = ld64_le_p(img + 168 + 16 * i);
+		}
+	}
 }
 
 uint64_t x86_helper_fxsave(struct cpu *cpu, uint64_t la, uint64_t info, uint64_t c_, uint64_t e)
@@ -1169,62 +1242,17 @@ uint64_t x86_helper_fxsave(struct cpu *cpu, uint64_t la, uint64_t info, uint64_t
 	if (la & 15) /* SDM FXSAVE/FXRSTOR: 16-byte alignment, #GP(0) */
 		cpu_x86_raise_exception(c, X86_EXC_GP, true, 0);
 	uint8_t img[512];
-	unsigned nxmm = cpu_x86_code64(c) ? 16 : 8;
-	if (op == 1) {
-		for (unsigned i = 0; i < 512; i += 8)
-			st64_le_p(img + i, cpu_ld(cpu, x86_la_add(c, la, i), IR_MO_64, idx));
-		uint32_t mx = ld32_le_p(img + 24);
-		if (mx & ~X86_MXCSR_MASK)
-			cpu_x86_raise_exception(c, X86_EXC_GP, true, 0);
-		f->fcw = ld16_le_p(img);
-		f->fsw = ld16_le_p(img + 2);
-		f->fop = ld16_le_p(img + 6) & 0x7ff;
-		f->fip = w ? ld64_le_p(img + 8) : ld32_le_p(img + 8);
-		f->fdp = w ? ld64_le_p(img + 16) : ld32_le_p(img + 16);
-		f->mxcsr = mx;
-		for (unsigned i = 0; i < 8; i++) {
-			unsigned p = (x87_top(f) + i) & 7;
-			f->st[p].mant = ld64_le_p(img + 32 + 16 * i);
-			f->st[p].se = ld16_le_p(img + 40 + 16 * i);
-		}
-		f->ftw = 0;
-		for (unsigned p = 0; p < 8; p++)
-			x87_set_tag(f, p, (img[4] >> p) & 1 ? f80_tag_of(f->st[p]) : TAG_EMPTY);
-		for (unsigned i = 0; i < nxmm; i++) {
-			f->xmm[i].q[0] = ld64_le_p(img + 160 + 16 * i);
-			f->xmm[i].q[1] = ld64_le_p(img + 168 + 16 * i);
-		}
-		return 0;
-	}
-	/* FXSAVE: build the image, then store it (reserved areas are written
-	 * as zero; the SDM leaves them unmodified - we read them back first). */
 	for (unsigned i = 0; i < 512; i += 8)
 		st64_le_p(img + i, cpu_ld(cpu, x86_la_add(c, la, i), IR_MO_64, idx));
-	memset(img, 0, 160);
-	st16_le_p(img, f->fcw);
-	st16_le_p(img + 2, f->fsw);
-	img[4] = x87_abridged_tag(f);
-	st16_le_p(img + 6, f->fop);
-	if (w) {
-		st64_le_p(img + 8, f->fip);
-		st64_le_p(img + 16, f->fdp);
-	} else {
-		st32_le_p(img + 8, (uint32_t)f->fip);
-		st16_le_p(img + 12, c->seg[X86_SEG_CS].sel);
-		st32_le_p(img + 16, (uint32_t)f->fdp);
-		st16_le_p(img + 20, c->seg[X86_SEG_DS].sel);
+	if (op == 1) {
+		if (ld32_le_p(img + 24) & ~X86_MXCSR_MASK)
+			cpu_x86_raise_exception(c, X86_EXC_GP, true, 0);
+		x86_fx_restore_image(c, img, w, X86_FX_ALL);
+		return 0;
 	}
-	st32_le_p(img + 24, f->mxcsr);
-	st32_le_p(img + 28, X86_MXCSR_MASK);
-	for (unsigned i = 0; i < 8; i++) {
-		unsigned p = (x87_top(f) + i) & 7;
-		st64_le_p(img + 32 + 16 * i, f->st[p].mant);
-		st16_le_p(img + 40 + 16 * i, f->st[p].se);
-	}
-	for (unsigned i = 0; i < nxmm; i++) {
-		st64_le_p(img + 160 + 16 * i, f->xmm[i].q[0]);
-		st64_le_p(img + 168 + 16 * i, f->xmm[i].q[1]);
-	}
+	/* FXSAVE: the image over what memory held (the SDM leaves the
+	 * reserved and available areas unmodified). */
+	x86_fx_save_image(c, img, w, X86_FX_ALL);
 	for (unsigned i = 0; i < 512; i += 8)
 		cpu_st(cpu, x86_la_add(c, la, i), IR_MO_64, idx, ld64_le_p(img + i));
 	return 0;

@@ -125,6 +125,20 @@ static enum hv_exit_action hv_x86_exit_msr(struct vcpu *v, struct cpu_x86 *c, bo
 	return HV_RESUME;
 }
 
+/* XSETBV (SDM 25.1.2: always exits): XCR[ECX] = EDX:EAX as the CPU model
+ * allows, else #GP(0), as Xen's hvm_handle_xsetbv. */
+static enum hv_exit_action hv_x86_exit_xsetbv(struct cpu_x86 *c)
+{
+	uint64_t val = (uint32_t)c->regs[X86_RAX] | (c->regs[X86_RDX] << 32);
+
+	if (!cpu_x86_xsetbv(c, (uint32_t)c->regs[X86_RCX], val)) {
+		hv_x86_inject_exception(c, 13, true, 0);
+		return HV_RESUME;
+	}
+	hv_x86_skip_insn(c);
+	return HV_RESUME;
+}
+
 enum hv_exit_action hv_x86_handle_exit(struct vcpu *v)
 {
 	struct cpu_x86 *c = hv_x86_cpu(v);
@@ -147,6 +161,7 @@ enum hv_exit_action hv_x86_handle_exit(struct vcpu *v)
 	case VMX_EXIT_CPUID: return hv_x86_exit_cpuid(v, c);
 	case VMX_EXIT_MSR_READ: return hv_x86_exit_msr(v, c, false);
 	case VMX_EXIT_MSR_WRITE: return hv_x86_exit_msr(v, c, true);
+	case VMX_EXIT_XSETBV: return hv_x86_exit_xsetbv(c);
 	case VMX_EXIT_HLT:
 		hv_x86_skip_insn(c);
 		hv_vcpu_block(v, HV_BLOCK_HALT);

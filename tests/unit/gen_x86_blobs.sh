@@ -10,6 +10,7 @@
 #     make unit-tests && sh tests/unit/gen_x86_blobs.sh \
 #         tests/unit/test_x86_exits.o tests/unit/test_x86_insn.o tests/unit/test_x86_int.o \
 #         tests/unit/test_x86_sys.o tests/unit/test_x86_sse.o tests/unit/test_x86_realmode.o \
+#         tests/unit/test_x86_xsave.o \
 #         > $SRCDIR/tests/unit/test_x86_blobs.h
 #
 # On x86-64 hosts test_x86_blobs_check.c verifies the header matches.
