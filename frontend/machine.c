@@ -179,6 +179,8 @@ int sv_machine_create(struct sv_machine *m, const struct sv_options *o, const st
 
 	if (img->arch == HV_ARCH_X86_64) {
 		uint64_t si;
+		if (o->cpu)
+			return sv_fail("--cpu is for ppc64 guests");
 		v = hv_x86_vcpu_create(m->dom);
 		if (!v)
 			return sv_fail("cannot create the vcpu");
@@ -211,6 +213,10 @@ int sv_machine_create(struct sv_machine *m, const struct sv_options *o, const st
 		v = hv_ppc_vcpu_create(m->dom, !img->big_endian);
 		if (!v)
 			return sv_fail("cannot create the vcpu");
+		/* --cpu: POWER9 (radix and hash) unless power8 (hash) is asked. */
+		cpu_ppc_set_pvr(hv_ppc_cpu(v), o->cpu && !strcmp(o->cpu, "power8") ?
+						       PPC_PVR_POWER8 :
+						       PPC_PVR_POWER9);
 		if (pers == HV_PERSONALITY_PAPR)
 			return sv_boot_pseries(m, o, img, v);
 		/* r3 = device tree (none yet for the Xen personality: 0),

@@ -66,6 +66,8 @@ bool sv_options_parse_run(int argc, char **argv, struct sv_options *o)
 		  "x86_64 or ppc64 (default: from the image)", "ARCH" },
 		{ "platform", 0, 0, G_OPTION_ARG_STRING, &o->platform,
 		  "guest personality: xen or pseries (ppc64)", "NAME" },
+		{ "cpu", 0, 0, G_OPTION_ARG_STRING, &o->cpu,
+		  "ppc64 CPU model: power8 (hash MMU) or power9 (radix MMU; default)", "MODEL" },
 		{ "memory", 0, 0, G_OPTION_ARG_STRING, &memory,
 		  "guest memory, e.g. 512M (default 512M)", "SIZE" },
 		{ "vcpus", 0, 0, G_OPTION_ARG_INT, &vcpus, "number of vcpus (default 1)", "N" },
@@ -120,6 +122,10 @@ bool sv_options_parse_run(int argc, char **argv, struct sv_options *o)
 	}
 	if (o->platform && strcmp(o->platform, "xen") && strcmp(o->platform, "pseries")) {
 		sv_error("unknown --platform '%s' (xen or pseries)", o->platform);
+		goto out;
+	}
+	if (o->cpu && strcmp(o->cpu, "power8") && strcmp(o->cpu, "power9")) {
+		sv_error("unknown --cpu '%s' (power8 or power9)", o->cpu);
 		goto out;
 	}
 	if (memory && !sv_parse_size(memory, &o->memory)) {
@@ -203,6 +209,7 @@ void sv_options_free(struct sv_options *o)
 	g_free(o->kernel);
 	g_free(o->arch);
 	g_free(o->platform);
+	g_free(o->cpu);
 	g_free(o->initrd);
 	g_free(o->cmdline);
 	g_strfreev(o->disks);

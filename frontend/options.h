@@ -18,6 +18,7 @@ struct sv_options {
 	char *kernel; /* NULL: the built-in demo guest */
 	char *arch;   /* "x86_64", "ppc64" or NULL (from the image) */
 	char *platform;
+	char *cpu;       /* ppc64 CPU model: "power8", "power9" or NULL (default) */
 	uint64_t memory; /* bytes */
 	int vcpus;
 	char *initrd;

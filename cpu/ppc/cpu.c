@@ -398,11 +398,16 @@ int cpu_ppc_set_hpt(struct cpu_ppc *c, uint64_t gpa_base, unsigned size_log2)
 static void ppc_reset_regs(struct cpu_ppc *c, bool le)
 {
 	struct cpu saved = c->cpu;
+	/* The model and the hypervisor's hook are not registers a reset clears. */
+	uint64_t pvr = c->pvr;
+	void (*broadcast)(struct cpu_ppc *) = c->tlbie_broadcast;
+
 	memset((char *)c + sizeof(struct cpu), 0, sizeof(*c) - sizeof(struct cpu));
 	c->cpu = saved;
+	c->tlbie_broadcast = broadcast;
 	c->msr = PPC_MSR_SF | PPC_MSR_ME | (le ? PPC_MSR_LE : 0);
 	c->lpcr = le ? PPC_LPCR_ILE : 0;
-	c->pvr = PPC_PVR_POWER9;
+	c->pvr = pvr ? pvr : PPC_PVR_POWER9;
 	c->pir = c->cpu.index;
 	c->reserve_addr = ~0ull;
 	c->dec_val = 0x7fffffff;
@@ -418,6 +423,11 @@ struct cpu_ppc *cpu_ppc_new(struct p2m *p2m, struct tb_cache *tbc, unsigned inde
 	cpu_init(&c->cpu, &cpu_ppc_ops, p2m, tbc, index);
 	ppc_reset_regs(c, little_endian);
 	return c;
+}
+
+void cpu_ppc_set_pvr(struct cpu_ppc *c, uint32_t pvr)
+{
+	c->pvr = pvr;
 }
 
 void cpu_ppc_free(struct cpu_ppc *c)

@@ -78,6 +78,7 @@ struct tb_cache;
 #define PPC_LPCR_HVICE (1ull << 1) /* bit 62 */
 #define PPC_LPCR_LPES (1ull << 3)  /* bit 60 */
 #define PPC_LPCR_HEIC (1ull << 4)  /* bit 59 */
+#define PPC_LPCR_GTSE (1ull << 10) /* bit 53: guest translation shootdown enable */
 #define PPC_LPCR_HR (1ull << 20)   /* bit 43: host radix */
 #define PPC_LPCR_UPRT (1ull << 22) /* bit 41: use process table */
 #define PPC_LPCR_AIL_SHIFT 23      /* bits 39:40 */
@@ -297,8 +298,15 @@ struct ppc_slbe {
 #define PPC_SLB_LP_SHIFT 4                           /* bits 58:59 */
 #define PPC_SLB_VSID_WORD_MASK 0xffffffffffffffb0ull /* the bits slbmfev returns */
 
-/* The processor version reported in PVR: POWER9 DD2.2. */
+/*
+ * The CPU models, by the processor version in PVR: POWER8 DD2.0 (ISA v2.07:
+ * the hash MMU only) and POWER9 DD2.2 (ISA v3.0B: radix too, scv, PTCR).
+ * The model decides what the ISA level gates (cpu_ppc_isa300); the
+ * instructions common to both levels behave the same.
+ */
+#define PPC_PVR_POWER8 0x004d0200ull
 #define PPC_PVR_POWER9 0x004e1202ull
+#define PPC_PVR_VERSION_POWER9 0x004eu
 
 /* A fault or exception recorded for raise_fault (see cpu.c). */
 struct ppc_pending {
@@ -363,6 +371,13 @@ struct cpu_ppc {
 
 	struct ppc_pending pending;
 	uint32_t hv_vector; /* vector of the last exit to the hypervisor (0: none) */
+
+	/*
+	 * tlbie's broadcast (Book III 5.10.1: the invalidation reaches every
+	 * processor of the partition): the hypervisor's hook that flushes the
+	 * other vcpus' translations. NULL: this CPU alone.
+	 */
+	void (*tlbie_broadcast)(struct cpu_ppc *c);
 };
 
 static inline struct cpu_ppc *cpu_ppc_of(struct cpu *cpu)
@@ -376,6 +391,14 @@ extern const struct cpu_arch_ops cpu_ppc_ops;
 struct cpu_ppc *cpu_ppc_new(struct p2m *p2m, struct tb_cache *tbc, unsigned index,
 			    bool little_endian);
 void cpu_ppc_free(struct cpu_ppc *c);
+/* Choose the model (PPC_PVR_POWER8 / PPC_PVR_POWER9; the default is POWER9).
+ * It survives resets. */
+void cpu_ppc_set_pvr(struct cpu_ppc *c, uint32_t pvr);
+/* Does the model implement ISA v3.0 (POWER9 and later)? */
+static inline bool cpu_ppc_isa300(const struct cpu_ppc *c)
+{
+	return (c->pvr >> 16) >= PPC_PVR_VERSION_POWER9;
+}
 /* The state Linux expects after kexec (DESIGN.md §8): MSR = SF | ME | (LE),
  * IR=DR=0, HV=0, PR=0, LPCR[ILE] = le, pc = entry, r3..r5 given, others 0. */
 void cpu_ppc_reset_kexec(struct cpu_ppc *c, uint64_t entry, uint64_t r3, uint64_t r4, uint64_t r5,

@@ -103,6 +103,9 @@ uint64_t ppc_helper_scv(struct cpu *cpu, uint64_t pc, uint64_t lev, uint64_t u1,
 	(void)u1;
 	(void)u2;
 
+	/* Before v3.0 the form is invalid: an illegal instruction. */
+	if (!cpu_ppc_isa300(c))
+		ppc_helper_program(cpu, pc, PPC_SRR1_PROG_ILLEGAL, 0, 0);
 	if (!(c->fscr & PPC_FSCR_SCV)) {
 		c->fscr = (c->fscr & ~(0xffull << PPC_FSCR_IC_SHIFT)) |
 			  (PPC_FSCR_IC_SCV << PPC_FSCR_IC_SHIFT);
@@ -131,6 +134,8 @@ uint64_t ppc_helper_rfscv(struct cpu *cpu, uint64_t pc, uint64_t u0, uint64_t u1
 	(void)u0;
 	(void)u1;
 	(void)u2;
+	if (!cpu_ppc_isa300(c))
+		ppc_helper_program(cpu, pc, PPC_SRR1_PROG_ILLEGAL, 0, 0);
 	c->cfar = pc;
 	c->srr0 = c->lr;
 	c->srr1 = c->ctr;

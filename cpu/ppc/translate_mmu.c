@@ -15,13 +15,11 @@
  *     slbmte r11, r10      RS = B||VSID||Ks Kp N L C||LP, RB = ESID||V||index
  * writes c->slb[index] = { RB & (ESID|V), RS } and flushes the TLB.
  *
- * Limitation: the TLB of other vcpus of the partition is not flushed by
- * tlbie (one vcpu per address space today).
+ * tlbie (global) reaches the other vcpus of the partition through the
+ * hypervisor's tlbie_broadcast hook; tlbiel is this vcpu's alone.
  */
 #include "cpu/ppc/translate.h"
 #include "mmu/ppc/mmu_ppc.h"
-
-#define PPC_LPCR_GTSE (1ull << 10) /* LPCR bit 53: guest translation shootdown enable */
 
 static uint64_t ppc_helper_slbmte(struct cpu *cpu, uint64_t rs, uint64_t rb, uint64_t u2,
 				  uint64_t u3)
@@ -129,6 +127,8 @@ static uint64_t ppc_helper_tlbie(struct cpu *cpu, uint64_t pc, uint64_t insn, ui
 		ppc_helper_hea(cpu, pc, insn, 0, 0);
 	if (flush)
 		cpu_tlb_flush(cpu);
+	if (flush && global && c->tlbie_broadcast)
+		c->tlbie_broadcast(c);
 	return 0;
 }
 

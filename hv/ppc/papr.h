@@ -94,6 +94,17 @@ long papr_hcall_index(uint64_t nr);
  */
 #define PAPR_HPT_GPA (1ull << 46)
 
+/*
+ * The partition table (ISA v3.0 Book III 5.7.6.2), also hv's: one 4 KiB
+ * frame at PAPR_PATB_GPA (P2M_HV_TABLE, like the HPT), PTCR = PAPR_PATB_GPA
+ * (PATS 0: 256 entries), the partition's entry at LPIDR 0. It is in use
+ * only once the guest registers a radix process table (H_REGISTER_PROC_TBL):
+ * doubleword 0 says HR (radix; the partition-scoped tree is the p2m, so
+ * its root fields stay 0), doubleword 1 is the guest's PRTB || PRTS. Before
+ * that, and for the hash MMU, PTCR is 0 and SDR1 names the HPT.
+ */
+#define PAPR_PATB_GPA (1ull << 45)
+
 /* XICS (hv/ppc/papr_xics.c): a presentation controller per vcpu, and the
  * interrupt sources PAPR_XICS_IRQ_BASE.. of the one source controller. */
 #define PAPR_XICS_IRQ_BASE 0x1000u
@@ -121,6 +132,8 @@ struct papr_domain {
 	unsigned hpt_shift; /* log2 of the HPT's size in bytes */
 	uint64_t n_hptes;
 	uint8_t **hpt_pages; /* host address of each 4 KiB page of the HPT */
+	uint8_t *patb;       /* host address of the partition table */
+	bool radix, gtse;    /* a radix process table is registered (with GTSE) */
 	uint64_t rng;        /* H_RANDOM's generator state (deterministic) */
 	struct papr_ics_src ics[PAPR_XICS_NR_IRQS];
 	struct papr_vcpu *vcpus;
@@ -131,8 +144,9 @@ struct papr_domain {
  * KiB) and its teardown. 0 or -ENOMEM. */
 int papr_domain_init(struct domain *d);
 void papr_domain_destroy(struct domain *d);
-/* Register vcpu v (its PAPR state) and point its CPU at the partition's
- * HPT; called again after a reset (kexec boot). 0 or -ENOMEM. */
+/* Register vcpu v (its PAPR state) and give its CPU the partition's
+ * translation (the HPT, or the radix partition table once registered);
+ * papr_vcpu_reset again after a reset (kexec boot, start-cpu). 0 or -ENOMEM. */
 int papr_vcpu_init(struct vcpu *v);
 void papr_vcpu_reset(struct vcpu *v);
 struct papr_vcpu *papr_vcpu_of(struct vcpu *v);
@@ -140,6 +154,8 @@ struct papr_vcpu *papr_vcpu_of(struct vcpu *v);
 unsigned papr_hpt_shift_for(uint64_t ram_bytes);
 /* Flush every vcpu's translations, as tlbie + tlbsync would. */
 void papr_tlb_flush_all(struct domain *d);
+/* LPCR = (LPCR & ~mask) | bits on every vcpu of d (partition-wide modes). */
+void papr_set_lpcr_all(struct domain *d, uint64_t mask, uint64_t bits);
 
 long do_h_put_term_char(struct vcpu *v, const uint64_t a[6]);
 long do_h_get_term_char(struct vcpu *v, const uint64_t a[6]);

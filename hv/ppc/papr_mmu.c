@@ -100,11 +100,29 @@ void papr_tlb_flush_all(struct domain *d)
 		cpu_tlb_flush(d->vcpus[i]->cpu);
 }
 
+/* A zeroed frame of hv's mapped at gfn as P2M_HV_TABLE with no access:
+ * only the walkers (p2m_table_read) and hv, through *host, see it. */
+static int papr_hv_table_frame(struct domain *d, uint64_t gfn, uint8_t **host)
+{
+	struct machmem *mem = &d->hv->mem;
+	int64_t mfn = machmem_alloc(mem, d->domid);
+	int rc;
+
+	if (mfn < 0)
+		return -ENOMEM;
+	rc = p2m_set(d->p2m, gfn, (uint64_t)mfn, P2M_HV_TABLE, 0);
+	machmem_put(mem, (uint64_t)mfn); /* the mapping holds the frame now */
+	if (rc < 0)
+		return rc;
+	*host = machmem_ptr(mem, (uint64_t)mfn);
+	return 0;
+}
+
 int papr_domain_init(struct domain *d)
 {
 	struct papr_domain *p = g_new0(struct papr_domain, 1);
-	struct machmem *mem = &d->hv->mem;
 	uint64_t n_pages;
+	int rc;
 
 	p->hpt_shift = papr_hpt_shift_for(d->ram_bytes);
 	p->n_hptes = (1ull << p->hpt_shift) / 16;
@@ -114,19 +132,13 @@ int papr_domain_init(struct domain *d)
 	for (unsigned i = 0; i < PAPR_XICS_NR_IRQS; i++)
 		p->ics[i].priority = p->ics[i].saved_priority = 0xff;
 	d->papr = p;
+	rc = papr_hv_table_frame(d, PAPR_PATB_GPA >> SV_PAGE_BITS, &p->patb);
+	if (rc < 0)
+		return rc;
 	for (uint64_t i = 0; i < n_pages; i++) {
-		int64_t mfn = machmem_alloc(mem, d->domid);
-		int rc;
-
-		if (mfn < 0)
-			return -ENOMEM;
-		/* Access none: only the walkers (p2m_table_read) and hv see it. */
-		rc = p2m_set(d->p2m, (PAPR_HPT_GPA >> SV_PAGE_BITS) + i, (uint64_t)mfn,
-			     P2M_HV_TABLE, 0);
-		machmem_put(mem, (uint64_t)mfn); /* the mapping holds the frame now */
+		rc = papr_hv_table_frame(d, (PAPR_HPT_GPA >> SV_PAGE_BITS) + i, &p->hpt_pages[i]);
 		if (rc < 0)
 			return rc;
-		p->hpt_pages[i] = machmem_ptr(mem, (uint64_t)mfn);
 	}
 	return 0;
 }
@@ -416,23 +428,91 @@ long do_h_page_init(struct vcpu *v, const uint64_t a[6])
 }
 
 /*
- * H_REGISTER_PROC_TBL(flags, base, page_size, table_size): an ISA v3.0 guest
- * says which translation it uses. Only the HPT with SLB (no process table) is
- * offered, as the device tree negotiates nothing else; radix or an HPT
- * process table is H_PARAMETER.
+ * The partition's translation mode on vcpu v: radix through hv's partition
+ * table (PTCR; LPCR[HR] and UPRT, and GTSE if the guest asked for it), or
+ * the HPT through SDR1 (PTCR 0).
  */
+static void papr_mmu_apply(struct vcpu *v)
+{
+	struct papr_domain *p = v->d->papr;
+	struct cpu_ppc *c = hv_ppc_cpu(v);
+	uint64_t modes = PPC_LPCR_HR | PPC_LPCR_UPRT | PPC_LPCR_GTSE;
+
+	c->lpcr &= ~modes;
+	c->ptcr = 0;
+	if (p->radix) {
+		c->lpcr |= PPC_LPCR_HR | PPC_LPCR_UPRT | (p->gtse ? PPC_LPCR_GTSE : 0);
+		c->ptcr = PAPR_PATB_GPA; /* PATS 0 */
+	}
+	cpu_tlb_flush(&c->cpu);
+}
+
+void papr_vcpu_reset(struct vcpu *v)
+{
+	struct papr_domain *p = v->d->papr;
+	int rc = cpu_ppc_set_hpt(hv_ppc_cpu(v), PAPR_HPT_GPA, p->hpt_shift);
+
+	g_assert(rc == 0); /* the HPT's size and place are hv's own choices */
+	papr_mmu_apply(v);
+}
+
+/*
+ * H_REGISTER_PROC_TBL(flags, base, page_size, table_size): an ISA v3.0 guest
+ * says which translation it uses (LoPAPR 14.5.4.14; flags as Linux's
+ * PROC_TABLE_*: bits 0x18 the operation, 0x10 deregister, 0x18 register;
+ * 0x04 radix, 0x02 an HPT process table, 0x01 GTSE).
+ *   radix: the process table of 2^(12 + table_size) bytes at base (4 KiB
+ *     aligned, in RAM; page_size must be 0, table_size at most 24) goes into
+ *     doubleword 1 of the partition-table entry, with HR in doubleword 0;
+ *     every vcpu switches to radix (and GTSE lets the guest's tlbie through);
+ *   HPT with SLB (type 0): no process table (base and size 0): hash again;
+ *   deregister: back to the HPT.
+ * An HPT process table (segment tables) is not offered: H_PARAMETER. Before
+ * v3.0 (POWER8) there is no such call: H_FUNCTION.
+ */
+#define PROC_TABLE_RADIX 0x04ull
+#define PROC_TABLE_HPT_PT 0x02ull
+#define PAPR_PATE0_HR (1ull << 63)
+#define PAPR_PRTS_MAX 24
+
 long do_h_register_proc_tbl(struct vcpu *v, const uint64_t a[6])
 {
-	uint64_t flags = a[0];
-	(void)v;
+	struct papr_domain *p = v->d->papr;
+	uint64_t flags = a[0], base = a[1], page_size = a[2], size = a[3];
+	uint64_t op = flags & PROC_TABLE_OP_MASK, type = flags & PROC_TABLE_TYPE_MASK;
+	bool radix = false, gtse = false;
 
+	if (!cpu_ppc_isa300(hv_ppc_cpu(v)))
+		return H_FUNCTION;
 	if (flags & ~(PROC_TABLE_OP_MASK | PROC_TABLE_TYPE_MASK | PROC_TABLE_GTSE))
 		return H_PARAMETER;
-	if ((flags & PROC_TABLE_OP_MASK) == 0x08)
+	if (op == 0)
+		return H_SUCCESS; /* no change asked */
+	if (op != PROC_TABLE_DEREG && op != PROC_TABLE_NEW)
 		return H_PARAMETER;
-	if ((flags & PROC_TABLE_TYPE_MASK) != PROC_TABLE_HPT_SLB || (flags & PROC_TABLE_GTSE))
-		return H_PARAMETER;
-	if ((flags & PROC_TABLE_OP_MASK) != PROC_TABLE_DEREG && (a[1] || a[3]))
-		return H_PARAMETER; /* no process table with the SLB */
+	if (op == PROC_TABLE_NEW) {
+		if (type == PROC_TABLE_RADIX) {
+			if (base & 0xfff)
+				return H_P2;
+			if (page_size)
+				return H_P3;
+			if (size > PAPR_PRTS_MAX)
+				return H_P4;
+			if (!papr_ram_range(v->d, base, 1ull << (12 + size)))
+				return H_P2;
+			radix = true;
+			gtse = flags & PROC_TABLE_GTSE;
+		} else if (type != PROC_TABLE_HPT_SLB || (flags & PROC_TABLE_GTSE)) {
+			return H_PARAMETER; /* segment tables, or GTSE with the HPT */
+		} else if (base || size) {
+			return H_PARAMETER; /* no process table with the SLB */
+		}
+	}
+	st64_be_p(p->patb, radix ? PAPR_PATE0_HR : 0);
+	st64_be_p(p->patb + 8, radix ? base | size : 0);
+	p->radix = radix;
+	p->gtse = gtse;
+	for (unsigned i = 0; i < v->d->n_vcpus; i++)
+		papr_mmu_apply(v->d->vcpus[i]);
 	return H_SUCCESS;
 }

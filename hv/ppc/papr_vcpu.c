@@ -87,15 +87,6 @@ int papr_vcpu_init(struct vcpu *v)
 	return 0;
 }
 
-void papr_vcpu_reset(struct vcpu *v)
-{
-	struct papr_domain *p = v->d->papr;
-	struct cpu_ppc *c = hv_ppc_cpu(v);
-	int rc = cpu_ppc_set_hpt(c, PAPR_HPT_GPA, p->hpt_shift);
-
-	g_assert(rc == 0); /* the HPT's size and place are hv's own choices */
-}
-
 /* The vcpu whose interrupt server number (= its index, the device tree's
  * ibm,ppc-interrupt-server#s) is id, or NULL. */
 static struct vcpu *papr_vcpu_by_id(struct domain *d, uint64_t id)
@@ -105,7 +96,7 @@ static struct vcpu *papr_vcpu_by_id(struct domain *d, uint64_t id)
 
 /* ------------------------------------------------------------ H_SET_MODE */
 
-static void papr_set_lpcr_all(struct domain *d, uint64_t mask, uint64_t bits)
+void papr_set_lpcr_all(struct domain *d, uint64_t mask, uint64_t bits)
 {
 	for (unsigned i = 0; i < d->n_vcpus; i++) {
 		struct cpu_ppc *c = hv_ppc_cpu(d->vcpus[i]);

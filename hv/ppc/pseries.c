@@ -7,19 +7,25 @@
  *                     and 2 size cells
  *   /chosen           bootargs, initrd range, stdout-path -> the vty
  *   /memory@0         all of the domain's RAM
- *   /cpus/PowerPC,POWERn@0   PVR, time base and clock frequencies (virtual
- *                     time: 1 GHz), cache geometry, SLB size, page sizes,
- *                     interrupt server numbers, ibm,pft-size (the HPT hv
- *                     owns; no ibm,architecture-vec-5, so the kernel uses
- *                     the hash MMU)
+ *   /chosen ibm,architecture-vec-5   what the client-architecture-support
+ *                     negotiation would have settled (Linux reads it when it
+ *                     enters without Open Firmware): the MMU (POWER8: hash
+ *                     only; POWER9: radix only, with guest translation
+ *                     shootdown, so the kernel's own tlbie works) and the
+ *                     interrupt controller (XICS: "XIVE legacy mode")
+ *   /cpus/PowerPC,POWERn@k   one node per vcpu (SMT off): PVR, time base and
+ *                     clock frequencies (virtual time: 1 GHz), cache
+ *                     geometry, SLB size, page sizes, interrupt server
+ *                     numbers, ibm,pft-size (the HPT hv owns),
+ *                     ibm,pa-features (the model's facilities, no TM);
+ *                     POWER9 adds the radix page sizes and PID width
  *   /vdevice/vty@...  the hvterm1 console served by H_PUT/GET_TERM_CHAR
  *   /rtas             the blob's address and size, one token per service,
  *                     ibm,hypertas-functions listing only the hcall sets
  *                     implemented ("hcall-pft", "hcall-splpar", ...)
  *   /interrupt-controller  the XICS presentation controllers (one server
  *                     per vcpu); the source controller is RTAS's
- * Not yet: ibm,architecture-vec-5 (so the kernel keeps the hash MMU and XICS
- * defaults), ibm,pa-features, NUMA.
+ * Not yet: NUMA, XIVE.
  */
 #include "hv/ppc/pseries.h"
 #include "cpu/ppc/cpu_ppc.h"
@@ -54,9 +60,35 @@ static int fdt_u64_pair(void *fdt, const char *name, uint64_t a, uint64_t b)
 	return fdt_property(fdt, name, be, sizeof(be));
 }
 
+static bool pseries_power9(const struct hv_pseries_config *cfg)
+{
+	return (cfg->pvr >> 16) >= PPC_PVR_VERSION_POWER9;
+}
+
+/*
+ * Option vector 5 as /chosen/ibm,architecture-vec-5 carries it (byte 0 the
+ * vector's length less one; byte n is LoPAPR's byte n; Linux's OV5_* names
+ * the bits): byte 23 interrupt controller (0: XICS only), byte 24 MMU
+ * (0x00 hash only, 0x40 radix only), byte 26 radix GTSE (0x40: the guest may
+ * issue tlbie itself).
+ */
+#define PSERIES_OV5_LEN 27
+#define PSERIES_OV5_MMU 24
+#define PSERIES_OV5_MMU_RADIX 0x40
+#define PSERIES_OV5_RADIX_EXT 26
+#define PSERIES_OV5_RADIX_GTSE 0x40
+
 static int pseries_chosen(void *fdt, const struct hv_pseries_config *cfg, const char *vty_path)
 {
+	uint8_t ov5[PSERIES_OV5_LEN] = { PSERIES_OV5_LEN - 2 };
 	int rc = fdt_begin_node(fdt, "chosen");
+
+	if (pseries_power9(cfg)) {
+		ov5[PSERIES_OV5_MMU] = PSERIES_OV5_MMU_RADIX;
+		ov5[PSERIES_OV5_RADIX_EXT] = PSERIES_OV5_RADIX_GTSE;
+	}
+	if (!rc)
+		rc = fdt_property(fdt, "ibm,architecture-vec-5", ov5, sizeof(ov5));
 
 	if (!rc)
 		rc = fdt_property_string(fdt, "bootargs", cfg->cmdline ? cfg->cmdline : "");
@@ -83,7 +115,27 @@ static int pseries_cpus(void *fdt, const struct domain *d, const struct hv_pseri
 	const uint32_t pft_size[2] = { 0, d->papr ? d->papr->hpt_shift : 0 };
 	/* 256M and 1T segments. */
 	static const uint32_t seg_sizes[] = { 28, 40, 0xffffffff, 0xffffffff };
+	/* Radix page sizes: AP (bits 0:2) || log2 size: 4K, 64K, 2M, 1G. */
+	static const uint32_t radix_ap[] = { 0x0000000c, 0xa0000010, 0x20000015, 0x4000001e };
+	/*
+	 * ibm,pa-features (LoPAPR's processor attributes; Linux reads bytes
+	 * 0, 1, 5, 22 and 40): byte 0 MMU, FPU, SLB, RUN (CTRL), DABR, NX;
+	 * 1 CI large pages, SPRG3, ...; 5 true little-endian; 22 TM, left 0
+	 * (no transactional memory); 40 the radix MMU (POWER9). Two header
+	 * bytes: the attribute count and type 0.
+	 */
+	uint8_t pa[2 + 66] = { 0, 0, 0xf6, 0x3f, 0xc7, 0xc0, 0x80, 0xf0, 0x80 };
+	unsigned pa_len = pseries_power9(cfg) ? 66 : 24;
 	int rc = fdt_begin_node(fdt, "cpus");
+
+	pa[0] = (uint8_t)pa_len;
+	/* Vector (16), VSX (18), vector AES/SHA (20); from v3.0 the bytes
+	 * QEMU's POWER9 advertises for the v3.0 facilities, 40 radix. */
+	pa[2 + 16] = pa[2 + 18] = pa[2 + 20] = 0x80;
+	for (unsigned b = 24; b < pa_len && b < 62; b += 2)
+		pa[2 + b] = 0x80;
+	if (pa_len > 34)
+		pa[2 + 34] = 0xc0;
 
 	if (!rc)
 		rc = fdt_property_u32(fdt, "#address-cells", 1);
@@ -93,8 +145,8 @@ static int pseries_cpus(void *fdt, const struct domain *d, const struct hv_pseri
 		char name[32];
 		uint32_t gservers[2] = { i, i };
 
-		g_snprintf(name, sizeof(name), "PowerPC,POWER%u@%u",
-			   (cfg->pvr >> 16) == 0x004e ? 9 : 8, i);
+		g_snprintf(name, sizeof(name), "PowerPC,POWER%u@%u", pseries_power9(cfg) ? 9 : 8,
+			   i);
 		rc = fdt_begin_node(fdt, name);
 		if (!rc)
 			rc = fdt_property_string(fdt, "device_type", "cpu");
@@ -139,6 +191,14 @@ static int pseries_cpus(void *fdt, const struct domain *d, const struct hv_pseri
 			rc = fdt_property_u32(fdt, "i-cache-block-size", 128);
 		if (!rc)
 			rc = fdt_property_u32(fdt, "d-cache-block-size", 128);
+		if (!rc)
+			rc = fdt_property(fdt, "ibm,pa-features", pa, 2 + pa_len);
+		if (!rc && pseries_power9(cfg))
+			rc = fdt_u32s(fdt, "ibm,processor-radix-AP-encodings", radix_ap,
+				      G_N_ELEMENTS(radix_ap));
+		/* PIDR holds 20 bits from v3.0. */
+		if (!rc && pseries_power9(cfg))
+			rc = fdt_property_u32(fdt, "ibm,mmu-pid-bits", 20);
 		if (!rc)
 			rc = fdt_property(fdt, "64-bit", NULL, 0);
 		if (!rc)

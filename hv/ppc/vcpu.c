@@ -95,6 +95,17 @@ const struct hv_arch_ops hv_ppc_ops = {
 	.wake_deadline = papr_wake_deadline,
 };
 
+/* tlbie reaches every processor of the partition: the other vcpus drop
+ * their translations too (they are not running: one host thread). */
+static void hv_ppc_tlbie_broadcast(struct cpu_ppc *c)
+{
+	struct vcpu *v = c->cpu.opaque;
+
+	for (unsigned i = 0; i < v->d->n_vcpus; i++)
+		if (v->d->vcpus[i] != v)
+			cpu_tlb_flush(v->d->vcpus[i]->cpu);
+}
+
 void hv_ppc_kexec_boot(struct vcpu *v, uint64_t entry, uint64_t load_addr)
 {
 	struct cpu_ppc *c = hv_ppc_cpu(v);
@@ -116,6 +127,7 @@ struct vcpu *hv_ppc_vcpu_create(struct domain *d, bool little_endian)
 		hv_time_write_wallclock(d);
 	}
 	v = hv_vcpu_add(d, &c->cpu, &hv_ppc_ops);
+	c->tlbie_broadcast = hv_ppc_tlbie_broadcast;
 	/* A PAPR partition's vcpus translate through its HPT. */
 	if (d->papr && papr_vcpu_init(v) < 0)
 		return NULL;

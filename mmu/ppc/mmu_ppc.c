@@ -24,7 +24,8 @@ int ppc_mmu_translate(struct cpu *cpu, uint64_t va, enum mmu_access acc, unsigne
 			x->gpa |= c->hrmor;
 		break;
 	default:
-		if (c->lpcr & PPC_LPCR_HR)
+		/* LPCR[HR] is reserved before v3.0 (POWER8: hash only). */
+		if ((c->lpcr & PPC_LPCR_HR) && cpu_ppc_isa300(c))
 			return ppc_mmu_translate_radix(c, va, acc, mmu_idx, probe, x);
 		return ppc_mmu_translate_hash(c, va, acc, mmu_idx, probe, x);
 	}

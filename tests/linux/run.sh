@@ -1,18 +1,25 @@
 #!/bin/sh
-# run.sh SOFTVISOR CACHEDIR RESULTFILE ARCH: boot the real Debian kernel of
-# ARCH (see prepare.sh) to its busybox init, which prints known lines and
-# powers off: x86_64 as a Xen PVH guest, ppc64le as a pseries partition.
-# Appends a pass/fail line to RESULTFILE (skip if the guest files cannot be
-# fetched); prints the guest's console and softvisor's statistics.
+# run.sh SOFTVISOR CACHEDIR RESULTFILE ARCH[:OPTION,...]: boot the real Debian
+# kernel of ARCH (see prepare.sh) to its busybox init, which prints known
+# lines and powers off: x86_64 as a Xen PVH guest, ppc64le as a pseries
+# partition. The OPTIONs after the colon are extra `softvisor run` options
+# (e.g. ppc64le:--cpu=power8 or x86_64:--vcpus=2); with --vcpus=N the init
+# must also count N processors online. Appends a pass/fail line to
+# RESULTFILE (skip if the guest files cannot be fetched); prints the guest's
+# console and softvisor's statistics.
 set -u
 SV=$1
 CACHE=$2
 RES=$3
-ARCH=$4
+ARCH=${4%%:*}
+OPTS=
+[ "$4" = "$ARCH" ] || OPTS=$(echo "${4#*:}" | tr ',' ' ')
 TIMEOUT=${SV_LINUX_TIMEOUT:-600}
 # md5 of `seq 1 10000`, computed by the guest's busybox.
 SUM=72d4ff27a28afbc066d5804999d5a504
 name="linux-$ARCH-boot"
+[ -z "$OPTS" ] || name="$name($(echo "$OPTS" | sed 's/--//g; s/ /,/g'))"
+CPUS=$(echo " $OPTS " | sed -n 's/.* --vcpus=\([0-9]*\) .*/\1/p')
 
 if ! sh "$(dirname "$0")/prepare.sh" "$CACHE" "$ARCH"; then
 	echo "skip $name (the guest files could not be fetched)" >>"$RES"
@@ -26,15 +33,21 @@ out=$(mktemp)
 err=$(mktemp)
 trap 'rm -f "$out" "$err"' EXIT INT TERM
 start=$(date +%s)
-"$SV" run --memory=$mem --timeout="$TIMEOUT" --stats --cmdline="console=hvc0" \
+# shellcheck disable=SC2086 # OPTS are separate words
+"$SV" run --memory=$mem --timeout="$TIMEOUT" --stats --cmdline="console=hvc0" $OPTS \
 	--initrd="$CACHE/initrd-$ARCH.cpio.gz" "$CACHE/kernel-$ARCH" >"$out" 2>"$err"
 status=$?
 end=$(date +%s)
 tail -n 12 "$out"
 tail -n 25 "$err"
-echo "linux $ARCH boot: exit status $status in $((end - start)) s"
-if [ $status -eq 0 ] && grep -q "softvisor-linux-test: checksum $SUM" "$out"; then
+echo "linux $ARCH boot${OPTS:+ ($OPTS)}: exit status $status in $((end - start)) s"
+cpus_ok=yes
+if [ -n "$CPUS" ] && ! grep -Eq "softvisor-linux-test: cpus online $CPUS([^0-9]|\$)" "$out"; then
+	cpus_ok=no
+fi
+if [ $status -eq 0 ] && [ $cpus_ok = yes ] &&
+	grep -q "softvisor-linux-test: checksum $SUM" "$out"; then
 	echo "pass $name" >>"$RES"
 else
-	echo "fail $name (exit status $status)" >>"$RES"
+	echo "fail $name (exit status $status${CPUS:+, want $CPUS cpus online})" >>"$RES"
 fi

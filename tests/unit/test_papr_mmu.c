@@ -9,6 +9,8 @@
 
 #include "mmu/ppc/mmu_ppc.h"
 
+#include <inttypes.h>
+
 /* Flags (ISA bit numbers in r4), as the guest passes them. */
 #define T_H_EXACT (1ull << (63 - 24))
 #define T_H_READ_4 (1ull << (63 - 26))
@@ -271,20 +273,154 @@ Test(papr_mmu, page_init)
 	cr_assert_eq(papr_t_hcall(&t, H_PAGE_INIT, 0, 0x8000, 0, 0), H_SUCCESS, "cache ops only");
 }
 
-Test(papr_mmu, register_proc_tbl_offers_hpt_with_slb_only)
+Test(papr_mmu, register_proc_tbl_checks)
 {
 	cr_assert_eq(papr_t_hcall(&t, H_REGISTER_PROC_TBL, 0, 0, 0, 0), H_SUCCESS,
-		     "HPT with SLB, as Linux registers it");
-	cr_assert_eq(papr_t_hcall(&t, H_REGISTER_PROC_TBL, 0x18 | 0x04, 0x100000, 0, 12),
-		     H_PARAMETER, "radix");
+		     "no change, as Linux's hash MMU registers it");
 	cr_assert_eq(papr_t_hcall(&t, H_REGISTER_PROC_TBL, 0x18 | 0x02, 0x100000, 0, 12),
 		     H_PARAMETER, "HPT with a process table");
-	cr_assert_eq(papr_t_hcall(&t, H_REGISTER_PROC_TBL, 0x01, 0, 0, 0), H_PARAMETER, "GTSE");
+	cr_assert_eq(papr_t_hcall(&t, H_REGISTER_PROC_TBL, 0x18 | 0x01, 0, 0, 0), H_PARAMETER,
+		     "GTSE with the HPT");
 	cr_assert_eq(papr_t_hcall(&t, H_REGISTER_PROC_TBL, 0x08, 0, 0, 0), H_PARAMETER);
 	cr_assert_eq(papr_t_hcall(&t, H_REGISTER_PROC_TBL, 0x100, 0, 0, 0), H_PARAMETER);
 	cr_assert_eq(papr_t_hcall(&t, H_REGISTER_PROC_TBL, 0x18, 0x100000, 0, 12), H_PARAMETER,
 		     "no process table with the SLB");
+	cr_assert_eq(papr_t_hcall(&t, H_REGISTER_PROC_TBL, 0x1c, 0x100800, 0, 0), H_P2,
+		     "radix table misaligned");
+	cr_assert_eq(papr_t_hcall(&t, H_REGISTER_PROC_TBL, 0x1c, PAPRT_RAM - 0x1000, 0, 1), H_P2,
+		     "radix table beyond RAM");
+	cr_assert_eq(papr_t_hcall(&t, H_REGISTER_PROC_TBL, 0x1c, 0x100000, 16, 0), H_P3,
+		     "page size");
+	cr_assert_eq(papr_t_hcall(&t, H_REGISTER_PROC_TBL, 0x1c, 0x100000, 0, 25), H_P4,
+		     "table size");
+	cr_assert_eq(t.c->ptcr, 0, "still the HPT");
+	cr_assert_eq(t.c->lpcr & PPC_LPCR_HR, 0);
 	cr_assert_eq(papr_t_hcall(&t, H_REGISTER_PROC_TBL, 0x10, 0, 0, 0), H_SUCCESS);
+}
+
+/*
+ * A radix process table registered on vcpu 0 switches both vcpus: PTCR
+ * names hv's partition table (HR, the guest's PRTB || PRTS), LPCR has HR,
+ * UPRT and GTSE, and a kernel address translates through the guest's tree
+ * (one 1 GiB leaf). The guest cannot reach the partition table, and a
+ * deregistration goes back to the HPT.
+ */
+Test(papr_mmu, register_radix_process_table)
+{
+	const uint64_t prtb = 0x100000, root = 0x110000, ea = 0xc000000000345678ull;
+	uint8_t b[8];
+	uint64_t gpa;
+
+	papr_t_fini(&t);
+	papr_t_init(&t, 2);
+	/* PRTE 0: RTS = 21 (52-bit EA, split 2 || 5), RPDB = root, RPDS = 13. */
+	st64_be_p(b, (2ull << 61) | (5ull << 5) | root | 13);
+	cr_assert_eq(p2m_copy_to(t.d->p2m, prtb, b, 8), 0);
+	/* Root entry 0 (EA bits 12:24 from the top of 52): a directory of
+	 * 2^9 entries at root + 0x8000. */
+	st64_be_p(b, (1ull << 63) | (root + 0x8000) | 9);
+	cr_assert_eq(p2m_copy_to(t.d->p2m, root, b, 8), 0);
+	/* Level 1: a 1 GiB leaf -> RA 0, privileged read/write/execute. */
+	st64_be_p(b, (3ull << 62) | 0x100 | 0x80 | 8 | 4 | 2 | 1);
+	cr_assert_eq(p2m_copy_to(t.d->p2m, root + 0x8000, b, 8), 0);
+
+	cr_assert_eq(papr_t_hcall(&t, H_REGISTER_PROC_TBL, 0x18 | 0x04 | 0x01, prtb, 0, 0),
+		     H_SUCCESS);
+	for (unsigned i = 0; i < 2; i++) {
+		struct cpu_ppc *c = hv_ppc_cpu(t.v[i]);
+		cr_assert_eq(c->ptcr, PAPR_PATB_GPA, "vcpu %u", i);
+		cr_assert_eq(c->lpcr & (PPC_LPCR_HR | PPC_LPCR_UPRT | PPC_LPCR_GTSE),
+			     PPC_LPCR_HR | PPC_LPCR_UPRT | PPC_LPCR_GTSE);
+		cr_assert_eq(cpu_translate_va(&c->cpu, ea, MMU_READ, PPC_MMU_VIRT, &gpa), 0);
+		cr_assert_eq(gpa, 0x345678);
+	}
+	cr_assert_eq(cpu_phys_read(&t.c->cpu, PAPR_PATB_GPA + 8, b, 8), 0);
+	cr_assert_eq(ld64_be_p(b), prtb);
+	cr_assert_eq(hv_copy_from_guest(t.v[0], b, PAPR_PATB_GPA, 8), -EFAULT);
+
+	cr_assert_eq(papr_t_hcall(&t, H_REGISTER_PROC_TBL, 0x10, 0, 0, 0), H_SUCCESS);
+	cr_assert_eq(hv_ppc_cpu(t.v[1])->ptcr, 0);
+	cr_assert_eq(hv_ppc_cpu(t.v[1])->lpcr & PPC_LPCR_HR, 0);
+}
+
+/* Put guest code (little-endian words) at gpa. */
+static void put_code(uint64_t gpa, const uint32_t *w, unsigned n)
+{
+	uint8_t b[4];
+
+	for (unsigned i = 0; i < n; i++) {
+		st32_le_p(b, w[i]);
+		cr_assert_eq(p2m_copy_to(t.d->p2m, gpa + 4 * i, b, 4), 0);
+	}
+}
+
+/* Start vcpu i at the kernel address pc, translated (MSR[IR, DR]). */
+static void start_translated(unsigned i, uint64_t pc)
+{
+	struct cpu_ppc *c = hv_ppc_cpu(t.v[i]);
+
+	cpu_ppc_reset_kexec(c, pc, 0, 0, 0, true);
+	papr_vcpu_reset(t.v[i]);
+	cpu_ppc_set_msr(c, c->msr | PPC_MSR_IR | PPC_MSR_DR);
+}
+
+/*
+ * A global tlbie reaches the partition's other vcpus: vcpu 1 loads through
+ * a radix leaf (its TLB keeps the translation), the leaf is made invalid,
+ * vcpu 0 runs tlbie; vcpu 1's next fetch or load faults (a vector in real
+ * mode, where sc 1 waits) instead of using the stale entry.
+ */
+Test(papr_mmu, tlbie_reaches_every_vcpu)
+{
+	const uint64_t prtb = 0x100000, root = 0x110000, kbase = 0xc000000000000000ull;
+	static const uint32_t load[] = { 0xe8830000, 0x44000022, 0x4bfffff8 }; /* ld; sc 1; b */
+	static const uint32_t inval[] = { 0x7c032a64, 0x44000022 }; /* tlbie r5,r0,0,1,1; sc 1 */
+	static const uint32_t hcall[] = { 0x44000022 };
+	struct cpu_ppc *c1;
+	uint8_t b[8];
+
+	papr_t_fini(&t);
+	papr_t_init(&t, 2);
+	c1 = hv_ppc_cpu(t.v[1]);
+	st64_be_p(b, (2ull << 61) | (5ull << 5) | root | 13);
+	cr_assert_eq(p2m_copy_to(t.d->p2m, prtb, b, 8), 0);
+	st64_be_p(b, (1ull << 63) | (root + 0x8000) | 9);
+	cr_assert_eq(p2m_copy_to(t.d->p2m, root, b, 8), 0);
+	st64_be_p(b, (3ull << 62) | 0x100 | 0x80 | 8 | 4 | 2 | 1);
+	cr_assert_eq(p2m_copy_to(t.d->p2m, root + 0x8000, b, 8), 0);
+	cr_assert_eq(papr_t_hcall(&t, H_REGISTER_PROC_TBL, 0x18 | 0x04 | 0x01, prtb, 0, 0),
+		     H_SUCCESS);
+	put_code(0x4000, load, 3);
+	put_code(0x5000, inval, 2);
+	put_code(PPC_VEC_DSI, hcall, 1);
+	put_code(PPC_VEC_ISI, hcall, 1);
+
+	start_translated(1, kbase + 0x4000);
+	c1->gpr[3] = kbase + 0x8000;
+	cr_assert_eq(cpu_exec(&c1->cpu, 100), CPU_STOP_EXIT);
+	cr_assert_eq(c1->cpu.exit.pc, kbase + 0x4004, "the load went through");
+	cpu_ppc_hv_return(c1);
+
+	st64_be_p(b, 0);
+	cr_assert_eq(p2m_copy_to(t.d->p2m, root + 0x8000, b, 8), 0);
+	/* vcpu 0 in real mode (its code needs no translation). */
+	cpu_ppc_reset_kexec(t.c, 0x5000, 0, 0, 0, true);
+	papr_vcpu_reset(t.v[0]);
+	cr_assert_eq(cpu_exec(&t.c->cpu, 100), CPU_STOP_EXIT);
+	cr_assert_eq(t.c->cpu.exit.pc, 0x5004, "tlbie is allowed with GTSE");
+
+	/* vcpu 1 branches back to the load: without the broadcast its TLB
+	 * would still map both pages and it would reach sc 1 at 0x4004. */
+	cr_assert_eq(cpu_exec(&c1->cpu, 100), CPU_STOP_EXIT);
+	cr_assert(c1->cpu.exit.pc == PPC_VEC_DSI || c1->cpu.exit.pc == PPC_VEC_ISI,
+		  "exit at 0x%" PRIx64, c1->cpu.exit.pc);
+}
+
+/* POWER8 (ISA v2.07) has no process tables: the call does not exist. */
+Test(papr_mmu, register_proc_tbl_power8)
+{
+	cpu_ppc_set_pvr(t.c, PPC_PVR_POWER8);
+	cr_assert_eq(papr_t_hcall(&t, H_REGISTER_PROC_TBL, 0x1c, 0x100000, 0, 0), H_FUNCTION);
 }
 
 Test(papr_mmu, guest_cannot_reach_the_hpt)

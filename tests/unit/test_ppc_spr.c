@@ -184,3 +184,31 @@ Test(ppc_spr, scv_and_rfscv)
 	cr_expect_eq(t.c->fscr >> 56, 12, "FSCR[IC]: scv");
 	ppc_t_fini(&t);
 }
+
+/* POWER8 (ISA v2.07) has no scv or rfscv: illegal instructions (program
+ * interrupt, SRR1[44]), even with FSCR[SCV] set. */
+Test(ppc_spr, scv_illegal_on_power8)
+{
+	struct ppc_t t;
+	uint32_t h[] = { ppc_mfspr(20, 26), ppc_mfspr(21, 27), PPC_SC1 };
+	uint32_t u[] = { 0x44000001 /* scv 0 */ };
+	uint32_t r[] = { 0x4c0000a4 /* rfscv */ };
+
+	ppc_t_init(&t, true);
+	cpu_ppc_set_pvr(t.c, PPC_PVR_POWER8);
+	t.c->fscr = 1ull << 12;
+	ppc_t_code(&t, PPC_VEC_PROGRAM, h, 3);
+	ppc_t_code(&t, PPC_T_CODE, u, 1);
+	ppc_t_run_exit(&t, 0xc00);
+	cr_expect_eq(t.c->cpu.exit.pc, PPC_VEC_PROGRAM + 8);
+	cr_expect_eq(t.c->gpr[20], PPC_T_CODE, "SRR0 = the scv");
+	cr_expect(t.c->gpr[21] & PPC_SRR1_PROG_ILLEGAL);
+	ppc_t_code(&t, PPC_T_CODE + 0x100, r, 1);
+	cpu_ppc_hv_return(t.c);
+	t.c->pc = PPC_T_CODE + 0x100;
+	ppc_t_run_exit(&t, 0xc00);
+	cr_expect_eq(t.c->cpu.exit.pc, PPC_VEC_PROGRAM + 8, "rfscv too");
+	cr_expect_eq(t.c->gpr[20], PPC_T_CODE + 0x100);
+	cr_expect(t.c->gpr[21] & PPC_SRR1_PROG_ILLEGAL);
+	ppc_t_fini(&t);
+}

@@ -127,6 +127,51 @@ Test(pseries, device_tree_describes_the_platform)
 	cr_assert_eq(fdt_num_mem_rsv(fdt), 1, "RTAS is reserved");
 }
 
+/*
+ * The MMU the tree offers per model (what Linux's early_check_vec5 and
+ * scan_features read): POWER9 radix only with GTSE, the radix page sizes
+ * and PID width, pa-features byte 40; POWER8 hash only, no radix bits. Both
+ * say XICS (vec5 byte 23 = 0) and no TM (pa-features byte 22).
+ */
+Test(pseries, device_tree_mmu_per_model)
+{
+	static uint8_t fdt[65536];
+	struct hv_pseries_config c8 = cfg;
+	const uint8_t *ov5, *pa;
+	const fdt32_t *ap;
+	int len;
+
+	cr_assert_eq(hv_ppc_pseries_build_fdt(d, &cfg, fdt, sizeof(fdt)), 0);
+	ov5 = prop(fdt, "/chosen", "ibm,architecture-vec-5", &len);
+	cr_assert_geq(len, 27);
+	cr_assert_eq(ov5[0], len - 2, "the vector's length byte");
+	cr_assert_eq(ov5[23], 0, "XICS");
+	cr_assert_eq(ov5[24] & 0xc0, 0x40, "radix only");
+	cr_assert_eq(ov5[26] & 0x40, 0x40, "GTSE");
+	pa = prop(fdt, "/cpus/PowerPC,POWER9@0", "ibm,pa-features", &len);
+	cr_assert_eq(len, 2 + pa[0]);
+	cr_assert_eq(pa[1], 0, "descriptor type 0");
+	cr_assert_gt(pa[0], 40);
+	cr_assert_eq(pa[2 + 40] & 0x80, 0x80, "radix");
+	cr_assert_eq(pa[2 + 22] & 0x80, 0, "no TM");
+	cr_assert_eq(pa[2 + 5] & 0x80, 0x80, "true little-endian");
+	ap = prop(fdt, "/cpus/PowerPC,POWER9@0", "ibm,processor-radix-AP-encodings", &len);
+	cr_assert_eq(len, 16);
+	cr_assert_eq(fdt32_to_cpu(ap[1]), 0xa0000010, "64K with AP 5");
+	cr_assert_eq(prop_u32(fdt, "/cpus/PowerPC,POWER9@0", "ibm,mmu-pid-bits"), 20);
+
+	c8.pvr = PPC_PVR_POWER8;
+	cr_assert_eq(hv_ppc_pseries_build_fdt(d, &c8, fdt, sizeof(fdt)), 0);
+	cr_assert_eq(prop_u32(fdt, "/cpus/PowerPC,POWER8@0", "cpu-version"), PPC_PVR_POWER8);
+	ov5 = prop(fdt, "/chosen", "ibm,architecture-vec-5", &len);
+	cr_assert_eq(ov5[24] & 0xc0, 0, "hash only");
+	pa = prop(fdt, "/cpus/PowerPC,POWER8@0", "ibm,pa-features", &len);
+	cr_assert_leq(pa[0], 40, "no radix byte");
+	cr_assert_lt(fdt_path_offset(fdt, "/cpus/PowerPC,POWER9@0"), 0);
+	cr_assert_null(fdt_getprop(fdt, fdt_path_offset(fdt, "/cpus/PowerPC,POWER8@0"),
+				   "ibm,processor-radix-AP-encodings", &len));
+}
+
 Test(pseries, device_tree_too_big_for_the_buffer)
 {
 	uint8_t small[256];
