@@ -574,13 +574,15 @@ static uint32_t f32_daz(struct x86_fpctx *fp, uint32_t v)
 	return fp->daz && f32_isdenorm(v) ? v & (1u << 31) : v;
 }
 
-/* SDM 11.5.2.? exception priority within one element: an invalid operation
- * or a division by zero hides the denormal-operand exception. */
+/* SDM 11.5.2 exception priority within one element: an invalid operation
+ * or a division by zero hides the denormal-operand exception of the same
+ * element (not of another one). fp->flags holds this element's flags
+ * only; before, those of the elements already done. */
 static void x86_fp_lane_priority(struct x86_fpctx *fp, uint32_t before)
 {
-	uint32_t lane = fp->flags & ~before;
-	if ((lane & (MX_IE | MX_ZE)) && (lane & MX_DE))
+	if ((fp->flags & (MX_IE | MX_ZE)) && (fp->flags & MX_DE))
 		fp->flags &= ~MX_DE;
+	fp->flags |= before;
 }
 
 /* Output: FTZ (SDM 10.2.3.3: only with underflow masked). */
@@ -640,6 +642,7 @@ static uint64_t f64_op(struct x86_fpctx *fp, unsigned fop, uint64_t a, uint64_t 
 		return (anan ? a : b) | F64_QUIET;
 	}
 	uint32_t before = fp->flags;
+	fp->flags = 0;
 	volatile double x = fop == FOP_SQRT ? 0 : f64_of(f64_in(fp, a));
 	volatile double y = f64_of(f64_in(fp, b));
 	volatile double r;
@@ -683,6 +686,7 @@ static uint32_t f32_op(struct x86_fpctx *fp, unsigned fop, uint32_t a, uint32_t 
 		return (anan ? a : b) | F32_QUIET;
 	}
 	uint32_t before = fp->flags;
+	fp->flags = 0;
 	volatile float x = fop == FOP_SQRT ? 0 : f32_of(f32_in(fp, a));
 	volatile float y = f32_of(f32_in(fp, b));
 	volatile float r;

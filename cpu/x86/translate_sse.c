@@ -108,7 +108,11 @@ void x86_h_sse(struct x86_dc *dc)
 			((uint64_t)osz << 20) | (mmx ? 1u << 24 : 0);
 	ir_temp addr = x86_imm(dc, 0), gval = x86_imm(dc, 0);
 	if (kind == SSE_GIN) {
-		unsigned gsz = op == X86_SSE_PINSRW ? 1 : op == X86_SSE_PINSRB ? 0 : osz;
+		/* PINSRB's register form reads r32 (its low byte): codes 4-7 are
+		 * ESP..EDI, not AH..BH (SDM PINSRB "r32/m8"). */
+		unsigned gsz = op == X86_SSE_PINSRW ? 1 :
+			       op == X86_SSE_PINSRB ? (in->mod == 3 ? 2 : 0) :
+						      osz;
 		gval = x86_ld_opd(dc, OPD_E, gsz);
 	} else if (mem && esz < 0) {
 		addr = x86_mem_addr(dc);

@@ -378,3 +378,34 @@ Test(x86_sse, mmx_state_aliases_the_x87)
 	run(X86T_CODE_OF(t_mmx_only));
 	expect_exception(X86_EXC_UD, X86T_CODE + 1);
 }
+
+/* Found by tests/diff/x86 (x86diff): PINSRB's register operand is r32, so
+ * ModRM.rm 4-7 without REX name ESP..EDI (their low byte), not AH..BH. */
+X86T_BLOB(t_pinsrb_r32, "mov $0x1234abcd, %esi\n mov $0x5678ef01, %edi\n pxor %xmm0, %xmm0\n"
+			"pinsrb $3, %esi, %xmm0\n pinsrb $9, %edi, %xmm0\n vmcall");
+
+Test(x86_sse, pinsrb_reads_the_low_byte_of_r32)
+{
+	run(X86T_CODE_OF(t_pinsrb_r32));
+	expect_vmcall();
+	cr_assert_eq(XMM(0).b[3], 0xcd, "ESI's low byte, not DH");
+	cr_assert_eq(XMM(0).b[9], 0x01, "EDI's low byte, not BH");
+	cr_assert_eq(XMM(0).q[0], 0xcd000000ull);
+}
+
+/* Found by x86diff: the denormal-operand flag is hidden by an invalid
+ * operation of the same element only. SQRTPD of {-1.0, -denormal}: both
+ * elements are invalid, so MXCSR gets IE and no DE (an earlier element's IE
+ * must not let the second one's DE through). */
+X86T_BLOB(t_sqrtpd_de_priority, "sqrtpd %xmm1, %xmm0\n stmxcsr 0x20000\n vmcall");
+
+Test(x86_sse, denormal_flag_is_hidden_per_element)
+{
+	XMM(1).q[0] = 0xbff0000000000000ull; /* -1.0 */
+	XMM(1).q[1] = 0x8000000000000001ull; /* -denormal */
+	vm.c->fpu.mxcsr = X86_MXCSR_DEFAULT;
+	run(X86T_CODE_OF(t_sqrtpd_de_priority));
+	expect_vmcall();
+	cr_assert_eq(vm.c->fpu.mxcsr & 0x3f, 0x01, "mxcsr flags %#x",
+		     (unsigned)(vm.c->fpu.mxcsr & 0x3f));
+}
