@@ -17,7 +17,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <asm/ldt.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <ucontext.h>
 #include <unistd.h>
@@ -29,9 +31,13 @@
 __attribute__((visibility("hidden"))) struct xd_state xd_host_out;
 __attribute__((visibility("hidden"))) uint64_t xd_host_saved_rsp;
 __attribute__((visibility("hidden"))) uint64_t xd_host_target;
+/* m16:32 of the compatibility-mode entry: offset, selector 0x23. */
+__attribute__((visibility("hidden"))) uint32_t xd_host_far[2];
+static uint64_t xd_host_base;
 __attribute__((visibility("hidden"))) uint8_t xd_host_stack[16384] __attribute__((aligned(64)));
 
 void xd_host_enter(const struct xd_state *in);
+void xd_host_enter32(const struct xd_state *in);
 extern const uint8_t xd_host_exit[];
 
 /* Offsets used by the assembly: gpr[] at 0, rflags 128, mxcsr 144, xmm 152. */
@@ -62,6 +68,23 @@ asm(".text\n"
     "	mov 14*8(%rdi), %r14\n mov 15*8(%rdi), %r15\n"
     "	mov 4*8(%rdi), %rsp\n mov 7*8(%rdi), %rdi\n"
     "	jmp *xd_host_target(%rip)\n"
+    /* The same into compatibility mode: DS and ES get the LDT window
+     * segment (its base applies once CS is 32-bit), then a far jump. */
+    ".globl xd_host_enter32\n.hidden xd_host_enter32\n"
+    "xd_host_enter32:\n"
+    "	push %rbx\n push %rbp\n push %r12\n push %r13\n push %r14\n push %r15\n"
+    "	mov %rsp, xd_host_saved_rsp(%rip)\n"
+    "	ldmxcsr 144(%rdi)\n"
+    "	movdqu 152+0*16(%rdi), %xmm0\n movdqu 152+1*16(%rdi), %xmm1\n"
+    "	movdqu 152+2*16(%rdi), %xmm2\n movdqu 152+3*16(%rdi), %xmm3\n"
+    "	movdqu 152+4*16(%rdi), %xmm4\n movdqu 152+5*16(%rdi), %xmm5\n"
+    "	movdqu 152+6*16(%rdi), %xmm6\n movdqu 152+7*16(%rdi), %xmm7\n"
+    "	mov $7, %eax\n mov %eax, %ds\n mov %eax, %es\n"
+    "	pushq 128(%rdi)\n popfq\n"
+    "	mov 0*8(%rdi), %rax\n mov 1*8(%rdi), %rcx\n mov 2*8(%rdi), %rdx\n"
+    "	mov 3*8(%rdi), %rbx\n mov 5*8(%rdi), %rbp\n mov 6*8(%rdi), %rsi\n"
+    "	mov 4*8(%rdi), %rsp\n mov 7*8(%rdi), %rdi\n"
+    "	ljmp *xd_host_far(%rip)\n"
     ".globl xd_host_exit\n.hidden xd_host_exit\n"
     "xd_host_exit:\n"
     "	mov %rax, xd_host_out+0*8(%rip)\n mov %rcx, xd_host_out+1*8(%rip)\n"
@@ -103,7 +126,7 @@ static void xd_host_signal(int sig, siginfo_t *si, void *uctx)
 	for (unsigned i = 0; i < 16; i++)
 		xd_host_out.gpr[i] = (uint64_t)m->gregs[map[i]];
 	xd_host_out.rflags = (uint64_t)m->gregs[REG_EFL];
-	xd_host_out.rip = (uint64_t)m->gregs[REG_RIP] - XD_CODE;
+	xd_host_out.rip = (uint64_t)m->gregs[REG_RIP] - xd_host_base;
 	if (m->fpregs) {
 		xd_host_out.mxcsr = m->fpregs->mxcsr;
 		memcpy(xd_host_out.xmm, m->fpregs->_xmm, sizeof(xd_host_out.xmm));
@@ -117,24 +140,42 @@ static void xd_host_signal(int sig, siginfo_t *si, void *uctx)
 }
 
 /* One case in the child. */
-static void xd_host_one(struct xd_case *cs, uint8_t *code, uint8_t *win)
+static void xd_host_one(struct xd_case *cs, uint8_t *code, uint8_t *win, uint8_t *code32,
+			uint8_t *win32)
 {
-	memcpy(code, cs->code, cs->len);
-	/* jmp *0(%rip); .quad xd_host_exit */
-	static const uint8_t jmp[6] = { 0xff, 0x25, 0, 0, 0, 0 };
-	memcpy(code + cs->len, jmp, sizeof(jmp));
+	static const uint8_t jmp[6] = { 0xff, 0x25, 0, 0, 0, 0 }; /* jmp *0(%rip) */
 	uint64_t exit_addr = (uint64_t)(uintptr_t)xd_host_exit;
-	memcpy(code + cs->len + 6, &exit_addr, 8);
-	__builtin___clear_cache((char *)code, (char *)code + cs->len + 14);
-	memcpy(win, cs->in.mem, XD_WIN_SIZE);
+	uint8_t *c = cs->compat ? code32 : code, *w = cs->compat ? win32 : win;
+	unsigned n = cs->len;
+	memcpy(c, cs->code, n);
+	if (cs->compat) {
+		/* ljmp $0x33, $(XD_CODE32 + n + 7): back to 64-bit code. */
+		uint32_t off = XD_CODE32 + n + 7;
+		c[n] = 0xea;
+		memcpy(c + n + 1, &off, 4);
+		c[n + 5] = 0x33;
+		c[n + 6] = 0;
+		n += 7;
+	}
+	memcpy(c + n, jmp, sizeof(jmp));
+	memcpy(c + n + 6, &exit_addr, 8);
+	__builtin___clear_cache((char *)c, (char *)c + n + 14);
+	memcpy(w, cs->in.mem, XD_WIN_SIZE);
 	memset(&xd_host_out, 0, sizeof(xd_host_out));
+	xd_host_base = cs->compat ? XD_CODE32 : XD_CODE;
 	xd_host_target = XD_CODE;
+	xd_host_far[0] = XD_CODE32;
+	xd_host_far[1] = 0x23;
 	if (sigsetjmp(xd_host_jmp, 1) == 0) {
-		xd_host_enter(&cs->in);
+		if (cs->compat)
+			xd_host_enter32(&cs->in);
+		else
+			xd_host_enter(&cs->in);
 		xd_host_out.rip = cs->len;
 		xd_host_out.fault = XD_FAULT_NONE;
 	}
-	memcpy(xd_host_out.mem, win, XD_WIN_SIZE);
+	asm volatile("mov %0, %%ds\n mov %0, %%es" : : "r"(0));
+	memcpy(xd_host_out.mem, w, XD_WIN_SIZE);
 	cs->out = xd_host_out;
 }
 
@@ -146,7 +187,21 @@ static void xd_host_child(struct xd_case *cases, unsigned first, unsigned n,
 			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
 	uint8_t *win = mmap((void *)XD_WIN, XD_WIN_SIZE, PROT_READ | PROT_WRITE,
 			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
-	if (code != (void *)XD_CODE || win != (void *)XD_WIN)
+	uint8_t *code32 =
+		mmap((void *)(uintptr_t)XD_CODE32, 0x1000, PROT_READ | PROT_WRITE | PROT_EXEC,
+		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	uint8_t *win32 = mmap((void *)(uintptr_t)XD_WIN32, XD_WIN_SIZE, PROT_READ | PROT_WRITE,
+			      MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	if (code != (void *)XD_CODE || win != (void *)XD_WIN ||
+	    code32 != (void *)(uintptr_t)XD_CODE32 || win32 != (void *)(uintptr_t)XD_WIN32)
+		_exit(3);
+	/* LDT entry 0: a 32-bit read/write data segment at XD_WIN32, 64 KiB. */
+	struct user_desc ud = { .entry_number = 0,
+				.base_addr = XD_WIN32,
+				.limit = 0xffff,
+				.seg_32bit = 1,
+				.useable = 1 };
+	if (syscall(SYS_modify_ldt, 1, &ud, sizeof(ud)) != 0)
 		_exit(3);
 	static uint8_t altstack[65536];
 	stack_t ss = { .ss_sp = altstack, .ss_size = sizeof(altstack) };
@@ -161,7 +216,7 @@ static void xd_host_child(struct xd_case *cases, unsigned first, unsigned n,
 		sigaction(sigs[i], &sa, NULL);
 	for (unsigned i = first; i < n; i++) {
 		alarm(5);
-		xd_host_one(&cases[i], code, win);
+		xd_host_one(&cases[i], code, win, code32, win32);
 		*done = i + 1;
 	}
 	_exit(0);

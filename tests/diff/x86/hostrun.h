@@ -2,7 +2,8 @@
  * Run x86-64 machine code on the host CPU in a sandboxed child process, the
  * reference side of the x86 differential tests.
  *
- * The code runs at a fixed address (XD_CODE) with every general register,
+ * The code runs at a fixed address (XD_CODE, or XD_CODE32 in compatibility
+ * mode) with every general register,
  * RFLAGS' arithmetic flags, XMM0-15 and MXCSR taken from a struct xd_state,
  * next to a 4 KiB data window at a fixed address (XD_WIN, which also holds
  * the stack). It ends with a jump back to the harness, or with a fault: the
@@ -30,6 +31,16 @@
 #define XD_WIN_SIZE 4096u
 #define XD_CODE_MAX 3072u /* room for the sequence; the exit jump follows */
 
+/*
+ * Compatibility mode (32-bit code, CS = the host's 32-bit user selector
+ * 0x23): code and window below 4 GiB, and DS = ES = an LDT data segment
+ * (modify_ldt) based at XD_WIN32 with a 64 KiB limit, so 16-bit addressing
+ * (67 prefix) reaches the window. SS stays flat; ESP points into the window.
+ */
+#define XD_CODE32 0x70000000u
+#define XD_WIN32 (XD_CODE32 + 0x1000u)
+#define XD_LDT_SEL 0x7 /* LDT entry 0, RPL 3 */
+
 /* Fault classes: what a host signal and an emulator exception map to. */
 enum xd_fault {
 	XD_FAULT_NONE,
@@ -54,6 +65,7 @@ struct xd_state {
 struct xd_case {
 	uint8_t code[XD_CODE_MAX];
 	uint32_t len;
+	uint32_t compat; /* run in compatibility mode (see above) */
 	struct xd_state in, out;
 };
 

@@ -15,8 +15,16 @@
  * XMM0-15, MXCSR, the window, and how the sequence ended (fault class and
  * faulting instruction: #DE from DIV, #GP from a misaligned SSE operand...).
  *
- * Memory operands are [R15 + disp8] or [R15 + R14 * scale + disp8], with R15
- * pointing into the window and R14 small; RSP points into the window too.
+ * A quarter of the sequences run in compatibility mode (32-bit code segment
+ * 0x23, DS = ES = an LDT segment based at the window; hostrun.h): no REX,
+ * EAX..EDI, PUSH/POP of 4 bytes, INC/DEC 40-4F, DAA DAS AAA AAS AAM AAD,
+ * and memory operands through the 16-bit addressing forms (67 prefix: BX+SI
+ * ... disp16, with SS as the default segment of the BP forms) or [disp32].
+ * Only the low halves of EAX..EDI and XMM0-7 are compared there.
+ *
+ * 64-bit memory operands are [R15 + disp8] or [R15 + R14 * scale + disp8],
+ * with R15 pointing into the window and R14 small; RSP points into the
+ * window too.
  * The generator never writes RSP (except by PUSH/POP), R14 or R15. It tracks
  * which arithmetic flags are undefined (SDM "Flags Affected") and never
  * emits an instruction that reads one; undefined results (SHLD beyond the
@@ -165,6 +173,7 @@ struct ins {
 struct gen {
 	struct rng r;
 	struct host_feat hf;
+	bool m32; /* compatibility mode: no REX, EAX..EDI, 16-bit addressing */
 	uint32_t undef;
 	int depth;
 };
@@ -174,16 +183,28 @@ static void put(struct ins *I, uint8_t b)
 	I->b[I->n++] = b;
 }
 
+static void imm(struct ins *I, uint64_t v, unsigned bytes)
+{
+	for (unsigned i = 0; i < bytes; i++)
+		put(I, (uint8_t)(v >> (8 * i)));
+}
+
 /* A register the sequence may write: not RSP, R14 or R15. */
 static unsigned dreg(struct gen *g)
 {
 	static const uint8_t r[] = { 0, 1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13 };
-	return r[rn(&g->r, SV_ARRAY_SIZE(r))];
+	return r[rn(&g->r, g->m32 ? 7 : SV_ARRAY_SIZE(r))];
 }
 
 static unsigned sreg(struct gen *g)
 {
-	return rn(&g->r, 4) == 0 ? rn(&g->r, 16) : dreg(g);
+	return rn(&g->r, 4) == 0 ? rn(&g->r, g->m32 ? 8 : 16) : dreg(g);
+}
+
+/* An XMM register (XMM8-15 do not exist in compatibility mode). */
+static unsigned xreg(struct gen *g)
+{
+	return rn(&g->r, g->m32 ? 8 : 16);
 }
 
 /*
@@ -197,7 +218,10 @@ static void enc(struct gen *g, struct ins *I, uint8_t mpfx, unsigned map, uint8_
 		unsigned reg, int rm, bool rexw)
 {
 	bool mem = rm < 0, sib = mem && rn(&g->r, 2);
+	bool a16 = mem && g->m32 && rn(&g->r, 3) != 0;
 	uint8_t rex = 0x40;
+	if (a16)
+		put(I, 0x67);
 	if (size == 1)
 		put(I, 0x66);
 	if (mpfx)
@@ -213,7 +237,7 @@ static void enc(struct gen *g, struct ins *I, uint8_t mpfx, unsigned map, uint8_
 	} else if (rm & 8) {
 		rex |= 1;
 	}
-	if (rex != 0x40)
+	if (rex != 0x40 && !g->m32)
 		put(I, rex);
 	if (map >= 1)
 		put(I, 0x0f);
@@ -224,6 +248,21 @@ static void enc(struct gen *g, struct ins *I, uint8_t mpfx, unsigned map, uint8_
 	put(I, op);
 	if (!mem) {
 		put(I, (uint8_t)(0xc0 | (reg & 7) << 3 | (rm & 7)));
+		return;
+	}
+	if (a16) {
+		/* 16-bit addressing (SDM table 2-1): any mod 00/01/10, rm. */
+		unsigned mod = rn(&g->r, 3), r16 = rn(&g->r, 8);
+		put(I, (uint8_t)(mod << 6 | (reg & 7) << 3 | r16));
+		if (mod == 1)
+			put(I, (uint8_t)rn(&g->r, 256));
+		else if (mod == 2 || (mod == 0 && r16 == 6))
+			imm(I, rn(&g->r, 3) ? rn(&g->r, 0x1000) : rn(&g->r, 0x10000), 2);
+		return;
+	}
+	if (g->m32) { /* [disp32]: an offset into the DS window */
+		put(I, (uint8_t)(0x05 | (reg & 7) << 3));
+		imm(I, rn(&g->r, 0xff0), 4);
 		return;
 	}
 	if (sib) {
@@ -243,13 +282,9 @@ static void enc(struct gen *g, struct ins *I, uint8_t mpfx, unsigned map, uint8_
 static unsigned breg(struct gen *g)
 {
 	static const uint8_t r[] = { 0, 1, 2, 3, 6, 7, 8, 9, 10, 11, 12, 13 };
+	if (g->m32)
+		return rn(&g->r, 8); /* AL..BH: no REX here */
 	return r[rn(&g->r, SV_ARRAY_SIZE(r))];
-}
-
-static void imm(struct ins *I, uint64_t v, unsigned bytes)
-{
-	for (unsigned i = 0; i < bytes; i++)
-		put(I, (uint8_t)(v >> (8 * i)));
 }
 
 static uint32_t cc_reads(unsigned cc)
@@ -284,8 +319,37 @@ static void shift_flags(struct ins *I, unsigned op, unsigned size, unsigned coun
 static bool gen_int(struct gen *g, struct ins *I)
 {
 	struct rng *r = &g->r;
-	unsigned size = rn(r, 4), k = rn(r, 8);
+	unsigned size = rn(r, g->m32 ? 3 : 4), k = rn(r, 8);
 	int rm;
+	if (g->m32 && rn(r, 10) == 0) { /* INC/DEC r32 (40+r/48+r), BCD */
+		unsigned d = dreg(g);
+		switch (rn(r, 4)) {
+		case 0:
+			if (size == 1)
+				put(I, 0x66);
+			put(I, (uint8_t)(0x40 + 8 * rn(r, 2) + d));
+			I->def = ALL & ~CF;
+			return true;
+		case 1: /* DAA DAS */
+			put(I, rn(r, 2) ? 0x27 : 0x2f);
+			I->reads = AF | CF;
+			I->def = CF | AF | SF | ZF | PF;
+			I->undef = OF;
+			return true;
+		case 2: /* AAA AAS */
+			put(I, rn(r, 2) ? 0x37 : 0x3f);
+			I->reads = AF;
+			I->def = AF | CF;
+			I->undef = OF | SF | ZF | PF;
+			return true;
+		default: /* AAM AAD */
+			put(I, rn(r, 2) ? 0xd4 : 0xd5);
+			put(I, (uint8_t)(rn(r, 4) ? 10 : rn(r, 256)));
+			I->def = SF | ZF | PF;
+			I->undef = OF | AF | CF;
+			return true;
+		}
+	}
 	switch (rn(r, 24)) {
 	case 0: /* ALU E,G / G,E */
 		rm = opnd(g, 30);
@@ -409,7 +473,7 @@ static bool gen_int(struct gen *g, struct ins *I)
 			unsigned d = dreg(g);
 			if (size == 1)
 				put(I, 0x66);
-			if (size == 3 || d >= 8)
+			if ((size == 3 || d >= 8) && !g->m32)
 				put(I, (uint8_t)(0x40 | (size == 3 ? 8 : 0) | (d >> 3)));
 			put(I, (uint8_t)(0xb8 + (d & 7)));
 			imm(I, rval(r), size == 1 ? 2 : size == 3 ? 8 : 4);
@@ -429,7 +493,11 @@ static bool gen_int(struct gen *g, struct ins *I)
 			    (int)size, dreg(g), rm < 0 ? rm : (src8 ? (int)breg(g) : rm), false);
 			break;
 		}
-		case 2: enc(g, I, 0, 0, 0x63, 3, dreg(g), rm, false); break;
+		case 2:
+			if (g->m32)
+				return false; /* 63 is ARPL there */
+			enc(g, I, 0, 0, 0x63, 3, dreg(g), rm, false);
+			break;
 		default: enc(g, I, 0, 0, 0x8d, size ? (int)size : 3, dreg(g), -1, false); break;
 		}
 		return true;
@@ -505,7 +573,7 @@ static bool gen_int(struct gen *g, struct ins *I)
 		if (rn(r, 2)) {
 			if (size < 2)
 				size = 2;
-			if (size == 3 || d >= 8)
+			if ((size == 3 || d >= 8) && !g->m32)
 				put(I, (uint8_t)(0x40 | (size == 3 ? 8 : 0) | (d >> 3)));
 			put(I, 0x0f);
 			put(I, (uint8_t)(0xc8 + (d & 7)));
@@ -563,7 +631,7 @@ static bool gen_int(struct gen *g, struct ins *I)
 	case 17: { /* PUSH / POP */
 		unsigned d = dreg(g);
 		if (g->depth > 0 && rn(r, 2)) {
-			if (d >= 8)
+			if (d >= 8 && !g->m32)
 				put(I, 0x41);
 			put(I, (uint8_t)(0x58 + (d & 7)));
 			I->push = -1;
@@ -572,7 +640,7 @@ static bool gen_int(struct gen *g, struct ins *I)
 				put(I, 0x6a);
 				put(I, (uint8_t)rval(r));
 			} else {
-				d = rn(r, 16);
+				d = rn(r, g->m32 ? 8 : 16);
 				if (d >= 8)
 					put(I, 0x41);
 				put(I, (uint8_t)(0x50 + (d & 7)));
@@ -802,7 +870,7 @@ static const struct sse_form sse_forms[] = {
 static bool gen_sse(struct gen *g, struct ins *I)
 {
 	struct rng *r = &g->r;
-	unsigned x = rn(r, 16), y = rn(r, 16);
+	unsigned x = xreg(g), y = xreg(g);
 	switch (rn(r, 6)) {
 	case 0: { /* MOVD/MOVQ xmm <-> r/m, MOVMSK, PMOVMSKB, PEXTRW, PINSRW */
 		bool w = rn(r, 2);
@@ -864,6 +932,11 @@ static bool gen_sse(struct gen *g, struct ins *I)
 /* lea disp8(%r15), %reg: a pointer into the window. */
 static void lea_win(struct gen *g, struct ins *I, unsigned reg)
 {
+	if (g->m32) { /* mov $offset, %reg: DS and ES are based at the window */
+		put(I, (uint8_t)(0xb8 + reg));
+		imm(I, 0x780 + rn(&g->r, 128), 4);
+		return;
+	}
 	put(I, (uint8_t)(0x49 | (reg >= 8 ? 4 : 0)));
 	put(I, 0x8d);
 	put(I, (uint8_t)(0x47 | (reg & 7) << 3));
@@ -875,11 +948,12 @@ static void lea_win(struct gen *g, struct ins *I, unsigned reg)
 static bool gen_more(struct gen *g, struct ins *I)
 {
 	struct rng *r = &g->r;
-	unsigned x = rn(r, 16);
+	unsigned x = xreg(g);
 	switch (rn(r, 8)) {
 	case 0: { /* [REP] MOVS STOS LODS CMPS SCAS */
 		static const uint8_t ops[] = { 0xa4, 0xaa, 0xac, 0xa6, 0xae };
-		unsigned k = rn(r, 5), size = rn(r, 4), cnt = rn(r, 16), rep = rn(r, 3);
+		unsigned k = rn(r, 5), size = rn(r, g->m32 ? 3 : 4), cnt = rn(r, 16),
+			 rep = rn(r, 3);
 		bool std = rn(r, 4) == 0;
 		lea_win(g, I, X86_RSI);
 		lea_win(g, I, X86_RDI);
@@ -923,7 +997,7 @@ static bool gen_more(struct gen *g, struct ins *I)
 		if (rn(r, 2)) {
 			if (!g->hf.sse42)
 				return false;
-			unsigned size = rn(r, 4);
+			unsigned size = rn(r, g->m32 ? 3 : 4);
 			enc(g, I, 0xf2, 2, size ? 0xf1 : 0xf0, size == 1 ? 1 : -1, dreg(g),
 			    rn(r, 2) ? -1 : (int)(size ? dreg(g) : breg(g)),
 			    size == 3 || rn(r, 4) == 0);
@@ -944,15 +1018,15 @@ static bool gen_more(struct gen *g, struct ins *I)
 			enc(g, I, 0x66, 3, ext[rn(r, 4)], -1, x, rm, rn(r, 2));
 		else
 			enc(g, I, 0x66, 3, ins[rn(r, 3)], -1, x,
-			    rm < 0 || rn(r, 2) ? rm : (int)rn(r, 16), rn(r, 2));
+			    rm < 0 || rn(r, 2) ? rm : (int)xreg(g), rn(r, 2));
 		imm(I, rn(r, 256), 1);
 		return true;
 	}
 	case 6: { /* PCMPESTRI/M, PCMPISTRI/M (SSE4.2) */
 		if (!g->hf.sse42)
 			return false;
-		enc(g, I, 0x66, 3, (uint8_t)(0x60 + rn(r, 4)), -1, x,
-		    rn(r, 3) ? (int)rn(r, 16) : -1, rn(r, 4) == 0);
+		enc(g, I, 0x66, 3, (uint8_t)(0x60 + rn(r, 4)), -1, x, rn(r, 3) ? (int)xreg(g) : -1,
+		    rn(r, 4) == 0);
 		imm(I, rn(r, 128), 1);
 		I->def = ALL;
 		return true;
@@ -972,7 +1046,7 @@ static bool gen_more(struct gen *g, struct ins *I)
 			{ 0xf3, 0x11, false }, { 0xf2, 0x11, false }, { 0x66, 0xd6, false },
 		};
 		unsigned i = rn(r, SV_ARRAY_SIZE(f));
-		enc(g, I, f[i].pfx, 1, f[i].op, -1, x, f[i].mem ? -1 : (int)rn(r, 16), false);
+		enc(g, I, f[i].pfx, 1, f[i].op, -1, x, f[i].mem ? -1 : (int)xreg(g), false);
 		return true;
 	}
 	}
@@ -984,6 +1058,8 @@ static uint32_t gen_case(uint64_t seed, const struct host_feat *hf, struct xd_ca
 	struct gen g = { .r = { seed }, .hf = *hf };
 	unsigned n = 1 + rn(&g.r, 12);
 	memset(cs, 0, sizeof(*cs));
+	g.m32 = rn(&g.r, 4) == 0;
+	cs->compat = g.m32;
 	for (unsigned i = 0; i < n; i++) {
 		struct ins I;
 		bool jcc = rn(&g.r, 8) == 0;
@@ -1017,6 +1093,15 @@ static uint32_t gen_case(uint64_t seed, const struct host_feat *hf, struct xd_ca
 	s->gpr[X86_RSP] = XD_WIN + 0xf00 + 8 * rn(&g.r, 16);
 	s->gpr[X86_R15] = XD_WIN + 0x800;
 	s->gpr[X86_R14] = rn(&g.r, 16);
+	if (g.m32) {
+		/* Flat SS: ESP is the window's address. Small BX SI DI BP keep
+		 * the 16-bit effective addresses in the window (offsets from DS). */
+		s->gpr[X86_RSP] = XD_WIN32 + 0xf00 + 4 * rn(&g.r, 32);
+		static const unsigned a16[] = { X86_RBX, X86_RSI, X86_RDI, X86_RBP };
+		for (unsigned i = 0; i < 4; i++)
+			if (rn(&g.r, 4))
+				s->gpr[a16[i]] = (s->gpr[a16[i]] & ~0xffffull) | rn(&g.r, 0x800);
+	}
 	s->rflags = 0x202 | (rnd(&g.r) & ALL);
 	/* Exceptions masked; random rounding, FTZ, DAZ and sticky flags. */
 	s->mxcsr = 0x1f80 | (uint32_t)(rnd(&g.r) & 0xe07f);
@@ -1066,6 +1151,16 @@ static bool emu_init(struct emu *e)
 	put64(e, EMU_PT + 0x2000 + 8 * i2, (EMU_PT + 0x3000) | 7);
 	put64(e, EMU_PT + 0x3000 + 8 * i1, EMU_CODE | 7);
 	put64(e, EMU_PT + 0x3000 + 8 * (i1 + 1), EMU_WIN | 7);
+	/* XD_CODE32 and XD_WIN32: the same two pages, through 0x5000..0x7fff. */
+	i4 = (unsigned)(((uint64_t)XD_CODE32 >> 39) & 511);
+	i3 = (XD_CODE32 >> 30) & 511;
+	i2 = (XD_CODE32 >> 21) & 511;
+	i1 = (XD_CODE32 >> 12) & 511;
+	put64(e, EMU_PT + 8 * i4, 0x5000 | 7);
+	put64(e, 0x5000 + 8 * i3, 0x6000 | 7);
+	put64(e, 0x6000 + 8 * i2, 0x7000 | 7);
+	put64(e, 0x7000 + 8 * i1, EMU_CODE | 7);
+	put64(e, 0x7000 + 8 * (i1 + 1), EMU_WIN | 7);
 	return true;
 }
 
@@ -1109,12 +1204,22 @@ static void emu_run(struct emu *e, const struct xd_case *cs, struct xd_state *ou
 					       0xb | X86_SEG_ATTR_S | X86_SEG_ATTR_P |
 						       (3u << X86_SEG_ATTR_DPL_SHIFT) |
 						       X86_SEG_ATTR_L | X86_SEG_ATTR_G };
+	if (cs->compat)
+		c->seg[X86_SEG_CS].attr ^= X86_SEG_ATTR_L | X86_SEG_ATTR_DB;
 	for (unsigned s = 0; s < 6; s++)
 		if (s != X86_SEG_CS)
 			c->seg[s] = (struct x86_seg){ 0x2b, 0, 0xffffffff,
 						      0x3 | X86_SEG_ATTR_S | X86_SEG_ATTR_P |
 							      (3u << X86_SEG_ATTR_DPL_SHIFT) |
 							      X86_SEG_ATTR_DB | X86_SEG_ATTR_G };
+	if (cs->compat) {
+		/* DS and ES as the host's LDT window segment (hostrun.h). */
+		struct x86_seg w = { XD_LDT_SEL, XD_WIN32, 0xffff,
+				     0x3 | X86_SEG_ATTR_S | X86_SEG_ATTR_P |
+					     (3u << X86_SEG_ATTR_DPL_SHIFT) | X86_SEG_ATTR_DB };
+		c->seg[X86_SEG_DS] = w;
+		c->seg[X86_SEG_ES] = w;
+	}
 	cpu_x86_update_mode(c);
 	cpu_tlb_flush(&c->cpu);
 	memcpy(c->regs, cs->in.gpr, sizeof(c->regs));
@@ -1122,7 +1227,7 @@ static void emu_run(struct emu *e, const struct xd_case *cs, struct xd_state *ou
 	c->fpu.mxcsr = cs->in.mxcsr;
 	for (unsigned i = 0; i < 16; i++)
 		memcpy(c->fpu.xmm[i].b, cs->in.xmm[i], 16);
-	c->rip = XD_CODE;
+	c->rip = cs->compat ? XD_CODE32 : XD_CODE;
 	cpu_x86_vmcs_write(c, EXCEPTION_BITMAP, 0xffffffffu);
 
 	enum cpu_stop st = cpu_exec(&c->cpu, 1000);
@@ -1134,7 +1239,7 @@ static void emu_run(struct emu *e, const struct xd_case *cs, struct xd_state *ou
 		memcpy(out->xmm[i], c->fpu.xmm[i].b, 16);
 	p2m_copy_from(e->p2m, out->mem, EMU_WIN, XD_WIN_SIZE);
 	uint64_t rip = cpu_x86_vmcs_read(c, GUEST_RIP);
-	out->rip = rip - XD_CODE;
+	out->rip = rip - (cs->compat ? XD_CODE32 : XD_CODE);
 	if (st != CPU_STOP_EXIT) {
 		out->fault = XD_FAULT_CRASH;
 	} else if (c->cpu.exit.reason == VMX_EXIT_VMCALL) {
@@ -1182,8 +1287,12 @@ static bool compare(const struct xd_case *cs, const struct xd_state *emu, uint32
 	 * the defined set at the end of the sequence is then too strict, so
 	 * compare them only for complete runs. */
 	uint32_t fm = h->fault == XD_FAULT_NONE ? flag_mask : 0;
-	for (unsigned i = 0; i < 16; i++) {
-		if (h->gpr[i] != emu->gpr[i]) {
+	/* Compatibility mode: the upper halves and R8-R15 are undefined
+	 * after the switch back (SDM vol. 1 3.4.1.1); XMM8-15 out of reach. */
+	unsigned ngpr = cs->compat ? 8 : 16, nxmm = cs->compat ? 8 : 16;
+	uint64_t gmask = cs->compat ? 0xffffffffull : ~0ull;
+	for (unsigned i = 0; i < ngpr; i++) {
+		if ((h->gpr[i] ^ emu->gpr[i]) & gmask) {
 			snprintf(line, sizeof(line), "  %s: host %#llx emu %#llx\n", gpr_names[i],
 				 (unsigned long long)h->gpr[i], (unsigned long long)emu->gpr[i]);
 			g_string_append(why, line);
@@ -1201,7 +1310,7 @@ static bool compare(const struct xd_case *cs, const struct xd_state *emu, uint32
 		g_string_append(why, line);
 		bad = true;
 	}
-	for (unsigned i = 0; i < 16; i++) {
+	for (unsigned i = 0; i < nxmm; i++) {
 		if (memcmp(h->xmm[i], emu->xmm[i], 16)) {
 			uint64_t a[2], b[2];
 			memcpy(a, h->xmm[i], 16);
@@ -1227,7 +1336,8 @@ static bool compare(const struct xd_case *cs, const struct xd_state *emu, uint32
 		}
 	}
 	if (bad) {
-		fprintf(stderr, "x86diff: case seed %#llx differs:\n%s", (unsigned long long)seed,
+		fprintf(stderr, "x86diff: case seed %#llx (%s) differs:\n%s",
+			(unsigned long long)seed, cs->compat ? "compatibility mode" : "64-bit mode",
 			why->str);
 		dump_code(cs);
 	}
@@ -1259,7 +1369,7 @@ int main(int argc, char **argv)
 	struct xd_case *cases = g_new0(struct xd_case, XD_BATCH);
 	uint32_t *masks = g_new0(uint32_t, XD_BATCH);
 	uint64_t *seeds = g_new0(uint64_t, XD_BATCH);
-	unsigned fails = 0, crashes = 0, ends[XD_FAULT_CRASH + 1] = { 0 };
+	unsigned fails = 0, crashes = 0, ends[XD_FAULT_CRASH + 1] = { 0 }, compat = 0;
 	struct emu e;
 
 	if (!emu_init(&e)) {
@@ -1282,6 +1392,7 @@ int main(int argc, char **argv)
 		for (unsigned i = 0; i < m && fails < 50; i++) {
 			struct xd_state out;
 			ends[cases[i].out.fault]++;
+			compat += cases[i].compat;
 			if (cases[i].out.fault == XD_FAULT_CRASH) {
 				crashes++;
 				continue;
@@ -1295,8 +1406,9 @@ int main(int argc, char **argv)
 	printf("x86diff: host endings: %u complete, %u #GP/#PF, %u #UD, %u #DE/#XM, %u other\n",
 	       ends[XD_FAULT_NONE], ends[XD_FAULT_SEGV], ends[XD_FAULT_ILL], ends[XD_FAULT_FPE],
 	       ends[XD_FAULT_BUS] + ends[XD_FAULT_TRAP]);
-	printf("x86diff: seed %llu, %u sequences, %u differ, %u not run by the host\n",
-	       (unsigned long long)seed, n, fails, crashes);
+	printf("x86diff: seed %llu, %u sequences (%u in compatibility mode), %u differ, %u not "
+	       "run by the host\n",
+	       (unsigned long long)seed, n, compat, fails, crashes);
 	if (res) {
 		if (fails)
 			fprintf(res,
