@@ -272,7 +272,7 @@ static uint64_t cpu_ld_slow_page(struct cpu *cpu, uint64_t va, unsigned memop, u
 
 	if (e->addr_read & MMU_TLB_MMIO) {
 		uint64_t gpa = e->gpa | (va & ~SV_PAGE_MASK);
-		if (p2m_mmio_read(cpu->p2m, gpa, 1u << sz, &v) < 0)
+		if (p2m_mmio_read(cpu->p2m, cpu->index, gpa, 1u << sz, &v) < 0)
 			v = ~0ull;
 		/* Devices return values in host order; the guest's view is the
 		 * register's value, so no byte swap here. */
@@ -312,7 +312,7 @@ static void cpu_st_slow_page(struct cpu *cpu, uint64_t va, unsigned memop, unsig
 
 	cpu_watch_check(cpu, va, 1u << sz, CPU_WATCH_WRITE);
 	if (e->addr_write & MMU_TLB_MMIO) {
-		p2m_mmio_write(cpu->p2m, gpa, 1u << sz, v & sv_mask(8u << sz));
+		p2m_mmio_write(cpu->p2m, cpu->index, gpa, 1u << sz, v & sv_mask(8u << sz));
 		return;
 	}
 	sv_st_p((void *)(uintptr_t)(va + e->addend), sz, memop & IR_MO_BE, v);

@@ -45,6 +45,7 @@ struct hv_evtchn_port_ops;
 struct hv_evtchn_fifo;
 struct hv_gnttab;
 struct papr_domain;
+struct hv_x86_vcpu;
 
 enum hv_arch {
 	HV_ARCH_X86_64,
@@ -108,12 +109,18 @@ struct hv_arch_ops {
 	 * at arg as the caller translates it (x86: struct vcpu_hvm_context).
 	 * 0 or a negative Xen error; NULL: the platform has none (-ENOSYS). */
 	long (*vcpu_initialise)(struct vcpu *caller, struct vcpu *v, uint64_t arg);
+	/* The arch's own timers (x86 local APIC timer): the earliest deadline
+	 * (ns, HV_TIME_NONE: none), and firing those that are due. NULL: none.
+	 * A halted vcpu (HV_BLOCK_HALT) also wakes by wake_ready /
+	 * wake_deadline when they are set. */
+	uint64_t (*timer_deadline)(struct vcpu *v);
+	void (*timer_fire)(struct vcpu *v);
 };
 
 /* Why a blocked vcpu waits (hv/sched.c). */
 enum hv_block_kind {
 	HV_BLOCK_NONE,
-	HV_BLOCK_HALT,  /* x86 HLT: until the upcall interrupt can be taken */
+	HV_BLOCK_HALT,  /* x86 HLT: until the upcall or an arch interrupt can be taken */
 	HV_BLOCK_SCHED, /* SCHEDOP_block: until an upcall is pending */
 	HV_BLOCK_POLL,  /* SCHEDOP_poll: until a polled port is pending or the timeout */
 	HV_BLOCK_ARCH,  /* the arch's own wait (PAPR H_CEDE): until arch->wake_ready */
@@ -175,6 +182,9 @@ struct vcpu {
 
 	/* Event channels bound to per-vcpu VIRQs (global ones on vcpu 0). */
 	uint32_t virq_to_port[NR_VIRQS];
+
+	/* x86: the local APIC and activity state (hv/x86/x86.h), else NULL. */
+	struct hv_x86_vcpu *x86;
 };
 
 struct hv_stats {

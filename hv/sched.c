@@ -71,7 +71,9 @@ static bool sched_wake_ready(struct vcpu *v)
 				return true;
 		return v->poll_timeout_ns != HV_TIME_NONE && hv_time_now(v) >= v->poll_timeout_ns;
 	case HV_BLOCK_SCHED: return hv_vcpu_upcall_pending(v);
-	case HV_BLOCK_HALT: return sched_upcall_waiting(v) && sched_halt_wakeable(v);
+	case HV_BLOCK_HALT:
+		return (sched_upcall_waiting(v) && sched_halt_wakeable(v)) ||
+		       (v->arch->wake_ready && v->arch->wake_ready(v));
 	case HV_BLOCK_ARCH: return v->arch->wake_ready && v->arch->wake_ready(v);
 	default: return true;
 	}
@@ -86,7 +88,7 @@ static uint64_t sched_wake_deadline(struct vcpu *v)
 
 	if (v->block == HV_BLOCK_POLL)
 		t = v->poll_timeout_ns;
-	if (v->block == HV_BLOCK_ARCH && v->arch->wake_deadline)
+	if ((v->block == HV_BLOCK_ARCH || v->block == HV_BLOCK_HALT) && v->arch->wake_deadline)
 		t = v->arch->wake_deadline(v);
 	if (port && timer != HV_TIME_NONE) {
 		switch (v->block) {
@@ -121,7 +123,7 @@ int64_t hv_vcpu_prepare_run(struct vcpu *v, int64_t quantum)
 	hv_time_fire(v);
 	if (v->arch->upcall_update)
 		v->arch->upcall_update(v);
-	deadline = hv_time_next_deadline(v);
+	deadline = hv_time_next_event(v);
 	if (deadline == HV_TIME_NONE) {
 		v->cpu->icount_deadline = UINT64_MAX;
 		return quantum;
@@ -143,7 +145,7 @@ void hv_domain_sync_time(struct domain *d)
 			front = hv_time_now(d->vcpus[i]);
 	for (unsigned i = 0; i < d->n_vcpus; i++) {
 		struct vcpu *v = d->vcpus[i];
-		uint64_t t = hv_time_next_deadline(v);
+		uint64_t t = hv_time_next_event(v);
 		if (v->down)
 			hv_time_advance(v, front);
 		else if (v->blocked)

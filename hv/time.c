@@ -149,10 +149,12 @@ void hv_time_fire(struct vcpu *v)
 		v->periodic_next_ns = now + v->periodic_period_ns;
 		fired = true;
 	}
-	if (!fired)
-		return;
-	hv_time_update_vcpu(v);
-	hv_evtchn_send_virq(v, VIRQ_TIMER);
+	if (fired) {
+		hv_time_update_vcpu(v);
+		hv_evtchn_send_virq(v, VIRQ_TIMER);
+	}
+	if (v->arch->timer_fire)
+		v->arch->timer_fire(v);
 }
 
 uint64_t hv_time_next_deadline(struct vcpu *v)
@@ -161,6 +163,15 @@ uint64_t hv_time_next_deadline(struct vcpu *v)
 
 	if (v->periodic_period_ns && v->periodic_next_ns < t)
 		t = v->periodic_next_ns;
+	return t;
+}
+
+uint64_t hv_time_next_event(struct vcpu *v)
+{
+	uint64_t t = hv_time_next_deadline(v), a;
+
+	if (v->arch->timer_deadline && (a = v->arch->timer_deadline(v)) < t)
+		t = a;
 	return t;
 }
 

@@ -47,10 +47,13 @@ void hv_time_write_wallclock(struct domain *d);
  * periodic timer. */
 void hv_time_set_singleshot(struct vcpu *v, uint64_t abs_ns);
 void hv_time_set_periodic(struct vcpu *v, uint64_t period_ns);
-/* Fire v's timers that are due (VIRQ_TIMER). */
+/* Fire v's timers that are due (VIRQ_TIMER; the arch's own timers). */
 void hv_time_fire(struct vcpu *v);
-/* The earliest timer deadline of v (ns), or HV_TIME_NONE. */
+/* The earliest Xen timer deadline of v (ns), or HV_TIME_NONE. */
 uint64_t hv_time_next_deadline(struct vcpu *v);
+/* The earliest deadline of any of v's timers, the arch's included (x86
+ * local APIC timer): how far v may run, or sleep, before hv_time_fire. */
+uint64_t hv_time_next_event(struct vcpu *v);
 
 /* set_timer_op (hypercall 15). */
 long do_set_timer_op(struct vcpu *v, const uint64_t a[6]);

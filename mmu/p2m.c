@@ -266,23 +266,23 @@ static struct p2m_mmio_region *p2m_mmio_find(struct p2m *p, uint64_t gpa)
 	return g_ptr_array_index(p->mmio, e->mfn);
 }
 
-int p2m_mmio_read(struct p2m *p, uint64_t gpa, unsigned size, uint64_t *val)
+int p2m_mmio_read(struct p2m *p, unsigned cpu, uint64_t gpa, unsigned size, uint64_t *val)
 {
 	struct p2m_mmio_region *r = p2m_mmio_find(p, gpa);
 
 	*val = 0;
 	if (!r || !r->ops->read)
 		return -1;
-	return r->ops->read(r->opaque, gpa, size, val);
+	return r->ops->read(r->opaque, cpu, gpa, size, val);
 }
 
-int p2m_mmio_write(struct p2m *p, uint64_t gpa, unsigned size, uint64_t val)
+int p2m_mmio_write(struct p2m *p, unsigned cpu, uint64_t gpa, unsigned size, uint64_t val)
 {
 	struct p2m_mmio_region *r = p2m_mmio_find(p, gpa);
 
 	if (!r || !r->ops->write)
 		return -1;
-	return r->ops->write(r->opaque, gpa, size, val);
+	return r->ops->write(r->opaque, cpu, gpa, size, val);
 }
 
 void p2m_mark_code(struct p2m *p, uint64_t gfn)

@@ -68,10 +68,12 @@ struct p2m_entry {
 	uint8_t flags;  /* P2M_F_* */
 };
 
-/* An emulated-MMIO region's handlers. Return 0, or -1 for an access error. */
+/* An emulated-MMIO region's handlers. cpu: the index of the CPU making the
+ * access (a per-CPU device, such as the x86 local APIC, answers each CPU
+ * itself). Return 0, or -1 for an access error. */
 struct mmio_ops {
-	int (*read)(void *opaque, uint64_t gpa, unsigned size, uint64_t *val);
-	int (*write)(void *opaque, uint64_t gpa, unsigned size, uint64_t val);
+	int (*read)(void *opaque, unsigned cpu, uint64_t gpa, unsigned size, uint64_t *val);
+	int (*write)(void *opaque, unsigned cpu, uint64_t gpa, unsigned size, uint64_t val);
 };
 
 struct p2m_listener {
@@ -111,9 +113,10 @@ int p2m_set_access(struct p2m *p, uint64_t gfn, unsigned access);
 bool p2m_lookup(const struct p2m *p, uint64_t gfn, struct p2m_entry *out);
 /* Host address of a RAM-backed gfn (NULL if not RAM-backed). */
 uint8_t *p2m_host_page(const struct p2m *p, uint64_t gfn);
-/* MMIO dispatch for gpa. 0, or -1 if no region / the device refused. */
-int p2m_mmio_read(struct p2m *p, uint64_t gpa, unsigned size, uint64_t *val);
-int p2m_mmio_write(struct p2m *p, uint64_t gpa, unsigned size, uint64_t val);
+/* MMIO dispatch for gpa, accessed by CPU cpu. 0, or -1 if no region / the
+ * device refused. */
+int p2m_mmio_read(struct p2m *p, unsigned cpu, uint64_t gpa, unsigned size, uint64_t *val);
+int p2m_mmio_write(struct p2m *p, unsigned cpu, uint64_t gpa, unsigned size, uint64_t val);
 
 /* Code-page tracking. */
 void p2m_mark_code(struct p2m *p, uint64_t gfn);

@@ -7,6 +7,11 @@
 #include "cpu/x86/cpu_x86.h"
 #include "hv/xen_abi.h"
 
+#define CPUID_1_EDX_APIC (1u << 9)
+#define CPUID_1_ECX_X2APIC (1u << 21)
+#define CPUID_1_ECX_TSC_DEADLINE (1u << 24)
+#define CPUID_6_EAX_ARAT (1u << 2)
+
 /* Leaf 0x40000004 EAX bit: EBX holds the vcpu id. */
 #define XEN_HVM_CPUID_VCPU_ID_PRESENT (1u << 3)
 
@@ -41,4 +46,20 @@ void hv_x86_cpuid(struct vcpu *v, uint32_t leaf, uint32_t subleaf, uint32_t out[
 	/* The model already reports leaf 1 ECX[31], "running under a
 	 * hypervisor", which makes guests look for the leaves above. */
 	cpu_x86_cpuid(hv_x86_cpu(v), leaf, subleaf, out);
+	switch (leaf) {
+	case 1:
+		/* The local APIC is hv's (devices/x86/lapic.c): EDX[9] APIC
+		 * follows IA32_APIC_BASE.EN (SDM 10.4.3), ECX[21] x2APIC,
+		 * ECX[24] TSC-deadline timer. */
+		if (lapic_enabled(hv_x86_lapic(v)))
+			out[3] |= CPUID_1_EDX_APIC;
+		out[2] |= CPUID_1_ECX_X2APIC | CPUID_1_ECX_TSC_DEADLINE;
+		break;
+	case 6:
+		/* ARAT: the APIC timer runs in every C-state (it is virtual
+		 * time). */
+		out[0] |= CPUID_6_EAX_ARAT;
+		break;
+	default: break;
+	}
 }

@@ -113,11 +113,27 @@ static enum hv_exit_action hv_x86_exit_cpuid(struct vcpu *v, struct cpu_x86 *c)
 	return HV_RESUME;
 }
 
-/* RDMSR/WRMSR that exited: the Xen MSR, or an MSR no one implements (#GP). */
+/* RDMSR/WRMSR that exited: the local APIC's, the Xen MSR, or an MSR no one
+ * implements (#GP). */
 static enum hv_exit_action hv_x86_exit_msr(struct vcpu *v, struct cpu_x86 *c, bool write)
 {
 	uint32_t msr = (uint32_t)c->regs[X86_RCX];
 	uint64_t val = (uint32_t)c->regs[X86_RAX] | (c->regs[X86_RDX] << 32);
+
+	if (hv_x86_apic_msr(msr)) {
+		int rc = write ? hv_x86_apic_wrmsr(v, msr, val) : hv_x86_apic_rdmsr(v, msr, &val);
+
+		if (rc < 0) {
+			hv_x86_inject_exception(c, X86_EXC_GP, true, 0);
+			return HV_RESUME;
+		}
+		if (!write) {
+			c->regs[X86_RAX] = (uint32_t)val;
+			c->regs[X86_RDX] = val >> 32;
+		}
+		hv_x86_skip_insn(c);
+		return HV_RESUME;
+	}
 
 	if (write && msr == XEN_HYPERCALL_MSR) {
 		/* value = gpa of the page | index of the hypercall page (we have
@@ -160,6 +176,54 @@ static enum hv_exit_action hv_x86_exit_xsetbv(struct cpu_x86 *c)
 	return HV_RESUME;
 }
 
+/*
+ * Control-register access (SDM 27.2.1 table 27-3: CR number 3:0, access type
+ * 5:4, GPR 11:8). Only MOV to/from CR8 is configured to exit: the local
+ * APIC's TPR.
+ */
+static enum hv_exit_action hv_x86_exit_cr(struct vcpu *v, struct cpu_x86 *c, uint64_t qual)
+{
+	unsigned cr = qual & 15, type = (qual >> 4) & 3, gpr = (qual >> 8) & 15;
+
+	if (cr != 8 || type > 1) {
+		hv_domain_crash(v->d, "unexpected CR-access exit, qualification 0x%" PRIx64, qual);
+		return HV_STOP;
+	}
+	if (type == 0)
+		lapic_set_cr8(hv_x86_lapic(v), c->regs[gpr]);
+	else
+		c->regs[gpr] = lapic_get_cr8(hv_x86_lapic(v));
+	hv_x86_skip_insn(c);
+	return HV_RESUME;
+}
+
+/*
+ * I/O instruction (SDM 27.2.1 table 27-5: size - 1 in 2:0, IN 3, string 4,
+ * port 31:16). Only the ACPI registers exit; a string instruction there is
+ * treated as no device would: skipped.
+ */
+static enum hv_exit_action hv_x86_exit_io(struct vcpu *v, struct cpu_x86 *c, uint64_t qual)
+{
+	unsigned size = (qual & 7) + 1;
+	bool in = qual & 8, string = qual & 16;
+	uint16_t port = (uint16_t)(qual >> 16);
+	uint64_t mask = size >= 4 ? 0xffffffffull : (1ull << (8 * size)) - 1;
+
+	if (!string) {
+		if (in) {
+			uint32_t val = hv_x86_acpi_io_read(v, port, size);
+			uint64_t *rax = &c->regs[X86_RAX];
+
+			/* 32-bit IN zero-extends into RAX; narrower ones merge. */
+			*rax = size == 4 ? val : (*rax & ~mask) | (val & mask);
+		} else {
+			hv_x86_acpi_io_write(v, port, size, (uint32_t)(c->regs[X86_RAX] & mask));
+		}
+	}
+	hv_x86_skip_insn(c);
+	return v->d->shut_down ? HV_STOP : HV_RESUME;
+}
+
 enum hv_exit_action hv_x86_handle_exit(struct vcpu *v)
 {
 	struct cpu_x86 *c = hv_x86_cpu(v);
@@ -183,12 +247,14 @@ enum hv_exit_action hv_x86_handle_exit(struct vcpu *v)
 	case VMX_EXIT_MSR_READ: return hv_x86_exit_msr(v, c, false);
 	case VMX_EXIT_MSR_WRITE: return hv_x86_exit_msr(v, c, true);
 	case VMX_EXIT_XSETBV: return hv_x86_exit_xsetbv(c);
+	case VMX_EXIT_CR_ACCESS: return hv_x86_exit_cr(v, c, qual);
+	case VMX_EXIT_IO_INSTRUCTION: return hv_x86_exit_io(v, c, qual);
 	case VMX_EXIT_HLT:
 		hv_x86_skip_insn(c);
 		hv_vcpu_block(v, HV_BLOCK_HALT);
 		return HV_BLOCK;
 	case VMX_EXIT_INTERRUPT_WINDOW:
-		/* Interrupts are open: the run driver injects the upcall. */
+		/* Interrupts are open: the run driver injects (hv/x86/intr.c). */
 		return HV_RESUME;
 	case VMX_EXIT_TRIPLE_FAULT:
 		hv_domain_crash(d, "triple fault at rip=0x%" PRIx64, rip);

@@ -4,6 +4,8 @@
  * XEN_ELFNOTE_PHYS32_ENTRY in 32-bit flat protected mode with paging off and
  * %ebx = guest-physical address of struct hvm_start_info.
  *
+ * rsdp_paddr points at the ACPI tables (hv/x86/acpi.c) on a special page.
+ *
  * Layout softvisor uses, in the first free page after the image and modules:
  *   +0     struct hvm_start_info (version 1, 56 bytes)
  *   +64    the memory map, struct hvm_memmap_table_entry[] (24 bytes each)
@@ -41,12 +43,16 @@ int hv_x86_pvh_boot(struct vcpu *v, uint32_t entry, uint64_t free_gpa, const cha
 	uint8_t page[SV_PAGE_SIZE] = { 0 };
 	uint64_t gpa = (free_gpa + SV_PAGE_SIZE - 1) & SV_PAGE_MASK;
 	size_t cmdlen = cmdline ? strlen(cmdline) : 0;
+	uint64_t rsdp;
 	int rc;
 
 	if (cmdlen > PVH_CMDLINE_MAX || n_mods > HV_PVH_MAX_MODULES)
 		return -E2BIG;
 	if (gpa + SV_PAGE_SIZE > d->ram_bytes || gpa + SV_PAGE_SIZE > 0x100000000ull)
 		return -ENOSPC;
+	rc = hv_x86_acpi_build(d, hv_x86_special_gfn(d, HV_X86_SPECIAL_ACPI), &rsdp);
+	if (rc < 0)
+		return rc;
 
 	st32_le_p(page + 0, HVM_START_MAGIC);
 	st32_le_p(page + 4, 1); /* version */
@@ -54,7 +60,7 @@ int hv_x86_pvh_boot(struct vcpu *v, uint32_t entry, uint64_t free_gpa, const cha
 	st32_le_p(page + 12, n_mods);
 	st64_le_p(page + 16, n_mods ? gpa + PVH_MODLIST_OFF : 0);
 	st64_le_p(page + 24, cmdlen ? gpa + PVH_CMDLINE_OFF : 0);
-	st64_le_p(page + 32, 0); /* rsdp_paddr: no ACPI tables yet */
+	st64_le_p(page + 32, rsdp);
 	st64_le_p(page + 40, gpa + PVH_MEMMAP_OFF);
 	st32_le_p(page + 48, 2); /* memmap_entries */
 

@@ -4,9 +4,13 @@
  * Exits configured (everything else runs without leaving the CPU):
  *   CPUID, VMCALL         always (VMX architecture)
  *   HLT                   HLT exiting: the vcpu blocks in hv
- *   interrupt window      only while an upcall waits for RFLAGS.IF
- *   RDMSR/WRMSR           MSR bitmaps, no bit set: only MSRs outside the
- *                         bitmap ranges exit (Xen's 0x40000000 among them)
+ *   interrupt window      only while an interrupt waits for RFLAGS.IF
+ *   RDMSR/WRMSR           MSR bitmaps: the local APIC's MSRs (IA32_APIC_BASE,
+ *                         x2APIC 0x800..0x8ff, TSC deadline) and MSRs
+ *                         outside the bitmap ranges (Xen's 0x40000000)
+ *   MOV CR8               CR8 load/store exiting: the APIC's TPR
+ *   I/O                   I/O bitmaps: the ACPI sleep and reset registers
+ *                         (hv/x86/acpi.c)
  *   EPT violation         an access to a gfn the p2m does not back
  *   triple fault          always
  */
@@ -36,6 +40,7 @@ static uint64_t hv_x86_guest_tsc(struct vcpu *v)
 
 static void hv_x86_vcpu_destroy(struct vcpu *v)
 {
+	hv_x86_apic_destroy(v);
 	cpu_x86_free(hv_x86_cpu(v));
 	v->cpu = NULL;
 }
@@ -49,23 +54,33 @@ const struct hv_arch_ops hv_x86_ops = {
 	.exit_tag = "VMEXIT",
 	.vcpu_destroy = hv_x86_vcpu_destroy,
 	.guest_tsc = hv_x86_guest_tsc,
-	.upcall_update = hv_x86_upcall_update,
+	.upcall_update = hv_x86_intr_update,
 	.halt_wakeable = hv_x86_halt_wakeable,
 	.vcpu_initialise = hv_x86_vcpu_initialise,
+	.wake_ready = hv_x86_wake_ready,
+	.wake_deadline = hv_x86_wake_deadline,
+	.timer_deadline = hv_x86_apic_timer_deadline,
+	.timer_fire = hv_x86_apic_timer_fire,
 };
 
 struct vcpu *hv_x86_vcpu_create(struct domain *d)
 {
 	struct cpu_x86 *c = cpu_x86_new(d->p2m, d->tbc, d->n_vcpus);
+	struct vcpu *v;
 
 	if (!c)
 		return NULL;
 	cpu_x86_vmcs_write(c, CPU_BASED_VM_EXEC_CONTROL,
 			   CPU_BASED_HLT_EXITING | CPU_BASED_USE_MSR_BITMAPS |
+				   CPU_BASED_USE_IO_BITMAPS |
 				   CPU_BASED_ACTIVATE_SECONDARY_CONTROLS);
 	cpu_x86_vmcs_write(c, SECONDARY_VM_EXEC_CONTROL,
 			   SECONDARY_EXEC_ENABLE_EPT | SECONDARY_EXEC_ENABLE_RDTSCP |
 				   SECONDARY_EXEC_ENABLE_INVPCID);
 	cpu_x86_vmcs_write(c, EXCEPTION_BITMAP, 0);
-	return hv_vcpu_add(d, &c->cpu, &hv_x86_ops);
+	hv_x86_acpi_intercept_io(c);
+	v = hv_vcpu_add(d, &c->cpu, &hv_x86_ops);
+	if (hv_x86_apic_create(v) < 0)
+		return NULL; /* the domain frees the vcpu */
+	return v;
 }

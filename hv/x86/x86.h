@@ -5,8 +5,16 @@
 #define SV_HV_X86_X86_H
 
 #include "hv/hv.h"
+#include "devices/x86/lapic.h"
+#include "hv/x86/acpi.h"
 
 struct cpu_x86;
+
+/* The x86 part of a vcpu (struct vcpu.x86). */
+struct hv_x86_vcpu {
+	struct lapic lapic;
+	struct lapic_ops lapic_ops; /* opaque = the vcpu */
+};
 
 /* Xen's hypervisor CPUID leaves and the hypercall-page MSR base. */
 #define XEN_CPUID_BASE 0x40000000u
@@ -24,12 +32,30 @@ void hv_x86_cpuid(struct vcpu *v, uint32_t leaf, uint32_t subleaf, uint32_t out[
 /* Fill one hypercall page at gpa. 0 or -EFAULT. */
 int hv_x86_write_hypercall_page(struct domain *d, uint64_t gpa);
 
-/* Event-channel upcalls (hv/x86/upcall.c): program the callback-vector
- * injection; can a halted vcpu take it? */
-void hv_x86_upcall_update(struct vcpu *v);
+/* Interrupt injection (hv/x86/intr.c): program the next VM entry's event
+ * (NMI, the callback vector, the local APIC's vector) or the interrupt
+ * window; can a halted vcpu take the upcall? */
+void hv_x86_intr_update(struct vcpu *v);
 bool hv_x86_halt_wakeable(struct vcpu *v);
 /* VCPUOP_initialise: struct vcpu_hvm_context (hv/x86/vcpu_context.c). */
 long hv_x86_vcpu_initialise(struct vcpu *caller, struct vcpu *v, uint64_t arg);
+
+/* Local APICs (hv/x86/apic.c). create: the vcpu's APIC, its MSR and CR8
+ * intercepts, the domain's xAPIC page (vcpu 0); application processors
+ * start in wait-for-SIPI. 0 or -errno. */
+int hv_x86_apic_create(struct vcpu *v);
+void hv_x86_apic_destroy(struct vcpu *v);
+struct lapic *hv_x86_lapic(struct vcpu *v);
+/* Is msr the APIC's (IA32_APIC_BASE, x2APIC, TSC deadline)? Access: 0 or
+ * -EINVAL (#GP). */
+bool hv_x86_apic_msr(uint32_t msr);
+int hv_x86_apic_rdmsr(struct vcpu *v, uint32_t msr, uint64_t *val);
+int hv_x86_apic_wrmsr(struct vcpu *v, uint32_t msr, uint64_t val);
+/* hv_arch_ops hooks: the APIC timer; waking from HLT. */
+uint64_t hv_x86_apic_timer_deadline(struct vcpu *v);
+void hv_x86_apic_timer_fire(struct vcpu *v);
+bool hv_x86_wake_ready(struct vcpu *v);
+uint64_t hv_x86_wake_deadline(struct vcpu *v);
 
 extern const struct hv_arch_ops hv_x86_ops;
 

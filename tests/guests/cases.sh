@@ -190,6 +190,23 @@ for e in le be; do
 	expect_stderr 'HYPERCALL 24 vcpu_op\(0x2, 0x0, 0x[0-9a-f]+\) = 0$'
 done
 
+# The local APIC (devices/x86/lapic.c, hv/x86/apic.c) and the ACPI tables
+# (hv/x86/acpi.c): timers in virtual time to the instruction, IPIs, CR8, and
+# power-off through the ACPI sleep control register.
+guest_test x86-lapic 0 --trace=irq "$(x86_guest lapic)"
+expect_stdout '^madt: local APICs 1$'
+expect_stdout '^fadt: hardware-reduced, S5 sleep type 5 at port 0x000000000000b004$'
+expect_stdout '^xapic one-shot timer interrupt$'
+expect_stdout '^xapic self IPI$'
+expect_stdout '^x2apic periodic timer: 3 more ticks$'
+expect_stdout '^x2apic tsc-deadline timer interrupt$'
+expect_stdout '^cr8 held the IPI off until lowered$'
+expect_stdout '^powering off through ACPI$'
+expect_not_stdout 'FAILED|still running'
+expect_stderr 'd1v0 APIC IPI vector=0x41 mode=0 shorthand=1 physical dest=0x0$'
+expect_stderr '^128136 d1v0 IRQ inject APIC vector=0x40$'
+expect_stderr '^148136 d1v0 IRQ inject APIC vector=0x40$'
+
 # Event channels, the pvclock and hostile arguments (hv/evtchn.c, hv/time.c,
 # hv/memory.c, hv/vcpu_op.c, hv/hvm_op.c).
 # Ports 1 and 2 are the console's and xenstore's (domain 0's backends), as in

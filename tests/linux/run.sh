@@ -4,7 +4,9 @@
 # lines and powers off: x86_64 as a Xen PVH guest, ppc64le as a pseries
 # partition. The OPTIONs after the colon are extra `softvisor run` options
 # (e.g. ppc64le:--cpu=power8 or x86_64:--vcpus=2); with --vcpus=N the init
-# must also count N processors online. Appends a pass/fail line to
+# must also count N processors online. Plain x86_64 also boots once without
+# the initramfs: that must end in the kernel's panic (no root file system),
+# reported as a crash, exit status 2. Appends a pass/fail line per boot to
 # RESULTFILE (skip if the guest files cannot be fetched); prints the guest's
 # console and softvisor's statistics.
 set -u
@@ -50,4 +52,21 @@ if [ $status -eq 0 ] && [ $cpus_ok = yes ] &&
 	echo "pass $name" >>"$RES"
 else
 	echo "fail $name (exit status $status${CPUS:+, want $CPUS cpus online})" >>"$RES"
+fi
+
+if [ "$ARCH" = x86_64 ] && [ -z "$OPTS" ]; then
+	start=$(date +%s)
+	"$SV" run --memory=$mem --timeout="$TIMEOUT" --stats --cmdline="console=hvc0" \
+		"$CACHE/kernel-$ARCH" >"$out" 2>"$err"
+	status=$?
+	end=$(date +%s)
+	tail -n 5 "$out"
+	tail -n 3 "$err"
+	echo "linux $ARCH boot without its initramfs: exit status $status in $((end - start)) s"
+	if [ $status -eq 2 ] && grep -q "Kernel panic - not syncing: VFS: Unable to mount root fs" "$out" &&
+		grep -q "crash" "$err"; then
+		echo "pass linux-$ARCH-panic" >>"$RES"
+	else
+		echo "fail linux-$ARCH-panic (exit status $status)" >>"$RES"
+	fi
 fi

@@ -92,13 +92,13 @@ Test(p2m, copies_check_every_page_first)
 	p2m_destroy(p);
 }
 
-static int mmio_read(void *opaque, uint64_t gpa, unsigned size, uint64_t *val)
+static int mmio_read(void *opaque, unsigned cpu, uint64_t gpa, unsigned size, uint64_t *val)
 {
 	*val = gpa + size;
 	return 0;
 }
 
-static int mmio_write(void *opaque, uint64_t gpa, unsigned size, uint64_t val)
+static int mmio_write(void *opaque, unsigned cpu, uint64_t gpa, unsigned size, uint64_t val)
 {
 	*(uint64_t *)opaque = val;
 	return 0;
@@ -113,13 +113,13 @@ Test(p2m, mmio_regions_dispatch_and_are_not_ram)
 	uint8_t b;
 
 	cr_assert_eq(p2m_add_mmio(p, 0xfee00, 1, &test_mmio, &last), 0);
-	cr_assert_eq(p2m_mmio_read(p, 0xfee00030, 4, &v), 0);
+	cr_assert_eq(p2m_mmio_read(p, 0, 0xfee00030, 4, &v), 0);
 	cr_assert_eq(v, 0xfee00034);
-	cr_assert_eq(p2m_mmio_write(p, 0xfee000b0, 4, 0x55), 0);
+	cr_assert_eq(p2m_mmio_write(p, 0, 0xfee000b0, 4, 0x55), 0);
 	cr_assert_eq(last, 0x55);
 	cr_assert_null(p2m_host_page(p, 0xfee00));
 	cr_assert_eq(p2m_copy_from(p, &b, 0xfee00000, 1), -EFAULT);
-	cr_assert_eq(p2m_mmio_read(p, 0x1000, 4, &v), -1, "no region there");
+	cr_assert_eq(p2m_mmio_read(p, 0, 0x1000, 4, &v), -1, "no region there");
 	p2m_destroy(p);
 }
 
