@@ -262,6 +262,47 @@ guest_test demo-x86-text 0 --arch=x86_64
 expect_stdout "^Hello from softvisor's built-in x86-64 guest!$"
 expect_stdout '^  This text came through VMCALL -> console_io\.$'
 
+# ---------------------------------------------------------------- console input
+# frontend/input.c: host bytes reach the guest's Xen console ring at round
+# starts. echo.S echoes lines and powers off on "quit".
+
+printf 'hello\nsecond line\nquit\n' >"$SCRATCH/echo.in"
+with_stdin "$SCRATCH/echo.in"
+guest_test x86-echo-pipe 0 "$(x86_guest echo)"
+expect_stdout '^echo: hello \(ticks [0-9]+\)$'
+expect_stdout '^echo: second line \(ticks [0-9]+\)$'
+expect_stdout '^echo: bye$'
+expect_no_stderr
+
+# Nothing on stdin and no timer could ever deliver any: the guest just ticks.
+guest_test x86-echo-eof 4 --timeout=1 "$(x86_guest echo)"
+expect_stdout '^echo: ready$'
+expect_not_stdout 'bye|FAILED'
+
+# A terminal: raw mode (the guest sees \r, no local echo), Ctrl-A Ctrl-A
+# sends one Ctrl-A, the terminal is restored afterwards (pty_session.py
+# fails with 99 otherwise).
+with_pty --step 20 'echo: ready' 'typed\x01\x01\r' --step 20 'ticks [0-9]+\)' 'quit\r'
+guest_test x86-echo-tty 0 "$(x86_guest echo)"
+expect_stdout "$(printf 'echo: typed\001 ')"'\(ticks [0-9]+\)'
+expect_stdout 'echo: bye'
+expect_not_stdout 'typedtyped'
+
+# POWER under the Xen personality polls CONSOLEIO_read.
+for e in le be; do
+	with_stdin "$SCRATCH/echo.in"
+	guest_test "ppc-echo-$e" 0 "$(ppc_guest echo "$e")"
+	expect_stdout '^> hello$'
+	expect_stdout '^second line$'
+	expect_stdout '^echo: bye$'
+done
+
+# Ctrl-A x quits like a timeout (status 4) and restores the terminal.
+with_pty --step 20 'echo: ready' 'abc\r' --step 20 'ticks [0-9]+\)' '\x01x'
+guest_test x86-echo-tty-quit 4 "$(x86_guest echo)"
+expect_stdout 'echo: abc \(ticks'
+expect_stdout 'stopped by the user \(Ctrl-A x\)'
+
 # ---------------------------------------------------------------- POWER guests
 # (tests/guests/ppc/*.S; each in both endiannesses)
 # The Xen ABI on POWER is `sc 1` with r3 = hypercall number, which exits to
