@@ -14,6 +14,7 @@
 #include "frontend/input.h"
 #include "devices/xen_console.h"
 #include "frontend/options.h"
+#include "frontend/rr.h"
 #include "hv/hv.h"
 
 #include <errno.h>
@@ -184,14 +185,17 @@ static void sv_input_fill_ring(struct sv_input *in)
 
 /* ---- The run driver's interface -------------------------------------------- */
 
-void sv_input_open(struct sv_input *in, struct domain *d, struct xen_console *ring, bool host_stdin)
+void sv_input_open(struct sv_input *in, struct domain *d, struct xen_console *ring, bool host_stdin,
+		   struct sv_rr *rr)
 {
 	memset(in, 0, sizeof(*in));
 	in->d = d;
 	in->ring = ring;
 	in->fd = -1;
+	in->rr = rr;
 	in->queue = g_byte_array_new();
-	if (!host_stdin)
+	/* A replay takes its input from the log, never from the host. */
+	if (!host_stdin || sv_rr_replaying(rr))
 		return;
 	if (isatty(STDIN_FILENO)) {
 		if (sv_tty_make_raw(STDIN_FILENO))
@@ -207,18 +211,36 @@ void sv_input_close(struct sv_input *in)
 		sv_tty_restore();
 	if (in->queue)
 		g_byte_array_free(in->queue, TRUE);
+	sv_rr_close(in->rr);
 	memset(in, 0, sizeof(*in));
 	in->fd = -1;
 }
 
 int sv_input_round_start(struct sv_input *in)
 {
+	int st;
+
 	in->round++;
 	/* A prompt has no newline: what the guest printed so far is shown
 	 * before it waits for the answer (hv buffers lines). */
 	if (in->d->console_line->len)
 		hv_console_flush(in->d);
-	sv_input_poll_host(in);
+	if (in->rr) {
+		/* The state as the round starts, before this round's input. */
+		if ((st = sv_rr_check_running(in->rr, in->d, in->round)) >= 0 ||
+		    (st = sv_rr_round_digest(in->rr, in->d, in->round)) >= 0)
+			return st;
+	}
+	if (sv_rr_replaying(in->rr)) {
+		sv_rr_take_input(in->rr, in->round, in->queue);
+	} else {
+		guint before = in->queue->len;
+
+		sv_input_poll_host(in);
+		if (in->rr)
+			sv_rr_log_input(in->rr, in->d, in->round, in->queue->data + before,
+					in->queue->len - before);
+	}
 	sv_input_fill_ring(in);
 	return -1;
 }
@@ -231,7 +253,24 @@ int sv_input_round_end(struct sv_input *in)
 		sv_error("stopped by the user (Ctrl-A x)");
 		return SV_EXIT_TIMEOUT;
 	}
+	if (sv_rr_replaying(in->rr)) {
+		int st = sv_rr_external_stop(in->rr, in->round);
+
+		if (st >= 0) {
+			hv_console_flush(in->d);
+			sv_error("replay: the recorded run was stopped here (exit status %d)", st);
+		}
+		return st;
+	}
 	return -1;
+}
+
+int sv_input_finish(struct sv_input *in, int status)
+{
+	if (!in->rr || status == SV_EXIT_DIVERGED)
+		return status;
+	/* Timeout, Ctrl-A x, gdb's kill: stopped from outside the guest. */
+	return sv_rr_finish(in->rr, in->d, in->round, status, status == SV_EXIT_TIMEOUT);
 }
 
 bool sv_input_wait(struct sv_input *in, int64_t deadline)
@@ -239,6 +278,8 @@ bool sv_input_wait(struct sv_input *in, int64_t deadline)
 	struct pollfd p = { .fd = in->fd, .events = POLLIN };
 	int ms = -1;
 
+	if (sv_rr_replaying(in->rr))
+		return sv_rr_input_pending(in->rr);
 	if (in->fd < 0 || in->eof || in->quit)
 		return false;
 	if (deadline) {
@@ -254,7 +295,8 @@ void sv_input_idle(struct sv_input *in, uint64_t ns)
 {
 	struct pollfd p = { .fd = in->fd, .events = POLLIN };
 
-	if (in->fd < 0 || in->eof || in->quit || !sv_tty_raw || in->queue->len)
+	if (in->fd < 0 || in->eof || in->quit || !sv_tty_raw || in->queue->len ||
+	    sv_rr_replaying(in->rr))
 		return;
 	poll(&p, 1, (int)MIN(ns / 1000000, 100));
 }

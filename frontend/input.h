@@ -60,9 +60,10 @@ struct sv_input {
 };
 
 /* host_stdin: read standard input (raw mode if it is a terminal in the
- * foreground). ring: the domain's Xen console, or NULL. */
-void sv_input_open(struct sv_input *in, struct domain *d, struct xen_console *ring,
-		   bool host_stdin);
+ * foreground). ring: the domain's Xen console, or NULL. rr: --record or
+ * --replay (frontend/rr.h), or NULL; the input layer owns it after this. */
+void sv_input_open(struct sv_input *in, struct domain *d, struct xen_console *ring, bool host_stdin,
+		   struct sv_rr *rr);
 /* Restores the terminal. */
 void sv_input_close(struct sv_input *in);
 
@@ -76,6 +77,10 @@ int sv_input_round_end(struct sv_input *in);
  * host clock reaches deadline, a g_get_monotonic_time() value, or 0 for
  * none) for input. false if no input can ever come (a deadlock). */
 bool sv_input_wait(struct sv_input *in, int64_t deadline);
+/* The run ends with status: with --record, log how (and the final digest);
+ * with --replay, compare. Returns the exit status (SV_EXIT_DIVERGED if the
+ * replay's end differs). */
+int sv_input_finish(struct sv_input *in, int status);
 /* Every vcpu is blocked and virtual time just jumped ns ahead to the next
  * timer: on a terminal, wait up to that long (at most 100 ms) for a key, so
  * an idle interactive guest does not spin through virtual time. Never

@@ -14,6 +14,9 @@
 #     expect_no_stdout         stdout is empty
 #     expect_no_stderr         stderr is empty
 #     expect_not_stdout 'ERE'  no line of stdout matches
+#     expect_not_stderr 'ERE'  no line of stderr matches
+#     save_stdout FILE         keep stdout (without CRs) for a later case
+#     expect_stdout_file FILE  stdout (without CRs) is exactly FILE
 #
 # Console input: a case's standard input is /dev/null, unless the line
 # before it says
@@ -215,6 +218,11 @@ expect_not_stdout() {
 	! grep -Eq -- "$1" "$case_out" || case_fails+=("stdout matches /$1/")
 }
 
+expect_not_stderr() {
+	case_ran || return 0
+	! grep -Eq -- "$1" "$case_err" || case_fails+=("stderr matches /$1/")
+}
+
 expect_stderr() {
 	case_ran || return 0
 	grep -Eq -- "$1" "$case_err" || case_fails+=("stderr does not match /$1/")
@@ -224,6 +232,16 @@ expect_stderr() {
 expect_file() {
 	case_ran || return 0
 	grep -Eq -- "$2" "$1" 2>/dev/null || case_fails+=("$1 does not match /$2/")
+}
+
+save_stdout() {
+	case_ran || return 0
+	tr -d '\r' <"$case_out" >"$1"
+}
+
+expect_stdout_file() {
+	case_ran || return 0
+	tr -d '\r' <"$case_out" | cmp -s - "$1" || case_fails+=("stdout differs from $1")
 }
 
 expect_no_stdout() {
