@@ -10,6 +10,7 @@
 #include "frontend/machine.h"
 #include "cpu/cpu.h"
 #include "frontend/gdbstub.h"
+#include "frontend/rr.h"
 #include "cpu/ppc/cpu_ppc.h"
 #include "hv/ppc/ppc.h"
 #include "hv/ppc/pseries.h"
@@ -26,6 +27,13 @@ static void sv_console_write(void *opaque, struct domain *d, const char *buf, si
 	struct sv_machine *m = opaque;
 
 	console_backend_write(&m->console, buf, len);
+}
+
+static size_t sv_console_read(void *opaque, struct domain *d, char *buf, size_t len, bool consume)
+{
+	struct sv_machine *m = opaque;
+
+	return sv_input_read(&m->input, buf, len, consume);
 }
 
 static int sv_fail(const char *fmt, ...) SV_PRINTF(1, 2);
@@ -60,6 +68,7 @@ static int sv_load_initrd(struct sv_machine *m, const struct sv_options *o, uint
 		g_error_free(gerr);
 		return SV_EXIT_USAGE;
 	}
+	m->initrd_hash = sv_rr_hash(data, len);
 	if (len == 0 || gpa + len + SV_PAGE_SIZE > o->memory || gpa + len > 0xffffffffull) {
 		g_free(data);
 		return sv_fail("--initrd %s (%" PRIu64 " bytes) does not fit in guest memory after "
@@ -116,6 +125,7 @@ static int sv_xen_backends(struct sv_machine *m, struct domain *d)
 	con = xen_console_create(d, hv_x86_special_gfn(d, HV_X86_SPECIAL_CONSOLE), &err);
 	if (!con)
 		return err;
+	m->xen_console = con;
 	if (!xenstore_create(m->xs, d, hv_x86_special_gfn(d, HV_X86_SPECIAL_XENSTORE), &err))
 		return err;
 	return xenstore_populate_domain(m->xs, d, "softvisor-guest", xen_console_gfn(con),
@@ -130,6 +140,8 @@ int sv_machine_create(struct sv_machine *m, const struct sv_options *o, const st
 	int err = 0;
 
 	memset(m, 0, sizeof(*m));
+	m->input.fd = -1;
+	m->kernel_hash = sv_rr_hash(img->data, img->size);
 	if (o->arch && strcmp(o->arch, hv_arch_name(img->arch)))
 		return sv_fail("the image is %s but --arch=%s was given", hv_arch_name(img->arch),
 			       o->arch);
@@ -147,6 +159,7 @@ int sv_machine_create(struct sv_machine *m, const struct sv_options *o, const st
 	default: console_backend_open_none(&m->console); break;
 	}
 	m->hv.console.write = sv_console_write;
+	m->hv.console.read = sv_console_read;
 	m->hv.console.opaque = m;
 	m->hv.trace.mask = o->trace_mask;
 	m->trace_out = stderr;
@@ -228,6 +241,7 @@ int sv_machine_create(struct sv_machine *m, const struct sv_options *o, const st
 
 void sv_machine_destroy(struct sv_machine *m)
 {
+	sv_input_close(&m->input);
 	sv_gdb_close(m->gdb);
 	hv_destroy(&m->hv);
 	xs_store_free(m->xs); /* after the domains: their connections watch it */
@@ -257,16 +271,62 @@ static int sv_machine_gdb_start(struct sv_machine *m, const struct sv_options *o
 	return sv_gdb_start(m->gdb);
 }
 
+/* --record / --replay: the log, checked against this machine. NULL and
+ * *status = 1 after a message if it cannot be; NULL without either option. */
+static struct sv_rr *sv_machine_rr_open(struct sv_machine *m, const struct sv_options *o,
+					int *status)
+{
+	struct domain *d = m->dom;
+	struct sv_rr_config cfg = {
+		.kernel_hash = m->kernel_hash,
+		.initrd_hash = m->initrd_hash,
+		/* Hashing memory costs about as much as running one
+		 * instruction per byte of it / 100: one digest per RAM byte's
+		 * worth of instructions keeps it near 1 % of the run. */
+		.digest_interval =
+			o->digest_interval ? o->digest_interval : MAX(d->ram_bytes, 64ull << 20),
+	};
+	struct sv_rr *rr;
+	char *opts;
+
+	*status = -1;
+	if (!o->record && !o->replay)
+		return NULL;
+	opts = g_strdup_printf("arch=%s personality=%s memory=%" PRIu64 " vcpus=%u cmdline=%s",
+			       hv_arch_name(d->arch),
+			       d->personality == HV_PERSONALITY_PAPR ? "pseries" : "xen",
+			       d->ram_bytes, d->n_vcpus, o->cmdline ? o->cmdline : "");
+	cfg.options = opts;
+	rr = o->record ? sv_rr_record(o->record, &cfg) : sv_rr_replay(o->replay, &cfg);
+	g_free(opts);
+	if (!rr)
+		*status = SV_EXIT_USAGE;
+	return rr;
+}
+
 int sv_machine_run(struct sv_machine *m, const struct sv_options *o)
 {
 	struct domain *d = m->dom;
 	gint64 deadline = o->timeout > 0 ? g_get_monotonic_time() + (gint64)(o->timeout * 1e6) : 0;
 	int status = -1;
 
-	if (o->gdb && (status = sv_machine_gdb_start(m, o)) >= 0)
+	struct sv_rr *rr = sv_machine_rr_open(m, o, &status);
+
+	if (status >= 0)
 		return status;
+	if (o->gdb && (status = sv_machine_gdb_start(m, o)) >= 0) {
+		sv_rr_close(rr);
+		return status;
+	}
+	/* Console input from the terminal once gdb is there (a raw terminal
+	 * while softvisor waits for gdb would swallow Ctrl-C). */
+	sv_input_open(&m->input, d, m->xen_console, o->console == SV_CONSOLE_STDIO, rr);
 	while (status < 0) {
 		bool all_blocked = true;
+
+		/* A round: input is delivered only here (frontend/input.h). */
+		if ((status = sv_input_round_start(&m->input)) >= 0)
+			break;
 
 		for (unsigned i = 0; i < d->n_vcpus && !d->shut_down; i++) {
 			struct vcpu *v = d->vcpus[i];
@@ -308,11 +368,22 @@ int sv_machine_run(struct sv_machine *m, const struct sv_options *o)
 		 * one. Only if there is none is the guest stuck for good. */
 		if (!all_blocked) {
 			hv_domain_sync_time(d);
-		} else if (!hv_domain_idle(d)) {
-			hv_domain_crash(d, "all vcpus halted with no event that could wake them");
-			status = SV_EXIT_CRASH;
-			break;
+		} else {
+			uint64_t before = d->vcpus[0]->cpu->icount;
+
+			if (hv_domain_idle(d)) {
+				/* An idle guest on a terminal waits as long in
+				 * host time (or until a key): not guest-visible. */
+				sv_input_idle(&m->input, d->vcpus[0]->cpu->icount - before);
+			} else if (!sv_input_wait(&m->input, deadline)) {
+				hv_domain_crash(d, "all vcpus halted with no event that could "
+						   "wake them");
+				status = SV_EXIT_CRASH;
+				break;
+			}
 		}
+		if ((status = sv_input_round_end(&m->input)) >= 0)
+			break;
 		if (deadline && g_get_monotonic_time() >= deadline) {
 			hv_console_flush(d);
 			sv_error("timeout after %g s: guest stopped", o->timeout);
@@ -320,6 +391,8 @@ int sv_machine_run(struct sv_machine *m, const struct sv_options *o)
 		}
 	}
 	hv_console_flush(d);
+	status = sv_input_finish(&m->input, status);
+	sv_input_close(&m->input); /* the terminal back before the last messages */
 	if (d->shut_down && d->shutdown_reason == HV_SHUTDOWN_CRASH) {
 		if (d->crash_msg[0])
 			sv_error("domain %u crashed: %s", d->domid, d->crash_msg);

@@ -6,6 +6,7 @@
 #define SV_FRONTEND_MACHINE_H
 
 #include "frontend/image.h"
+#include "frontend/input.h"
 #include "frontend/options.h"
 #include "devices/console.h"
 #include "devices/xen_console.h"
@@ -16,7 +17,10 @@ struct sv_machine {
 	struct hv hv;
 	struct domain *dom;
 	struct console_backend console;
-	struct xs_store *xs; /* the xenstore database (Xen personality) */
+	struct xs_store *xs;               /* the xenstore database (Xen personality) */
+	struct xen_console *xen_console;   /* the domain's console ring, or NULL */
+	struct sv_input input;             /* console input (frontend/input.h) */
+	uint64_t kernel_hash, initrd_hash; /* what a replay log must match */
 	FILE *trace_out;
 	bool own_trace;
 	struct sv_gdb *gdb; /* --gdb: the remote stub's session, or NULL */

@@ -3,6 +3,8 @@
  */
 #include "frontend/options.h"
 #include "frontend/gdbstub.h"
+
+#include <errno.h>
 #include "sv/trace.h"
 
 #include <glib.h>
@@ -55,7 +57,7 @@ static void not_yet(const char *what)
 
 bool sv_options_parse_run(int argc, char **argv, struct sv_options *o)
 {
-	char *memory = NULL, *console = NULL, *trace = NULL, **rest = NULL;
+	char *memory = NULL, *console = NULL, *trace = NULL, *digest = NULL, **rest = NULL;
 	int vcpus = 1;
 	double timeout = 0;
 	gboolean stats = FALSE;
@@ -80,9 +82,13 @@ bool sv_options_parse_run(int argc, char **argv, struct sv_options *o)
 		{ "console", 0, 0, G_OPTION_ARG_STRING, &console,
 		  "stdio|none|file:PATH|sdl (default stdio)", "KIND" },
 		{ "record", 0, 0, G_OPTION_ARG_FILENAME, &o->record,
-		  "record a replay log (not yet)", "FILE" },
-		{ "replay", 0, 0, G_OPTION_ARG_FILENAME, &o->replay, "replay a log (not yet)",
-		  "FILE" },
+		  "record the run's inputs and state digests to FILE", "FILE" },
+		{ "replay", 0, 0, G_OPTION_ARG_FILENAME, &o->replay,
+		  "replay a recorded run from FILE, checking its digests", "FILE" },
+		{ "digest-interval", 0, 0, G_OPTION_ARG_STRING, &digest,
+		  "with --record: instructions between state digests (default: one per byte of "
+		  "guest memory, at least 64M)",
+		  "N" },
 		{ "gdb", 0, 0, G_OPTION_ARG_STRING, &o->gdb,
 		  "wait for gdb on [HOST:]PORT (default host 127.0.0.1) before the first instruction",
 		  "[HOST:]PORT" },
@@ -149,9 +155,24 @@ bool sv_options_parse_run(int argc, char **argv, struct sv_options *o)
 		not_yet("--disk");
 		goto out;
 	}
-	if (o->record || o->replay) {
-		not_yet(o->record ? "--record" : "--replay");
+	if (o->record && o->replay) {
+		sv_error("--record and --replay cannot be used together");
 		goto out;
+	}
+	if (digest) {
+		char *end;
+
+		errno = 0;
+		o->digest_interval = g_ascii_strtoull(digest, &end, 0);
+		if (errno || end == digest || *end || !o->digest_interval) {
+			sv_error("bad --digest-interval '%s' (a number of instructions, > 0)",
+				 digest);
+			goto out;
+		}
+		if (!o->record) {
+			sv_error("--digest-interval needs --record (a replay uses the log's)");
+			goto out;
+		}
 	}
 	if (o->gdb) {
 		char *host = NULL;
@@ -198,6 +219,7 @@ bool sv_options_parse_run(int argc, char **argv, struct sv_options *o)
 out:
 	g_free(memory);
 	g_free(console);
+	g_free(digest);
 	g_free(trace);
 	g_strfreev(rest);
 	g_option_context_free(ctx);

@@ -27,6 +27,7 @@ struct sv_options {
 	enum sv_console_kind console;
 	char *console_path;
 	char *record, *replay, *gdb;
+	uint64_t digest_interval; /* --digest-interval; 0: the default */
 	unsigned trace_mask;
 	char *trace_file;
 	bool stats;

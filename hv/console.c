@@ -3,7 +3,9 @@
  *
  * Output is passed to the frontend's sink a line at a time; whatever is
  * left without a newline is flushed at domain teardown, so no output is lost
- * at power-off.
+ * at power-off. Input comes from the sink's read (frontend/input.c delivers
+ * it at deterministic points): CONSOLEIO_read here, H_GET_TERM_CHAR for a
+ * PAPR partition; a Xen console ring is fed by its backend instead.
  */
 #include "hv/hypercall.h"
 #include "hv/xen_abi.h"
@@ -37,6 +39,13 @@ void hv_console_flush(struct domain *d)
 	g_string_truncate(d->console_line, 0);
 }
 
+size_t hv_console_read(struct domain *d, char *buf, size_t len, bool peek)
+{
+	struct hv_console_sink *sink = &d->hv->console;
+
+	return sink->read ? sink->read(sink->opaque, d, buf, len, !peek) : 0;
+}
+
 long do_console_io(struct vcpu *v, const uint64_t a[6])
 {
 	unsigned cmd = (unsigned)a[0];
@@ -57,9 +66,17 @@ long do_console_io(struct vcpu *v, const uint64_t a[6])
 			count -= n;
 		}
 		return 0;
-	case CONSOLEIO_read:
-		/* No console input yet: nothing read. */
-		return 0;
+	case CONSOLEIO_read: {
+		/* Xen's semantics: up to count bytes into buf, the number read
+		 * returned (0: nothing waiting). Input is only taken once it
+		 * reached the guest, so a bad buffer loses nothing. */
+		size_t n = count < sizeof(chunk) ? count : sizeof(chunk);
+
+		n = hv_console_read(v->d, chunk, n, true);
+		if (n && hv_copy_to_guest(v, buf, chunk, n) < 0)
+			return -XEN_EFAULT;
+		return (long)hv_console_read(v->d, chunk, n, false);
+	}
 	default: return -XEN_ENOSYS;
 	}
 }

@@ -254,9 +254,14 @@ void hv_domain_attach_device(struct domain *d, struct hv_device *dev);
 /* Detach dev (its destroy is not called). */
 void hv_domain_detach_device(struct domain *d, struct hv_device *dev);
 
-/* Where guest console output goes (the frontend decides). */
+/* Where guest console output goes and console input comes from (the
+ * frontend decides; its input layer delivers input at deterministic points,
+ * so read only returns what was delivered before the caller's exit). */
 struct hv_console_sink {
 	void (*write)(void *opaque, struct domain *d, const char *buf, size_t len);
+	/* Copy up to len bytes of delivered input into buf and, if consume,
+	 * take them; returns how many (read may be NULL: no input). */
+	size_t (*read)(void *opaque, struct domain *d, char *buf, size_t len, bool consume);
 	void *opaque;
 };
 
@@ -337,6 +342,9 @@ void hv_guest_put_u64(struct vcpu *v, void *p, uint64_t x);
 /* Console output from a domain (buffered per line, flushed at exit). */
 void hv_console_write(struct domain *d, const char *buf, size_t len);
 void hv_console_flush(struct domain *d);
+/* Console input for a domain's polled consoles (CONSOLEIO_read, the PAPR
+ * vty): up to len bytes, 0 if none is waiting; peek leaves them waiting. */
+size_t hv_console_read(struct domain *d, char *buf, size_t len, bool peek);
 
 /* One trace line "ICOUNT dDvV " + the formatted text, if category cat is
  * on (include/sv/trace.h). */

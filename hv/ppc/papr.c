@@ -84,17 +84,21 @@ long do_h_put_term_char(struct vcpu *v, const uint64_t a[6])
 	return H_SUCCESS;
 }
 
-/* H_GET_TERM_CHAR(termno) -> r4 = count, r5/r6 = chars: no console input
- * exists yet, so always 0 characters. */
+/* H_GET_TERM_CHAR(termno) -> r4 = count (0..16), r5/r6 = the characters
+ * packed big-endian as in H_PUT_TERM_CHAR, from the console input the
+ * frontend delivered (hv_console_read). */
 long do_h_get_term_char(struct vcpu *v, const uint64_t a[6])
 {
 	struct cpu_ppc *c = hv_ppc_cpu(v);
+	uint8_t buf[16] = { 0 };
+	size_t n;
 
 	if (a[0] != PAPR_VTERM_NO)
 		return H_PARAMETER;
-	c->gpr[4] = 0;
-	c->gpr[5] = 0;
-	c->gpr[6] = 0;
+	n = hv_console_read(v->d, (char *)buf, sizeof(buf), false);
+	c->gpr[4] = n;
+	c->gpr[5] = ld64_be_p(buf);
+	c->gpr[6] = ld64_be_p(buf + 8);
 	return H_SUCCESS;
 }
 

@@ -34,7 +34,7 @@ bench_ppc() {
 	}
 	insns=$((ITER * 12))
 	t0=$(now)
-	out_sv=$("$SV" run --memory=64M "$W/g.elf")
+	out_sv=$("$SV" run --memory=64M "$W/g.elf" </dev/null)
 	t1=$(now)
 	sv_s=$(elapsed "$t0" "$t1")
 	printf 'ppc-loop  softvisor     %6.2f s  %7.1f MIPS  (%s guest insns)\n' "$sv_s" \
@@ -73,7 +73,7 @@ bench_x86() {
 	}
 	insns=$((ITER * 16))
 	t0=$(now)
-	out_sv=$("$SV" run --memory=64M "$W/xg.elf")
+	out_sv=$("$SV" run --memory=64M "$W/xg.elf" </dev/null)
 	t1=$(now)
 	sv_s=$(elapsed "$t0" "$t1")
 	printf 'x86-loop  softvisor     %6.2f s  %7.1f MIPS  (%s guest insns)\n' "$sv_s" \

@@ -297,6 +297,111 @@ guest_test demo-x86-text 0 --arch=x86_64
 expect_stdout "^Hello from softvisor's built-in x86-64 guest!$"
 expect_stdout '^  This text came through VMCALL -> console_io\.$'
 
+# ---------------------------------------------------------------- console input
+# frontend/input.c: host bytes reach the guest's Xen console ring at round
+# starts. echo.S echoes lines and powers off on "quit".
+
+printf 'hello\nsecond line\nquit\n' >"$SCRATCH/echo.in"
+with_stdin "$SCRATCH/echo.in"
+guest_test x86-echo-pipe 0 "$(x86_guest echo)"
+expect_stdout '^echo: hello \(ticks [0-9]+\)$'
+expect_stdout '^echo: second line \(ticks [0-9]+\)$'
+expect_stdout '^echo: bye$'
+expect_no_stderr
+
+# Nothing on stdin and no timer could ever deliver any: the guest just ticks.
+guest_test x86-echo-eof 4 --timeout=1 "$(x86_guest echo)"
+expect_stdout '^echo: ready$'
+expect_not_stdout 'bye|FAILED'
+
+# A terminal: raw mode (the guest sees \r, no local echo), Ctrl-A Ctrl-A
+# sends one Ctrl-A, the terminal is restored afterwards (pty_session.py
+# fails with 99 otherwise).
+with_pty --step 20 'echo: ready' 'typed\x01\x01\r' --step 20 'ticks [0-9]+\)' 'quit\r'
+guest_test x86-echo-tty 0 "$(x86_guest echo)"
+expect_stdout "$(printf 'echo: typed\001 ')"'\(ticks [0-9]+\)'
+expect_stdout 'echo: bye'
+expect_not_stdout 'typedtyped'
+
+# POWER under the Xen personality polls CONSOLEIO_read.
+for e in le be; do
+	with_stdin "$SCRATCH/echo.in"
+	guest_test "ppc-echo-$e" 0 "$(ppc_guest echo "$e")"
+	expect_stdout '^> hello$'
+	expect_stdout '^second line$'
+	expect_stdout '^echo: bye$'
+done
+
+# Ctrl-A x quits like a timeout (status 4) and restores the terminal.
+with_pty --step 20 'echo: ready' 'abc\r' --step 20 'ticks [0-9]+\)' '\x01x'
+guest_test x86-echo-tty-quit 4 "$(x86_guest echo)"
+expect_stdout 'echo: abc \(ticks'
+expect_stdout 'stopped by the user \(Ctrl-A x\)'
+
+# ---------------------------------------------------------------- record/replay
+# frontend/rr.c: record a run with console input typed at a terminal and a
+# timer ticking (echo.S), replay it with nothing on stdin: the same output,
+# every digest (one per 200000 instructions) and the final one equal.
+RR=$SCRATCH/echo.rr
+with_pty --step 20 'echo: ready' 'first\r' --step 20 'first \(ticks [0-9]+\)' 'second\r' \
+	--step 20 'second \(ticks [0-9]+\)' 'quit\r'
+guest_test rr-record 0 --memory=32M --record="$RR" --digest-interval=200000 "$(x86_guest echo)"
+expect_stdout 'echo: second \(ticks [0-9]+\)'
+expect_stdout 'echo: bye'
+save_stdout "$SCRATCH/echo.rr.out"
+
+guest_test rr-replay 0 --memory=32M --replay="$RR" "$(x86_guest echo)"
+expect_stdout_file "$SCRATCH/echo.rr.out"
+expect_no_stderr
+
+# A run stopped from outside (--timeout) replays to the same round.
+with_stdin "$SCRATCH/echo.in"
+guest_test rr-record-timeout 4 --memory=32M --timeout=1 --record="$SCRATCH/spin.rr" \
+	"$(ppc_guest spin le)"
+guest_test rr-replay-timeout 4 --memory=32M --replay="$SCRATCH/spin.rr" "$(ppc_guest spin le)"
+expect_stderr 'the recorded run was stopped here \(exit status 4\)'
+expect_not_stderr 'diverged'
+
+# POWER pseries: a decrementer and H_CEDE's idle jump, recorded and replayed.
+guest_test rr-record-pseries 0 --platform=pseries --memory=32M --record="$SCRATCH/cede.rr" \
+	--digest-interval=100000 "$(ppc_guest papr_cede le)"
+expect_stdout '^cede ok$'
+guest_test rr-replay-pseries 0 --platform=pseries --memory=32M --replay="$SCRATCH/cede.rr" \
+	"$(ppc_guest papr_cede le)"
+expect_stdout '^cede ok$'
+expect_no_stderr
+
+# A flipped byte, a cut-short file, another image or other options: refused
+# before the guest starts (exit status 1), saying why.
+if [ -s "$RR" ]; then
+	python3 "$SRCDIR/tests/guests/rrlog.py" flip "$RR" "$SCRATCH/tampered.rr"
+	head -c "$(($(wc -c <"$RR") - 40))" "$RR" >"$SCRATCH/truncated.rr"
+	head -c 24 "$RR" >"$SCRATCH/header-only.rr"
+	python3 "$SRCDIR/tests/guests/rrlog.py" edit-input "$RR" "$SCRATCH/edited.rr" first fixst
+fi
+guest_test rr-tampered 1 --memory=32M --replay="$SCRATCH/tampered.rr" "$(x86_guest echo)"
+expect_stderr 'checksum mismatch \(the log is corrupt or was modified\)'
+expect_no_stdout
+guest_test rr-truncated 1 --memory=32M --replay="$SCRATCH/truncated.rr" "$(x86_guest echo)"
+expect_stderr 'truncated'
+expect_no_stdout
+guest_test rr-header-only 1 --memory=32M --replay="$SCRATCH/header-only.rr" "$(x86_guest echo)"
+expect_stderr 'truncated: no END record|no valid META'
+guest_test rr-not-a-log 1 --replay="$(x86_guest echo)" "$(x86_guest echo)"
+expect_stderr 'not a softvisor replay log'
+guest_test rr-other-image 1 --memory=32M --replay="$RR" "$(x86_guest hello)"
+expect_stderr 'recorded with another kernel image'
+guest_test rr-other-options 1 --memory=64M --replay="$RR" "$(x86_guest echo)"
+expect_stderr "recorded with 'arch=x86_64 personality=xen memory=33554432"
+# Checksums recomputed after changing the typed input: only the guest's
+# state can tell, and the next digest does (exit status 5).
+guest_test rr-diverged 5 --memory=32M --replay="$SCRATCH/edited.rr" "$(x86_guest echo)"
+expect_stderr 'replay diverged from .* at round [0-9]+ \(icount [0-9]+\): guest memory differs'
+guest_test rr-both 1 --record=x --replay=y "$(x86_guest echo)"
+expect_stderr 'cannot be used together'
+guest_test rr-bad-interval 1 --record="$SCRATCH/x.rr" --digest-interval=0 "$(x86_guest echo)"
+expect_stderr 'bad --digest-interval'
+
 # ---------------------------------------------------------------- POWER guests
 # (tests/guests/ppc/*.S; each in both endiannesses)
 # The Xen ABI on POWER is `sc 1` with r3 = hypercall number, which exits to

@@ -14,6 +14,18 @@
 #     expect_no_stdout         stdout is empty
 #     expect_no_stderr         stderr is empty
 #     expect_not_stdout 'ERE'  no line of stdout matches
+#     expect_not_stderr 'ERE'  no line of stderr matches
+#     save_stdout FILE         keep stdout (without CRs) for a later case
+#     expect_stdout_file FILE  stdout (without CRs) is exactly FILE
+#
+# Console input: a case's standard input is /dev/null, unless the line
+# before it says
+#
+#     with_stdin FILE           the next case reads FILE on stdin
+#     with_pty STEP...          the next case runs on a pseudo-terminal,
+#                               driven by tests/guests/pty_session.py:
+#                               STEP = --step TIMEOUT EXPECT-ERE SEND
+#                               (stdout and stderr both go to stdout)
 #
 # STATUS is the expected exit status (0 powered off, 1 usage/image error,
 # 2 crashed, 3 reboot, 4 timeout: see man/softvisor.1).
@@ -73,6 +85,16 @@ case_ran=no
 case_fails=()
 case_out=$SCRATCH/stdout
 case_err=$SCRATCH/stderr
+case_stdin=/dev/null
+case_pty=()
+
+with_stdin() {
+	case_stdin=$1
+}
+
+with_pty() {
+	case_pty=(python3 "$SRCDIR/tests/guests/pty_session.py" "$@" --)
+}
 
 x86_guest() {
 	printf '%s/x86/%s.elf' "$GUESTS" "$1"
@@ -137,8 +159,11 @@ missing_guest() {
 # sv_test NAME STATUS ARGS...: run softvisor ARGS... and expect exit STATUS.
 sv_test() {
 	finish_case
-	local name=$1 want=$2 arg status
+	local name=$1 want=$2 arg status stdin=$case_stdin
+	local -a pty=("${case_pty[@]}")
 	shift 2
+	case_stdin=/dev/null
+	case_pty=()
 	case_name=
 	# shellcheck disable=SC2053 # SV_TESTS is a glob on purpose
 	[[ $name == $SV_TESTS ]] || return 0
@@ -160,8 +185,8 @@ sv_test() {
 		return 0
 	fi
 	# shellcheck disable=SC2086 # the wrapper is a command with arguments
-	timeout "$SV_TEST_TIMEOUT" $WRAPPER "$SOFTVISOR" "$@" \
-		</dev/null >"$case_out" 2>"$case_err"
+	timeout "$SV_TEST_TIMEOUT" "${pty[@]}" $WRAPPER "$SOFTVISOR" "$@" \
+		<"$stdin" >"$case_out" 2>"$case_err"
 	status=$?
 	case_ran=yes
 	if [ "$status" -eq 124 ]; then
@@ -193,6 +218,11 @@ expect_not_stdout() {
 	! grep -Eq -- "$1" "$case_out" || case_fails+=("stdout matches /$1/")
 }
 
+expect_not_stderr() {
+	case_ran || return 0
+	! grep -Eq -- "$1" "$case_err" || case_fails+=("stderr matches /$1/")
+}
+
 expect_stderr() {
 	case_ran || return 0
 	grep -Eq -- "$1" "$case_err" || case_fails+=("stderr does not match /$1/")
@@ -202,6 +232,16 @@ expect_stderr() {
 expect_file() {
 	case_ran || return 0
 	grep -Eq -- "$2" "$1" 2>/dev/null || case_fails+=("$1 does not match /$2/")
+}
+
+save_stdout() {
+	case_ran || return 0
+	tr -d '\r' <"$case_out" >"$1"
+}
+
+expect_stdout_file() {
+	case_ran || return 0
+	tr -d '\r' <"$case_out" | cmp -s - "$1" || case_fails+=("stdout differs from $1")
 }
 
 expect_no_stdout() {

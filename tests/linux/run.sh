@@ -37,7 +37,7 @@ trap 'rm -f "$out" "$err"' EXIT INT TERM
 start=$(date +%s)
 # shellcheck disable=SC2086 # OPTS are separate words
 "$SV" run --memory=$mem --timeout="$TIMEOUT" --stats --cmdline="console=hvc0" $OPTS \
-	--initrd="$CACHE/initrd-$ARCH.cpio.gz" "$CACHE/kernel-$ARCH" >"$out" 2>"$err"
+	--initrd="$CACHE/initrd-$ARCH.cpio.gz" "$CACHE/kernel-$ARCH" </dev/null >"$out" 2>"$err"
 status=$?
 end=$(date +%s)
 tail -n 12 "$out"
