@@ -277,7 +277,9 @@ static int16_t blk_rw(struct xen_blkback *b, bool write, uint64_t sector, unsign
 		}
 		nsec += (uint64_t)(s->last - s->first + 1);
 	}
-	if (sector > b->sectors || nsec > b->sectors - sector) {
+	/* A flush without data names no sectors: its sector_number is
+	 * whatever the frontend left there (Linux's blk-mq flush request). */
+	if (nsec && (sector > b->sectors || nsec > b->sectors - sector)) {
 		blk_trace(b, "sectors %" PRIu64 "+%" PRIu64 " past the end (%" PRIu64 ")", sector,
 			  nsec, b->sectors);
 		return BLKIF_RSP_ERROR;
