@@ -132,6 +132,23 @@ static int sv_xen_backends(struct sv_machine *m, struct domain *d)
 					xen_console_port(con));
 }
 
+/* --disk: a PV block backend each (xvda, xvdb, ...). -1, or the exit
+ * status after printing why. */
+static int sv_xen_disks(struct sv_machine *m, const struct sv_options *o, struct domain *d)
+{
+	for (unsigned i = 0; i < o->n_disks; i++) {
+		char *msg = NULL;
+		int err = 0;
+
+		if (!xen_blkback_create(m->xs, d, i, o->disk[i].path, o->disk[i].ro, &err, &msg)) {
+			sv_fail("%s", msg);
+			g_free(msg);
+			return SV_EXIT_USAGE;
+		}
+	}
+	return -1;
+}
+
 int sv_machine_create(struct sv_machine *m, const struct sv_options *o, const struct sv_image *img)
 {
 	enum hv_personality pers = HV_PERSONALITY_XEN;
@@ -213,6 +230,8 @@ int sv_machine_create(struct sv_machine *m, const struct sv_options *o, const st
 		if (err < 0)
 			return sv_fail("cannot create the console and xenstore backends: %s",
 				       g_strerror(-err));
+		if ((err = sv_xen_disks(m, o, m->dom)) >= 0)
+			return err;
 		err = hv_x86_pvh_boot(v, (uint32_t)img->entry, free_gpa, o->cmdline, &initrd,
 				      o->initrd ? 1 : 0, &si);
 		if (err == -E2BIG)
@@ -221,6 +240,8 @@ int sv_machine_create(struct sv_machine *m, const struct sv_options *o, const st
 			return sv_fail("no room for the PVH start info after the image "
 				       "(try a larger --memory)");
 	} else {
+		if (o->n_disks)
+			return sv_fail("--disk is for x86_64 Xen guests (not yet on ppc64)");
 		if (o->initrd && pers != HV_PERSONALITY_PAPR)
 			return sv_fail("--initrd needs --platform=pseries on ppc64");
 		v = hv_ppc_vcpu_create(m->dom, !img->big_endian);

@@ -9,6 +9,7 @@
 #include "frontend/input.h"
 #include "frontend/options.h"
 #include "devices/console.h"
+#include "devices/xen_blkback.h"
 #include "devices/xen_console.h"
 #include "devices/xenstore.h"
 #include "hv/hv.h"

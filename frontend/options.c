@@ -77,8 +77,8 @@ bool sv_options_parse_run(int argc, char **argv, struct sv_options *o)
 		  "initial ramdisk (x86-64: a PVH start-info module)", "FILE" },
 		{ "cmdline", 0, 0, G_OPTION_ARG_STRING, &o->cmdline, "kernel command line",
 		  "STRING" },
-		{ "disk", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->disks, "PV block device (not yet)",
-		  "FILE[,ro]" },
+		{ "disk", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->disks,
+		  "PV block device backed by FILE (read-only with ,ro; repeatable)", "FILE[,ro]" },
 		{ "console", 0, 0, G_OPTION_ARG_STRING, &console,
 		  "stdio|none|file:PATH|sdl (default stdio)", "KIND" },
 		{ "record", 0, 0, G_OPTION_ARG_FILENAME, &o->record,
@@ -151,9 +151,23 @@ bool sv_options_parse_run(int argc, char **argv, struct sv_options *o)
 		goto out;
 	}
 	o->vcpus = vcpus;
-	if (o->disks) {
-		not_yet("--disk");
-		goto out;
+	for (unsigned i = 0; o->disks && o->disks[i]; i++) {
+		const char *spec = o->disks[i], *comma = strrchr(spec, ',');
+		size_t len = comma && !strcmp(comma, ",ro") ? (size_t)(comma - spec) : strlen(spec);
+
+		if (i == SV_MAX_DISKS) {
+			sv_error("at most %u --disk options", SV_MAX_DISKS);
+			goto out;
+		}
+		if (!len) {
+			sv_error("bad --disk '%s' (FILE or FILE,ro)", spec);
+			goto out;
+		}
+		if (!o->disk)
+			o->disk = g_new0(struct sv_disk, SV_MAX_DISKS);
+		o->disk[i].path = g_strndup(spec, len);
+		o->disk[i].ro = len != strlen(spec);
+		o->n_disks = i + 1;
 	}
 	if (o->record && o->replay) {
 		sv_error("--record and --replay cannot be used together");
@@ -235,6 +249,9 @@ void sv_options_free(struct sv_options *o)
 	g_free(o->initrd);
 	g_free(o->cmdline);
 	g_strfreev(o->disks);
+	for (unsigned i = 0; i < o->n_disks; i++)
+		g_free(o->disk[i].path);
+	g_free(o->disk);
 	g_free(o->console_path);
 	g_free(o->record);
 	g_free(o->replay);

@@ -14,6 +14,14 @@ enum sv_console_kind {
 	SV_CONSOLE_SDL,
 };
 
+/* One --disk=FILE[,ro]. */
+struct sv_disk {
+	char *path;
+	bool ro;
+};
+
+#define SV_MAX_DISKS 16 /* xvda..xvdp */
+
 struct sv_options {
 	char *kernel; /* NULL: the built-in demo guest */
 	char *arch;   /* "x86_64", "ppc64" or NULL (from the image) */
@@ -23,7 +31,9 @@ struct sv_options {
 	int vcpus;
 	char *initrd;
 	char *cmdline;
-	char **disks;
+	char **disks;         /* the --disk arguments as given */
+	struct sv_disk *disk; /* parsed, n_disks of them */
+	unsigned n_disks;
 	enum sv_console_kind console;
 	char *console_path;
 	char *record, *replay, *gdb;

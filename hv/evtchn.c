@@ -245,6 +245,31 @@ int hv_evtchn_alloc_backend(struct domain *d, const struct hv_evtchn_backend *be
 	return port;
 }
 
+int hv_evtchn_bind_backend(struct domain *d, uint32_t port, const struct hv_evtchn_backend *be)
+{
+	struct hv_evtchn *c = evtchn_port(d, port);
+
+	if (!c || c->state != EVTCHNSTAT_unbound || c->remote_domid != 0)
+		return -XEN_EINVAL;
+	c->state = EVTCHNSTAT_interdomain;
+	c->remote_port = port; /* nominal: dom0 has no table */
+	c->be = be;
+	return 0;
+}
+
+static bool evtchn_is_backend(struct domain *d, uint32_t port, const struct hv_evtchn_backend *be);
+
+void hv_evtchn_unbind_backend(struct domain *d, uint32_t port, const struct hv_evtchn_backend *be)
+{
+	/* As when the remote end of an interdomain channel closes. */
+	if (evtchn_is_backend(d, port, be)) {
+		d->evtchn[port].state = EVTCHNSTAT_unbound;
+		d->evtchn[port].remote_domid = 0;
+		d->evtchn[port].remote_port = 0;
+		d->evtchn[port].be = NULL;
+	}
+}
+
 static bool evtchn_is_backend(struct domain *d, uint32_t port, const struct hv_evtchn_backend *be)
 {
 	struct hv_evtchn *c = evtchn_port(d, port);

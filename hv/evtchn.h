@@ -96,6 +96,13 @@ bool hv_evtchn_port_pending(struct domain *d, uint32_t port);
 /* Allocate a port of d bound to backend be (toolstack's alloc_unbound plus
  * the backend's bind_interdomain): the port, or -XEN_ENOSPC. */
 int hv_evtchn_alloc_backend(struct domain *d, const struct hv_evtchn_backend *be);
+/* Bind backend be to port, which d allocated unbound for domain 0 (a
+ * frontend's alloc_unbound; this is the backend's bind_interdomain): 0, or
+ * -XEN_EINVAL if port is not such a port. */
+int hv_evtchn_bind_backend(struct domain *d, uint32_t port, const struct hv_evtchn_backend *be);
+/* The bound backend goes: port is unbound for domain 0 again, as when the
+ * remote end of an interdomain channel closes (if it is still be's). */
+void hv_evtchn_unbind_backend(struct domain *d, uint32_t port, const struct hv_evtchn_backend *be);
 /* The backend signals its port: -XEN_EINVAL if the guest closed it (or it is
  * no longer be's). */
 int hv_evtchn_backend_notify(struct domain *d, uint32_t port, const struct hv_evtchn_backend *be);

@@ -175,6 +175,29 @@ static long gnttab_get_version(struct vcpu *v, uint64_t uop)
  */
 #define XEN_GNTTAB_COPY_SIZE 40
 
+/* What gd grants domain to_dom under ref: the gfn, or a GNTST_ status
+ * (Xen's acquire_grant_for_copy checks: a v1 permit_access entry naming
+ * to_dom, writable if the access writes). */
+static int gnttab_granted(struct domain *gd, uint32_t ref, uint16_t to_dom, bool write,
+			  uint64_t *gfn)
+{
+	const uint8_t *e;
+	uint16_t flags, edom;
+
+	if (ref >= gd->gnttab->nr_frames * HV_GNTTAB_ENTRIES_PER_FRAME)
+		return GNTST_bad_gntref;
+	e = machmem_ptr(&gd->hv->mem, gd->gnttab->mfn[ref / HV_GNTTAB_ENTRIES_PER_FRAME]) +
+	    (ref % HV_GNTTAB_ENTRIES_PER_FRAME) * 8;
+	/* The entry is in the granting domain's byte order. */
+	flags = (uint16_t)(gd->big_endian ? ld16_be_p(e) : ld16_le_p(e));
+	edom = (uint16_t)(gd->big_endian ? ld16_be_p(e + 2) : ld16_le_p(e + 2));
+	if ((flags & GTF_type_mask) != GTF_permit_access || edom != to_dom ||
+	    (write && (flags & GTF_readonly)))
+		return GNTST_general_error;
+	*gfn = gd->big_endian ? ld32_be_p(e + 4) : ld32_le_p(e + 4);
+	return GNTST_okay;
+}
+
 /* One side of a copy: the p2m and guest-physical address it names, or a
  * GNTST_ status (Xen's acquire_grant_for_copy checks, in order). */
 static int gnttab_copy_side(struct vcpu *v, const uint8_t *b, bool gref, bool write, uint16_t len,
@@ -187,23 +210,13 @@ static int gnttab_copy_side(struct vcpu *v, const uint8_t *b, bool gref, bool wr
 		return GNTST_bad_copy_arg;
 	if (gref) {
 		struct domain *gd = domid == DOMID_SELF ? v->d : hv_domain_by_id(v->d->hv, domid);
-		uint32_t ref = (uint32_t)u;
-		const uint8_t *e;
-		uint16_t flags, edom;
+		int st;
 
 		if (!gd)
 			return GNTST_bad_domain;
-		if (ref >= gd->gnttab->nr_frames * HV_GNTTAB_ENTRIES_PER_FRAME)
-			return GNTST_bad_gntref;
-		e = machmem_ptr(&gd->hv->mem, gd->gnttab->mfn[ref / HV_GNTTAB_ENTRIES_PER_FRAME]) +
-		    (ref % HV_GNTTAB_ENTRIES_PER_FRAME) * 8;
-		/* The entry is in the granting domain's byte order. */
-		flags = (uint16_t)(gd->big_endian ? ld16_be_p(e) : ld16_le_p(e));
-		edom = (uint16_t)(gd->big_endian ? ld16_be_p(e + 2) : ld16_le_p(e + 2));
-		if ((flags & GTF_type_mask) != GTF_permit_access || edom != v->d->domid ||
-		    (write && (flags & GTF_readonly)))
-			return GNTST_general_error;
-		gfn = gd->big_endian ? ld32_be_p(e + 4) : ld32_le_p(e + 4);
+		st = gnttab_granted(gd, (uint32_t)u, v->d->domid, write, &gfn);
+		if (st != GNTST_okay)
+			return st;
 		*p2m = gd->p2m;
 	} else {
 		if (domid != DOMID_SELF && domid != v->d->domid)
@@ -271,6 +284,28 @@ static long gnttab_copy(struct vcpu *v, uint64_t uop, uint32_t count)
 	return 0;
 }
 
+/* ------------------------------------------------------------ domain 0 */
+
+int hv_gnttab_backend_copy(struct domain *gd, uint32_t ref, unsigned off, void *buf, unsigned len,
+			   bool to_guest)
+{
+	uint64_t gfn;
+	int st;
+
+	if (off > SV_PAGE_SIZE || len > SV_PAGE_SIZE - off)
+		return GNTST_bad_copy_arg;
+	st = gnttab_granted(gd, ref, 0, to_guest, &gfn);
+	if (st != GNTST_okay)
+		return st;
+	if (gfn > P2M_MAX_GFN)
+		return GNTST_bad_page;
+	/* Through the p2m: RAM only, access rights, code-page invalidation. */
+	if (to_guest ? p2m_copy_to(gd->p2m, (gfn << SV_PAGE_BITS) + off, buf, len) :
+		       p2m_copy_from(gd->p2m, buf, (gfn << SV_PAGE_BITS) + off, len))
+		return GNTST_bad_page;
+	return GNTST_okay;
+}
+
 /* The entry of ref in gd's table, or NULL if ref is past it. */
 static uint8_t *gnttab_entry(struct domain *gd, uint32_t ref)
 {
@@ -308,6 +343,33 @@ static void gnttab_update_pins(struct domain *d, struct domain *gd, uint32_t ref
 			f |= GTF_reading | (m->readonly ? 0 : GTF_writing);
 	}
 	gnttab_set_flags(gd, e, f);
+}
+
+int hv_gnttab_backend_map(struct domain *gd, uint32_t ref, uint64_t *mfn)
+{
+	struct p2m_entry fe;
+	uint64_t gfn;
+	uint8_t *e;
+	int st = gnttab_granted(gd, ref, 0, true, &gfn);
+
+	if (st != GNTST_okay)
+		return st;
+	if (!p2m_lookup(gd->p2m, gfn, &fe) || fe.type != P2M_RAM_RW)
+		return GNTST_bad_page;
+	machmem_get(&gd->hv->mem, fe.mfn);
+	e = gnttab_entry(gd, ref);
+	gnttab_set_flags(gd, e, gnttab_flags(gd, e) | GTF_reading | GTF_writing);
+	*mfn = fe.mfn;
+	return GNTST_okay;
+}
+
+void hv_gnttab_backend_unmap(struct domain *gd, uint32_t ref, uint64_t mfn)
+{
+	uint8_t *e = gnttab_entry(gd, ref);
+
+	if (e)
+		gnttab_set_flags(gd, e, gnttab_flags(gd, e) & ~(GTF_reading | GTF_writing));
+	machmem_put(&gd->hv->mem, mfn);
 }
 
 /* struct gnttab_map_grant_ref { uint64_t host_addr; @8 uint32_t flags;

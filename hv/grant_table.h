@@ -53,6 +53,21 @@ void hv_gnttab_destroy(struct domain *d);
 /* XENMEM_add_to_physmap(XENMAPSPACE_grant_table): map frame idx at gfn. */
 long hv_gnttab_map_frame(struct vcpu *v, uint64_t idx, uint64_t gfn);
 
+/*
+ * Domain 0's backends (devices/, C code without a vcpu) use the grants a
+ * guest gd gives domain 0. Both return GNTST_okay or the status a
+ * GNTTABOP_copy / map_grant_ref by domain 0 would get.
+ * hv_gnttab_backend_copy: len bytes at off in the granted page, into it
+ * (to_guest: the grant must be writable) or out of it, through gd's p2m.
+ * hv_gnttab_backend_map: a lasting read-write mapping (a shared ring): a
+ * reference on the granted frame and the entry marked in use
+ * (GTF_reading|GTF_writing) until hv_gnttab_backend_unmap.
+ */
+int hv_gnttab_backend_copy(struct domain *gd, uint32_t ref, unsigned off, void *buf, unsigned len,
+			   bool to_guest);
+int hv_gnttab_backend_map(struct domain *gd, uint32_t ref, uint64_t *mfn);
+void hv_gnttab_backend_unmap(struct domain *gd, uint32_t ref, uint64_t mfn);
+
 long do_grant_table_op(struct vcpu *v, const uint64_t a[6]);
 
 #endif

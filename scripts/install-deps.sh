@@ -32,7 +32,7 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 
 native="build-essential pkg-config libglib2.0-dev libcapstone-dev libxxhash-dev
-	liblz4-dev zlib1g-dev liblzma-dev libzstd-dev libfdt-dev cpio lz4 zstd xz-utils
+	liblz4-dev zlib1g-dev liblzma-dev libzstd-dev libfdt-dev cpio lz4 zstd xz-utils e2fsprogs
 	libcriterion-dev clang clang-format binutils-powerpc64le-linux-gnu binutils-powerpc64-linux-gnu
 	gcc-powerpc64le-linux-gnu qemu-user gdb-multiarch"
 cross="gcc-aarch64-linux-gnu libc6-dev:arm64 libglib2.0-dev:arm64 libcapstone-dev:arm64

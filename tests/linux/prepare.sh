@@ -38,7 +38,14 @@ ppc64le)
 esac
 kernel="$CACHE/kernel-$ARCH"
 initrd="$CACHE/initrd-$ARCH.cpio.gz"
-if [ -s "$kernel" ] && [ -s "$initrd" ] && [ ! "$HERE/init" -nt "$initrd" ]; then
+# The PV disk's frontend is a module of the x86_64 kernel: it goes in the
+# initramfs (/lib/modules), which init loads when a disk is present.
+module=
+if [ "$ARCH" = x86_64 ]; then
+	module="$CACHE/xen-blkfront-$ARCH.ko"
+fi
+if [ -s "$kernel" ] && [ -s "$initrd" ] && [ ! "$HERE/init" -nt "$initrd" ] &&
+	{ [ -z "$module" ] || [ -s "$module" ]; }; then
 	exit 0
 fi
 
@@ -58,8 +65,12 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-if [ ! -s "$kernel" ]; then
-	pkg=$(apt-cache search --names-only "$kernel_re" | awk '{print $1}' | sort -V | tail -n 1)
+if [ ! -s "$kernel" ] || { [ -n "$module" ] && [ ! -s "$module" ]; }; then
+	if [ -s "$kernel" ] && [ -s "$kernel.package" ]; then
+		pkg=$(cat "$kernel.package") # the module must match the cached kernel
+	else
+		pkg=$(apt-cache search --names-only "$kernel_re" | awk '{print $1}' | sort -V | tail -n 1)
+	fi
 	[ -n "$pkg" ] || { echo "prepare.sh: no $kernel_re package (apt-get update?)" >&2; exit 1; }
 	(cd "$work" && apt-get download "$pkg:$deb_arch" >/dev/null 2>&1) ||
 		{ echo "prepare.sh: apt-get download $pkg:$deb_arch failed" >&2; exit 1; }
@@ -68,6 +79,10 @@ if [ ! -s "$kernel" ]; then
 		cp "$work"/k/boot/vmlinuz-* "$kernel"
 	else
 		cp "$work"/k/boot/vmlinux-* "$kernel"
+	fi
+	if [ -n "$module" ]; then
+		find "$work/k/lib/modules" -name xen-blkfront.ko -exec cp {} "$module" \;
+		[ -s "$module" ] || { echo "prepare.sh: no xen-blkfront.ko in $pkg" >&2; exit 1; }
 	fi
 	echo "$pkg" >"$kernel.package"
 fi
@@ -80,6 +95,10 @@ mkdir -p "$root/bin" "$root/dev" "$root/proc" "$root/sys" "$root/tmp"
 cp "$work/bb/bin/busybox" "$root/bin/busybox"
 ln -s busybox "$root/bin/sh"
 cp "$HERE/init" "$root/init"
+if [ -n "$module" ]; then
+	mkdir -p "$root/lib/modules"
+	cp "$module" "$root/lib/modules/xen-blkfront.ko"
+fi
 chmod 755 "$root/init"
 (cd "$root" && find . | sort | cpio -o -H newc --quiet | gzip -9 >"$initrd")
 echo "prepare.sh: $ARCH guest ready in $CACHE"
