@@ -239,15 +239,27 @@ static int gnttab_copy_one(struct vcpu *v, const uint8_t *b)
 	return GNTST_okay;
 }
 
+/* After HV_GNTTAB_PREEMPT_OPS operations of a batch of count at uop (each
+ * size bytes): continue with the rest. */
+static long gnttab_preempt(struct vcpu *v, unsigned cmd, uint64_t uop, uint32_t done,
+			   uint32_t count, size_t size)
+{
+	const uint64_t rest[6] = { cmd, uop + (uint64_t)done * size, count - done };
+
+	return hv_hypercall_create_continuation(v, rest);
+}
+
 static long gnttab_copy(struct vcpu *v, uint64_t uop, uint32_t count)
 {
 	uint8_t b[XEN_GNTTAB_COPY_SIZE];
 
-	if (count > HV_GNTTAB_MAX_BATCH)
-		return -XEN_E2BIG;
 	for (uint32_t i = 0; i < count; i++) {
 		uint64_t at = uop + (uint64_t)i * XEN_GNTTAB_COPY_SIZE;
 		int st;
+
+		if (i == HV_GNTTAB_PREEMPT_OPS)
+			return gnttab_preempt(v, GNTTABOP_copy, uop, i, count,
+					      XEN_GNTTAB_COPY_SIZE);
 
 		if (hv_copy_from_guest(v, b, at, sizeof(b)) < 0)
 			return -XEN_EFAULT;
@@ -390,12 +402,15 @@ static long gnttab_map(struct vcpu *v, uint64_t uop, uint32_t count, bool map)
 	unsigned st_off = map ? 18 : 20;
 	uint8_t b[XEN_GNTTAB_MAP_SIZE];
 
-	if (count > HV_GNTTAB_MAX_BATCH)
-		return -XEN_E2BIG;
 	for (uint32_t i = 0; i < count; i++) {
 		uint64_t at = uop + (uint64_t)i * size;
 		uint32_t handle = 0;
 		int st;
+
+		if (i == HV_GNTTAB_PREEMPT_OPS)
+			return gnttab_preempt(
+				v, map ? GNTTABOP_map_grant_ref : GNTTABOP_unmap_grant_ref, uop, i,
+				count, size);
 
 		if (hv_copy_from_guest(v, b, at, size) < 0)
 			return -XEN_EFAULT;
@@ -415,6 +430,9 @@ long do_grant_table_op(struct vcpu *v, const uint64_t a[6])
 	uint64_t uop = a[1];
 	uint32_t count = (uint32_t)a[2];
 
+	/* Xen: a count that is negative as an int is -EINVAL. */
+	if (count > INT32_MAX)
+		return -XEN_EINVAL;
 	switch (cmd) {
 	case GNTTABOP_query_size:
 	case GNTTABOP_setup_table:

@@ -10,9 +10,11 @@
  * guest-physical address in the mapper's physmap, as for a translated
  * guest: the granted frame is mapped there as grant_map_rw/ro, the p2m
  * holding a reference on it, so it outlives its owner's teardown), and the
- * physmap placement of the table's frames. Not yet: version 2 (-ENOSYS),
- * GNTMAP_contains_pte and device mappings, continuations (a batch is at most
- * HV_GNTTAB_MAX_BATCH ops: -E2BIG beyond).
+ * physmap placement of the table's frames. Batches of map, unmap and copy
+ * are preemptible: after HV_GNTTAB_PREEMPT_OPS operations the call continues
+ * itself with the handle advanced and the count reduced, as Xen's
+ * (hv/hypercall.h). Not yet: version 2 (-ENOSYS), GNTMAP_contains_pte and
+ * device mappings.
  *
  * Worked example (Linux's gnttab_init on a PVH guest): query_size ->
  * nr_frames 1, max_nr_frames 32; add_to_physmap(grant_table, idx 0, gfn G)
@@ -26,8 +28,8 @@
 #define HV_GNTTAB_MAX_FRAMES 32 /* libxl's default max_grant_frames */
 #define HV_GNTTAB_INITIAL_FRAMES 1
 #define HV_GNTTAB_ENTRIES_PER_FRAME (SV_PAGE_SIZE / 8) /* grant_entry_v1 */
-#define HV_GNTTAB_MAX_BATCH 1024
-#define HV_GNTTAB_MAPTRACK 1024 /* grant mappings a domain may hold */
+#define HV_GNTTAB_PREEMPT_OPS 64                       /* operations of a batch per piece */
+#define HV_GNTTAB_MAPTRACK 1024                        /* grant mappings a domain may hold */
 
 /* One grant mapping a domain holds (its handle is the index). */
 struct hv_gnttab_map {

@@ -145,6 +145,11 @@ struct vcpu {
 	 * loads a start state once, VCPUOP_up starts it. */
 	bool down;
 	bool initialised;
+	/* The hypercall being handled asked to be restarted with these
+	 * arguments (hv_hypercall_create_continuation): the arch shim rewrites
+	 * the argument registers and leaves the PC on the call instruction. */
+	bool hcall_preempted;
+	uint64_t hcall_args[6];
 
 	/* Blocking (hv/sched.c). */
 	enum hv_block_kind block;

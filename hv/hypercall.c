@@ -26,6 +26,7 @@ long hv_hypercall_dispatch(struct vcpu *v, const struct hv_hypercall_table *t, u
 		GSIZE_TO_POINTER(GPOINTER_TO_SIZE(g_hash_table_lookup(d->stats.hypercalls, key)) +
 				 1));
 
+	v->hcall_preempted = false;
 	/* 1. Unknown number. */
 	if (!h || !h->fn)
 		rc = t->unknown;
@@ -48,11 +49,29 @@ long hv_hypercall_dispatch(struct vcpu *v, const struct hv_hypercall_table *t, u
 		g_snprintf(num, sizeof(num), t->hex ? "0x%" PRIx64 : "%" PRIu64, nr);
 		for (unsigned i = 0; i < n && i < 6; i++)
 			g_string_append_printf(s, "%s0x%" PRIx64, i ? ", " : "", args[i]);
-		trace_printf(tr, "%" PRIu64 " d%uv%u HYPERCALL %s %s(%s)%s = %ld\n",
-			     cpu_icount(v->cpu), d->domid, v->id, num,
-			     h && h->name ? h->name : "unknown", s->str, user_mode ? " [user]" : "",
-			     rc);
+		if (v->hcall_preempted) {
+			/* "= continuation(new arguments)" */
+			g_string_append(s, ") = continuation(");
+			for (unsigned i = 0; i < n && i < 6; i++)
+				g_string_append_printf(s, "%s0x%" PRIx64, i ? ", " : "",
+						       v->hcall_args[i]);
+			trace_printf(tr, "%" PRIu64 " d%uv%u HYPERCALL %s %s(%s)\n",
+				     cpu_icount(v->cpu), d->domid, v->id, num,
+				     h && h->name ? h->name : "unknown", s->str);
+		} else {
+			trace_printf(tr, "%" PRIu64 " d%uv%u HYPERCALL %s %s(%s)%s = %ld\n",
+				     cpu_icount(v->cpu), d->domid, v->id, num,
+				     h && h->name ? h->name : "unknown", s->str,
+				     user_mode ? " [user]" : "", rc);
+		}
 		g_string_free(s, TRUE);
 	}
 	return rc;
+}
+
+long hv_hypercall_create_continuation(struct vcpu *v, const uint64_t a[6])
+{
+	v->hcall_preempted = true;
+	memcpy(v->hcall_args, a, sizeof(v->hcall_args));
+	return 0;
 }

@@ -12,6 +12,20 @@
  *
  * Adding a hypercall: write `long do_NAME(struct vcpu *v, const uint64_t a[6])`
  * and add one row to the personality's table (hv/xen_hypercalls.c).
+ *
+ * Continuations (Xen's hypercall_create_continuation): a handler with a long
+ * batch does a bounded amount of work, then calls
+ * hv_hypercall_create_continuation with the arguments that describe what is
+ * left (memory_op: the start extent in the command's high bits;
+ * grant_table_op: the handle advanced and the count reduced). The arch shim
+ * then leaves the guest's PC on the hypercall instruction with those
+ * arguments in its registers, so the guest re-executes it: other vcpus run
+ * and events are delivered in between, and the work is never more than one
+ * piece ahead of them. The guest sees only the final result.
+ *
+ * Worked example: populate_physmap of 100000 extents of order 0 from vcpu
+ * 0: 4096 extents are done, the call becomes memory_op(6 | 4096 << 6, arg)
+ * and the run driver moves on to vcpu 1; 25 VMCALLs later rax = 100000.
  */
 #ifndef SV_HV_HYPERCALL_H
 #define SV_HV_HYPERCALL_H
@@ -48,6 +62,9 @@ const struct hv_hypercall *hv_hypercall_lookup(const struct hv_hypercall_table *
 
 long hv_hypercall_dispatch(struct vcpu *v, const struct hv_hypercall_table *t, uint64_t nr,
 			   const uint64_t args[6], bool user_mode);
+/* Restart the current hypercall with arguments a (v->hcall_preempted); the
+ * handler returns what this returns (0: the guest never sees it). */
+long hv_hypercall_create_continuation(struct vcpu *v, const uint64_t a[6]);
 
 extern const struct hv_hypercall_table xen_hypercall_table;
 

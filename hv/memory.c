@@ -10,11 +10,12 @@
  *                              may have
  *   XENMEM_populate_physmap / decrease_reservation: give pages back (a
  *                              balloon) and take them again, up to the
- *                              maximum; extents of order <= 9, at most
- *                              HV_MEMORY_MAX_EXTENTS a call (continuations:
- *                              the start extent in the command's high bits is
- *                              honoured, the return value counts from 0 as
- *                              Xen's)
+ *                              maximum; extents of order <= 9, as many as the
+ *                              command can encode (2^26 - 1). Preemptible:
+ *                              after HV_MEMORY_PREEMPT_PAGES pages the call
+ *                              continues itself with the start extent in the
+ *                              command's high bits (hv/hypercall.h); the
+ *                              return value counts from 0, as Xen's
  * Everything else is -ENOSYS for now.
  *
  * Worked example (Linux's xen_hvm_init_shared_info): add_to_physmap
@@ -43,7 +44,10 @@
 #define XEN_MEMORY_RESERVATION_SIZE 32
 #define MEMOP_EXTENT_SHIFT 6
 #define HV_MEMORY_MAX_ORDER 9
-#define HV_MEMORY_MAX_EXTENTS 65536
+/* The largest count a continuation can encode in the command (Xen's
+ * UINT_MAX >> MEMOP_EXTENT_SHIFT), and the pages one piece may touch. */
+#define HV_MEMORY_MAX_EXTENTS (UINT32_MAX >> MEMOP_EXTENT_SHIFT)
+#define HV_MEMORY_PREEMPT_PAGES 4096
 
 /* An unprivileged caller names only itself. */
 static long memory_self(struct vcpu *v, uint16_t domid)
@@ -198,7 +202,7 @@ static long memory_reservation_op(struct vcpu *v, uint64_t cmd, uint64_t arg, bo
 {
 	struct domain *d = v->d;
 	uint8_t b[XEN_MEMORY_RESERVATION_SIZE], x[8];
-	uint64_t start, n, list, i;
+	uint64_t start, n, list, i, budget = HV_MEMORY_PREEMPT_PAGES;
 	unsigned order;
 	long rc;
 
@@ -215,6 +219,19 @@ static long memory_reservation_op(struct vcpu *v, uint64_t cmd, uint64_t arg, bo
 		return -XEN_EINVAL;
 	for (i = start; i < n; i++) {
 		uint64_t gfn;
+
+		if (budget < (1ull << order) && i > start) {
+			/* This piece is done: the rest is a continuation. */
+			const uint64_t rest[6] = {
+				(cmd & MEMOP_CMD_MASK) | (i << MEMOP_EXTENT_SHIFT), arg
+			};
+			hv_trace(v, TRACE_P2M,
+				 "P2M %s %" PRIu64 " of %" PRIu64 " extents of order %u, preempted",
+				 populate ? "populate_physmap" : "decrease_reservation", i - start,
+				 n - start, order);
+			return hv_hypercall_create_continuation(v, rest);
+		}
+		budget -= MIN(budget, 1ull << order);
 
 		if (hv_copy_from_guest(v, x, list + 8 * i, sizeof(x)) < 0)
 			break;

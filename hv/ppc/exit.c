@@ -21,7 +21,15 @@ static enum hv_exit_action hv_ppc_hcall(struct vcpu *v, struct cpu_ppc *c)
 		args[i] = c->gpr[4 + i];
 	rc = hv_hypercall_dispatch(v, v->d->hypercalls, c->gpr[3], args,
 				   (c->srr1 & PPC_MSR_PR) != 0);
-	c->gpr[3] = (uint64_t)rc;
+	if (v->hcall_preempted) {
+		/* A continuation: return to the `sc 1` itself (SRR0 points past
+		 * it), r3 still the number, r4..r9 what is left to do. */
+		for (unsigned i = 0; i < 6; i++)
+			c->gpr[4 + i] = v->hcall_args[i];
+		c->srr0 -= 4;
+	} else {
+		c->gpr[3] = (uint64_t)rc;
+	}
 	cpu_ppc_hv_return(c);
 	if (v->d->shut_down)
 		return HV_STOP;

@@ -72,8 +72,29 @@ static enum hv_exit_action hv_x86_vmcall(struct vcpu *v, struct cpu_x86 *c)
 		args[5] = (uint32_t)r[X86_RBP];
 	}
 	rc = hv_hypercall_dispatch(v, v->d->hypercalls, nr, args, c->cpl > 0);
-	r[X86_RAX] = wide ? (uint64_t)rc : (uint32_t)rc;
-	hv_x86_skip_insn(c);
+	if (v->hcall_preempted) {
+		/* A continuation: the same VMCALL again, with the arguments
+		 * that describe the rest (rax still holds the number). */
+		const uint64_t *a = v->hcall_args;
+		if (wide) {
+			r[X86_RDI] = a[0];
+			r[X86_RSI] = a[1];
+			r[X86_RDX] = a[2];
+			r[X86_R10] = a[3];
+			r[X86_R8] = a[4];
+			r[X86_R9] = a[5];
+		} else {
+			r[X86_RBX] = (uint32_t)a[0];
+			r[X86_RCX] = (uint32_t)a[1];
+			r[X86_RDX] = (uint32_t)a[2];
+			r[X86_RSI] = (uint32_t)a[3];
+			r[X86_RDI] = (uint32_t)a[4];
+			r[X86_RBP] = (uint32_t)a[5];
+		}
+	} else {
+		r[X86_RAX] = wide ? (uint64_t)rc : (uint32_t)rc;
+		hv_x86_skip_insn(c);
+	}
 	if (v->d->shut_down)
 		return HV_STOP;
 	return v->blocked ? HV_BLOCK : HV_RESUME;

@@ -176,6 +176,13 @@ for e in le be; do
 done
 
 for e in le be; do
+	guest_test "ppc-contin-$e" 0 --trace=hypercalls "$(ppc_guest contin "$e")"
+	expect_stdout '^continuations: 5000 pages out and back in$'
+	expect_stderr 'HYPERCALL 12 memory_op\(0x6, 0x[0-9a-f]+\) = continuation\(0x40006, 0x[0-9a-f]+\)$'
+	expect_stderr 'HYPERCALL 12 memory_op\(0x40006, 0x[0-9a-f]+\) = 5000$'
+done
+
+for e in le be; do
 	guest_test "ppc-vcpuop-$e" 0 --trace=hypercalls "$(ppc_guest vcpuop "$e")"
 	expect_stdout '^vcpu_op: down on the last vcpu$'
 	expect_not_stdout 'FAILED|after down'
@@ -202,6 +209,17 @@ expect_stderr 'EVTCHN upcall vector=0xf3$'
 guest_test x86-pvclock 0 "$(x86_guest pvclock)"
 expect_stdout '^pvclock monotonic: advanced [0-9]+ ns; wallclock 1704067200$'
 expect_no_stderr
+
+# Continuations: big batches done in bounded pieces by re-executing the
+# guest's VMCALL (hv/hypercall.h, hv/memory.c, hv/grant_table.c).
+guest_test x86-contin 0 --trace=hypercalls "$(x86_guest contin)"
+expect_stdout '^continuations: 5000 pages out and back in$'
+expect_stdout '^continuations: 150 grant copies$'
+expect_stderr 'HYPERCALL 12 memory_op\(0x1, 0x[0-9a-f]+\) = continuation\(0x40001, 0x[0-9a-f]+\)$'
+expect_stderr 'HYPERCALL 12 memory_op\(0x40001, 0x[0-9a-f]+\) = 5000$'
+expect_stderr 'HYPERCALL 12 memory_op\(0x40006, 0x[0-9a-f]+\) = 5000$'
+expect_stderr 'HYPERCALL 20 grant_table_op\(0x5, 0x[0-9a-f]+, 0x96\) = continuation\(0x5, 0x[0-9a-f]+, 0x56\)$'
+expect_stderr 'HYPERCALL 20 grant_table_op\(0x5, 0x[0-9a-f]+, 0x16\) = 0$'
 
 # FIFO event channels (hv/evtchn_fifo.c): queues by priority, READY and
 # HEAD, masking and EVTCHNOP_unmask, from a guest's upcall handler.

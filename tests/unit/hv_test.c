@@ -58,6 +58,22 @@ long hvt_call(struct vcpu *v, uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2
 	return hv_hypercall_dispatch(v, v->d->hypercalls, nr, args, false);
 }
 
+long hvt_call_all(struct vcpu *v, uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2,
+		  unsigned *pieces)
+{
+	uint64_t args[6] = { a0, a1, a2, 0, 0, 0 };
+	long rc;
+
+	*pieces = 0;
+	do {
+		cr_assert_lt(*pieces, 100000, "a continuation that never ends");
+		rc = hv_hypercall_dispatch(v, v->d->hypercalls, nr, args, false);
+		memcpy(args, v->hcall_args, sizeof(args));
+		++*pieces;
+	} while (v->hcall_preempted);
+	return rc;
+}
+
 static void hvt_put(struct domain *d, uint64_t gpa, unsigned lg, uint64_t x)
 {
 	uint8_t b[8];

@@ -20,6 +20,10 @@
 /* Create a domain with n toy vcpus and HVT_RAM of RAM. */
 struct domain *hvt_domain(struct hv *hv, unsigned n_vcpus);
 long hvt_call(struct vcpu *v, uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2);
+/* hvt_call, then re-issue its continuations (as the guest's re-executed
+ * call instruction would) until it completes; *pieces = the calls made. */
+long hvt_call_all(struct vcpu *v, uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2,
+		  unsigned *pieces);
 
 /* Guest-endian (d->big_endian) scalars in d's guest-physical memory. */
 void hvt_put16(struct domain *d, uint64_t gpa, uint16_t x);

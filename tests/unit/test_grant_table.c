@@ -225,7 +225,7 @@ Test(grant_table, copy_refusals)
 	for (unsigned i = 0; i < G_N_ELEMENTS(c); i++)
 		cr_assert_eq(copy_status(ARG + 40 * i), c[i].status, "%s: %d", c[i].why,
 			     copy_status(ARG + 40 * i));
-	cr_assert_eq(gntop(GNTTABOP_copy, ARG, HV_GNTTAB_MAX_BATCH + 1), -XEN_E2BIG);
+	cr_assert_eq(gntop(GNTTABOP_copy, ARG, 0x80000000u), -XEN_EINVAL, "negative as an int");
 	cr_assert_eq(gntop(GNTTABOP_copy, HVT_BAD, 1), -XEN_EFAULT);
 	cr_assert_eq(gntop(GNTTABOP_copy, ARG, 0), 0);
 }
@@ -328,7 +328,47 @@ Test(grant_table, map_refusals)
 		     GNTST_bad_virt_addr);
 	cr_assert_eq(map_ref(ARG, gpa, GNTMAP_host_map, 9, d2->domid, NULL), GNTST_bad_page);
 	cr_assert_eq(gntop(GNTTABOP_map_grant_ref, HVT_BAD, 1), -XEN_EFAULT);
-	cr_assert_eq(gntop(GNTTABOP_map_grant_ref, ARG, HV_GNTTAB_MAX_BATCH + 1), -XEN_E2BIG);
+	cr_assert_eq(gntop(GNTTABOP_map_grant_ref, ARG, 0xffffffffu), -XEN_EINVAL);
+}
+
+Test(grant_table, big_batches_continue_themselves)
+{
+	const unsigned n = 2 * HV_GNTTAB_PREEMPT_OPS + 10;
+	const uint64_t src = 0x40000, dst = 0x60000;
+	unsigned pieces;
+
+	/* n copies of 8 bytes within the caller's own memory, by gfn. */
+	for (unsigned i = 0; i < n; i++) {
+		hvt_put64(d, src + 8 * i, 0x1000 + i);
+		put_copy(ARG + 40 * i, src >> 12, DOMID_SELF, 8 * i, dst >> 12, DOMID_SELF, 8 * i,
+			 8, 0);
+	}
+	/* The first piece stops after HV_GNTTAB_PREEMPT_OPS with the rest
+	 * described in the arguments. */
+	cr_assert_eq(gntop(GNTTABOP_copy, ARG, n), 0);
+	cr_assert(v->hcall_preempted);
+	cr_assert_eq(v->hcall_args[0], GNTTABOP_copy);
+	cr_assert_eq(v->hcall_args[1], ARG + 40ull * HV_GNTTAB_PREEMPT_OPS);
+	cr_assert_eq(v->hcall_args[2], n - HV_GNTTAB_PREEMPT_OPS);
+	cr_assert_eq(hvt_get64(d, dst + 8 * (HV_GNTTAB_PREEMPT_OPS - 1)),
+		     0x1000 + HV_GNTTAB_PREEMPT_OPS - 1);
+	cr_assert_eq(hvt_get64(d, dst + 8 * HV_GNTTAB_PREEMPT_OPS), 0, "not yet");
+	/* Re-issued as the guest would: three pieces in all. */
+	cr_assert_eq(hvt_call_all(v, __HYPERVISOR_grant_table_op, GNTTABOP_copy, ARG, n, &pieces),
+		     0);
+	cr_assert_eq(pieces, 3);
+	cr_assert_not(v->hcall_preempted);
+	for (unsigned i = 0; i < n; i++) {
+		cr_assert_eq(copy_status(ARG + 40 * i), GNTST_okay);
+		cr_assert_eq(hvt_get64(d, dst + 8 * i), 0x1000 + i);
+	}
+	/* A batch of failing maps is preempted all the same (work is work). */
+	for (unsigned i = 0; i < n; i++)
+		map_ref(ARG + 32 * i, 0x70000, GNTMAP_device_map, 5, DOMID_SELF, NULL);
+	cr_assert_eq(hvt_call_all(v, __HYPERVISOR_grant_table_op, GNTTABOP_map_grant_ref, ARG, n,
+				  &pieces),
+		     0);
+	cr_assert_eq(pieces, 3);
 }
 
 Test(grant_table, maptrack_runs_out)

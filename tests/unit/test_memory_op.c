@@ -206,8 +206,8 @@ Test(memory_op, balloon_orders_continuations_and_limits)
 	cr_assert_eq(reservation_op(XENMEM_decrease_reservation, 2, 4, DOMID_SELF), 1);
 	cr_assert_eq(d->tot_pages, pages - 16);
 	cr_assert_eq(reservation_op(XENMEM_decrease_reservation, 2, 10, DOMID_SELF), -XEN_EINVAL);
-	cr_assert_eq(reservation_op(XENMEM_decrease_reservation, 65537, 0, DOMID_SELF),
-		     -XEN_EINVAL);
+	cr_assert_eq(reservation_op(XENMEM_decrease_reservation, 1ull << 26, 0, DOMID_SELF),
+		     -XEN_EINVAL, "too many to encode in a continuation");
 	/* A continuation starts at extent 1 and reports the total. */
 	hvt_put64(d, LIST + 8, 0x40);
 	cr_assert_eq(reservation_op(XENMEM_decrease_reservation | (1 << 6), 2, 4, DOMID_SELF), 2);
@@ -220,6 +220,58 @@ Test(memory_op, balloon_orders_continuations_and_limits)
 	hvt_put16(d, ARG + 24, DOMID_SELF);
 	cr_assert_eq(memop(XENMEM_populate_physmap, ARG), 0, "unreadable list: none done");
 	cr_assert_eq(memop(XENMEM_populate_physmap, HVT_BAD), -XEN_EFAULT);
+}
+
+Test(memory_op, big_balloons_continue_themselves)
+{
+	/* A 32 MiB domain gives back 6000 pages and takes them again. */
+	struct hv big;
+	struct domain *b;
+	struct vcpu *bv;
+	const uint64_t n = 6000, list = 0x1e00000, arg = 0x1000;
+	uint64_t pages;
+	unsigned pieces;
+	int err;
+
+	cr_assert_eq(hv_init(&big, 40 << 20), 0);
+	b = hv_domain_create(&big, HV_ARCH_X86_64, HV_PERSONALITY_XEN, 32 << 20, &err);
+	cr_assert_not_null(b);
+	bv = hv_vcpu_add(b, &toy_cpu_new(b->p2m, b->tbc, 0)->cpu, d->vcpus[0]->arch);
+	pages = b->tot_pages;
+	for (uint64_t i = 0; i < n; i++)
+		hvt_put64(b, list + 8 * i, 0x100 + i);
+	hvt_put64(b, arg, list);
+	hvt_put64(b, arg + 8, n);
+	hvt_put32(b, arg + 16, 0);
+	hvt_put32(b, arg + 20, 0);
+	hvt_put16(b, arg + 24, DOMID_SELF);
+
+	/* One piece: HV_MEMORY_PREEMPT_PAGES (4096) extents, then the start
+	 * extent goes into the command. */
+	hvt_call(bv, __HYPERVISOR_memory_op, XENMEM_decrease_reservation, arg, 0);
+	cr_assert(bv->hcall_preempted);
+	cr_assert_eq(bv->hcall_args[0], XENMEM_decrease_reservation | (4096ull << 6));
+	cr_assert_eq(bv->hcall_args[1], arg);
+	cr_assert_eq(b->tot_pages, pages - 4096);
+	cr_assert_eq(hvt_call_all(bv, __HYPERVISOR_memory_op, bv->hcall_args[0], arg, 0, &pieces),
+		     (long)n, "the total, counted from 0");
+	cr_assert_eq(pieces, 1);
+	cr_assert_eq(b->tot_pages, pages - n);
+	cr_assert_eq(
+		hvt_call_all(bv, __HYPERVISOR_memory_op, XENMEM_populate_physmap, arg, 0, &pieces),
+		(long)n);
+	cr_assert_eq(pieces, 2);
+	cr_assert_eq(b->tot_pages, pages);
+	/* Order 9: eight extents (4096 pages) a piece. */
+	for (uint64_t i = 0; i < 10; i++)
+		hvt_put64(b, list + 8 * i, 0x200 + 512 * i);
+	hvt_put64(b, arg + 8, 10);
+	hvt_put32(b, arg + 16, 9);
+	cr_assert_eq(hvt_call_all(bv, __HYPERVISOR_memory_op, XENMEM_decrease_reservation, arg, 0,
+				  &pieces),
+		     10);
+	cr_assert_eq(pieces, 2);
+	hv_destroy(&big);
 }
 
 Test(memory_op, balloon_leaves_hv_pages_alone)

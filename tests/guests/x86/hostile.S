@@ -144,7 +144,7 @@ table:
 	ROW __HYPERVISOR_sched_op, SCHEDOP_poll, poll_badport, 0, -22, "poll port 5000"
 	ROW __HYPERVISOR_grant_table_op, GNTTABOP_query_size, qsize, 2, -22, "gnttab query_size count 2"
 	ROW __HYPERVISOR_grant_table_op, GNTTABOP_copy, BAD, 1, -14, "gnttab copy bad pointer"
-	ROW __HYPERVISOR_grant_table_op, GNTTABOP_copy, BAD, 100000, -7, "gnttab copy 100000 ops"
+	ROW __HYPERVISOR_grant_table_op, GNTTABOP_copy, BAD, 0x80000000, -22, "gnttab copy count 2^31 (negative as an int)"
 	ROW __HYPERVISOR_grant_table_op, GNTTABOP_set_version, gver7, 1, -22, "gnttab set_version 7"
 	ROW __HYPERVISOR_grant_table_op, GNTTABOP_get_version, gver_other, 1, -3, "gnttab get_version domid 77"
 	ROW __HYPERVISOR_grant_table_op, 99, 0, 1, -38, "gnttab unknown"
