@@ -10,8 +10,8 @@
  *
  * Implemented and advertised:
  *   1.EDX   FPU PSE TSC MSR PAE CX8 SEP PGE CMOV PAT CLFSH MMX FXSR SSE SSE2
- *   1.ECX   SSE3 SSSE3 CX16 PCID SSE4.1 SSE4.2 MOVBE POPCNT XSAVE OSXSAVE(=CR4)
- *           RDRAND HYPERVISOR
+ *   1.ECX   SSE3 PCLMULQDQ SSSE3 CX16 PCID SSE4.1 SSE4.2 MOVBE POPCNT AES XSAVE
+ *           OSXSAVE(=CR4) RDRAND HYPERVISOR
  *   0xD     XCR0 = x87 | SSE, a 576-byte area; 0xD.1.EAX XSAVEOPT (xsave.c)
  *   7.0.EBX BMI1 SMEP BMI2 INVPCID* RDSEED ADX SMAP CLFLUSHOPT CLWB
  *   7.0.ECX UMIP RDPID*
@@ -22,9 +22,9 @@
  * without those controls the instructions are #UD in VMX non-root operation,
  * SDM 25.3), as a hypervisor would mask them.
  * FPU: the x87 subset listed in x87.c (FSIN/FPREM/FNSAVE/... are #UD yet);
- * MMX, SSE/SSE2/SSE3/SSSE3/SSE4.1/SSE4.2: every form in sse.h (XMM and
- * MMX registers), FISTTP and CRC32.
- * Not yet (so not advertised): MONITOR/MWAIT, AVX, AES, PCLMULQDQ, XSAVEC,
+ * MMX, SSE/SSE2/SSE3/SSSE3/SSE4.1/SSE4.2, AES-NI and PCLMULQDQ: every form in
+ * sse.h (XMM and MMX registers), FISTTP and CRC32.
+ * Not yet (so not advertised): MONITOR/MWAIT, AVX, XSAVEC,
  * XSAVES, XGETBV with ECX = 1,
  * APIC (devices/),
  * FSGSBASE, ERMS, LA57, ...
@@ -48,6 +48,8 @@
 #define CPUID_1_EDX_SSE (1u << 25)
 #define CPUID_1_EDX_SSE2 (1u << 26)
 #define CPUID_1_ECX_SSE3 (1u << 0)
+#define CPUID_1_ECX_PCLMULQDQ (1u << 1)
+#define CPUID_1_ECX_AES (1u << 25)
 #define CPUID_1_ECX_SSSE3 (1u << 9)
 #define CPUID_1_ECX_CX16 (1u << 13)
 #define CPUID_1_ECX_PCID (1u << 17)
@@ -115,10 +117,10 @@ void cpu_x86_cpuid(struct cpu_x86 *c, uint32_t leaf, uint32_t subleaf, uint32_t 
 		out[0] = 0x000006f1; /* family 6, model 0x0f, stepping 1 */
 		/* APIC id, 1 logical processor, CLFLUSH line 8 * 8 = 64 bytes */
 		out[1] = (c->cpu.index << 24) | (1u << 16) | (8u << 8);
-		out[2] = CPUID_1_ECX_SSE3 | CPUID_1_ECX_SSSE3 | CPUID_1_ECX_CX16 |
-			 CPUID_1_ECX_PCID | CPUID_1_ECX_SSE41 | CPUID_1_ECX_SSE42 |
-			 CPUID_1_ECX_MOVBE | CPUID_1_ECX_POPCNT | CPUID_1_ECX_XSAVE |
-			 CPUID_1_ECX_RDRAND | CPUID_1_ECX_HYPERVISOR;
+		out[2] = CPUID_1_ECX_SSE3 | CPUID_1_ECX_PCLMULQDQ | CPUID_1_ECX_SSSE3 |
+			 CPUID_1_ECX_AES | CPUID_1_ECX_CX16 | CPUID_1_ECX_PCID | CPUID_1_ECX_SSE41 |
+			 CPUID_1_ECX_SSE42 | CPUID_1_ECX_MOVBE | CPUID_1_ECX_POPCNT |
+			 CPUID_1_ECX_XSAVE | CPUID_1_ECX_RDRAND | CPUID_1_ECX_HYPERVISOR;
 		if (c->cr4 & X86_CR4_OSXSAVE)
 			out[2] |= CPUID_1_ECX_OSXSAVE;
 		out[3] = CPUID_1_EDX_FPU | CPUID_1_EDX_PSE | CPUID_1_EDX_TSC | CPUID_1_EDX_MSR |

@@ -388,6 +388,13 @@ static const struct x86_sse_row x86_sse_rows[] = {
 	{ 3, PFX_66, 0x40, -1, SSE_ROW(DPPS, IMM_BU) },
 	{ 3, PFX_66, 0x41, -1, SSE_ROW(DPPD, IMM_BU) },
 	{ 3, PFX_66, 0x42, -1, SSE_ROW(MPSADBW, IMM_BU) },
+	{ 2, PFX_66, 0xdb, -1, SSE_ROW(AESIMC, IMM_NONE) },
+	{ 2, PFX_66, 0xdc, -1, SSE_ROW(AESENC, IMM_NONE) },
+	{ 2, PFX_66, 0xdd, -1, SSE_ROW(AESENCLAST, IMM_NONE) },
+	{ 2, PFX_66, 0xde, -1, SSE_ROW(AESDEC, IMM_NONE) },
+	{ 2, PFX_66, 0xdf, -1, SSE_ROW(AESDECLAST, IMM_NONE) },
+	{ 3, PFX_66, 0xdf, -1, SSE_ROW(AESKEYGENASSIST, IMM_BU) },
+	{ 3, PFX_66, 0x44, -1, SSE_ROW(PCLMULQDQ, IMM_BU) },
 };
 /* clang-format on */
 

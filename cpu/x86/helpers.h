@@ -159,6 +159,10 @@ enum x86_xsave_op {
 };
 uint64_t x86_helper_xsave(struct cpu *cpu, uint64_t la, uint64_t info, uint64_t c, uint64_t e);
 
+/* AES-NI and PCLMULQDQ (aes.c): d = op(d, s[, imm]) for an enum x86_sse_op;
+ * false if op is not one of them. */
+bool x86_sse_crypto(unsigned op, union x86_xmm *d, const union x86_xmm *s, unsigned imm);
+
 /* Shared by the helper files. */
 uint64_t x86_la_add(const struct cpu_x86 *c, uint64_t la, uint64_t n);
 void x86_write_gpr(struct cpu_x86 *c, unsigned r, unsigned sz, uint64_t v);

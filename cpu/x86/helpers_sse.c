@@ -1640,7 +1640,8 @@ uint64_t x86_helper_sse(struct cpu *cpu, uint64_t info, uint64_t la, uint64_t gv
 	if (x86_sse_move(op, &dst, &src, mem) || x86_sse_int(op, &dst, &src) ||
 	    x86_sse_perm(op, &dst, &src, (unsigned)imm) ||
 	    x86_sse_ssse3(op, &dst, &src, (unsigned)imm) ||
-	    x86_sse41(op, &dst, &src, (unsigned)imm, &c->fpu.xmm[0], mem)) {
+	    x86_sse41(op, &dst, &src, (unsigned)imm, &c->fpu.xmm[0], mem) ||
+	    x86_sse_crypto(op, &dst, &src, (unsigned)imm)) {
 		*xr = dst;
 		return 0;
 	}

@@ -409,3 +409,77 @@ Test(x86_sse, denormal_flag_is_hidden_per_element)
 	cr_assert_eq(vm.c->fpu.mxcsr & 0x3f, 0x01, "mxcsr flags %#x",
 		     (unsigned)(vm.c->fpu.mxcsr & 0x3f));
 }
+
+/* AES-NI: FIPS-197 appendix C.1 (AES-128). The key is expanded with
+ * AESKEYGENASSIST, the block encrypted with AESENC/AESENCLAST, then
+ * decrypted with the equivalent inverse cipher (AESIMC'd round keys,
+ * AESDEC/AESDECLAST). */
+#define T_AES_KX(rc, off)                                                                          \
+	"aeskeygenassist $" #rc ", %xmm1, %xmm2\n call 9f\n movdqa %xmm1, " #off "(%rdi)\n"
+X86T_BLOB(
+	t_aes128,
+	"movdqu 0x20000, %xmm1\n movdqu 0x20010, %xmm0\n mov $0x20100, %rdi\n"
+	"movdqa %xmm1, (%rdi)\n" T_AES_KX(0x01, 16) T_AES_KX(0x02, 32) T_AES_KX(0x04, 48) T_AES_KX(
+		0x08, 64) T_AES_KX(0x10, 80) T_AES_KX(0x20, 96) T_AES_KX(0x40, 112)
+		T_AES_KX(0x80, 128) T_AES_KX(0x1b, 144) T_AES_KX(
+			0x36,
+			160) "pxor (%rdi), %xmm0\n aesenc 16(%rdi), %xmm0\n aesenc 32(%rdi), %xmm0\n"
+			     "aesenc 48(%rdi), %xmm0\n aesenc 64(%rdi), %xmm0\n aesenc 80(%rdi), %xmm0\n"
+			     "aesenc 96(%rdi), %xmm0\n aesenc 112(%rdi), %xmm0\n aesenc 128(%rdi), %xmm0\n"
+			     "aesenc 144(%rdi), %xmm0\n aesenclast 160(%rdi), %xmm0\n movdqa %xmm0, %xmm3\n"
+			     "pxor 160(%rdi), %xmm0\n"
+			     "aesimc 144(%rdi), %xmm4\n aesdec %xmm4, %xmm0\n"
+			     "aesimc 128(%rdi), %xmm4\n aesdec %xmm4, %xmm0\n"
+			     "aesimc 112(%rdi), %xmm4\n aesdec %xmm4, %xmm0\n"
+			     "aesimc 96(%rdi), %xmm4\n aesdec %xmm4, %xmm0\n"
+			     "aesimc 80(%rdi), %xmm4\n aesdec %xmm4, %xmm0\n"
+			     "aesimc 64(%rdi), %xmm4\n aesdec %xmm4, %xmm0\n"
+			     "aesimc 48(%rdi), %xmm4\n aesdec %xmm4, %xmm0\n"
+			     "aesimc 32(%rdi), %xmm4\n aesdec %xmm4, %xmm0\n"
+			     "aesimc 16(%rdi), %xmm4\n aesdec %xmm4, %xmm0\n"
+			     "aesdeclast (%rdi), %xmm0\n vmcall\n"
+			     "9: pshufd $0xff, %xmm2, %xmm2\n movdqa %xmm1, %xmm5\n pslldq $4, %xmm5\n"
+			     "pxor %xmm5, %xmm1\n pslldq $4, %xmm5\n pxor %xmm5, %xmm1\n pslldq $4, %xmm5\n"
+			     "pxor %xmm5, %xmm1\n pxor %xmm2, %xmm1\n ret");
+
+Test(x86_sse, aes128_fips197_known_answer)
+{
+	static const uint8_t key[16] = { 0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07,
+					 0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f };
+	static const uint8_t pt[16] = { 0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77,
+					0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff };
+	static const uint8_t ct[16] = { 0x69, 0xc4, 0xe0, 0xd8, 0x6a, 0x7b, 0x04, 0x30,
+					0xd8, 0xcd, 0xb7, 0x80, 0x70, 0xb4, 0xc5, 0x5a };
+	static const uint8_t k10[16] = { 0x13, 0x11, 0x1d, 0x7f, 0xe3, 0x94, 0x4a, 0x17,
+					 0xf3, 0x07, 0xa7, 0x8b, 0x4d, 0x2b, 0x30, 0xc5 };
+	uint8_t rk[16];
+	x86_vm_put(&vm, 0x20000, key, 16);
+	x86_vm_put(&vm, 0x20010, pt, 16);
+	run(X86T_CODE_OF(t_aes128));
+	expect_vmcall();
+	cr_assert(p2m_copy_from(vm.p2m, rk, 0x20100 + 160, 16) == 0);
+	cr_assert_arr_eq(rk, k10, 16, "round key 10 (FIPS-197 appendix C.1)");
+	cr_assert_arr_eq(XMM(3).b, ct, 16, "ciphertext");
+	cr_assert_arr_eq(XMM(0).b, pt, 16, "decrypted again");
+}
+
+X86T_BLOB(t_pclmul, "pclmulqdq $0x00, %xmm7, %xmm6\n pclmulqdq $0x11, %xmm9, %xmm8\n"
+		    "pclmulqdq $0x01, %xmm11, %xmm10\n vmcall");
+
+Test(x86_sse, pclmulqdq_selects_halves_and_multiplies_carry_less)
+{
+	XMM(6).q[0] = ~0ull;
+	XMM(7).q[0] = 3;
+	XMM(8).q[1] = 3;
+	XMM(9).q[1] = 1ull << 63;
+	XMM(10).q[1] = 0x87;
+	XMM(11).q[0] = 0x10;
+	run(X86T_CODE_OF(t_pclmul));
+	expect_vmcall();
+	cr_assert_eq(XMM(6).q[0], 1, "~0 x 3: low");
+	cr_assert_eq(XMM(6).q[1], 1, "~0 x 3: high");
+	cr_assert_eq(XMM(8).q[0], 1ull << 63, "imm 0x11: both high halves");
+	cr_assert_eq(XMM(8).q[1], 1);
+	cr_assert_eq(XMM(10).q[0], 0x870, "imm 0x01: the destination's high half");
+	cr_assert_eq(XMM(10).q[1], 0);
+}

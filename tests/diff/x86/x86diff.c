@@ -6,8 +6,8 @@
  *
  * Generates N seeded-random sequences of 1..12 user-level instructions
  * (integer ALU, shifts and rotates, multiply/divide, bit operations, moves,
- * CMOVcc/SETcc/Jcc, PUSH/POP, and SSE/SSE2/SSE3/SSSE3/SSE4.1 integer and
- * floating-point forms), with random general registers, arithmetic flags,
+ * CMOVcc/SETcc/Jcc, PUSH/POP, and SSE/SSE2/SSE3/SSSE3/SSE4.1/4.2 integer and
+ * floating-point forms, AES-NI, PCLMULQDQ), with random general registers, arithmetic flags,
  * XMM registers, MXCSR (rounding, FTZ, DAZ; exceptions masked) and a random
  * 4 KiB data window, runs each on the host (hostrun.c, in a sandboxed child)
  * and on a fresh softvisor vcpu (threaded backend), and compares the general
@@ -138,7 +138,7 @@ static void rxmm(struct rng *r, uint8_t x[16])
 /* ---- host features ------------------------------------------------------------ */
 
 struct host_feat {
-	bool popcnt, lzcnt, bmi1, ssse3, sse41, sse42, movbe;
+	bool popcnt, lzcnt, bmi1, ssse3, sse41, sse42, movbe, aes, pclmul;
 };
 
 static struct host_feat host_features(void)
@@ -152,6 +152,8 @@ static struct host_feat host_features(void)
 		f.sse41 = (c >> 19) & 1;
 		f.sse42 = (c >> 20) & 1;
 		f.movbe = (c >> 22) & 1;
+		f.aes = (c >> 25) & 1;
+		f.pclmul = (c >> 1) & 1;
 	}
 	if (__get_cpuid(0x80000001, &a, &b, &c, &d))
 		f.lzcnt = (c >> 5) & 1;
@@ -663,7 +665,7 @@ static bool gen_int(struct gen *g, struct ins *I)
 /* SSE forms: xmm, xmm/m128 (mandatory prefix, map, opcode, imm8?). */
 struct sse_form {
 	uint8_t pfx, map, op, imm;
-	uint8_t feat; /* 0 SSE2, 1 SSSE3, 2 SSE4.1, 3 SSE4.2 */
+	uint8_t feat; /* 0 SSE2, 1 SSSE3, 2 SSE4.1, 3 SSE4.2, 4 AES, 5 PCLMULQDQ */
 	uint32_t def;
 };
 
@@ -789,6 +791,14 @@ static const struct sse_form sse_forms[] = {
 	{ 0x66, 3, 0x40, 1, 2 },
 	{ 0x66, 3, 0x41, 1, 2 },
 	{ 0x66, 3, 0x42, 1, 2 },
+	/* AES-NI, PCLMULQDQ */
+	{ 0x66, 2, 0xdb, 0, 4 },
+	{ 0x66, 2, 0xdc, 0, 4 },
+	{ 0x66, 2, 0xdd, 0, 4 },
+	{ 0x66, 2, 0xde, 0, 4 },
+	{ 0x66, 2, 0xdf, 0, 4 },
+	{ 0x66, 3, 0xdf, 1, 4 },
+	{ 0x66, 3, 0x44, 1, 5 },
 	/* floating point: ps (none), pd (66), ss (F3), sd (F2) */
 	{ 0, 1, 0x51 },
 	{ 0, 1, 0x54 },
@@ -912,7 +922,8 @@ static bool gen_sse(struct gen *g, struct ins *I)
 	default: {
 		const struct sse_form *s = &sse_forms[rn(r, SV_ARRAY_SIZE(sse_forms))];
 		if ((s->feat == 1 && !g->hf.ssse3) || (s->feat == 2 && !g->hf.sse41) ||
-		    (s->feat == 3 && !g->hf.sse42))
+		    (s->feat == 3 && !g->hf.sse42) || (s->feat == 4 && !g->hf.aes) ||
+		    (s->feat == 5 && !g->hf.pclmul))
 			return false;
 		enc(g, I, s->pfx, s->map, s->op, -1, x, rn(r, 4) ? (int)y : -1, false);
 		if (s->imm) {
