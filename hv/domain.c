@@ -66,6 +66,7 @@ struct domain *hv_domain_create(struct hv *hv, enum hv_arch arch, enum hv_person
 	d->console_line = g_string_new(NULL);
 	d->stats.exits = g_hash_table_new(g_direct_hash, g_direct_equal);
 	d->stats.hypercalls = g_hash_table_new(g_direct_hash, g_direct_equal);
+	d->stats.hypercall_subops = g_hash_table_new(g_direct_hash, g_direct_equal);
 	g_ptr_array_add(hv->domains, d);
 	hv_evtchn_init(d);
 	hv_gnttab_init(d);
@@ -126,6 +127,7 @@ void hv_domain_destroy(struct domain *d)
 	g_string_free(d->console_line, TRUE);
 	g_hash_table_destroy(d->stats.exits);
 	g_hash_table_destroy(d->stats.hypercalls);
+	g_hash_table_destroy(d->stats.hypercall_subops);
 	g_ptr_array_remove(d->hv->domains, d);
 	g_free(d);
 }
@@ -343,6 +345,20 @@ uint64_t hv_domain_icount(const struct domain *d)
 	return insns;
 }
 
+/* The sub-operations of hypercall nr that were called, by number. */
+static void hv_stats_print_subops(struct domain *d, const struct hv_hypercall *h, uint64_t nr,
+				  FILE *out)
+{
+	for (unsigned op = 0; h && h->subops && op < h->n_subops; op++) {
+		gpointer key = GSIZE_TO_POINTER((gsize)(nr * HV_STATS_SUBOPS + op));
+		uint64_t n = GPOINTER_TO_SIZE(g_hash_table_lookup(d->stats.hypercall_subops, key));
+
+		if (n)
+			fprintf(out, "             %-24s %10" G_GUINT64_FORMAT "\n", h->subops[op],
+				n);
+	}
+}
+
 void hv_stats_print(struct domain *d, FILE *out)
 {
 	GList *keys = g_list_sort(g_hash_table_get_keys(d->stats.exits), hv_cmp_u32);
@@ -378,6 +394,7 @@ void hv_stats_print(struct domain *d, FILE *out)
 		fprintf(out, "    %-6s %-26s %10" G_GUINT64_FORMAT "\n", num, name,
 			(uint64_t)GPOINTER_TO_SIZE(
 				g_hash_table_lookup(d->stats.hypercalls, k->data)));
+		hv_stats_print_subops(d, h, nr, out);
 	}
 	fprintf(out, "  hypercalls failed: %" G_GUINT64_FORMAT "\n", d->stats.hypercall_errors);
 	g_list_free(keys);

@@ -187,9 +187,13 @@ struct vcpu {
 	struct hv_x86_vcpu *x86;
 };
 
+/* Sub-operation keys: number * HV_STATS_SUBOPS + sub-operation. */
+#define HV_STATS_SUBOPS 256
+
 struct hv_stats {
-	GHashTable *exits;      /* reason (uint32) -> count */
-	GHashTable *hypercalls; /* number -> count */
+	GHashTable *exits;            /* reason (uint32) -> count */
+	GHashTable *hypercalls;       /* number -> count */
+	GHashTable *hypercall_subops; /* number and sub-operation -> count */
 	uint64_t hypercall_errors;
 };
 
@@ -216,6 +220,8 @@ struct domain {
 	/* Byte order of shared structures (shared_info, vcpu_info, time
 	 * areas): fixed when the vcpus are created (POWER big-endian guests). */
 	bool big_endian;
+	/* vm_assist types the guest enabled (hv/vm_assist.c). */
+	uint64_t vm_assist;
 	/* Memory accounting (XENMEM_current/maximum_reservation). */
 	uint64_t tot_pages, max_pages;
 	/* The shared_info frame (owned by hv: a reference held) and where the

@@ -43,6 +43,12 @@ struct hv_hypercall {
 	hv_hypercall_fn fn;
 	uint8_t nargs; /* arguments shown in traces */
 	uint8_t flags;
+	/* Names of the sub-operations selected by (first argument & subop_mask),
+	 * for traces ("event_channel_op:send(0x4, ...)") and per-sub-op
+	 * statistics; NULL when the call has none. */
+	const char *const *subops;
+	uint8_t n_subops;
+	uint64_t subop_mask;
 };
 
 struct hv_hypercall_table {
@@ -60,6 +66,10 @@ struct hv_hypercall_table {
 /* The row of hypercall nr in t (its name may be NULL), or NULL. */
 const struct hv_hypercall *hv_hypercall_lookup(const struct hv_hypercall_table *t, uint64_t nr);
 
+/* The name of the sub-operation a call of h with first argument a0 selects,
+ * or NULL (no sub-operations, or one without a name). */
+const char *hv_hypercall_subop_name(const struct hv_hypercall *h, uint64_t a0);
+
 long hv_hypercall_dispatch(struct vcpu *v, const struct hv_hypercall_table *t, uint64_t nr,
 			   const uint64_t args[6], bool user_mode);
 /* Restart the current hypercall with arguments a (v->hcall_preempted); the
@@ -75,6 +85,7 @@ long do_sched_op(struct vcpu *v, const uint64_t a[6]);
 long do_refused_to_domu(struct vcpu *v, const uint64_t a[6]);
 long do_memory_op(struct vcpu *v, const uint64_t a[6]);
 long do_vcpu_op(struct vcpu *v, const uint64_t a[6]);
+long do_vm_assist(struct vcpu *v, const uint64_t a[6]);
 long do_set_timer_op(struct vcpu *v, const uint64_t a[6]);
 long do_event_channel_op(struct vcpu *v, const uint64_t a[6]);
 long do_hvm_op(struct vcpu *v, const uint64_t a[6]);

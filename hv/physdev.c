@@ -12,17 +12,6 @@
  */
 #include "hv/hypercall.h"
 
-/* Sub-ops of physdev_op a guest kernel may try. */
-#define PHYSDEVOP_irq_status_query 5
-#define PHYSDEVOP_eoi 12
-#define PHYSDEVOP_map_pirq 13
-#define PHYSDEVOP_unmap_pirq 14
-#define PHYSDEVOP_get_free_pirq 23
-#define PHYSDEVOP_pci_mmcfg_reserved 24
-#define PHYSDEVOP_pci_device_add 25
-#define PHYSDEVOP_pci_device_remove 26
-#define PHYSDEVOP_dbgp_op 29
-
 long do_physdev_op(struct vcpu *v, const uint64_t a[6])
 {
 	switch ((unsigned)a[0]) {

@@ -208,6 +208,17 @@ enum xen_hypercall_nr {
 #define RUNSTATE_blocked 2
 #define RUNSTATE_offline 3
 
+/* physdev_op (public/physdev.h): the queries a PVH domU may make. */
+#define PHYSDEVOP_irq_status_query 5
+#define PHYSDEVOP_eoi 12
+#define PHYSDEVOP_map_pirq 13
+#define PHYSDEVOP_unmap_pirq 14
+#define PHYSDEVOP_get_free_pirq 23
+#define PHYSDEVOP_pci_mmcfg_reserved 24
+#define PHYSDEVOP_pci_device_add 25
+#define PHYSDEVOP_pci_device_remove 26
+#define PHYSDEVOP_dbgp_op 29
+
 /* hvm_op (public/hvm/hvm_op.h) and its parameters (public/hvm/params.h). */
 #define HVMOP_set_param 0
 #define HVMOP_get_param 1

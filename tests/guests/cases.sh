@@ -178,16 +178,16 @@ done
 for e in le be; do
 	guest_test "ppc-contin-$e" 0 --trace=hypercalls "$(ppc_guest contin "$e")"
 	expect_stdout '^continuations: 5000 pages out and back in$'
-	expect_stderr 'HYPERCALL 12 memory_op\(0x6, 0x[0-9a-f]+\) = continuation\(0x40006, 0x[0-9a-f]+\)$'
-	expect_stderr 'HYPERCALL 12 memory_op\(0x40006, 0x[0-9a-f]+\) = 5000$'
+	expect_stderr 'HYPERCALL 12 memory_op:populate_physmap\(0x6, 0x[0-9a-f]+\) = continuation\(0x40006, 0x[0-9a-f]+\)$'
+	expect_stderr 'HYPERCALL 12 memory_op:populate_physmap\(0x40006, 0x[0-9a-f]+\) = 5000$'
 done
 
 for e in le be; do
 	guest_test "ppc-vcpuop-$e" 0 --trace=hypercalls "$(ppc_guest vcpuop "$e")"
 	expect_stdout '^vcpu_op: down on the last vcpu$'
 	expect_not_stdout 'FAILED|after down'
-	expect_stderr 'HYPERCALL 33 physdev_op\(0xd, 0x[0-9a-f]+\) = -38$'
-	expect_stderr 'HYPERCALL 24 vcpu_op\(0x2, 0x0, 0x[0-9a-f]+\) = 0$'
+	expect_stderr 'HYPERCALL 33 physdev_op:map_pirq\(0xd, 0x[0-9a-f]+\) = -38$'
+	expect_stderr 'HYPERCALL 24 vcpu_op:down\(0x2, 0x0, 0x[0-9a-f]+\) = 0$'
 done
 
 # The local APIC (devices/x86/lapic.c, hv/x86/apic.c) and the ACPI tables
@@ -215,11 +215,11 @@ guest_test x86-evtchn 0 --trace=hypercalls,evtchn,p2m "$(x86_guest evtchn)"
 expect_stdout '^timer event on port 3$'
 expect_stdout '^running vcpu interrupted at its timer deadline$'
 expect_stderr 'd1v0 P2M add_to_physmap shared_info gfn=0x[0-9a-f]+ mfn=0x[0-9a-f]+ \(was ram_rw'
-expect_stderr 'HYPERCALL 12 memory_op\(0x7, 0x[0-9a-f]+\) = 0$'
-expect_stderr 'HYPERCALL 24 vcpu_op\(0xa, 0x0, 0x[0-9a-f]+\) = 0$'
+expect_stderr 'HYPERCALL 12 memory_op:add_to_physmap\(0x7, 0x[0-9a-f]+\) = 0$'
+expect_stderr 'HYPERCALL 24 vcpu_op:register_vcpu_info\(0xa, 0x0, 0x[0-9a-f]+\) = 0$'
 expect_stderr 'EVTCHN callback_irq type=2 data=0xf3$'
 expect_stderr 'EVTCHN bind_virq virq=0 vcpu=0 port=3$'
-expect_stderr 'HYPERCALL 24 vcpu_op\(0x8, 0x0, 0x[0-9a-f]+\) = 0$'
+expect_stderr 'HYPERCALL 24 vcpu_op:set_singleshot_timer\(0x8, 0x0, 0x[0-9a-f]+\) = 0$'
 expect_stderr 'EVTCHN pending d1 port=3 vcpu=0$'
 expect_stderr 'EVTCHN upcall vector=0xf3$'
 
@@ -232,11 +232,11 @@ expect_no_stderr
 guest_test x86-contin 0 --trace=hypercalls "$(x86_guest contin)"
 expect_stdout '^continuations: 5000 pages out and back in$'
 expect_stdout '^continuations: 150 grant copies$'
-expect_stderr 'HYPERCALL 12 memory_op\(0x1, 0x[0-9a-f]+\) = continuation\(0x40001, 0x[0-9a-f]+\)$'
-expect_stderr 'HYPERCALL 12 memory_op\(0x40001, 0x[0-9a-f]+\) = 5000$'
-expect_stderr 'HYPERCALL 12 memory_op\(0x40006, 0x[0-9a-f]+\) = 5000$'
-expect_stderr 'HYPERCALL 20 grant_table_op\(0x5, 0x[0-9a-f]+, 0x96\) = continuation\(0x5, 0x[0-9a-f]+, 0x56\)$'
-expect_stderr 'HYPERCALL 20 grant_table_op\(0x5, 0x[0-9a-f]+, 0x16\) = 0$'
+expect_stderr 'HYPERCALL 12 memory_op:decrease_reservation\(0x1, 0x[0-9a-f]+\) = continuation\(0x40001, 0x[0-9a-f]+\)$'
+expect_stderr 'HYPERCALL 12 memory_op:decrease_reservation\(0x40001, 0x[0-9a-f]+\) = 5000$'
+expect_stderr 'HYPERCALL 12 memory_op:populate_physmap\(0x40006, 0x[0-9a-f]+\) = 5000$'
+expect_stderr 'HYPERCALL 20 grant_table_op:copy\(0x5, 0x[0-9a-f]+, 0x96\) = continuation\(0x5, 0x[0-9a-f]+, 0x56\)$'
+expect_stderr 'HYPERCALL 20 grant_table_op:copy\(0x5, 0x[0-9a-f]+, 0x16\) = 0$'
 
 # FIFO event channels (hv/evtchn_fifo.c): queues by priority, READY and
 # HEAD, masking and EVTCHNOP_unmask, from a guest's upcall handler.
@@ -260,7 +260,7 @@ expect_stdout '^singleshot in the past = -62$'
 expect_stdout '^initialise vcpu 0 \(it has a state\) = -17$'
 expect_stdout '^physdev map_pirq \(no PIRQs in PVH\) = -38$'
 expect_stdout '^domctl = -1$'
-expect_stderr 'HYPERCALL 32 event_channel_op\(0x4, 0xdead00000000\) = -14$'
+expect_stderr 'HYPERCALL 32 event_channel_op:send\(0x4, 0xdead00000000\) = -14$'
 expect_stderr 'HYPERCALL 60 unknown\(0x0, 0x0, 0x0, 0x0, 0x0, 0x0\) = -38$'
 
 guest_test x86-gnttab 0 --trace=hypercalls,p2m "$(x86_guest gnttab)"
@@ -269,7 +269,7 @@ expect_stdout '^a secret shared through a grant$'
 expect_stdout '^mapped: a secret shared through a grant$'
 expect_stdout '^unmapped$'
 expect_stderr 'P2M add_to_physmap grant_table idx=0 gfn=0x[0-9a-f]+ mfn=0x[0-9a-f]+ \(was ram_rw'
-expect_stderr 'HYPERCALL 20 grant_table_op\(0x5, 0x[0-9a-f]+, 0x1\) = 0$'
+expect_stderr 'HYPERCALL 20 grant_table_op:copy\(0x5, 0x[0-9a-f]+, 0x1\) = 0$'
 expect_stderr 'P2M grant_map d1 ref=1 gfn=0x[0-9a-f]+ mfn=0x[0-9a-f]+ rw handle=0$'
 expect_stderr 'P2M grant_unmap d1 ref=1 gfn=0x[0-9a-f]+ handle=0$'
 
@@ -289,8 +289,8 @@ expect_stdout '^poll timed out after 5 ms$'
 expect_stdout '^poll woken by VIRQ_TIMER$'
 expect_stdout '^blocking with every port masked$'
 expect_not_stdout 'unexpected|FAILED'
-expect_stderr 'HYPERCALL 29 sched_op\(0x3, 0x[0-9a-f]+\) = 0$'
-expect_stderr 'HYPERCALL 29 sched_op\(0x1, 0x0\) = 0$'
+expect_stderr 'HYPERCALL 29 sched_op:poll\(0x3, 0x[0-9a-f]+\) = 0$'
+expect_stderr 'HYPERCALL 29 sched_op:block\(0x1, 0x0\) = 0$'
 expect_stderr 'crashed: all vcpus halted with no event that could wake them'
 
 guest_test demo-x86-text 0 --arch=x86_64
@@ -410,10 +410,10 @@ expect_stderr 'bad --digest-interval'
 for e in le be; do
 	guest_test "ppc-evtchn-$e" 0 --trace=hypercalls,evtchn "$(ppc_guest evtchn "$e")"
 	expect_stdout '^timer event on port 1$'
-	expect_stderr 'HYPERCALL 12 memory_op\(0x7, 0x[0-9a-f]+\) = 0$'
+	expect_stderr 'HYPERCALL 12 memory_op:add_to_physmap\(0x7, 0x[0-9a-f]+\) = 0$'
 	expect_stderr 'EVTCHN bind_virq virq=0 vcpu=0 port=1$'
 	expect_stderr 'HYPERCALL 15 set_timer_op\(0x[0-9a-f]+\) = 0$'
-	expect_stderr 'HYPERCALL 29 sched_op\(0x1, 0x[0-9a-f]+\) = 0$'
+	expect_stderr 'HYPERCALL 29 sched_op:block\(0x1, 0x[0-9a-f]+\) = 0$'
 	expect_stderr 'EVTCHN pending d1 port=1 vcpu=0$'
 	expect_stderr 'EVTCHN upcall external interrupt 0x500$'
 done
@@ -469,7 +469,7 @@ expect_stderr 'result: poweroff, [0-9]+ instructions retired'
 
 guest_test trace-file 0 --trace=hypercalls --trace-file="$SCRATCH/trace.txt"
 expect_no_stderr
-expect_file "$SCRATCH/trace.txt" 'HYPERCALL 18 console_io\(0x0, '
+expect_file "$SCRATCH/trace.txt" 'HYPERCALL 18 console_io:write\(0x0, '
 
 # --trace=tb,insn,ir: each translated block, disassembled, and its IR.
 if [ -n "$x86_sample" ]; then

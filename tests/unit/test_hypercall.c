@@ -201,10 +201,58 @@ Test(hypercall, trace_lines)
 	hv.trace.out = f;
 	call(__HYPERVISOR_xen_version, XENVER_version, 0, 0, false);
 	call(55, 1, 2, 3, false);
+	call(__HYPERVISOR_xen_version, 99, 0, 0, false);
 	fclose(f);
-	cr_assert(strstr(buf, "d1v0 HYPERCALL 17 xen_version(0x0, 0x0) = 262161\n") != NULL, "%s",
-		  buf);
+	cr_assert(strstr(buf, "d1v0 HYPERCALL 17 xen_version:version(0x0, 0x0) = 262161\n") != NULL,
+		  "%s", buf);
+	cr_assert(strstr(buf, "HYPERCALL 17 xen_version(0x63, 0x0) = -38\n") != NULL,
+		  "an unnamed sub-op keeps the plain name: %s", buf);
 	cr_assert(strstr(buf, "HYPERCALL 55 unknown(0x1, 0x2, 0x3, 0x0, 0x0, 0x0) = -38\n") != NULL,
+		  "%s", buf);
+	free(buf);
+}
+
+/* Sub-operations are counted under their hypercall, by number. */
+static uint64_t subop_count(unsigned nr, unsigned op)
+{
+	return GPOINTER_TO_SIZE(g_hash_table_lookup(
+		d->stats.hypercall_subops, GSIZE_TO_POINTER((gsize)nr * HV_STATS_SUBOPS + op)));
+}
+
+Test(hypercall, vm_assist_only_the_runstate_update_flag)
+{
+	cr_assert_eq(call(__HYPERVISOR_vm_assist, 0, 5, 0, false), 0,
+		     "enable runstate_update_flag");
+	cr_assert_eq(d->vm_assist, 1u << 5);
+	cr_assert_eq(call(__HYPERVISOR_vm_assist, 0, 1, 0, false), -XEN_EINVAL,
+		     "4gb_segments is PV-only");
+	cr_assert_eq(call(__HYPERVISOR_vm_assist, 0, 64, 0, false), -XEN_EINVAL);
+	cr_assert_eq(call(__HYPERVISOR_vm_assist, 0, UINT64_MAX, 0, false), -XEN_EINVAL);
+	cr_assert_eq(call(__HYPERVISOR_vm_assist, 2, 5, 0, false), -XEN_ENOSYS, "no such command");
+	cr_assert_eq(call(__HYPERVISOR_vm_assist, 1, 5, 0, false), 0, "disable");
+	cr_assert_eq(d->vm_assist, 0);
+	cr_assert_eq(call(__HYPERVISOR_vm_assist, 0, 5, 0, true), -XEN_EPERM, "user mode");
+	cr_assert_eq(subop_count(__HYPERVISOR_vm_assist, 0), 5);
+	cr_assert_eq(subop_count(__HYPERVISOR_vm_assist, 1), 1);
+}
+
+Test(hypercall, stats_per_subop)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	call(__HYPERVISOR_xen_version, XENVER_version, 0, 0, false);
+	call(__HYPERVISOR_xen_version, XENVER_version, 0, 0, false);
+	call(__HYPERVISOR_xen_version, 99, 0, 0, false);
+	cr_assert_eq(subop_count(__HYPERVISOR_xen_version, XENVER_version), 2);
+	cr_assert_eq(g_hash_table_size(d->stats.hypercall_subops), 1,
+		     "99 has no name: not counted");
+	f = open_memstream(&buf, &len);
+	hv_stats_print(d, f);
+	fclose(f);
+	cr_assert(strstr(buf, "    17     xen_version                         3\n"
+			      "             version                           2\n") != NULL,
 		  "%s", buf);
 	free(buf);
 }
