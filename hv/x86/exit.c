@@ -234,12 +234,17 @@ enum hv_exit_action hv_x86_handle_exit(struct vcpu *v)
 	struct trace *tr = &d->hv->trace;
 
 	hv_stats_exit(v, reason);
-	if (trace_on(tr, TRACE_EXITS))
+	if (trace_on(tr, TRACE_EXITS)) {
+		GString *detail = g_string_new(NULL);
+
+		hv_x86_exit_describe(c, reason, qual, detail);
 		trace_printf(tr,
 			     "%" PRIu64 " d%uv%u VMEXIT %u %s rip=0x%" PRIx64 " len=%" PRIu64
-			     " qual=0x%" PRIx64 "\n",
+			     " qual=0x%" PRIx64 "%s\n",
 			     cpu_icount(v->cpu), d->domid, v->id, reason, vmx_exit_name(reason),
-			     rip, cpu_x86_vmcs_read(c, VM_EXIT_INSTRUCTION_LEN), qual);
+			     rip, cpu_x86_vmcs_read(c, VM_EXIT_INSTRUCTION_LEN), qual, detail->str);
+		g_string_free(detail, TRUE);
+	}
 
 	switch (reason) {
 	case VMX_EXIT_VMCALL: return hv_x86_vmcall(v, c);

@@ -27,6 +27,10 @@ struct vcpu *hv_x86_vcpu_create(struct domain *d);
 struct cpu_x86 *hv_x86_cpu(struct vcpu *v);
 
 enum hv_exit_action hv_x86_handle_exit(struct vcpu *v);
+/* Append the decoded qualification of an exit to a trace line
+ * (hv/x86/exit_trace.c). */
+struct cpu_x86;
+void hv_x86_exit_describe(struct cpu_x86 *c, uint32_t reason, uint64_t qual, GString *out);
 /* CPUID as the guest sees it: the CPU model plus Xen's leaves. */
 void hv_x86_cpuid(struct vcpu *v, uint32_t leaf, uint32_t subleaf, uint32_t out[4]);
 /* Fill one hypercall page at gpa. 0 or -EFAULT. */

@@ -123,8 +123,8 @@ fi
 
 guest_test x86-hello 0 --trace=exits,hypercalls "$(x86_guest hello)"
 expect_stdout '^hello from x86-64 PVH guest$'
-expect_stderr 'VMEXIT 10 CPUID rip=0x'
-expect_stderr 'VMEXIT 32 MSR_WRITE rip=0x'
+expect_stderr 'VMEXIT 10 CPUID rip=0x[0-9a-f]+ len=2 qual=0x0 leaf=0x40000000 subleaf=0x'
+expect_stderr 'VMEXIT 32 MSR_WRITE rip=0x[0-9a-f]+ len=2 qual=0x0 msr=0x40000000 \(xen_hypercall_page\) val=0x104000$'
 expect_stderr 'VMEXIT 18 VMCALL rip=0x[0-9a-f]+ len=3'
 expect_stderr 'HYPERCALL 18 console_io'
 expect_stderr 'HYPERCALL 29 sched_op'
@@ -206,6 +206,14 @@ expect_not_stdout 'FAILED|still running'
 expect_stderr 'd1v0 APIC IPI vector=0x41 mode=0 shorthand=1 physical dest=0x0$'
 expect_stderr '^128136 d1v0 IRQ inject APIC vector=0x40$'
 expect_stderr '^148136 d1v0 IRQ inject APIC vector=0x40$'
+
+# The same guest as the exits trace decodes them (hv/x86/exit_trace.c).
+guest_test x86-lapic-exits 0 --trace=exits "$(x86_guest lapic)"
+expect_stderr 'VMEXIT 31 MSR_READ rip=0x[0-9a-f]+ len=2 qual=0x0 msr=0x1b \(IA32_APIC_BASE\)$'
+expect_stderr 'VMEXIT 32 MSR_WRITE rip=0x[0-9a-f]+ len=2 qual=0x0 msr=0x6e0 \(IA32_TSC_DEADLINE\) val=0x'
+expect_stderr 'VMEXIT 30 IO_INSTRUCTION rip=0x[0-9a-f]+ len=1 qual=0xb0040000 port=0xb004 out size=1$'
+expect_stderr 'VMEXIT 28 CR_ACCESS rip=0x[0-9a-f]+ len=4 qual=0x8 cr8 mov-to gpr=0$'
+expect_stderr 'VMEXIT 28 CR_ACCESS rip=0x[0-9a-f]+ len=4 qual=0x18 cr8 mov-from gpr=0$'
 
 # Event channels, the pvclock and hostile arguments (hv/evtchn.c, hv/time.c,
 # hv/memory.c, hv/vcpu_op.c, hv/hvm_op.c).
