@@ -353,9 +353,12 @@ static void hv_stats_print_subops(struct domain *d, const struct hv_hypercall *h
 		gpointer key = GSIZE_TO_POINTER((gsize)(nr * HV_STATS_SUBOPS + op));
 		uint64_t n = GPOINTER_TO_SIZE(g_hash_table_lookup(d->stats.hypercall_subops, key));
 
+		/* Counts line up with the hypercalls' even past a long name. */
+		int width = 34 - (int)strlen(h->subops[op]);
+
 		if (n)
-			fprintf(out, "             %-24s %10" G_GUINT64_FORMAT "\n", h->subops[op],
-				n);
+			fprintf(out, "             %s %*" G_GUINT64_FORMAT "\n", h->subops[op],
+				width < 1 ? 1 : width, n);
 	}
 }
 

@@ -214,9 +214,13 @@ void hv_x86_acpi_intercept_io(struct cpu_x86 *c)
 
 uint32_t hv_x86_acpi_io_read(struct vcpu *v, uint16_t port, unsigned size)
 {
-	/* Sleep status: WAK_STS (bit 7) clear; the others have nothing to
-	 * read. */
-	return 0;
+	/* Sleep status: WAK_STS (bit 7) clear. Any other port that exits
+	 * (a wide access overlapping the reset register, e.g. a 4-byte read of
+	 * the PCI address port 0xcf8) has no device behind it and reads as a
+	 * floating bus: all ones, as Xen answers unclaimed ports. */
+	if (port == HV_X86_ACPI_SLEEP_STATUS_PORT)
+		return 0;
+	return size >= 4 ? 0xffffffffu : (1u << (8 * size)) - 1;
 }
 
 void hv_x86_acpi_io_write(struct vcpu *v, uint16_t port, unsigned size, uint32_t val)

@@ -207,6 +207,15 @@ expect_stderr 'd1v0 APIC IPI vector=0x41 mode=0 shorthand=1 physical dest=0x0$'
 expect_stderr '^128136 d1v0 IRQ inject APIC vector=0x40$'
 expect_stderr '^148136 d1v0 IRQ inject APIC vector=0x40$'
 
+# Port I/O that exits to hv: unclaimed ports read all ones.
+guest_test x86-ioport 0 --trace=exits "$(x86_guest ioport)"
+expect_stdout '^0x00000000ffffffff$'
+expect_stdout '^0xffffffffffffffff$'
+expect_stdout '^0x0000000000000000$'
+expect_stderr 'VMEXIT 30 IO_INSTRUCTION rip=0x[0-9a-f]+ len=1 qual=0xcf80003 port=0xcf8 out size=4$'
+expect_stderr 'VMEXIT 30 IO_INSTRUCTION rip=0x[0-9a-f]+ len=1 qual=0xcf8000b port=0xcf8 in size=4$'
+expect_stderr 'VMEXIT 30 IO_INSTRUCTION rip=0x[0-9a-f]+ len=1 qual=0xcf90008 port=0xcf9 in size=1$'
+
 # The same guest as the exits trace decodes them (hv/x86/exit_trace.c).
 guest_test x86-lapic-exits 0 --trace=exits "$(x86_guest lapic)"
 expect_stderr 'VMEXIT 31 MSR_READ rip=0x[0-9a-f]+ len=2 qual=0x0 msr=0x1b \(IA32_APIC_BASE\)$'
@@ -230,6 +239,15 @@ expect_stderr 'EVTCHN bind_virq virq=0 vcpu=0 port=3$'
 expect_stderr 'HYPERCALL 24 vcpu_op:set_singleshot_timer\(0x8, 0x0, 0x[0-9a-f]+\) = 0$'
 expect_stderr 'EVTCHN pending d1 port=3 vcpu=0$'
 expect_stderr 'EVTCHN upcall vector=0xf3$'
+
+# Determinism (DESIGN.md §7): two runs of a guest with timers, IPIs and
+# upcalls trace the same events at the same instruction counts.
+for r in a b; do
+	guest_test "x86-determinism-$r" 0 --trace=exits,hypercalls,evtchn,p2m,irq,tb \
+		--trace-file="$SCRATCH/determinism-$r.txt" "$(x86_guest lapic)"
+done
+expect_file "$SCRATCH/determinism-b.txt" 'IRQ inject APIC vector=0x40$'
+expect_same_file "$SCRATCH/determinism-a.txt" "$SCRATCH/determinism-b.txt"
 
 guest_test x86-pvclock 0 "$(x86_guest pvclock)"
 expect_stdout '^pvclock monotonic: advanced [0-9]+ ns; wallclock 1704067200$'

@@ -234,6 +234,12 @@ expect_file() {
 	grep -Eq -- "$2" "$1" 2>/dev/null || case_fails+=("$1 does not match /$2/")
 }
 
+# expect_same_file A B: two files the runs wrote are identical.
+expect_same_file() {
+	case_ran || return 0
+	cmp -s -- "$1" "$2" || case_fails+=("$1 and $2 differ: $(cmp -- "$1" "$2" 2>&1 | head -1)")
+}
+
 save_stdout() {
 	case_ran || return 0
 	tr -d '\r' <"$case_out" >"$1"
