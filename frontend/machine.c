@@ -2,7 +2,9 @@
  * Building a machine and running it.
  *
  * The run driver is deterministic: vcpus run round-robin, each for a quantum
- * of instructions (cut short at its next timer deadline), on one host thread.
+ * of retired instructions (hv handles its exits in between; the CPU stops at
+ * each timer deadline on time), on one host thread. A turn starts at the
+ * furthest time any vcpu has reached (hv/sched.c).
  * Blocked vcpus wake on events or timers; when all are blocked, virtual time
  * jumps to the next deadline (hv/sched.c). The host clock is read only for
  * --timeout, which stops the run but is never seen by the guest.
@@ -211,6 +213,8 @@ int sv_machine_create(struct sv_machine *m, const struct sv_options *o, const st
 		uint64_t si;
 		if (o->cpu)
 			return sv_fail("--cpu is for ppc64 guests");
+		if (o->vcpus > 1)
+			return sv_fail("--vcpus > 1 is not implemented yet for x86_64 guests");
 		v = hv_x86_vcpu_create(m->dom);
 		if (!v)
 			return sv_fail("cannot create the vcpu");
@@ -244,13 +248,19 @@ int sv_machine_create(struct sv_machine *m, const struct sv_options *o, const st
 			return sv_fail("--disk is for x86_64 Xen guests (not yet on ppc64)");
 		if (o->initrd && pers != HV_PERSONALITY_PAPR)
 			return sv_fail("--initrd needs --platform=pseries on ppc64");
-		v = hv_ppc_vcpu_create(m->dom, !img->big_endian);
-		if (!v)
-			return sv_fail("cannot create the vcpu");
-		/* --cpu: POWER9 (radix and hash) unless power8 (hash) is asked. */
-		cpu_ppc_set_pvr(hv_ppc_cpu(v), o->cpu && !strcmp(o->cpu, "power8") ?
-						       PPC_PVR_POWER8 :
-						       PPC_PVR_POWER9);
+		if (o->vcpus > 1 && pers != HV_PERSONALITY_PAPR)
+			return sv_fail("--vcpus > 1 needs --platform=pseries on ppc64");
+		/* vcpu 0 boots; the others wait for RTAS start-cpu (pseries). */
+		for (int i = 0; i < o->vcpus; i++) {
+			v = hv_ppc_vcpu_create(m->dom, !img->big_endian);
+			if (!v)
+				return sv_fail("cannot create vcpu %d", i);
+			/* --cpu: POWER9 (radix and hash) unless power8 (hash). */
+			cpu_ppc_set_pvr(hv_ppc_cpu(v), o->cpu && !strcmp(o->cpu, "power8") ?
+							       PPC_PVR_POWER8 :
+							       PPC_PVR_POWER9);
+		}
+		v = m->dom->vcpus[0];
 		if (pers == HV_PERSONALITY_PAPR)
 			return sv_boot_pseries(m, o, img, v);
 		/* r3 = device tree (none yet for the Xen personality: 0),
@@ -313,16 +323,70 @@ static struct sv_rr *sv_machine_rr_open(struct sv_machine *m, const struct sv_op
 	*status = -1;
 	if (!o->record && !o->replay)
 		return NULL;
-	opts = g_strdup_printf("arch=%s personality=%s memory=%" PRIu64 " vcpus=%u cmdline=%s",
+	opts = g_strdup_printf("arch=%s personality=%s memory=%" PRIu64
+			       " vcpus=%u cpu=%s cmdline=%s",
 			       hv_arch_name(d->arch),
 			       d->personality == HV_PERSONALITY_PAPR ? "pseries" : "xen",
-			       d->ram_bytes, d->n_vcpus, o->cmdline ? o->cmdline : "");
+			       d->ram_bytes, d->n_vcpus, o->cpu ? o->cpu : "default",
+			       o->cmdline ? o->cmdline : "");
 	cfg.options = opts;
 	rr = o->record ? sv_rr_record(o->record, &cfg) : sv_rr_replay(o->replay, &cfg);
 	g_free(opts);
 	if (!rr)
 		*status = SV_EXIT_USAGE;
 	return rr;
+}
+
+/*
+ * v's turn: it runs until it has retired SV_QUANTUM instructions, blocks,
+ * stops or the domain ends; exits handled by hv in between do not end the
+ * turn (a vcpu that makes many hypercalls gets its share of instructions as
+ * one that makes none). -1, or the exit status gdb decided.
+ */
+static int sv_run_slice(struct sv_machine *m, struct vcpu *v)
+{
+	struct domain *d = v->d;
+	uint64_t start = 0;
+	int64_t budget;
+	enum cpu_stop stop;
+	bool first = true;
+	unsigned n = 0;
+
+	do {
+		/* The budget ends at v's next timer deadline. */
+		budget = hv_vcpu_prepare_run(v, SV_QUANTUM);
+		if (first) {
+			start = v->cpu->icount; /* after a catch-up to the others' time */
+			first = false;
+		} else if (v->cpu->icount - start >= SV_QUANTUM) {
+			break;
+		} else if (budget > (int64_t)(SV_QUANTUM - (v->cpu->icount - start))) {
+			budget = (int64_t)(SV_QUANTUM - (v->cpu->icount - start));
+		}
+		stop = cpu_exec(v->cpu, budget);
+		switch (stop) {
+		case CPU_STOP_EXIT:
+			switch (hv_vcpu_handle_exit(v)) {
+			case HV_BLOCK: v->blocked = true; break;
+			default: break;
+			}
+			break;
+		case CPU_STOP_HALTED: hv_vcpu_block(v, HV_BLOCK_HALT); break;
+		case CPU_STOP_FATAL:
+			hv_domain_crash(d, "emulation error: %s at pc=0x%" PRIx64,
+					v->cpu->fatal_msg, v->cpu->arch->get_pc(v->cpu));
+			break;
+		default: break;
+		}
+		/* gdb: breakpoint and step stops, Ctrl-C (gdbstub.c). */
+		if (m->gdb) {
+			int status = sv_gdb_after_exec(m->gdb, v, stop);
+			if (status >= 0)
+				return status;
+		}
+	} while ((stop == CPU_STOP_EXIT || stop == CPU_STOP_BUDGET || stop == CPU_STOP_REQUEST) &&
+		 !d->shut_down && hv_vcpu_runnable(v) && ++n < SV_QUANTUM);
+	return -1;
 }
 
 int sv_machine_run(struct sv_machine *m, const struct sv_options *o)
@@ -349,34 +413,15 @@ int sv_machine_run(struct sv_machine *m, const struct sv_options *o)
 		if ((status = sv_input_round_start(&m->input)) >= 0)
 			break;
 
-		for (unsigned i = 0; i < d->n_vcpus && !d->shut_down; i++) {
+		for (unsigned i = 0; i < d->n_vcpus && !d->shut_down && status < 0; i++) {
 			struct vcpu *v = d->vcpus[i];
-			enum cpu_stop stop;
 
 			/* Fires due timers and wakes v if what it waits for
 			 * happened (hv/sched.c). */
 			if (!hv_vcpu_runnable(v))
 				continue;
 			all_blocked = false;
-			/* The budget ends at v's next timer deadline. */
-			stop = cpu_exec(v->cpu, hv_vcpu_prepare_run(v, SV_QUANTUM));
-			switch (stop) {
-			case CPU_STOP_EXIT:
-				switch (hv_vcpu_handle_exit(v)) {
-				case HV_BLOCK: v->blocked = true; break;
-				default: break;
-				}
-				break;
-			case CPU_STOP_HALTED: hv_vcpu_block(v, HV_BLOCK_HALT); break;
-			case CPU_STOP_FATAL:
-				hv_domain_crash(d, "emulation error: %s at pc=0x%" PRIx64,
-						v->cpu->fatal_msg, v->cpu->arch->get_pc(v->cpu));
-				break;
-			default: break;
-			}
-			/* gdb: breakpoint and step stops, Ctrl-C (gdbstub.c). */
-			if (m->gdb && (status = sv_gdb_after_exec(m->gdb, v, stop)) >= 0)
-				break;
+			status = sv_run_slice(m, v);
 		}
 		if (status >= 0)
 			break;

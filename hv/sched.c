@@ -116,10 +116,29 @@ bool hv_vcpu_runnable(struct vcpu *v)
 	return !v->blocked;
 }
 
+/*
+ * A vcpu's turn starts at the domain's front: the furthest clock of its
+ * vcpus. vcpus run one after another, so a clock that started behind would
+ * let the guest see its time base (or TSC) run backwards from one vcpu to
+ * the next; caught up, time is monotonic in the order things happen, as
+ * one clock shared by all vcpus would be. (A no-op with one vcpu.)
+ */
+static void sched_catch_up(struct vcpu *v)
+{
+	uint64_t front = 0;
+
+	for (unsigned i = 0; i < v->d->n_vcpus; i++)
+		if (hv_time_now(v->d->vcpus[i]) > front)
+			front = hv_time_now(v->d->vcpus[i]);
+	hv_time_advance(v, front);
+}
+
 int64_t hv_vcpu_prepare_run(struct vcpu *v, int64_t quantum)
 {
-	uint64_t deadline, now = v->cpu->icount, at;
+	uint64_t deadline, now, at;
 
+	sched_catch_up(v);
+	now = v->cpu->icount;
 	hv_time_fire(v);
 	if (v->arch->upcall_update)
 		v->arch->upcall_update(v);

@@ -126,7 +126,12 @@ struct papr_vcpu {
 	uint32_t vpa_size, slb_shadow_size, dtl_size;
 	uint64_t dabr, dabrx; /* H_SET_DABR / H_SET_XDABR (no watchpoint yet) */
 	bool prodded;         /* H_PROD arrived: the next H_CEDE returns at once */
+	/* H_CONFER in progress: to processor confer_to (-1: all others;
+	 * PAPR_CONFER_NONE: none), from the caller's time confer_at. */
+	int confer_to;
+	uint64_t confer_at;
 };
+#define PAPR_CONFER_NONE (-2)
 
 struct papr_domain {
 	unsigned hpt_shift; /* log2 of the HPT's size in bytes */
@@ -194,6 +199,17 @@ int papr_xics_set_irq(struct domain *d, uint32_t irq, bool level);
  * (hv_arch_ops.wake_ready / wake_deadline for HV_BLOCK_ARCH). */
 bool papr_wake_ready(struct vcpu *v);
 uint64_t papr_wake_deadline(struct vcpu *v);
+/* Processors starting and stopping (RTAS, LoPAPR 7.3.10). The state of
+ * processor id for query-cpu-stopped-state: 0 stopped, 2 running, -1 no
+ * such processor. */
+int papr_cpu_stopped_state(struct domain *d, uint64_t id);
+/* start-cpu: processor id (stopped) starts at start in real mode with r3;
+ * an RTAS status. */
+int32_t papr_start_cpu(struct vcpu *caller, uint64_t id, uint64_t start, uint64_t r3);
+/* stop-self: the caller stops; it never returns to its caller. */
+void papr_stop_self(struct vcpu *v);
+/* At boot: vcpu 0 runs, the others are stopped until start-cpu. */
+void papr_stop_secondaries(struct domain *d);
 long do_h_set_mode(struct vcpu *v, const uint64_t a[6]);
 long do_h_register_vpa(struct vcpu *v, const uint64_t a[6]);
 long do_h_get_cpu_characteristics(struct vcpu *v, const uint64_t a[6]);

@@ -17,7 +17,12 @@
 #include "hv/ppc/papr.h"
 #include "cpu/ppc/cpu_ppc.h"
 #include "hv/ppc/ppc.h"
+#include "hv/ppc/rtas.h"
 #include "hv/time.h"
+
+/* query-cpu-stopped-state's answers. */
+#define PAPR_QCSS_STOPPED 0
+#define PAPR_QCSS_RUNNING 2
 
 /* H_SET_MODE resources. */
 #define H_SET_MODE_RESOURCE_SET_CIABR 1
@@ -83,6 +88,7 @@ int papr_vcpu_init(struct vcpu *v)
 		p->n_vcpus = v->id + 1;
 	}
 	papr_xics_reset_icp(&p->vcpus[v->id].icp);
+	p->vcpus[v->id].confer_to = PAPR_CONFER_NONE;
 	papr_vcpu_reset(v);
 	return 0;
 }
@@ -92,6 +98,74 @@ int papr_vcpu_init(struct vcpu *v)
 static struct vcpu *papr_vcpu_by_id(struct domain *d, uint64_t id)
 {
 	return id < d->n_vcpus ? d->vcpus[id] : NULL;
+}
+
+/* ------------------------------------------------------------ start, stop */
+
+int papr_cpu_stopped_state(struct domain *d, uint64_t id)
+{
+	struct vcpu *t = papr_vcpu_by_id(d, id);
+
+	if (!t)
+		return -1;
+	return t->down ? PAPR_QCSS_STOPPED : PAPR_QCSS_RUNNING;
+}
+
+/*
+ * start-cpu: the stopped processor begins as LoPAPR's start-cpu leaves it
+ * (and QEMU's pseries does): 64-bit real mode, big-endian (Linux's
+ * secondary entry switches to its own byte order), MSR = SF | ME, pc =
+ * start, r3 as given; the partition-wide LPCR (interrupt byte order and
+ * location, MMU mode) and the caller's time base. Its clock catches up
+ * with the caller's.
+ */
+int32_t papr_start_cpu(struct vcpu *caller, uint64_t id, uint64_t start, uint64_t r3)
+{
+	struct vcpu *t = papr_vcpu_by_id(caller->d, id);
+	struct cpu_ppc *c, *cc = hv_ppc_cpu(caller);
+	uint64_t lpcr;
+
+	if (!t || start >= caller->d->ram_bytes)
+		return RTAS_PARAMETER_ERROR;
+	if (!t->down)
+		return RTAS_HARDWARE_ERROR; /* it is running */
+	c = hv_ppc_cpu(t);
+	lpcr = cc->lpcr;
+	hv_time_advance(t, hv_time_now(caller));
+	cpu_ppc_reset_kexec(c, start, r3, 0, 0, false);
+	c->lpcr = lpcr;
+	c->tb_offset = cc->tb_offset;
+	papr_vcpu_reset(t);
+	papr_xics_reset_icp(&papr_vcpu_of(t)->icp);
+	papr_vcpu_of(t)->prodded = false;
+	papr_vcpu_of(t)->confer_to = PAPR_CONFER_NONE;
+	t->blocked = false;
+	t->block = HV_BLOCK_NONE;
+	t->down = false;
+	hv_vcpu_update_runstate(t);
+	return RTAS_SUCCESS;
+}
+
+void papr_stop_self(struct vcpu *v)
+{
+	struct domain *d = v->d;
+
+	v->down = true;
+	hv_vcpu_update_runstate(v);
+	cpu_request_exit(v->cpu);
+	/* A partition whose every processor stopped can never run again. */
+	for (unsigned i = 0; i < d->n_vcpus; i++)
+		if (!d->vcpus[i]->down)
+			return;
+	hv_domain_crash(d, "every processor called stop-self");
+}
+
+void papr_stop_secondaries(struct domain *d)
+{
+	for (unsigned i = 1; i < d->n_vcpus; i++) {
+		d->vcpus[i]->down = true;
+		hv_vcpu_update_runstate(d->vcpus[i]);
+	}
 }
 
 /* ------------------------------------------------------------ H_SET_MODE */
@@ -324,11 +398,41 @@ long do_h_set_xdabr(struct vcpu *v, const uint64_t a[6])
 
 /* Could the ceded v run again: an interrupt it can take (a negative
  * decrementer, the external line) or a prod (consumed here)? */
+/* Can u run (not ceded, not stopped)? */
+static bool papr_dispatchable(struct vcpu *u)
+{
+	return !u->blocked && !u->down;
+}
+
+/* Has the conferring v's turn come back: a processor it conferred to has
+ * run since (its clock passed v's), or none of them can run? */
+static bool papr_confer_done(struct vcpu *v, struct papr_vcpu *pv)
+{
+	struct domain *d = v->d;
+
+	for (unsigned i = 0; i < d->n_vcpus; i++) {
+		struct vcpu *u = d->vcpus[i];
+		if (u == v || (pv->confer_to >= 0 && (unsigned)pv->confer_to != u->id))
+			continue;
+		if (hv_time_now(u) > pv->confer_at)
+			return true;
+		if (papr_dispatchable(u))
+			return false;
+	}
+	return true;
+}
+
 bool papr_wake_ready(struct vcpu *v)
 {
 	struct cpu_ppc *c = hv_ppc_cpu(v);
 	struct papr_vcpu *pv = papr_vcpu_of(v);
 
+	if (pv && pv->confer_to != PAPR_CONFER_NONE) {
+		if (!papr_confer_done(v, pv))
+			return false;
+		pv->confer_to = PAPR_CONFER_NONE;
+		return true;
+	}
 	if (pv && pv->prodded) {
 		pv->prodded = false;
 		return true;
@@ -373,12 +477,27 @@ long do_h_prod(struct vcpu *v, const uint64_t a[6])
 	return H_SUCCESS;
 }
 
-/* H_CONFER(proc, dispatch): give the rest of the time slice to proc (-1:
- * any). vcpus run in turn on one host thread, so there is nothing to hand
- * over: it returns at once. */
+/*
+ * H_CONFER(proc, dispatch): give the rest of this turn to processor proc
+ * (-1: to all the others). The caller waits (HV_BLOCK_ARCH, conferring)
+ * until one it conferred to has run -- the domain's time front moved past
+ * the caller's clock -- or none of them can run; a target that is ceded or
+ * stopped makes it return at once.
+ */
 long do_h_confer(struct vcpu *v, const uint64_t a[6])
 {
-	if (a[0] != UINT64_MAX && !papr_vcpu_by_id(v->d, a[0]))
+	struct papr_vcpu *pv = papr_vcpu_of(v);
+	struct vcpu *t = NULL;
+
+	if (a[0] != UINT64_MAX && !(t = papr_vcpu_by_id(v->d, a[0])))
 		return H_PARAMETER;
+	if (t == v)
+		return H_SUCCESS;
+	pv->confer_to = t ? (int)t->id : -1;
+	pv->confer_at = hv_time_now(v);
+	if (!papr_confer_done(v, pv))
+		hv_vcpu_block(v, HV_BLOCK_ARCH);
+	else
+		pv->confer_to = PAPR_CONFER_NONE;
 	return H_SUCCESS;
 }

@@ -362,6 +362,8 @@ int hv_ppc_pseries_boot(struct vcpu *v, const struct hv_pseries_config *cfg, uin
 		return rc;
 	cpu_ppc_reset_kexec(c, cfg->entry, gpa, cfg->load_addr, 0, (c->msr & PPC_MSR_LE) != 0);
 	papr_vcpu_reset(v); /* the reset cleared SDR1 */
+	if (v->id == 0 && d->papr)
+		papr_stop_secondaries(d);
 	*fdt_gpa = gpa;
 	return 0;
 }

@@ -121,6 +121,35 @@ static int32_t rtas_int_on(struct rtas_call *c)
 	return papr_rtas_int_onoff(c->v, c->args, c->nargs, true);
 }
 
+/* query-cpu-stopped-state (cpu) -> state: 0 stopped, 2 running. */
+static int32_t rtas_query_cpu_stopped_state(struct rtas_call *c)
+{
+	int state;
+
+	if (c->nargs < 1 || c->nret < 2)
+		return RTAS_PARAMETER_ERROR;
+	state = papr_cpu_stopped_state(c->v->d, c->args[0]);
+	if (state < 0)
+		return RTAS_PARAMETER_ERROR;
+	c->rets[1] = (uint32_t)state;
+	return RTAS_SUCCESS;
+}
+
+/* start-cpu (cpu, start address, r3): a stopped processor starts there. */
+static int32_t rtas_start_cpu(struct rtas_call *c)
+{
+	if (c->nargs < 3)
+		return RTAS_PARAMETER_ERROR;
+	return papr_start_cpu(c->v, c->args[0], c->args[1], c->args[2]);
+}
+
+/* stop-self (): the calling processor stops (until start-cpu). */
+static int32_t rtas_stop_self(struct rtas_call *c)
+{
+	papr_stop_self(c->v);
+	return RTAS_SUCCESS;
+}
+
 /* ibm,os-term (message): the guest kernel gave up (panic). */
 static int32_t rtas_os_term(struct rtas_call *c)
 {

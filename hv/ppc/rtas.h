@@ -37,7 +37,10 @@
 	X("ibm,set-xive", 0x200c, set_xive)                                                        \
 	X("ibm,get-xive", 0x200d, get_xive)                                                        \
 	X("ibm,int-off", 0x200e, int_off)                                                          \
-	X("ibm,int-on", 0x200f, int_on)
+	X("ibm,int-on", 0x200f, int_on)                                                            \
+	X("query-cpu-stopped-state", 0x2010, query_cpu_stopped_state)                              \
+	X("start-cpu", 0x2011, start_cpu)                                                          \
+	X("stop-self", 0x2012, stop_self)
 
 /* The blob: 5 big-endian instruction words (mr r4,r3; lis/ori r3,0xf000;
  * sc 1; blr). */

@@ -74,4 +74,24 @@ static inline void papr_t_put16(struct papr_t *t, uint64_t gpa, uint16_t x)
 	cr_assert_eq(p2m_copy_to(t->d->p2m, gpa, b, 2), 0);
 }
 
+/* RTAS call token(args) from vcpu i through KVMPPC_H_RTAS, the argument
+ * block at gpa 0x1000: its status (rets[0]); rets[1..nret-1] into rets. */
+static inline int32_t papr_t_rtas(struct papr_t *t, unsigned i, uint32_t token, uint32_t nargs,
+				  const uint32_t *args, uint32_t nret, uint32_t *rets)
+{
+	uint8_t b[4 * 32] = { 0 };
+
+	st32_be_p(b, token);
+	st32_be_p(b + 4, nargs);
+	st32_be_p(b + 8, nret);
+	for (uint32_t k = 0; k < nargs; k++)
+		st32_be_p(b + 12 + 4 * k, args[k]);
+	cr_assert_eq(p2m_copy_to(t->d->p2m, 0x1000, b, sizeof(b)), 0);
+	cr_assert_eq(papr_t_hcall_on(t, i, KVMPPC_H_RTAS, 0x1000, 0, 0, 0), H_SUCCESS);
+	cr_assert_eq(p2m_copy_from(t->d->p2m, b, 0x1000, sizeof(b)), 0);
+	for (uint32_t k = 1; rets && k < nret; k++)
+		rets[k] = (uint32_t)ld32_be_p(b + 12 + 4 * (nargs + k));
+	return (int32_t)ld32_be_p(b + 12 + 4 * nargs);
+}
+
 #endif

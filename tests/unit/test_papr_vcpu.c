@@ -206,7 +206,91 @@ Test(papr_vcpu, prod_wakes_and_confer_returns)
 	cr_assert_eq(papr_t_hcall_on(&t, 1, H_CEDE, 0, 0, 0, 0), H_SUCCESS);
 	cr_assert_not(v1->blocked);
 	cr_assert_eq(papr_t_hcall(&t, H_PROD, 2, 0, 0, 0), H_PARAMETER);
-	cr_assert_eq(papr_t_hcall(&t, H_CONFER, 1, 0, 0, 0), H_SUCCESS);
-	cr_assert_eq(papr_t_hcall(&t, H_CONFER, ~0ull, 0, 0, 0), H_SUCCESS, "any processor");
 	cr_assert_eq(papr_t_hcall(&t, H_CONFER, 5, 0, 0, 0), H_PARAMETER);
+}
+
+/* H_CONFER gives the rest of the turn away: the caller waits until the
+ * processor it conferred to has run (its clock moved past the caller's),
+ * and returns at once if that one cannot run (ceded) or is itself. */
+Test(papr_vcpu, confer_yields_to_a_running_processor)
+{
+	struct vcpu *v0 = t.v[0], *v1 = t.v[1];
+
+	cr_assert_eq(papr_t_hcall(&t, H_CONFER, 0, 0, 0, 0), H_SUCCESS);
+	cr_assert_not(v0->blocked, "to itself: nothing to give");
+	cr_assert_eq(papr_t_hcall(&t, H_CONFER, 1, 0, 0, 0), H_SUCCESS);
+	cr_assert(v0->blocked, "vcpu 1 can run: vcpu 0 waits");
+	cr_assert_not(hv_vcpu_runnable(v0), "vcpu 1 has not run yet");
+	hv_time_advance(v1, hv_time_now(v0) + 1000); /* vcpu 1's turn */
+	cr_assert(hv_vcpu_runnable(v0), "the turn came back");
+
+	hv_time_advance(v0, hv_time_now(v1)); /* its turn starts at the front */
+	cr_assert_eq(papr_t_hcall(&t, H_CONFER, ~0ull, 0, 0, 0), H_SUCCESS);
+	cr_assert(v0->blocked, "to all the others");
+	cpu_ppc_set_dec(hv_ppc_cpu(v1), 0x7fffffff);
+	cr_assert_eq(papr_t_hcall_on(&t, 1, H_CEDE, 0, 0, 0, 0), H_SUCCESS);
+	cr_assert(hv_vcpu_runnable(v0), "nobody else can run: no need to wait");
+	cr_assert_eq(papr_t_hcall(&t, H_CONFER, 1, 0, 0, 0), H_SUCCESS);
+	cr_assert_not(v0->blocked, "vcpu 1 is ceded");
+}
+
+/*
+ * Processors start and stop through RTAS: at boot vcpu 1 is stopped;
+ * start-cpu starts it in big-endian 64-bit real mode at the address given
+ * with r3, the partition's LPCR (here ILE from H_SET_MODE) and the caller's
+ * clock, and it runs there; stop-self stops it again. Bad ids, addresses
+ * outside RAM and a start of a running processor are refused.
+ */
+#define T_QCSS 0x2010
+#define T_START_CPU 0x2011
+#define T_STOP_SELF 0x2012
+
+Test(papr_vcpu, start_cpu_and_stop_self)
+{
+	struct vcpu *v1 = t.v[1];
+	struct cpu_ppc *c1 = hv_ppc_cpu(v1);
+	uint32_t id = 1, bad = 7, rets[2];
+	uint32_t start[3] = { 1, 0x4000, 0x1234 };
+	uint8_t code[8];
+
+	papr_stop_secondaries(t.d);
+	cr_assert(v1->down);
+	cr_assert_not(t.v[0]->down);
+	cr_assert_eq(papr_t_rtas(&t, 0, T_QCSS, 1, &id, 2, rets), RTAS_SUCCESS);
+	cr_assert_eq(rets[1], 0, "stopped");
+	cr_assert_eq(papr_t_rtas(&t, 0, T_QCSS, 1, &bad, 2, rets), RTAS_PARAMETER_ERROR);
+
+	/* li r4,7 ; sc 1 (big-endian: start-cpu's byte order). */
+	st32_be_p(code, 0x38800007);
+	st32_be_p(code + 4, 0x44000022);
+	cr_assert_eq(p2m_copy_to(t.d->p2m, 0x4000, code, 8), 0);
+	cr_assert_eq(papr_t_hcall(&t, 0x31c /* H_SET_MODE */, 1, 4 /* LE */, 0, 0), H_SUCCESS);
+	hv_time_advance(t.v[0], 50000);
+	cr_assert_eq(papr_t_rtas(&t, 0, T_START_CPU, 3, start, 1, NULL), RTAS_SUCCESS);
+	cr_assert_not(v1->down);
+	cr_assert_eq(c1->pc, 0x4000);
+	cr_assert_eq(c1->gpr[3], 0x1234);
+	cr_assert_eq(c1->msr, PPC_MSR_SF | PPC_MSR_ME, "real mode, big-endian");
+	cr_assert(c1->lpcr & PPC_LPCR_ILE, "the partition's interrupt byte order");
+	cr_assert_geq(hv_time_now(v1), hv_time_now(t.v[0]), "the caller's time");
+	cr_assert_eq(papr_t_rtas(&t, 0, T_QCSS, 1, &id, 2, rets), RTAS_SUCCESS);
+	cr_assert_eq(rets[1], 2, "running");
+	cr_assert_eq(cpu_exec(&c1->cpu, 100), CPU_STOP_EXIT);
+	cr_assert_eq(c1->cpu.exit.pc, 0x4004);
+	cr_assert_eq(c1->gpr[4], 7);
+
+	cr_assert_eq(papr_t_rtas(&t, 0, T_START_CPU, 3, start, 1, NULL), RTAS_HARDWARE_ERROR,
+		     "already running");
+	cr_assert_eq(papr_t_rtas(&t, 1, T_STOP_SELF, 0, NULL, 1, NULL), RTAS_SUCCESS);
+	cr_assert(v1->down);
+	cr_assert_not(hv_vcpu_runnable(v1));
+	start[1] = PAPRT_RAM;
+	cr_assert_eq(papr_t_rtas(&t, 0, T_START_CPU, 3, start, 1, NULL), RTAS_PARAMETER_ERROR,
+		     "outside RAM");
+	start[0] = 7;
+	start[1] = 0x4000;
+	cr_assert_eq(papr_t_rtas(&t, 0, T_START_CPU, 3, start, 1, NULL), RTAS_PARAMETER_ERROR);
+	cr_assert_not(t.d->shut_down);
+	cr_assert_eq(papr_t_rtas(&t, 0, T_STOP_SELF, 0, NULL, 1, NULL), RTAS_SUCCESS);
+	cr_assert(t.d->shut_down, "no processor left");
 }
