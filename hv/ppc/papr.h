@@ -143,7 +143,12 @@ struct papr_domain {
 	struct papr_ics_src ics[PAPR_XICS_NR_IRQS];
 	struct papr_vcpu *vcpus;
 	unsigned n_vcpus;
+	uint8_t *nvram; /* PAPR_NVRAM_SIZE bytes (hv/ppc/papr_nvram.c) */
 };
+
+/* The NVRAM: its size, and the vdevice unit address the tree gives it. */
+#define PAPR_NVRAM_SIZE 0x10000u
+#define PAPR_NVRAM_REG (PAPR_VTERM_NO + 1)
 
 /* The PAPR state of a domain at creation (the HPT: RAM/128, at least 256
  * KiB) and its teardown. 0 or -ENOMEM. */
@@ -194,6 +199,12 @@ void papr_xics_reset_icp(struct papr_icp *icp);
 /* A device's interrupt source irq goes to level: 0, or -1 for no such
  * source. */
 int papr_xics_set_irq(struct domain *d, uint32_t irq, bool level);
+
+/* papr_nvram.c: the NVRAM, formatted as one free CHRP partition; 0 or -1
+ * (no memory). nvram-fetch/store(index, buffer, length). */
+int papr_nvram_init(struct papr_domain *p);
+int32_t papr_rtas_nvram(struct vcpu *v, const uint32_t *args, uint32_t nargs, uint32_t *rets,
+			uint32_t nret, bool store);
 
 /* papr_vcpu.c: processor state, VPA, dispatch. The H_CEDE wait
  * (hv_arch_ops.wake_ready / wake_deadline for HV_BLOCK_ARCH). */

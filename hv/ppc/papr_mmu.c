@@ -132,6 +132,8 @@ int papr_domain_init(struct domain *d)
 	for (unsigned i = 0; i < PAPR_XICS_NR_IRQS; i++)
 		p->ics[i].priority = p->ics[i].saved_priority = 0xff;
 	d->papr = p;
+	if (papr_nvram_init(p) < 0)
+		return -ENOMEM;
 	rc = papr_hv_table_frame(d, PAPR_PATB_GPA >> SV_PAGE_BITS, &p->patb);
 	if (rc < 0)
 		return rc;
@@ -149,6 +151,7 @@ void papr_domain_destroy(struct domain *d)
 		return;
 	/* The frames go with the p2m. */
 	g_free(d->papr->hpt_pages);
+	g_free(d->papr->nvram);
 	g_free(d->papr->vcpus);
 	g_free(d->papr);
 	d->papr = NULL;

@@ -20,6 +20,7 @@
  *                     ibm,pa-features (the model's facilities, no TM);
  *                     POWER9 adds the radix page sizes and PID width
  *   /vdevice/vty@...  the hvterm1 console served by H_PUT/GET_TERM_CHAR
+ *   /vdevice/nvram@... the NVRAM RTAS nvram-fetch/nvram-store reach
  *   /rtas             the blob's address and size, one token per service,
  *                     ibm,hypertas-functions listing only the hcall sets
  *                     implemented ("hcall-pft", "hcall-splpar", ...)
@@ -209,7 +210,7 @@ static int pseries_cpus(void *fdt, const struct domain *d, const struct hv_pseri
 	return rc ? rc : fdt_end_node(fdt);
 }
 
-static int pseries_vdevice(void *fdt)
+static int pseries_vdevice(void *fdt, bool nvram)
 {
 	char name[32];
 	int rc = fdt_begin_node(fdt, "vdevice");
@@ -232,6 +233,18 @@ static int pseries_vdevice(void *fdt)
 	if (!rc)
 		rc = fdt_property_u32(fdt, "reg", PAPR_VTERM_NO);
 	if (!rc)
+		rc = fdt_end_node(fdt);
+	/* The NVRAM behind nvram-fetch/nvram-store (hv/ppc/papr_nvram.c). */
+	g_snprintf(name, sizeof(name), "nvram@%x", PAPR_NVRAM_REG);
+	if (!rc && nvram)
+		rc = fdt_begin_node(fdt, name);
+	if (!rc && nvram)
+		rc = fdt_property_string(fdt, "device_type", "nvram");
+	if (!rc && nvram)
+		rc = fdt_property_u32(fdt, "reg", PAPR_NVRAM_REG);
+	if (!rc && nvram)
+		rc = fdt_property_u32(fdt, "#bytes", PAPR_NVRAM_SIZE);
+	if (!rc && nvram)
 		rc = fdt_end_node(fdt);
 	return rc ? rc : fdt_end_node(fdt);
 }
@@ -326,7 +339,7 @@ int hv_ppc_pseries_build_fdt(const struct domain *d, const struct hv_pseries_con
 	if (!rc)
 		rc = pseries_cpus(fdt, d, cfg);
 	if (!rc)
-		rc = pseries_vdevice(fdt);
+		rc = pseries_vdevice(fdt, d->papr && d->papr->nvram);
 	if (!rc)
 		rc = pseries_rtas(fdt, rtas_base);
 	if (!rc && d->papr)

@@ -28,9 +28,9 @@
 	X("power-off", 0x2003, power_off)                                                          \
 	X("system-reboot", 0x2004, system_reboot)                                                  \
 	X("event-scan", 0x2005, event_scan)                                                        \
-	X("nvram-fetch", 0x2006, unsupported)                                                      \
-	X("nvram-store", 0x2007, unsupported)                                                      \
-	X("ibm,get-system-parameter", 0x2008, unsupported)                                         \
+	X("nvram-fetch", 0x2006, nvram_fetch)                                                      \
+	X("nvram-store", 0x2007, nvram_store)                                                      \
+	X("ibm,get-system-parameter", 0x2008, get_system_parameter)                                \
 	X("ibm,nmi-register", 0x2009, nmi_register)                                                \
 	X("ibm,os-term", 0x200a, os_term)                                                          \
 	X("ibm,nmi-interlock", 0x200b, nmi_interlock)                                              \

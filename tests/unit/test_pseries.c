@@ -274,3 +274,114 @@ Test(pseries, rtas_services)
 	cr_assert(d->shut_down);
 	cr_assert_eq(d->shutdown_reason, HV_SHUTDOWN_POWEROFF);
 }
+
+/* Read back bytes the guest would see at gpa. */
+static void get_mem(uint64_t gpa, void *buf, size_t len)
+{
+	cr_assert_eq(p2m_copy_from(d->p2m, buf, gpa, len), 0);
+}
+
+/*
+ * The NVRAM: the tree gives its size; it starts as one free CHRP partition
+ * over all of it with a valid header checksum (what Linux's
+ * nvram_scan_partitions checks); nvram-store then nvram-fetch round-trip
+ * bytes; an index or length past the end, or a buffer outside RAM, is a
+ * parameter error with nothing transferred.
+ */
+Test(pseries, nvram_fetch_and_store)
+{
+	static uint8_t fdt[65536];
+	uint32_t a[3] = { 0, 0x3000, 16 };
+	uint8_t h[16], sum;
+	unsigned s;
+	int len;
+
+	cr_assert_eq(hv_ppc_pseries_build_fdt(d, &cfg, fdt, sizeof(fdt)), 0);
+	cr_assert_eq(prop_u32(fdt, "/vdevice/nvram@30000001", "#bytes"), 0x10000);
+	cr_assert_str_eq(prop(fdt, "/vdevice/nvram@30000001", "device_type", &len), "nvram");
+
+	put_rtas(0x1000, 0x2006, 3, 2, a);
+	cr_assert_eq(hcall(KVMPPC_H_RTAS, 0x1000, 0, 0, 0), H_SUCCESS);
+	cr_assert_eq(rtas_ret(0x1000, 3, 0), RTAS_SUCCESS);
+	cr_assert_eq(rtas_ret(0x1000, 3, 1), 16, "bytes transferred");
+	get_mem(0x3000, h, 16);
+	cr_assert_eq(h[0], 0x7f, "free space");
+	cr_assert_eq(ld16_be_p(h + 2), 0x10000 / 16, "all of it, in 16-byte blocks");
+	/* Linux's checksum: 16-bit one's complement sum, folded to a byte. */
+	s = h[0] + ld16_be_p(h + 2);
+	for (unsigned i = 4; i < 16; i += 2)
+		s += ld16_le_p(h + i);
+	s = (s & 0xffff) + (s >> 16);
+	sum = (uint8_t)(((s + ((s >> 8) + (s << 8))) >> 8) & 0xff);
+	cr_assert_eq(h[1], sum, "header checksum %#x, Linux computes %#x", h[1], sum);
+
+	cr_assert_eq(p2m_copy_to(d->p2m, 0x3000, "softvisor", 9), 0);
+	a[0] = 0x100;
+	a[2] = 9;
+	put_rtas(0x1000, 0x2007, 3, 2, a);
+	cr_assert_eq(hcall(KVMPPC_H_RTAS, 0x1000, 0, 0, 0), H_SUCCESS);
+	cr_assert_eq(rtas_ret(0x1000, 3, 0), RTAS_SUCCESS);
+	a[1] = 0x5000;
+	put_rtas(0x1000, 0x2006, 3, 2, a);
+	cr_assert_eq(hcall(KVMPPC_H_RTAS, 0x1000, 0, 0, 0), H_SUCCESS);
+	get_mem(0x5000, h, 9);
+	cr_assert_eq(memcmp(h, "softvisor", 9), 0);
+
+	a[0] = 0xfff8;
+	put_rtas(0x1000, 0x2006, 3, 2, a);
+	cr_assert_eq(hcall(KVMPPC_H_RTAS, 0x1000, 0, 0, 0), H_SUCCESS);
+	cr_assert_eq(rtas_ret(0x1000, 3, 0), RTAS_PARAMETER_ERROR, "past the end");
+	cr_assert_eq(rtas_ret(0x1000, 3, 1), 0);
+	a[0] = 0;
+	a[1] = RAM - 4;
+	put_rtas(0x1000, 0x2007, 3, 2, a);
+	cr_assert_eq(hcall(KVMPPC_H_RTAS, 0x1000, 0, 0, 0), H_SUCCESS);
+	cr_assert_eq(rtas_ret(0x1000, 3, 0), RTAS_PARAMETER_ERROR, "buffer beyond RAM");
+}
+
+/*
+ * ibm,get-system-parameter: the SPLPAR characteristics as a be16 length and
+ * a "keyword=value" list (cut to the buffer's length); CMO (44) is not
+ * supported (-3), so a kernel runs without it.
+ */
+Test(pseries, get_system_parameter)
+{
+	uint32_t a[3] = { 20, 0x3000, 256 };
+	char buf[258] = { 0 };
+	uint8_t b[4];
+
+	put_rtas(0x1000, 0x2008, 3, 1, a);
+	cr_assert_eq(hcall(KVMPPC_H_RTAS, 0x1000, 0, 0, 0), H_SUCCESS);
+	cr_assert_eq(rtas_ret(0x1000, 3, 0), RTAS_SUCCESS);
+	get_mem(0x3000, buf, 256);
+	cr_assert_eq(ld16_be_p(buf), strlen(buf + 2));
+	cr_assert_not_null(strstr(buf + 2, "DesProcs=1"), "%s", buf + 2);
+	cr_assert_not_null(strstr(buf + 2, "DesMem=64"), "%s", buf + 2);
+
+	a[0] = 44;
+	put_rtas(0x1000, 0x2008, 3, 1, a);
+	cr_assert_eq(hcall(KVMPPC_H_RTAS, 0x1000, 0, 0, 0), H_SUCCESS);
+	cr_assert_eq(rtas_ret(0x1000, 3, 0), -3, "CMO: not supported");
+
+	cr_assert_eq(p2m_copy_to(d->p2m, 0x3000, "\xaa\xaa\xaa\xaa", 4), 0);
+	a[0] = 20;
+	a[2] = 3;
+	put_rtas(0x1000, 0x2008, 3, 1, a);
+	cr_assert_eq(hcall(KVMPPC_H_RTAS, 0x1000, 0, 0, 0), H_SUCCESS);
+	get_mem(0x3000, b, 4);
+	cr_assert_eq(b[3], 0xaa, "no more than the buffer's length");
+}
+
+/* ibm,os-term: the partition crashed (exit status 2), with the kernel's
+ * message in the report. */
+Test(pseries, os_term_reports_the_panic)
+{
+	uint32_t a[1] = { 0x3000 };
+
+	cr_assert_eq(p2m_copy_to(d->p2m, 0x3000, "Kernel panic - not syncing\n", 28), 0);
+	put_rtas(0x1000, 0x200a, 1, 1, a);
+	cr_assert_eq(hcall(KVMPPC_H_RTAS, 0x1000, 0, 0, 0), H_SUCCESS);
+	cr_assert(d->shut_down);
+	cr_assert_eq(d->shutdown_reason, HV_SHUTDOWN_CRASH);
+	cr_assert_not_null(strstr(d->crash_msg, "Kernel panic - not syncing"), "%s", d->crash_msg);
+}
