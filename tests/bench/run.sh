@@ -97,6 +97,68 @@ bench_x86() {
 	done
 }
 
+# Seconds with 2 decimals, or "-".
+secs() { case $1 in -) echo - ;; *) printf '%.2f' "$1" ;; esac; }
+
+# One boot of the ppc64le kernel + initramfs with COMMAND...: prints
+# "SECONDS-TO-INIT SECONDS-TO-EXIT ok|FAILED" (host seconds, polled every
+# 20 ms; "-" if the init never started; FAILED: no checksum line).
+linux_boot_times() {
+	out=$W/boot.out
+	: >"$out"
+	rm -f "$W/exited"
+	t0=$(now)
+	("$@" >"$out" 2>&1 </dev/null; echo $? >"$W/exited") &
+	t_init=-
+	while [ ! -e "$W/exited" ]; do
+		if [ "$t_init" = - ] && grep -q "softvisor-linux-test: init started" "$out"; then
+			t_init=$(elapsed "$t0" "$(now)")
+		fi
+		sleep 0.02
+	done
+	t_end=$(elapsed "$t0" "$(now)")
+	wait
+	ok=ok
+	grep -q "softvisor-linux-test: checksum" "$out" || ok=FAILED
+	echo "$t_init $t_end $ok"
+}
+
+# bench_linux_ppc: Debian's ppc64le kernel (tests/linux/prepare.sh, cached in
+# BUILDDIR/linux-cache) to its busybox init and power-off: softvisor
+# (POWER9 radix and POWER8 hash) and, when installed, qemu-system-ppc64's
+# pseries with VOF firmware under TCG on the same kernel and initramfs.
+bench_linux_ppc() {
+	cache=${LINUX_CACHE:-${BUILDDIR:-.}/linux-cache}
+	k=$cache/kernel-ppc64le
+	i=$cache/initrd-ppc64le.cpio.gz
+	if ! command -v bc >/dev/null || ! sh "$SRC/tests/linux/prepare.sh" "$cache" ppc64le; then
+		echo "linux-ppc64le: skipped (needs bc and the guest files)"
+		return
+	fi
+	for cpu in power9 power8; do
+		# shellcheck disable=SC2046 # the three words of the answer
+		set -- $(linux_boot_times "$SV" run --cpu=$cpu --memory=1G --cmdline=console=hvc0 \
+			--initrd="$i" "$k")
+		printf 'linux-ppc64le  softvisor %-6s  init %6s s  power-off %s s  %s\n' $cpu \
+			"$(secs "$1")" "$(secs "$2")" "$3"
+		[ $cpu = power9 ] && sv_init=$1
+	done
+	if ! command -v qemu-system-ppc64 >/dev/null; then
+		echo "linux-ppc64le  qemu-system-ppc64: not installed"
+		return
+	fi
+	# shellcheck disable=SC2046
+	set -- $(linux_boot_times qemu-system-ppc64 -M pseries,x-vof=on -accel tcg -cpu POWER9 \
+		-m 1G -nographic -vga none -no-reboot -kernel "$k" -initrd "$i" -append console=hvc0)
+	printf 'linux-ppc64le  qemu-system-ppc64 POWER9 (TCG, VOF)  init %6s s  power-off %s s  %s\n' \
+		"$(secs "$1")" "$(secs "$2")" "$3"
+	if [ "$1" != - ] && [ "$sv_init" != - ]; then
+		printf 'linux-ppc64le  ratio softvisor/qemu time to init: %.2f\n' \
+			"$(echo "$sv_init / $1" | bc -l)"
+	fi
+}
+
 echo "softvisor benchmarks (ITER=$ITER; times include start-up)"
 bench_x86
 bench_ppc
+bench_linux_ppc
