@@ -214,6 +214,11 @@ int sv_machine_create(struct sv_machine *m, const struct sv_options *o, const st
 		v = hv_x86_vcpu_create(m->dom);
 		if (!v)
 			return sv_fail("cannot create the vcpu");
+		/* Application processors: down until INIT-SIPI-SIPI through
+		 * their local APIC (or VCPUOP_up), as in a Xen PVH domU. */
+		for (int i = 1; i < o->vcpus; i++)
+			if (!hv_x86_vcpu_create(m->dom))
+				return sv_fail("cannot create vcpu %d", i);
 		if (img->entry > UINT32_MAX)
 			return sv_fail("the PVH entry point 0x%" PRIx64 " is above 4 GiB",
 				       img->entry);
@@ -244,6 +249,8 @@ int sv_machine_create(struct sv_machine *m, const struct sv_options *o, const st
 			return sv_fail("--disk is for x86_64 Xen guests (not yet on ppc64)");
 		if (o->initrd && pers != HV_PERSONALITY_PAPR)
 			return sv_fail("--initrd needs --platform=pseries on ppc64");
+		if (o->vcpus > 1)
+			return sv_fail("--vcpus > 1 (SMP) is not implemented yet for ppc64 guests");
 		v = hv_ppc_vcpu_create(m->dom, !img->big_endian);
 		if (!v)
 			return sv_fail("cannot create the vcpu");

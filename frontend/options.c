@@ -146,10 +146,6 @@ bool sv_options_parse_run(int argc, char **argv, struct sv_options *o)
 		sv_error("--vcpus must be between 1 and 8");
 		goto out;
 	}
-	if (vcpus > 1) {
-		not_yet("--vcpus > 1 (SMP)");
-		goto out;
-	}
 	o->vcpus = vcpus;
 	for (unsigned i = 0; o->disks && o->disks[i]; i++) {
 		const char *spec = o->disks[i], *comma = strrchr(spec, ',');
