@@ -4,8 +4,8 @@
 # ratio softvisor/peer (< 1: softvisor is faster). Speed targets live here,
 # never in unit tests.
 #
-# Environment (set by make): SOFTVISOR, SRCDIR, BUILDDIR. ITER overrides the
-# iteration count.
+# Environment (set by make): SOFTVISOR, SRCDIR, BUILDDIR, LINUX_CACHE. ITER
+# overrides the iteration count.
 set -u
 SV=${SOFTVISOR:-./softvisor}
 SRC=${SRCDIR:-.}
@@ -97,6 +97,72 @@ bench_x86() {
 	done
 }
 
+# marker_time CMD...: run CMD, print the seconds until its output shows the
+# init marker of tests/linux/init (or "none"), then let it finish.
+marker_time() {
+	t0=$(now)
+	"$@" </dev/null 2>/dev/null | while IFS= read -r line; do
+		case $line in
+		*"softvisor-linux-test: init started"*)
+			[ -f "$W/marker" ] || now >"$W/marker"
+			;;
+		esac
+	done
+	if [ -f "$W/marker" ]; then
+		elapsed "$t0" "$(cat "$W/marker")"
+		rm -f "$W/marker"
+	else
+		echo none
+	fi
+}
+
+# report WHO SECONDS [NOTE]
+report() {
+	if [ "$2" = none ]; then
+		echo "linux-x86 $1 no init marker seen"
+	else
+		printf 'linux-x86 %s %6.2f s to the init marker%s\n' "$1" "$2" "${3:-}"
+	fi
+}
+
+# bench_linux_x86: seconds to the init marker of the Debian x86-64 kernel and
+# initramfs of tests/linux (LINUX_CACHE, prepared by make check-linux):
+# softvisor (Xen PVH, hvc0) and, when installed, qemu-system-x86_64 -accel
+# tcg booting the same kernel's ELF payload through its PVH note (serial
+# console).
+bench_linux_x86() {
+	cache=${LINUX_CACHE:-${BUILDDIR:-.}/linux-cache}
+	k="$cache/kernel-x86_64"
+	i="$cache/initrd-x86_64.cpio.gz"
+	if [ ! -s "$k" ] || [ ! -s "$i" ] || ! command -v bc >/dev/null; then
+		echo "linux-x86: skipped (no $k or $i: run make check-linux first; needs bc)"
+		return
+	fi
+	sv_s=$(marker_time "$SV" run --memory=512M --timeout=600 --cmdline="console=hvc0" \
+		--initrd="$i" "$k")
+	report 'softvisor           ' "$sv_s" 
+	if ! command -v qemu-system-x86_64 >/dev/null || ! command -v lz4 >/dev/null; then
+		echo "linux-x86 qemu-system-x86_64: skipped (needs qemu-system-x86_64 and lz4)"
+		return
+	fi
+	# The bzImage's payload: the LZ4 legacy frame (magic 02 21 4c 18).
+	off=$(grep -obUaP '\x02\x21\x4c\x18' "$k" | head -n 1 | cut -d: -f1)
+	# lz4 may complain about the bytes after the frame; the output counts.
+	[ -z "$off" ] || tail -c +$((off + 1)) "$k" | lz4 -dc >"$W/vmlinux" 2>/dev/null
+	if [ ! -s "$W/vmlinux" ]; then
+		echo "linux-x86 qemu-system-x86_64: skipped (could not extract the ELF payload)"
+		return
+	fi
+	q_s=$(marker_time timeout 600 qemu-system-x86_64 -accel tcg -m 512M -nographic -no-reboot \
+		-kernel "$W/vmlinux" -initrd "$i" -append "console=ttyS0")
+	report 'qemu-system-x86_64  ' "$q_s" ' (TCG, PVH boot)'
+	if [ "$sv_s" != none ] && [ "$q_s" != none ]; then
+		printf 'linux-x86 ratio softvisor/qemu time to init: %.2f\n' \
+			"$(echo "$sv_s / $q_s" | bc -l)"
+	fi
+}
+
 echo "softvisor benchmarks (ITER=$ITER; times include start-up)"
 bench_x86
 bench_ppc
+bench_linux_x86
