@@ -218,6 +218,11 @@ int sv_machine_create(struct sv_machine *m, const struct sv_options *o, const st
 		v = hv_x86_vcpu_create(m->dom);
 		if (!v)
 			return sv_fail("cannot create the vcpu");
+		/* Application processors: down until INIT-SIPI-SIPI through
+		 * their local APIC (or VCPUOP_up), as in a Xen PVH domU. */
+		for (int i = 1; i < o->vcpus; i++)
+			if (!hv_x86_vcpu_create(m->dom))
+				return sv_fail("cannot create vcpu %d", i);
 		if (img->entry > UINT32_MAX)
 			return sv_fail("the PVH entry point 0x%" PRIx64 " is above 4 GiB",
 				       img->entry);

@@ -4,8 +4,8 @@
 # ratio softvisor/peer (< 1: softvisor is faster). Speed targets live here,
 # never in unit tests.
 #
-# Environment (set by make): SOFTVISOR, SRCDIR, BUILDDIR. ITER overrides the
-# iteration count.
+# Environment (set by make): SOFTVISOR, SRCDIR, BUILDDIR, LINUX_CACHE. ITER
+# overrides the iteration count.
 set -u
 SV=${SOFTVISOR:-./softvisor}
 SRC=${SRCDIR:-.}
@@ -100,7 +100,7 @@ bench_x86() {
 # Seconds with 2 decimals, or "-".
 secs() { case $1 in -) echo - ;; *) printf '%.2f' "$1" ;; esac; }
 
-# One boot of the ppc64le kernel + initramfs with COMMAND...: prints
+# One boot of a Linux kernel + the tests/linux initramfs with COMMAND...: prints
 # "SECONDS-TO-INIT SECONDS-TO-EXIT ok|FAILED" (host seconds, polled every
 # 20 ms; "-" if the init never started; FAILED: no checksum line).
 linux_boot_times() {
@@ -158,7 +158,58 @@ bench_linux_ppc() {
 	fi
 }
 
+# report WHO SECONDS [NOTE]
+report() {
+	if [ "$2" = - ]; then
+		echo "linux-x86 $1 no init marker seen"
+	else
+		printf 'linux-x86 %s %6.2f s to the init marker%s\n' "$1" "$2" "${3:-}"
+	fi
+}
+
+# bench_linux_x86: seconds to the init marker of the Debian x86-64 kernel and
+# initramfs of tests/linux (LINUX_CACHE, prepared by make check-linux):
+# softvisor (Xen PVH, hvc0) and, when installed, qemu-system-x86_64 -accel
+# tcg booting the same kernel's ELF payload through its PVH note (serial
+# console).
+bench_linux_x86() {
+	cache=${LINUX_CACHE:-${BUILDDIR:-.}/linux-cache}
+	k="$cache/kernel-x86_64"
+	i="$cache/initrd-x86_64.cpio.gz"
+	if [ ! -s "$k" ] || [ ! -s "$i" ] || ! command -v bc >/dev/null; then
+		echo "linux-x86: skipped (no $k or $i: run make check-linux first; needs bc)"
+		return
+	fi
+	# shellcheck disable=SC2046 # the three words of the answer
+	set -- $(linux_boot_times "$SV" run --memory=512M --timeout=600 --cmdline="console=hvc0" \
+		--initrd="$i" "$k")
+	sv_s=$1
+	report 'softvisor           ' "$sv_s"
+	if ! command -v qemu-system-x86_64 >/dev/null || ! command -v lz4 >/dev/null; then
+		echo "linux-x86 qemu-system-x86_64: skipped (needs qemu-system-x86_64 and lz4)"
+		return
+	fi
+	# The bzImage's payload: the LZ4 legacy frame (magic 02 21 4c 18).
+	off=$(grep -obUaP '\x02\x21\x4c\x18' "$k" | head -n 1 | cut -d: -f1)
+	# lz4 may complain about the bytes after the frame; the output counts.
+	[ -z "$off" ] || tail -c +$((off + 1)) "$k" | lz4 -dc >"$W/vmlinux" 2>/dev/null
+	if [ ! -s "$W/vmlinux" ]; then
+		echo "linux-x86 qemu-system-x86_64: skipped (could not extract the ELF payload)"
+		return
+	fi
+	# shellcheck disable=SC2046
+	set -- $(linux_boot_times timeout 600 qemu-system-x86_64 -accel tcg -m 512M -nographic \
+		-no-reboot -kernel "$W/vmlinux" -initrd "$i" -append "console=ttyS0")
+	q_s=$1
+	report 'qemu-system-x86_64  ' "$q_s" ' (TCG, PVH boot)'
+	if [ "$sv_s" != - ] && [ "$q_s" != - ]; then
+		printf 'linux-x86 ratio softvisor/qemu time to init: %.2f\n' \
+			"$(echo "$sv_s / $q_s" | bc -l)"
+	fi
+}
+
 echo "softvisor benchmarks (ITER=$ITER; times include start-up)"
 bench_x86
 bench_ppc
+bench_linux_x86
 bench_linux_ppc

@@ -192,7 +192,8 @@ done
 
 # The local APIC (devices/x86/lapic.c, hv/x86/apic.c) and the ACPI tables
 # (hv/x86/acpi.c): timers in virtual time to the instruction, IPIs, CR8, and
-# power-off through the ACPI sleep control register.
+# power-off through the ACPI sleep control register. The periodic ticks come
+# at exact instruction counts, 20000 apart (editing lapic.S moves them).
 guest_test x86-lapic 0 --trace=irq "$(x86_guest lapic)"
 expect_stdout '^madt: local APICs 1$'
 expect_stdout '^fadt: hardware-reduced, S5 sleep type 5 at port 0x000000000000b004$'
@@ -208,6 +209,24 @@ expect_stderr 'd1v0 APIC IPI vector=0x41 mode=0 shorthand=1 physical dest=0x0$'
 # instructions retired, which the halted time between ticks is not.
 expect_stderr '^8164 d1v0 IRQ inject APIC vector=0x40$'
 expect_stderr '^8183 d1v0 IRQ inject APIC vector=0x40$'
+
+guest_test x86-lapic-madt-4 0 --vcpus=4 "$(x86_guest lapic)"
+expect_stdout '^madt: local APICs 4$'
+expect_stdout '^powering off through ACPI$'
+
+# SMP: vcpu 1 started by INIT-SIPI-SIPI into a real-mode trampoline, then
+# fixed (physical and logical), all-excluding-self and NMI IPIs.
+guest_test x86-smp 0 --vcpus=2 --trace=irq "$(x86_guest smp)"
+expect_stdout '^smp: vcpu 1 up through INIT-SIPI-SIPI, real mode to long mode$'
+expect_stdout '^smp: fixed IPI, physical destination: taken by vcpu 1$'
+expect_stdout '^smp: fixed IPI, logical destination: taken by vcpu 1$'
+expect_stdout '^smp: all-excluding-self reached vcpu 1 only, which answered$'
+expect_stdout '^smp: NMI taken by vcpu 1$'
+expect_not_stdout 'FAILED'
+expect_stderr 'd1v1 APIC INIT: wait for SIPI$'
+expect_stderr 'd1v1 APIC SIPI vector=0x08: start at 0x800:0000$'
+expect_stderr 'd1v0 APIC IPI vector=0x51 mode=0 shorthand=0 logical dest=0x2$'
+expect_stderr 'd1v1 IRQ inject NMI$'
 
 # Port I/O that exits to hv: unclaimed ports read all ones.
 guest_test x86-ioport 0 --trace=exits "$(x86_guest ioport)"
@@ -473,7 +492,7 @@ guest_test too-little-memory 1 --memory=8M
 expect_stderr 'between 16M and 64G'
 guest_test bad-trace-category 1 --trace=exits,bogus
 expect_stderr "unknown --trace category 'bogus'"
-guest_test vcpus-not-yet 1 --vcpus=2
+guest_test vcpus-not-yet 1 --arch=ppc64 --vcpus=2
 expect_stderr 'not implemented yet'
 guest_test bad-console 1 --console=serial
 expect_stderr "bad --console 'serial'"

@@ -7,20 +7,12 @@
 # power off through the ACPI sleep control register (no hypercall).
 	.include "pvh.inc"
 	.include "xen.inc"
+	.include "apic.inc"
 	PVH_ENTRY
 	PVH_LONG_MODE main
 
-	.set APIC, 0xfee00000
-	.set APIC_SVR, 0xf0
-	.set APIC_EOI, 0xb0
-	.set APIC_ICR_LO, 0x300
-	.set APIC_LVT_TIMER, 0x320
-	.set APIC_TIMER_ICR, 0x380
-	.set APIC_TIMER_DCR, 0x3e0
 	.set TIMER_VECTOR, 0x40
 	.set IPI_VECTOR, 0x41
-	.set MSR_APIC_BASE, 0x1b
-	.set MSR_TSC_DEADLINE, 0x6e0
 
 	.code64
 main:
@@ -244,8 +236,7 @@ eoi:	push %rax
 	push %rdx
 	cmpb $0, x2mode(%rip)
 	jne 1f
-	mov $APIC + APIC_EOI, %eax
-	movl $0, (%rax)
+	call xapic_eoi
 	jmp 2f
 1:	mov $0x80b, %ecx
 	xor %eax, %eax
@@ -256,42 +247,6 @@ eoi:	push %rax
 	pop %rax
 	iretq
 
-# Identity-map 3..4 GiB too (the APIC page and the ACPI tables): PDPT[3] ->
-# a page directory of 2 MiB pages, uncached (PCD | PWT).
-map_high:
-	lea pd_high(%rip), %rdi
-	xor %ecx, %ecx
-	mov $0xc0000000, %edx
-1:	mov %rcx, %rax
-	shl $21, %rax
-	add %rdx, %rax
-	or $0x9b, %rax
-	mov %rax, (%rdi, %rcx, 8)
-	inc %ecx
-	cmp $512, %ecx
-	jb 1b
-	lea pd_high + 3(%rip), %rax
-	mov %rax, pvh_pdpt + 24(%rip)
-	mov %cr3, %rax
-	mov %rax, %cr3
-	ret
-
-# set_gate(rdi = vector, rsi = handler): a 64-bit interrupt gate.
-set_gate:
-	shl $4, %rdi
-	lea idt(%rip), %rax
-	add %rax, %rdi
-	mov %rsi, %rax
-	mov %ax, (%rdi)
-	movw $0x08, 2(%rdi)
-	movw $0x8e00, 4(%rdi)
-	shr $16, %rax
-	mov %ax, 6(%rdi)
-	shr $16, %rax
-	mov %eax, 8(%rdi)
-	movl $0, 12(%rdi)
-	ret
-
 idt_init:
 	mov $TIMER_VECTOR, %edi
 	lea timer_isr(%rip), %rsi
@@ -299,7 +254,7 @@ idt_init:
 	mov $IPI_VECTOR, %edi
 	lea ipi_isr(%rip), %rsi
 	call set_gate
-	lidt idtr(%rip)
+	lidt apic_idtr(%rip)
 	ret
 
 	.section .rodata
@@ -335,10 +290,4 @@ ipis:	.long 0
 slp_port: .word 0
 slp_typ: .byte 0
 x2mode:	.byte 0
-	.balign 8
-idtr:	.word 256 * 16 - 1
-	.quad idt
-	.balign 4096
-idt:	.fill 4096, 1, 0
-pd_high: .fill 4096, 1, 0
 	.text
