@@ -213,8 +213,6 @@ int sv_machine_create(struct sv_machine *m, const struct sv_options *o, const st
 		uint64_t si;
 		if (o->cpu)
 			return sv_fail("--cpu is for ppc64 guests");
-		if (o->vcpus > 1)
-			return sv_fail("--vcpus > 1 is not implemented yet for x86_64 guests");
 		v = hv_x86_vcpu_create(m->dom);
 		if (!v)
 			return sv_fail("cannot create the vcpu");

@@ -207,8 +207,8 @@ expect_not_stdout 'FAILED|still running'
 expect_stderr 'd1v0 APIC IPI vector=0x41 mode=0 shorthand=1 physical dest=0x0$'
 # Periodic ticks while the guest halts between them: the first field counts
 # instructions retired, which the halted time between ticks is not.
-expect_stderr '^8164 d1v0 IRQ inject APIC vector=0x40$'
-expect_stderr '^8183 d1v0 IRQ inject APIC vector=0x40$'
+expect_stderr '^8168 d1v0 IRQ inject APIC vector=0x40$'
+expect_stderr '^8187 d1v0 IRQ inject APIC vector=0x40$'
 
 guest_test x86-lapic-madt-4 0 --vcpus=4 "$(x86_guest lapic)"
 expect_stdout '^madt: local APICs 4$'
@@ -492,8 +492,8 @@ guest_test too-little-memory 1 --memory=8M
 expect_stderr 'between 16M and 64G'
 guest_test bad-trace-category 1 --trace=exits,bogus
 expect_stderr "unknown --trace category 'bogus'"
-guest_test vcpus-not-yet 1 --arch=ppc64 --vcpus=2
-expect_stderr 'not implemented yet'
+guest_test vcpus-xen-ppc64 1 --arch=ppc64 --vcpus=2
+expect_stderr 'needs --platform=pseries'
 guest_test bad-console 1 --console=serial
 expect_stderr "bad --console 'serial'"
 guest_test bad-gdb-port 1 --gdb=localhost:99999
