@@ -149,6 +149,8 @@ static const struct x86_op_row x86_groups[X86_NUM_GROUPS][8] = {
 		ROW(X86_H_GRP6, 1, OPD_E, OPD_NONE, IMM_NONE, XF_MODRM | XF_W16, NOX, "str"),
 		ROW(X86_H_GRP6, 2, OPD_E, OPD_NONE, IMM_NONE, XF_MODRM | XF_W16 | XF_PRIV, NOX, "lldt"),
 		ROW(X86_H_GRP6, 3, OPD_E, OPD_NONE, IMM_NONE, XF_MODRM | XF_W16 | XF_PRIV, NOX, "ltr"),
+		ROW(X86_H_SEGCHK, 2, OPD_E, OPD_NONE, IMM_NONE, XF_MODRM | XF_W16, NOX, "verr"),
+		ROW(X86_H_SEGCHK, 3, OPD_E, OPD_NONE, IMM_NONE, XF_MODRM | XF_W16, NOX, "verw"),
 	},
 	[GRP7] = {
 		ROW(X86_H_GRP7, 0, OPD_E, OPD_NONE, IMM_NONE, XF_MODRM, NOX, "sgdt"),
@@ -316,6 +318,8 @@ static const struct x86_op_row x86_map1[256] = {
 static const struct x86_op_row x86_map2[256] = {
 	[0x00] = GROUP(GRP6, 0),
 	[0x01] = GROUP(GRP7, 0),
+	[0x02] = ROW(X86_H_SEGCHK, 0, OPD_G, OPD_E, IMM_NONE, XF_MODRM, NOX, "lar"),
+	[0x03] = ROW(X86_H_SEGCHK, 1, OPD_G, OPD_E, IMM_NONE, XF_MODRM, NOX, "lsl"),
 	[0x05] = ROW(X86_H_SYSCALL, 0, OPD_NONE, OPD_NONE, IMM_NONE, 0, NOX, "syscall"),
 	[0x07] = ROW(X86_H_SYSRET, 0, OPD_NONE, OPD_NONE, IMM_NONE, 0, NOX, "sysret"),
 	[0x21] = ROW(X86_H_MOV_DR, 0, OPD_R, OPD_D, IMM_NONE, XF_MODRM | XF_F64 | XF_PRIV,

@@ -168,8 +168,9 @@ enum x86_handler {
 	X86_H_LSEG,     /* LES LDS LSS LFS LGS: arg = enum x86_seg_reg */
 	X86_H_XLAT,
 	X86_H_INTO,
-	X86_H_SSE, /* arg: enum x86_sse_op (sse.h) */
-	X86_H_X87, /* D8-DF escape opcodes */
+	X86_H_SEGCHK, /* arg: 0 LAR 1 LSL 2 VERR 3 VERW */
+	X86_H_SSE,    /* arg: enum x86_sse_op (sse.h) */
+	X86_H_X87,    /* D8-DF escape opcodes */
 	X86_NUM_HANDLERS
 };
 

@@ -840,6 +840,78 @@ uint64_t x86_helper_ltr(struct cpu *cpu, uint64_t sel, uint64_t b, uint64_t c_, 
 	return 0;
 }
 
+/*
+ * LAR, LSL, VERR, VERW (SDM vol. 2): is the segment sel names visible at
+ * CPL and RPL, and of a type the instruction accepts? ZF = 1 and (LAR) the
+ * access rights of the descriptor's high dword masked with 00F0FF00H or
+ * (LSL) the limit, scaled by G; else ZF = 0 and the register is unchanged.
+ * A null selector or one beyond the table limit is ZF = 0, not a fault; a
+ * fault on the descriptor read itself (#PF) is raised.
+ */
+static bool x86_segchk_type_ok(unsigned op, bool lm, uint32_t attr)
+{
+	unsigned type = attr & 15;
+	bool code = type & 8;
+	if (attr & X86_SEG_ATTR_S) {
+		if (op == 2) /* VERR: data, or readable code */
+			return !code || (type & 2);
+		if (op == 3) /* VERW: writable data */
+			return !code && (type & 2);
+		return true;
+	}
+	if (op >= 2)
+		return false;
+	/* System types: LDT and (busy) TSSs; LAR also gates. IA-32e mode
+	 * has no 16-bit TSSs or gates and no task gate. */
+	if (lm)
+		return type == 2 || type == 9 || type == 0xb || (op == 0 && type == 0xc);
+	if (type == 1 || type == 2 || type == 3 || type == 9 || type == 0xb)
+		return true;
+	return op == 0 && (type == 4 || type == 5 || type == 0xc);
+}
+
+uint64_t x86_helper_segchk(struct cpu *cpu, uint64_t sel, uint64_t info, uint64_t c_, uint64_t e)
+{
+	struct cpu_x86 *c = X(cpu);
+	unsigned op = info & 3, reg = (info >> 4) & 15, osz = (info >> 8) & 3;
+	uint64_t fl = cpu_x86_compute_flags(c) & ~(uint64_t)X86_FLAG_ZF;
+	uint16_t s = (uint16_t)sel;
+	uint64_t d[2] = { 0, 0 };
+	bool ok = (s & ~3u) != 0;
+	if (ok) {
+		int r = x86_read_desc(c, s, d, false);
+		if (r == CPU_XLAT_EXIT)
+			cpu_loop_exit_exit(cpu);
+		if (r < 0)
+			cpu_loop_exit_fault(cpu);
+		ok = r == 0;
+	}
+	struct x86_seg seg;
+	if (ok) {
+		x86_desc_to_seg(d[0], 0, s, &seg);
+		unsigned dpl = (seg.attr >> X86_SEG_ATTR_DPL_SHIFT) & 3, type = seg.attr & 15;
+		bool conforming = (seg.attr & X86_SEG_ATTR_S) && (type & 0xc) == 0xc;
+		ok = x86_segchk_type_ok(op, cpu_x86_long_mode(c), seg.attr) &&
+		     (conforming || (dpl >= c->cpl && dpl >= (s & 3u)));
+	}
+	x86_set_flags_cc(c, fl | (ok ? X86_FLAG_ZF : 0));
+	if (ok && op == 0)
+		x86_write_gpr(c, reg, osz, (d[0] >> 32) & (osz == 1 ? 0xff00u : 0x00f0ff00u));
+	else if (ok && op == 1)
+		x86_write_gpr(c, reg, osz, seg.limit);
+	return 0;
+}
+
+/* ARPL (SDM): raise the destination selector's RPL to the source's. */
+uint64_t x86_helper_arpl(struct cpu *cpu, uint64_t dst, uint64_t src, uint64_t c_, uint64_t e)
+{
+	struct cpu_x86 *c = X(cpu);
+	uint64_t fl = cpu_x86_compute_flags(c) & ~(uint64_t)X86_FLAG_ZF;
+	bool raise = (dst & 3) < (src & 3);
+	x86_set_flags_cc(c, fl | (raise ? X86_FLAG_ZF : 0));
+	return raise ? (dst & 0xfffc) | (src & 3) : dst & 0xffff;
+}
+
 uint64_t x86_helper_swapgs(struct cpu *cpu, uint64_t a, uint64_t b, uint64_t c_, uint64_t e)
 {
 	struct cpu_x86 *c = X(cpu);

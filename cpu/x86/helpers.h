@@ -62,6 +62,11 @@ uint64_t x86_helper_lcall(struct cpu *cpu, uint64_t sel, uint64_t off, uint64_t 
 /* op_size, imm16 */
 uint64_t x86_helper_lret(struct cpu *cpu, uint64_t osz, uint64_t imm, uint64_t c, uint64_t e);
 uint64_t x86_helper_iret(struct cpu *cpu, uint64_t osz, uint64_t b, uint64_t c, uint64_t e);
+/* LAR LSL VERR VERW: sel, op (0-3) | reg << 4 | op_size << 8; sets ZF and,
+ * for LAR/LSL with ZF = 1, writes the register. */
+uint64_t x86_helper_segchk(struct cpu *cpu, uint64_t sel, uint64_t info, uint64_t c, uint64_t e);
+/* ARPL: dst, src; returns the new destination, sets ZF. */
+uint64_t x86_helper_arpl(struct cpu *cpu, uint64_t dst, uint64_t src, uint64_t c, uint64_t e);
 uint64_t x86_helper_swapgs(struct cpu *cpu, uint64_t a, uint64_t b, uint64_t c, uint64_t e);
 
 /*

@@ -683,9 +683,29 @@ static void x86_h_movx(struct x86_dc *dc, bool sign)
 	x86_set_reg(dc, dc->in.reg, sz, v);
 }
 
+/* 63 outside 64-bit mode is ARPL Ew, Gw (#UD in real mode). */
+static void x86_h_arpl(struct x86_dc *dc)
+{
+	if (!dc->pe) {
+		x86_gen_ud(dc);
+		return;
+	}
+	ir_temp d = x86_ld_opd(dc, OPD_E, 1), s = x86_get_reg(dc, dc->in.reg, 1);
+	ir_temp r = x86_call(dc, x86_helper_arpl, d, s, IR_NO_TEMP, IR_NO_TEMP);
+	ir_label same = ir_new_label(dc->f);
+	ir_brcond(dc->f, IR_EQ, r, d, same); /* memory is written only on a change */
+	x86_st_opd(dc, OPD_E, 1, r);
+	ir_set_label(dc->f, same);
+	dc->c->tr_cc_op = X86_CC_DYNAMIC;
+}
+
 static void x86_h_movsxd(struct x86_dc *dc)
 {
 	unsigned sz = dc->in.op_size;
+	if (!dc->code64) {
+		x86_h_arpl(dc);
+		return;
+	}
 	if (sz == 3) {
 		ir_temp v = x86_ld_opd(dc, OPD_E, 2);
 		x86_set_reg(dc, dc->in.reg, 3, ir_op1(dc->f, IR_EXT32S, v));
@@ -1178,6 +1198,21 @@ static void x86_h_into(struct x86_dc *dc)
 	ir_set_label(dc->f, no);
 }
 
+/* LAR LSL (0F 02/03 Gv, Ew) and VERR VERW (0F 00 /4 /5 Ew): #UD in real
+ * mode; the selector operand is 16 bits. */
+static void x86_h_segchk(struct x86_dc *dc)
+{
+	unsigned op = dc->in.row->arg;
+	if (!dc->pe) {
+		x86_gen_ud(dc);
+		return;
+	}
+	ir_temp sel = x86_ld_opd(dc, OPD_E, 1);
+	uint64_t info = op | ((uint64_t)dc->in.reg << 4) | ((uint64_t)dc->in.op_size << 8);
+	x86_call(dc, x86_helper_segchk, sel, x86_imm(dc, info), IR_NO_TEMP, IR_NO_TEMP);
+	dc->c->tr_cc_op = X86_CC_DYNAMIC;
+}
+
 static void x86_h_grp6(struct x86_dc *dc)
 {
 	unsigned op = dc->in.row->arg;
@@ -1620,6 +1655,7 @@ static void x86_dispatch(struct x86_dc *dc)
 	case X86_H_LSEG: x86_h_lseg(dc); break;
 	case X86_H_XLAT: x86_h_xlat(dc); break;
 	case X86_H_INTO: x86_h_into(dc); break;
+	case X86_H_SEGCHK: x86_h_segchk(dc); break;
 	case X86_H_SSE: x86_h_sse(dc); break;
 	case X86_H_X87: x86_h_x87(dc); break;
 	case X86_H_CLTS:

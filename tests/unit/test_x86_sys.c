@@ -418,3 +418,82 @@ Test(x86_sys, arch_capabilities_report_no_vulnerabilities)
 	cr_assert_eq(v & (1ull << 1), 0, "not IBRS_ALL (no SPEC_CTRL to use it)");
 	cr_assert_not(cpu_x86_wrmsr(vm.c, MSR_IA32_ARCH_CAPABILITIES, 0), "read-only");
 }
+
+/* ---- LAR LSL VERR VERW ARPL ---------------------------------------------------- */
+
+/* Flags go to bytes 0x20000.. (SETZ), values to registers. */
+X86T_BLOB(t_lar_lsl, "mov $0x10, %eax\n mov $-1, %ebx\n lar %eax, %ebx\n setz 0x20000\n"
+		     "lsl %eax, %ecx\n setz 0x20001\n"
+		     "mov $0x40, %eax\n lsl %eax, %edx\n setz 0x20002\n"
+		     "mov $0x30, %eax\n lar %eax, %esi\n setz 0x20003\n lsl %eax, %edi\n"
+		     "setz 0x20004\n"
+		     "xor %eax, %eax\n mov $0x77, %ebp\n lar %eax, %ebp\n setz 0x20005\n"
+		     "mov $0x58, %eax\n lsl %eax, %ebp\n setz 0x20006\n"
+		     "mov $0x08, %eax\n verr %ax\n setz 0x20007\n verw %ax\n setz 0x20008\n"
+		     "mov $0x10, %eax\n verw %ax\n setz 0x20009\n"
+		     "mov $0x30, %eax\n verr %ax\n setz 0x2000a\n"
+		     "mov $0x13, %eax\n lar %ax, %r8w\n setz 0x2000b\n"
+		     "vmcall");
+
+Test(x86_sys, lar_lsl_verr_verw_check_type_and_privilege)
+{
+	/* 0x30: a 64-bit TSS (16 bytes), 0x40: byte-granular data, limit 0x1234. */
+	uint64_t tss[2] = { 0x0000890070000067ull, 0 }, small = 0x0000930000001234ull;
+	x86_vm_put(&vm, X86T_GDT + 0x30, tss, 16);
+	x86_vm_put(&vm, X86T_GDT + 0x40, &small, 8);
+	vm.c->gdtr.limit = 0x4f;
+	R(R8) = 0x5555;
+	run_code(X86T_CODE_OF(t_lar_lsl));
+	expect_vmcall();
+	uint8_t zf[12];
+	cr_assert_eq(p2m_copy_from(vm.p2m, zf, 0x20000, sizeof(zf)), 0);
+	cr_assert_eq(zf[0], 1, "LAR of the kernel data segment");
+	cr_assert_eq(R(RBX), 0x00c09300, "access rights & 00F0FF00H");
+	cr_assert_eq(zf[1], 1);
+	cr_assert_eq(R(RCX), 0xffffffff, "LSL scales a page-granular limit");
+	cr_assert_eq(zf[2], 1);
+	cr_assert_eq(R(RDX), 0x1234);
+	cr_assert_eq(zf[3], 1, "LAR of a 64-bit TSS");
+	cr_assert_eq(R(RSI), 0x8900);
+	cr_assert_eq(zf[4], 1);
+	cr_assert_eq(R(RDI), 0x67);
+	cr_assert_eq(zf[5], 0, "null selector");
+	cr_assert_eq(zf[6], 0, "beyond the GDT limit");
+	cr_assert_eq(R(RBP), 0x77, "the destination is kept when ZF = 0");
+	cr_assert_eq(zf[7], 1, "VERR of readable code");
+	cr_assert_eq(zf[8], 0, "VERW of code");
+	cr_assert_eq(zf[9], 1, "VERW of writable data");
+	cr_assert_eq(zf[10], 0, "VERR of a TSS");
+	cr_assert_eq(zf[11], 0, "RPL 3 on a DPL 0 segment: not visible even at CPL 0");
+	cr_assert_eq(R(R8), 0x5555);
+}
+
+X86T_BLOB(t_lar_user, "mov $0x10, %eax\n mov $5, %ebx\n lar %eax, %ebx\n setz %cl\n"
+		      "mov $0x23, %eax\n lar %eax, %edx\n setz %ch\n vmcall");
+
+Test(x86_sys, lar_at_cpl3_sees_only_dpl3_segments)
+{
+	x86_vm_put(&vm, X86T_CODE + 0x1000, X86T_CODE_OF(t_lar_user));
+	run_code(X86T_CODE_OF(t_to_user));
+	expect_vmcall();
+	cr_assert_eq(R(RCX) & 0xffff, 0x0100, "DPL 0 invisible, DPL 3 visible");
+	cr_assert_eq(R(RBX), 5);
+	cr_assert_eq(R(RDX), 0x00c0f300);
+}
+
+X86T_BLOB(t_arpl, ".code32\n mov $0x1231, %eax\n mov $3, %ebx\n arpl %bx, %ax\n setz %cl\n"
+		  "arpl %bx, %ax\n setz %ch\n arpl %bx, 0x20000\n vmcall\n .code64");
+
+Test(x86_sys, arpl_raises_the_rpl_in_32bit_code)
+{
+	uint16_t w = 0x0010;
+	x86_vm_put(&vm, 0x20000, &w, 2);
+	vm.c->seg[X86_SEG_CS] = (struct x86_seg){ 0x18, 0, 0xffffffff,
+						  0xb | X86_SEG_ATTR_S | X86_SEG_ATTR_P |
+							  X86_SEG_ATTR_DB | X86_SEG_ATTR_G };
+	run_code(X86T_CODE_OF(t_arpl));
+	expect_vmcall();
+	cr_assert_eq(R(RAX) & 0xffff, 0x1233);
+	cr_assert_eq(R(RCX) & 0xffff, 0x0001, "ZF = 1, then 0 (RPL already 3)");
+	cr_assert_eq(x86_vm_get64(&vm, 0x20000) & 0xffff, 0x0013, "memory destination");
+}
