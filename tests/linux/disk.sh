@@ -5,6 +5,9 @@
 # mounts read-only and reads, and fails to write. The host then reads the
 # file from the image with debugfs. Appends a pass/fail/skip line
 # (linux-x86_64-disk) to RESULTFILE.
+# A second boot (linux-x86_64-disk-crash) uses a 4-page ring and crashes the
+# guest right after its sync, xvda still mounted: softvisor must exit with
+# status 2, and after e2fsck replays the journal the file must be there.
 set -u
 SV=$1
 CACHE=$2
@@ -53,4 +56,35 @@ if [ $status -eq 0 ] && [ "$host_sum" = "$WSUM" ] &&
 	echo "pass $name" >>"$RES"
 else
 	echo "fail $name (exit status $status)" >>"$RES"
+fi
+
+name="linux-$ARCH-disk-crash"
+if ! command -v e2fsck >/dev/null 2>&1; then
+	echo "skip $name (no e2fsck: install e2fsprogs)" >>"$RES"
+	exit 0
+fi
+if ! mkfs.ext4 -q -F "$dir/crash.img" 8M; then
+	echo "fail $name (mkfs.ext4)" >>"$RES"
+	exit 0
+fi
+start=$(date +%s)
+"$SV" run --memory=512M --timeout="$TIMEOUT" --cmdline="console=hvc0 softvisor.disk=crash" \
+	--trace=evtchn --trace-file="$dir/trace" --initrd="$CACHE/initrd-$ARCH.cpio.gz" \
+	--disk="$dir/crash.img" "$CACHE/kernel-$ARCH" >"$dir/out" 2>"$dir/err"
+status=$?
+end=$(date +%s)
+grep -E "softvisor-linux-test|Kernel panic" "$dir/out"
+tail -n 3 "$dir/err"
+grep "BLK xvda: connected" "$dir/trace"
+e2fsck -fy "$dir/crash.img" >/dev/null 2>&1
+fsck=$?
+host_sum=$(debugfs -R 'cat /hello.txt' "$dir/crash.img" 2>/dev/null | md5sum | cut -d' ' -f1)
+echo "linux $ARCH disk crash: exit status $status in $((end - start)) s; e2fsck $fsck;" \
+	"the host reads $host_sum"
+if [ $status -eq 2 ] && [ $fsck -le 1 ] && [ "$host_sum" = "$WSUM" ] &&
+	grep -q "softvisor-linux-test: crashing with xvda mounted" "$dir/out" &&
+	grep -q "BLK xvda: connected: 4 ring page(s)" "$dir/trace"; then
+	echo "pass $name" >>"$RES"
+else
+	echo "fail $name (exit status $status, e2fsck $fsck)" >>"$RES"
 fi
