@@ -371,6 +371,13 @@ void hv_stats_print(struct domain *d, FILE *out)
 	fprintf(out,
 		"softvisor stats: domain %u (%s), %u vcpu(s), %" G_GUINT64_FORMAT " instructions\n",
 		d->domid, hv_arch_name(d->arch), d->n_vcpus, insns);
+	/* Each vcpu's clock: its instructions plus the time that passed while
+	 * it was blocked or down (hv/time.h). */
+	for (unsigned i = 0; i < d->n_vcpus; i++)
+		fprintf(out,
+			"  vcpu %u: virtual time %" G_GUINT64_FORMAT " ns, %" G_GUINT64_FORMAT
+			" ns of it idle\n",
+			i, hv_time_now(d->vcpus[i]), d->vcpus[i]->idle_ns);
 	fprintf(out, "  exits by reason:\n");
 	for (GList *k = keys; k; k = k->next) {
 		uint32_t r = GPOINTER_TO_UINT(k->data);

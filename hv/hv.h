@@ -91,8 +91,12 @@ struct hv_arch_ops {
 	const char *exit_tag;
 	void (*vcpu_destroy)(struct vcpu *v);
 	/* The guest's time-stamp counter now (x86 TSC, POWER time base): the
-	 * pvclock's tsc_timestamp. NULL: the vcpu's instruction count. */
+	 * pvclock's tsc_timestamp. NULL: instructions plus skipped time. */
 	uint64_t (*guest_tsc)(struct vcpu *v);
+	/* Virtual time skipped ticks while v did not run (blocked or down):
+	 * the guest's counters (TSC, time base and the decrementers that
+	 * count with it) move on by as much. NULL: none to move. */
+	void (*time_skip)(struct vcpu *v, uint64_t ticks);
 	/* Event-delivery state of v may have changed (upcall pending or
 	 * latched): program the upcall (x86 vector injection or interrupt-
 	 * window exit; POWER external interrupt line). May be NULL. */
@@ -176,7 +180,9 @@ struct vcpu {
 	/* Time (hv/time.c), in ns of system time. */
 	uint64_t singleshot_ns; /* HV_TIME_NONE: stopped */
 	uint64_t periodic_period_ns, periodic_next_ns;
-	uint64_t idle_ns; /* virtual time skipped while blocked */
+	/* Virtual time that passed while the vcpu did not run (blocked or
+	 * down): its clock is its instructions plus this (hv/time.h). */
+	uint64_t idle_ns;
 	/* VCPUOP_register_vcpu_time_memory_area / _runstate_memory_area. */
 	struct hv_guest_area time_area, runstate_area;
 
@@ -359,8 +365,7 @@ void hv_trace(struct vcpu *v, unsigned cat, const char *fmt, ...) SV_PRINTF(3, 4
 /* Stats. */
 void hv_stats_exit(struct vcpu *v, uint32_t reason);
 void hv_stats_print(struct domain *d, FILE *out);
-/* Instructions of all the domain's vcpus (idle time skipped while blocked
- * included, see hv/time.c). */
+/* Instructions retired by all the domain's vcpus (no idle time). */
 uint64_t hv_domain_icount(const struct domain *d);
 
 const char *hv_arch_name(enum hv_arch a);

@@ -129,7 +129,7 @@ int64_t hv_vcpu_prepare_run(struct vcpu *v, int64_t quantum)
 		return quantum;
 	}
 	/* Stop exactly at the timer (chained TBs too). */
-	at = hv_time_ns_to_insns(deadline);
+	at = hv_time_ns_to_icount(v, deadline);
 	v->cpu->icount_deadline = at;
 	if (at <= now)
 		return 1;

@@ -20,7 +20,7 @@ uint64_t hv_time_ns_to_insns(uint64_t ns)
 
 uint64_t hv_time_now(struct vcpu *v)
 {
-	return hv_time_insns_to_ns(cpu_icount(v->cpu));
+	return hv_time_insns_to_ns(cpu_icount(v->cpu)) + v->idle_ns;
 }
 
 void hv_time_advance(struct vcpu *v, uint64_t ns)
@@ -29,8 +29,16 @@ void hv_time_advance(struct vcpu *v, uint64_t ns)
 
 	if (ns <= now || v->cpu->in_tb)
 		return;
-	v->cpu->icount += hv_time_ns_to_insns(ns - now);
+	/* The instruction count stays what was retired; the clock and the
+	 * guest's counters skip ahead. */
 	v->idle_ns += ns - now;
+	if (v->arch->time_skip)
+		v->arch->time_skip(v, hv_time_ns_to_insns(ns - now));
+}
+
+uint64_t hv_time_ns_to_icount(struct vcpu *v, uint64_t ns)
+{
+	return ns <= v->idle_ns ? 0 : hv_time_ns_to_insns(ns - v->idle_ns);
 }
 
 void hv_time_pvclock_scale(uint64_t tsc_khz, uint32_t *mul, int8_t *shift)
@@ -54,7 +62,8 @@ void hv_time_pvclock_scale(uint64_t tsc_khz, uint32_t *mul, int8_t *shift)
 
 static uint64_t hv_time_guest_tsc(struct vcpu *v)
 {
-	return v->arch->guest_tsc ? v->arch->guest_tsc(v) : cpu_icount(v->cpu);
+	return v->arch->guest_tsc ? v->arch->guest_tsc(v) :
+				    cpu_icount(v->cpu) + hv_time_ns_to_insns(v->idle_ns);
 }
 
 /* Fill a struct vcpu_time_info (32 bytes) with version ver. */

@@ -4,9 +4,13 @@
  * Guest-visible time is virtual (DESIGN.md §7): a vcpu's system time in ns
  * is its instruction count, converted by hv_time_insns_to_ns (1 instruction
  * = 1 ns; the x86 TSC and the POWER time base tick once per instruction, so
- * both run at 1 GHz, X86_TSC_KHZ = 1000000), plus the time it spent blocked
- * (the run driver advances a blocked vcpu's clock, hv/sched.c). No host clock
- * is read on any guest-visible path.
+ * both run at 1 GHz, X86_TSC_KHZ = 1000000), plus the time that passed while
+ * it did not run (v->idle_ns: the run driver advances a blocked or down
+ * vcpu's clock, hv/sched.c). The instruction count itself stays the number
+ * of instructions retired; the skip moves the clock and, through the arch's
+ * time_skip hook, the guest's TSC / time base (and so the decrementers) by
+ * as much, so they keep in step with system time. No host clock is read on
+ * any guest-visible path.
  *
  * The wall clock (shared_info wc_sec/wc_nsec: the time of day at system time
  * 0) is fixed at HV_TIME_WALLCLOCK_EPOCH, 2024-01-01 00:00:00 UTC, so that
@@ -34,6 +38,9 @@ uint64_t hv_time_ns_to_insns(uint64_t ns);
 uint64_t hv_time_now(struct vcpu *v);
 /* Advance a blocked vcpu's clock to ns (no-op if already past it). */
 void hv_time_advance(struct vcpu *v, uint64_t ns);
+/* The instruction count at which v's clock reads ns (0 if it already
+ * does): deadlines for cpu->icount_deadline. */
+uint64_t hv_time_ns_to_icount(struct vcpu *v, uint64_t ns);
 
 /* pvclock scale for a tsc_khz counter: ns = ((tsc << shift) * mul) >> 32
  * (a negative shift shifts right). */

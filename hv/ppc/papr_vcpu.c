@@ -339,8 +339,8 @@ bool papr_wake_ready(struct vcpu *v)
 /* The time (ns) at which the decrementer wakes the ceded v. */
 uint64_t papr_wake_deadline(struct vcpu *v)
 {
-	uint64_t at = cpu_ppc_dec_deadline(hv_ppc_cpu(v));
-	return at == UINT64_MAX ? HV_TIME_NONE : hv_time_insns_to_ns(at);
+	uint64_t at = cpu_ppc_dec_deadline(hv_ppc_cpu(v)); /* an instruction count */
+	return at == UINT64_MAX ? HV_TIME_NONE : hv_time_insns_to_ns(at) + v->idle_ns;
 }
 
 /* H_CEDE(): give up the processor until an interrupt (returned with MSR[EE]

@@ -44,6 +44,13 @@ static uint64_t hv_ppc_guest_tsc(struct vcpu *v)
 	return cpu_ppc_get_tb(hv_ppc_cpu(v));
 }
 
+/* Skipped time moves the time base, and DEC and HDEC, which count down
+ * from it. */
+static void hv_ppc_time_skip(struct vcpu *v, uint64_t ticks)
+{
+	hv_ppc_cpu(v)->tb_offset += ticks;
+}
+
 /*
  * The Xen personality's upcall on POWER (softvisor's choice: Xen has no
  * POWER port to follow): the external interrupt line (0x500) is raised while
@@ -90,6 +97,7 @@ const struct hv_arch_ops hv_ppc_ops = {
 	.exit_tag = "HV",
 	.vcpu_destroy = hv_ppc_vcpu_destroy,
 	.guest_tsc = hv_ppc_guest_tsc,
+	.time_skip = hv_ppc_time_skip,
 	.upcall_update = hv_ppc_upcall_update,
 	.wake_ready = papr_wake_ready,
 	.wake_deadline = papr_wake_deadline,

@@ -38,6 +38,11 @@ static uint64_t hv_x86_guest_tsc(struct vcpu *v)
 	return cpu_x86_rdtsc(hv_x86_cpu(v));
 }
 
+static void hv_x86_time_skip(struct vcpu *v, uint64_t ticks)
+{
+	hv_x86_cpu(v)->tsc_offset += ticks;
+}
+
 static void hv_x86_vcpu_destroy(struct vcpu *v)
 {
 	hv_x86_apic_destroy(v);
@@ -54,6 +59,7 @@ const struct hv_arch_ops hv_x86_ops = {
 	.exit_tag = "VMEXIT",
 	.vcpu_destroy = hv_x86_vcpu_destroy,
 	.guest_tsc = hv_x86_guest_tsc,
+	.time_skip = hv_x86_time_skip,
 	.upcall_update = hv_x86_intr_update,
 	.halt_wakeable = hv_x86_halt_wakeable,
 	.vcpu_initialise = hv_x86_vcpu_initialise,

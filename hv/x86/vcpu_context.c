@@ -88,6 +88,7 @@ long hv_x86_vcpu_initialise(struct vcpu *caller, struct vcpu *v, uint64_t arg)
 	uint64_t gpr[8], rip, rflags, cr0, cr3, cr4, efer;
 	struct x86_seg seg[X86_NUM_SEGS];
 	bool has_seg = false;
+	uint64_t tsc_offset;
 	static const unsigned order[8] = { X86_RAX, X86_RCX, X86_RDX, X86_RBX,
 					   X86_RSP, X86_RBP, X86_RSI, X86_RDI };
 
@@ -153,8 +154,10 @@ long hv_x86_vcpu_initialise(struct vcpu *caller, struct vcpu *v, uint64_t arg)
 	if (efer & ~HVM_EFER_VALID)
 		return -XEN_EINVAL;
 
-	/* The state, from INIT's (SDM 9.1.1) up. */
+	/* The state, from INIT's (SDM 9.1.1) up; the TSC keeps counting. */
+	tsc_offset = c->tsc_offset;
 	cpu_x86_reset(c);
+	c->tsc_offset = tsc_offset;
 	for (unsigned i = 0; i < 8; i++)
 		c->regs[order[i]] = gpr[i];
 	c->rip = rip;

@@ -236,6 +236,32 @@ Test(time, idle_jumps_to_the_wake_deadline)
 	cr_assert_not(hv_domain_idle(d));
 }
 
+Test(time, idle_time_is_a_clock_offset_not_instructions)
+{
+	bind_timer(v);
+	hvt_set_time(v, 1000);
+	singleshot(v, 50000, 0);
+	hv_vcpu_block(v, HV_BLOCK_SCHED);
+	hv_vcpu_block(d->vcpus[1], HV_BLOCK_SCHED);
+	cr_assert(hv_domain_idle(d));
+	cr_assert_eq(cpu_icount(v->cpu), 1000, "icount = instructions retired");
+	cr_assert_eq(cpu_icount(d->vcpus[1]->cpu), 0);
+	cr_assert_eq(hv_time_now(v), 50000);
+	/* The pvclock's counter moved with the clock (toy arch: no TSC of its
+	 * own, so instructions plus skipped time). */
+	cr_assert_eq(hv_shared_u64(d, hv_vcpu_info(v) + XEN_VCPU_INFO_TIME +
+					      XEN_VCPU_TIME_TSC_TIMESTAMP),
+		     50000);
+	cr_assert_eq(
+		hv_shared_u64(d, hv_vcpu_info(v) + XEN_VCPU_INFO_TIME + XEN_VCPU_TIME_SYSTEM_TIME),
+		50000);
+	/* A deadline in system time becomes an instruction count. */
+	singleshot(v, 60000, 0);
+	cr_assert(hv_vcpu_runnable(v));
+	cr_assert_eq(hv_vcpu_prepare_run(v, 200000), 10000);
+	cr_assert_eq(v->cpu->icount_deadline, 11000);
+}
+
 Test(time, a_timer_without_virq_cannot_wake)
 {
 	singleshot(v, 50000, 0);

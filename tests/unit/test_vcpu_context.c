@@ -6,6 +6,7 @@
 #include <criterion/criterion.h>
 
 #include "cpu/x86/cpu_x86.h"
+#include "hv/time.h"
 #include "hv/x86/x86.h"
 #include "hv_test.h"
 
@@ -84,6 +85,21 @@ Test(vcpu_context, x86_64_start_state)
 	cr_assert_eq(initialise(), -XEN_EEXIST, "once");
 	cr_assert_eq(hvt_call(bsp, __HYPERVISOR_vcpu_op, VCPUOP_up, 1, 0), 0);
 	cr_assert(hv_vcpu_runnable(ap));
+}
+
+Test(vcpu_context, idle_time_moves_the_tsc_not_the_icount)
+{
+	struct cpu_x86 *c = hv_x86_cpu(bsp);
+	uint64_t tsc = cpu_x86_rdtsc(c), icount = cpu_icount(&c->cpu);
+
+	hv_time_advance(bsp, hv_time_now(bsp) + 123456);
+	cr_assert_eq(cpu_icount(&c->cpu), icount);
+	cr_assert_eq(cpu_x86_rdtsc(c), tsc + 123456);
+	/* VCPUOP_initialise keeps the AP's TSC counting (no reset to 0). */
+	hv_time_advance(ap, hv_time_now(ap) + 5000);
+	ctx64(0x100000, CR0_PE_PG, X86_CR4_PAE, EFER_LME);
+	cr_assert_eq(initialise(), 0);
+	cr_assert_eq(cpu_x86_rdtsc(hv_x86_cpu(ap)), cpu_icount(ap->cpu) + 5000);
 }
 
 Test(vcpu_context, x86_64_checks)

@@ -167,7 +167,7 @@ Test(vcpu_op, queries_and_unknown_ops)
 	v->idle_ns = 1000;
 	cr_assert_eq(hvt_call(v, __HYPERVISOR_vcpu_op, VCPUOP_get_runstate_info, 0, ARG), 0);
 	cr_assert_eq(hvt_get32(d, ARG), RUNSTATE_running);
-	cr_assert_eq(hvt_get64(d, ARG + 16), 8000, "time running");
+	cr_assert_eq(hvt_get64(d, ARG + 16), 9000, "time running: the instructions");
 	cr_assert_eq(hvt_get64(d, ARG + 16 + 16), 1000, "time blocked");
 	hv_vcpu_block(d->vcpus[1], HV_BLOCK_SCHED);
 	cr_assert_eq(hvt_call(v, __HYPERVISOR_vcpu_op, VCPUOP_get_runstate_info, 1, ARG), 0);
