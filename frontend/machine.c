@@ -438,12 +438,14 @@ int sv_machine_run(struct sv_machine *m, const struct sv_options *o)
 		if (!all_blocked) {
 			hv_domain_sync_time(d);
 		} else {
-			uint64_t before = d->vcpus[0]->cpu->icount;
+			/* The jump is in virtual time: icount counts only
+			 * instructions retired, which idling does not. */
+			uint64_t before = hv_time_now(d->vcpus[0]);
 
 			if (hv_domain_idle(d)) {
 				/* An idle guest on a terminal waits as long in
 				 * host time (or until a key): not guest-visible. */
-				sv_input_idle(&m->input, d->vcpus[0]->cpu->icount - before);
+				sv_input_idle(&m->input, hv_time_now(d->vcpus[0]) - before);
 			} else if (!sv_input_wait(&m->input, deadline)) {
 				hv_domain_crash(d, "all vcpus halted with no event that could "
 						   "wake them");
