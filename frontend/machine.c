@@ -26,6 +26,9 @@ static void sv_console_write(void *opaque, struct domain *d, const char *buf, si
 {
 	struct sv_machine *m = opaque;
 
+	/* Re-executing for gdb (reverse execution): this was shown already. */
+	if (m->rev.active)
+		return;
 	console_backend_write(&m->console, buf, len);
 }
 
@@ -149,22 +152,20 @@ static int sv_xen_disks(struct sv_machine *m, const struct sv_options *o, struct
 	return -1;
 }
 
+static int sv_machine_build(struct sv_machine *m, const struct sv_options *o,
+			    const struct sv_image *img);
+
 int sv_machine_create(struct sv_machine *m, const struct sv_options *o, const struct sv_image *img)
 {
-	enum hv_personality pers = HV_PERSONALITY_XEN;
-	char *msg = NULL;
-	struct vcpu *v;
 	int err = 0;
 
 	memset(m, 0, sizeof(*m));
 	m->input.fd = -1;
+	m->img = img;
 	m->kernel_hash = sv_rr_hash(img->data, img->size);
 	if (o->arch && strcmp(o->arch, hv_arch_name(img->arch)))
 		return sv_fail("the image is %s but --arch=%s was given", hv_arch_name(img->arch),
 			       o->arch);
-	if (hv_init(&m->hv, o->memory) < 0)
-		return sv_fail("cannot reserve %" PRIu64 " MiB of guest memory", o->memory >> 20);
-
 	switch (o->console) {
 	case SV_CONSOLE_STDIO: console_backend_open_stdio(&m->console); break;
 	case SV_CONSOLE_FILE:
@@ -175,10 +176,6 @@ int sv_machine_create(struct sv_machine *m, const struct sv_options *o, const st
 		break;
 	default: console_backend_open_none(&m->console); break;
 	}
-	m->hv.console.write = sv_console_write;
-	m->hv.console.read = sv_console_read;
-	m->hv.console.opaque = m;
-	m->hv.trace.mask = o->trace_mask;
 	m->trace_out = stderr;
 	if (o->trace_file) {
 		m->trace_out = fopen(o->trace_file, "w");
@@ -187,6 +184,26 @@ int sv_machine_create(struct sv_machine *m, const struct sv_options *o, const st
 				       g_strerror(errno));
 		m->own_trace = true;
 	}
+	return sv_machine_build(m, o, img);
+}
+
+/* The hypervisor, the domain and its vcpus at their start state (again for
+ * reverse execution: sv_machine_rebuild). */
+static int sv_machine_build(struct sv_machine *m, const struct sv_options *o,
+			    const struct sv_image *img)
+{
+	enum hv_personality pers = HV_PERSONALITY_XEN;
+	char *msg = NULL;
+	struct vcpu *v;
+	int err = 0;
+
+	if (hv_init(&m->hv, o->memory) < 0)
+		return sv_fail("cannot reserve %" PRIu64 " MiB of guest memory", o->memory >> 20);
+	m->hv.console.write = sv_console_write;
+	m->hv.console.read = sv_console_read;
+	m->hv.console.opaque = m;
+	/* Traces of a re-execution would repeat lines already written. */
+	m->hv.trace.mask = m->rev.active ? 0 : o->trace_mask;
 	m->hv.trace.out = m->trace_out;
 
 	/* The personality: --platform, else pseries for a ppc64 Linux kernel
@@ -272,11 +289,38 @@ void sv_machine_destroy(struct sv_machine *m)
 	sv_input_close(&m->input);
 	sv_gdb_close(m->gdb);
 	hv_destroy(&m->hv);
+	memset(&m->hv, 0, sizeof(m->hv));
+	m->generation++;
 	xs_store_free(m->xs); /* after the domains: their connections watch it */
 	console_backend_close(&m->console);
 	if (m->own_trace && m->trace_out)
 		fclose(m->trace_out);
 	memset(m, 0, sizeof(*m));
+}
+
+int sv_machine_rebuild(struct sv_machine *m, const struct sv_options *o)
+{
+	int st;
+
+	hv_console_flush(m->dom);
+	hv_destroy(&m->hv);
+	memset(&m->hv, 0, sizeof(m->hv));
+	m->generation++;
+	xs_store_free(m->xs);
+	m->xs = NULL;
+	m->xen_console = NULL;
+	m->dom = NULL;
+	st = sv_machine_build(m, o, m->img);
+	if (st >= 0)
+		return st;
+	sv_gdb_rebind(m->gdb, m->dom);
+	sv_input_rewind(&m->input, m->dom, m->xen_console);
+	return -1;
+}
+
+void sv_machine_reexec_done(struct sv_machine *m, const struct sv_options *o)
+{
+	m->hv.trace.mask = o->trace_mask;
 }
 
 static int sv_shutdown_status(struct domain *d)
@@ -296,6 +340,9 @@ static int sv_machine_gdb_start(struct sv_machine *m, const struct sv_options *o
 	m->gdb = sv_gdb_open(o->gdb, m->dom);
 	if (!m->gdb)
 		return SV_EXIT_USAGE;
+	/* Re-execution replays the input history this run keeps; with a log
+	 * the log would be written or read twice: no reverse execution. */
+	sv_gdb_allow_reverse(m->gdb, !o->record && !o->replay);
 	return sv_gdb_start(m->gdb);
 }
 
@@ -332,6 +379,77 @@ static struct sv_rr *sv_machine_rr_open(struct sv_machine *m, const struct sv_op
 	return rr;
 }
 
+/* After a debug stop of v (gdb's, or reverse execution's): -1 to go on,
+ * an exit status, or -1 with *rebuilt if the machine was rebuilt. */
+static int sv_machine_debug(struct sv_machine *m, const struct sv_options *o, struct vcpu *v,
+			    enum cpu_stop stop, bool *rebuilt)
+{
+	unsigned gen = m->generation;
+	int st = -1;
+
+	if (m->rev.active) {
+		if (stop == CPU_STOP_DEBUG)
+			sv_reverse_note_stop(&m->rev, v);
+		if (!sv_reverse_at_target(&m->rev, v))
+			return -1;
+		st = sv_reverse_reached(m, o, v);
+	} else if (m->gdb) {
+		/* gdb: breakpoint and step stops, Ctrl-C (gdbstub.c). */
+		st = sv_gdb_after_exec(m->gdb, v, stop);
+	}
+	/* gdb asked to go back (again): re-execute. */
+	while (st == SV_GDB_REVERSE)
+		st = sv_reverse_start(m, o);
+	*rebuilt = m->generation != gen;
+	return st;
+}
+
+/*
+ * Run v for one slice of budget instructions. A debug stop does not end the
+ * slice: once gdb resumes, the rest of it runs, and budgets are exact
+ * (cpu_tb_too_long), so the rounds (and the rounds at which input arrives)
+ * are the same whether or not anyone stopped the guest. Reverse execution
+ * depends on it. Returns -1 or an exit status; *rebuilt if the machine was
+ * rebuilt (v and its domain are gone).
+ */
+static int sv_machine_slice(struct sv_machine *m, const struct sv_options *o, struct vcpu *v,
+			    int64_t budget, bool *rebuilt)
+{
+	struct domain *d = v->d;
+
+	for (;;) {
+		int64_t b = sv_reverse_budget(&m->rev, v, budget);
+		enum cpu_stop stop = CPU_STOP_BUDGET;
+		int st;
+
+		if (b > 0 || !sv_reverse_at_target(&m->rev, v)) {
+			stop = cpu_exec(v->cpu, b);
+			budget -= b - v->cpu->budget;
+		}
+		switch (stop) {
+		case CPU_STOP_EXIT:
+			switch (hv_vcpu_handle_exit(v)) {
+			case HV_BLOCK: v->blocked = true; break;
+			default: break;
+			}
+			break;
+		case CPU_STOP_HALTED: hv_vcpu_block(v, HV_BLOCK_HALT); break;
+		case CPU_STOP_FATAL:
+			hv_domain_crash(d, "emulation error: %s at pc=0x%" PRIx64,
+					v->cpu->fatal_msg, v->cpu->arch->get_pc(v->cpu));
+			break;
+		default: break;
+		}
+		st = sv_machine_debug(m, o, v, stop, rebuilt);
+		if (st >= 0 || *rebuilt)
+			return st;
+		/* Resume the slice after a debug stop or a cut budget. */
+		if ((stop != CPU_STOP_DEBUG && stop != CPU_STOP_BUDGET) || budget <= 0 ||
+		    d->shut_down || v->blocked)
+			return -1;
+	}
+}
+
 int sv_machine_run(struct sv_machine *m, const struct sv_options *o)
 {
 	struct domain *d = m->dom;
@@ -350,15 +468,16 @@ int sv_machine_run(struct sv_machine *m, const struct sv_options *o)
 	 * while softvisor waits for gdb would swallow Ctrl-C). */
 	sv_input_open(&m->input, d, m->xen_console, o->console == SV_CONSOLE_STDIO, rr);
 	while (status < 0) {
-		bool all_blocked = true;
+		bool all_blocked = true, rebuilt = false;
 
+		d = m->dom; /* reverse execution rebuilds the machine */
 		/* A round: input is delivered only here (frontend/input.h). */
 		if ((status = sv_input_round_start(&m->input)) >= 0)
 			break;
 
-		for (unsigned i = 0; i < d->n_vcpus && !d->shut_down; i++) {
+		for (unsigned i = 0; i < d->n_vcpus && !d->shut_down && !rebuilt; i++) {
 			struct vcpu *v = d->vcpus[i];
-			enum cpu_stop stop;
+			int64_t budget;
 
 			/* Fires due timers and wakes v if what it waits for
 			 * happened (hv/sched.c). */
@@ -366,27 +485,15 @@ int sv_machine_run(struct sv_machine *m, const struct sv_options *o)
 				continue;
 			all_blocked = false;
 			/* The budget ends at v's next timer deadline. */
-			stop = cpu_exec(v->cpu, hv_vcpu_prepare_run(v, SV_QUANTUM));
-			switch (stop) {
-			case CPU_STOP_EXIT:
-				switch (hv_vcpu_handle_exit(v)) {
-				case HV_BLOCK: v->blocked = true; break;
-				default: break;
-				}
-				break;
-			case CPU_STOP_HALTED: hv_vcpu_block(v, HV_BLOCK_HALT); break;
-			case CPU_STOP_FATAL:
-				hv_domain_crash(d, "emulation error: %s at pc=0x%" PRIx64,
-						v->cpu->fatal_msg, v->cpu->arch->get_pc(v->cpu));
-				break;
-			default: break;
-			}
-			/* gdb: breakpoint and step stops, Ctrl-C (gdbstub.c). */
-			if (m->gdb && (status = sv_gdb_after_exec(m->gdb, v, stop)) >= 0)
+			budget = hv_vcpu_prepare_run(v, SV_QUANTUM);
+			status = sv_machine_slice(m, o, v, budget, &rebuilt);
+			if (status >= 0)
 				break;
 		}
 		if (status >= 0)
 			break;
+		if (rebuilt)
+			continue; /* a new machine, at its start */
 		if (d->shut_down) {
 			status = sv_shutdown_status(d);
 			break;
