@@ -317,8 +317,10 @@ dispatch:                                                                       
 		{
 			struct tb *next = tb->jmp_dest[ip->c];
 
-			if (next && !cpu->exit_request && cpu->budget > 0 &&
-			    cpu->icount < cpu->icount_deadline) {
+			/* Stop at the deadline, and before a TB that would run
+			 * past the budget or the deadline (exact stops). */
+			if (next && !cpu->exit_request && cpu->icount < cpu->icount_deadline &&
+			    !cpu_tb_too_long(cpu, next->n_insns)) {
 				cpu->n_tb_chained++;
 				tb = next;
 				th_enter(cpu, tb);

@@ -177,6 +177,10 @@ struct cpu {
 	/* Chained TBs stop at this icount so that check_interrupts runs (an
 	 * arch sets it for its timers: DEC, HDEC, APIC timer); ~0 = none. */
 	uint64_t icount_deadline;
+	/* Where the current TB chain must stop: icount + budget, or the
+	 * deadline if that comes first (set by the run loop; icount + budget
+	 * does not change while TBs run, so neither does this). */
+	uint64_t icount_limit;
 	uint64_t insn_pc;  /* pc of the instruction being executed */
 	uint32_t insn_idx; /* its index in the current TB */
 
@@ -219,6 +223,19 @@ struct cpu {
 	/* Statistics. */
 	uint64_t n_tb_translated, n_tb_exec, n_tb_chained, n_tb_invalidated;
 };
+
+/*
+ * Would a TB of n instructions run past the budget or the deadline? The run
+ * loop and chaining then stop short (cpu/exec.c), so the budget and
+ * icount_deadline are exact: cpu_exec returns with icount = start + budget
+ * (unless an exit or debug stop came first) and interrupts are checked at
+ * icount_deadline itself, whatever the TBs' shapes (breakpoints and
+ * single-stepping change them). Replay and reverse execution rely on it.
+ */
+static inline bool cpu_tb_too_long(const struct cpu *cpu, uint32_t n)
+{
+	return cpu->icount + n > cpu->icount_limit;
+}
 
 /* Lifecycle; arch init functions call cpu_init on the embedded struct. */
 void cpu_init(struct cpu *cpu, const struct cpu_arch_ops *arch, struct p2m *p2m,

@@ -510,11 +510,31 @@ static enum cpu_stop cpu_debug_stop(struct cpu *cpu, enum cpu_debug_reason why)
 
 /* ---- The loop ------------------------------------------------------------ */
 
+static struct tb *cpu_tb_lookup(struct cpu *cpu, uint64_t pc, uint64_t flags, unsigned mmu_idx)
+{
+	unsigned h = cpu_jmp_hash(pc);
+	struct tb *tb = cpu->jmp_cache[h];
+	struct mmu_tlb_entry *e;
+	uint64_t phys_pc;
+
+	if (tb && !tb->invalid && tb->pc == pc && tb->flags == flags)
+		return tb;
+	e = cpu_tlb_get(cpu, pc, MMU_FETCH, mmu_idx);
+	phys_pc = e->gpa | (pc & ~SV_PAGE_MASK);
+	tb = tb_cache_lookup(cpu->tbc, pc, phys_pc, flags);
+	if (!tb) {
+		tb = translator_gen_tb(cpu, pc, flags, mmu_idx, phys_pc);
+		if (!tb)
+			return NULL;
+	}
+	cpu->jmp_cache[h] = tb;
+	return tb;
+}
+
 static struct tb *cpu_tb_find(struct cpu *cpu)
 {
-	uint64_t pc, flags, phys_pc;
-	unsigned mmu_idx, h;
-	struct mmu_tlb_entry *e;
+	uint64_t pc, flags;
+	unsigned mmu_idx;
 	struct tb *tb;
 
 	cpu->arch->get_tb_key(cpu, &pc, &flags, &mmu_idx);
@@ -533,19 +553,12 @@ static struct tb *cpu_tb_find(struct cpu *cpu)
 		cpu->resume_valid = false;
 		cpu->watch_skip = false;
 	}
-	h = cpu_jmp_hash(pc);
-	tb = cpu->jmp_cache[h];
-	if (tb && !tb->invalid && tb->pc == pc && tb->flags == flags)
-		return tb;
-	e = cpu_tlb_get(cpu, pc, MMU_FETCH, mmu_idx);
-	phys_pc = e->gpa | (pc & ~SV_PAGE_MASK);
-	tb = tb_cache_lookup(cpu->tbc, pc, phys_pc, flags);
-	if (!tb) {
-		tb = translator_gen_tb(cpu, pc, flags, mmu_idx, phys_pc);
-		if (!tb)
-			return NULL;
-	}
-	cpu->jmp_cache[h] = tb;
+	tb = cpu_tb_lookup(cpu, pc, flags, mmu_idx);
+	/* Exact stops: a TB that would run past the budget or the deadline
+	 * gives way to a one-instruction TB, so cpu_exec returns, and timers
+	 * fire, at the same instruction whatever the TBs look like. */
+	if (tb && tb->n_insns > 1 && cpu_tb_too_long(cpu, tb->n_insns))
+		tb = cpu_tb_lookup(cpu, pc, flags | CPU_TB_FLAG_SSTEP, mmu_idx);
 	return tb;
 }
 
@@ -569,6 +582,9 @@ static enum cpu_stop cpu_exec_loop(struct cpu *cpu)
 		}
 		if (cpu->budget <= 0)
 			return CPU_STOP_BUDGET;
+		cpu->icount_limit = cpu->icount + (uint64_t)cpu->budget;
+		if (cpu->icount < cpu->icount_deadline && cpu->icount_deadline < cpu->icount_limit)
+			cpu->icount_limit = cpu->icount_deadline;
 		if (cpu->arch->check_interrupts(cpu))
 			return CPU_STOP_EXIT;
 		if (cpu->halted)

@@ -103,6 +103,7 @@ enum gdb_action {
 	GDB_RESUME,
 	GDB_DETACH,
 	GDB_KILL,
+	GDB_REVERSE, /* bs / bc: g->reverse says which */
 };
 
 /* Breakpoint kinds recorded per pc (bits), to say swbreak or hwbreak. */
@@ -134,6 +135,12 @@ struct sv_gdb {
 	enum gdb_why stop_why;
 	uint64_t stop_watch_addr;
 	unsigned stop_watch_type; /* 2, 3, 4 as in Z2..Z4 */
+
+	/* Reverse execution (bs/bc): what gdb asked for, and whether the run
+	 * driver can do it (not while recording or replaying a log). */
+	enum sv_gdb_reverse reverse;
+	bool reverse_ok;
+	bool history_begin; /* the next stop reply says replaylog:begin */
 
 	/* Input bytes not consumed yet. */
 	uint8_t in[4096];
@@ -507,6 +514,8 @@ static void gdb_stop_reply(struct sv_gdb *g)
 	GString *s = g_string_new(NULL);
 
 	g_string_append_printf(s, "T%02xthread:%x;", g->stop_sig, g->stop_cpu + 1);
+	if (g->history_begin)
+		g_string_append(s, "replaylog:begin;");
 	if (g->swbreak && g->stop_why == GDB_WHY_SWBREAK)
 		g_string_append(s, "swbreak:;");
 	else if (g->swbreak && g->stop_why == GDB_WHY_HWBREAK)
@@ -878,8 +887,12 @@ static void gdb_query(struct sv_gdb *g, const char *p)
 {
 	if (!strncmp(p, "qSupported", 10)) {
 		g->swbreak = strstr(p, "swbreak+") != NULL;
-		gdb_put_packet(g, "PacketSize=4000;qXfer:features:read+;vContSupported+;"
-				  "swbreak+;hwbreak+;QStartNoAckMode+");
+		gdb_put_packet(g, g->reverse_ok ?
+					  "PacketSize=4000;qXfer:features:read+;vContSupported+;"
+					  "swbreak+;hwbreak+;QStartNoAckMode+;ReverseStep+;"
+					  "ReverseContinue+" :
+					  "PacketSize=4000;qXfer:features:read+;vContSupported+;"
+					  "swbreak+;hwbreak+;QStartNoAckMode+");
 	} else if (!strncmp(p, "qXfer:features:read:", 20)) {
 		gdb_xfer_features(g, p + 20);
 	} else if (!strcmp(p, "qfThreadInfo")) {
@@ -1063,6 +1076,16 @@ static enum gdb_action gdb_serve(struct sv_gdb *g)
 				gdb_put_packet(g, "");
 			}
 			break;
+		case 'b':
+			/* bs, bc: reverse step / continue (re-execution,
+			 * frontend/machine.c). */
+			if (!g->reverse_ok || (p[1] != 's' && p[1] != 'c') || p[2]) {
+				gdb_put_packet(g, g->reverse_ok ? "" : "E01");
+				break;
+			}
+			g->reverse = p[1] == 's' ? SV_GDB_REVERSE_STEP : SV_GDB_REVERSE_CONTINUE;
+			action = GDB_REVERSE;
+			goto out;
 		case 'D':
 			gdb_put_packet(g, "OK");
 			action = GDB_DETACH;
@@ -1090,9 +1113,11 @@ static int gdb_stopped(struct sv_gdb *g, unsigned cpu_index, unsigned sig, enum 
 	g->stop_why = why;
 	g->g_cpu = cpu_index;
 	gdb_stop_reply(g);
+	g->history_begin = false;
 	a = gdb_serve(g);
 	switch (a) {
 	case GDB_RESUME: return -1;
+	case GDB_REVERSE: return SV_GDB_REVERSE;
 	case GDB_KILL:
 		gdb_remove_all_breakpoints(g);
 		gdb_hangup(g);
@@ -1122,6 +1147,17 @@ int sv_gdb_start(struct sv_gdb *g)
 	a = gdb_serve(g);
 	if (a == GDB_RESUME)
 		return -1;
+	if (a == GDB_REVERSE) {
+		int r;
+
+		/* Nothing ran yet: the history begins here. */
+		do {
+			g->history_begin = true;
+			r = gdb_stopped(g, g->g_cpu < g->d->n_vcpus ? g->g_cpu : 0, GDB_SIGTRAP,
+					GDB_WHY_NONE);
+		} while (r == SV_GDB_REVERSE);
+		return r;
+	}
 	g->stop_why = GDB_WHY_NONE;
 	/* Detach or kill before the guest ran: handled like later ones. */
 	if (a == GDB_KILL) {
@@ -1214,4 +1250,74 @@ void sv_gdb_finish(struct sv_gdb *g, int status)
 	gdb_put_packet(g, buf);
 	gdb_hangup(g);
 	g->attached = false;
+}
+
+void sv_gdb_allow_reverse(struct sv_gdb *g, bool on)
+{
+	if (g)
+		g->reverse_ok = on;
+}
+
+enum sv_gdb_reverse sv_gdb_reverse_request(const struct sv_gdb *g, unsigned *cpu_index)
+{
+	*cpu_index = g->g_cpu < g->d->n_vcpus ? g->g_cpu : 0;
+	return g->reverse;
+}
+
+void sv_gdb_rebind(struct sv_gdb *g, struct domain *d)
+{
+	static const unsigned kinds[] = {
+		[2] = CPU_WATCH_WRITE, [3] = CPU_WATCH_READ, [4] = CPU_WATCH_ACCESS
+	};
+	GHashTableIter it;
+	gpointer key, val;
+
+	g->d = d;
+	for (unsigned i = 0; i < d->n_vcpus; i++) {
+		struct cpu *cpu = d->vcpus[i]->cpu;
+
+		/* One reference per kind, as gdb_breakpoint takes them. */
+		g_hash_table_iter_init(&it, g->bps);
+		while (g_hash_table_iter_next(&it, &key, &val)) {
+			unsigned bits = GPOINTER_TO_UINT(val);
+			if (bits & GDB_BP_SW)
+				cpu_breakpoint_insert(cpu, *(uint64_t *)key);
+			if (bits & GDB_BP_HW)
+				cpu_breakpoint_insert(cpu, *(uint64_t *)key);
+		}
+		for (unsigned k = 0; k < g->watches->len; k++) {
+			struct gdb_watch *w = &g_array_index(g->watches, struct gdb_watch, k);
+			cpu_watchpoint_insert(cpu, w->addr, w->len, kinds[w->type]);
+		}
+	}
+	if (g->g_cpu >= d->n_vcpus)
+		g->g_cpu = 0;
+}
+
+int sv_gdb_reverse_stop(struct sv_gdb *g, struct vcpu *v, enum sv_gdb_reverse_stop why,
+			uint64_t watch_addr, unsigned watch_kind)
+{
+	enum gdb_why w = GDB_WHY_NONE;
+
+	g->history_begin = why == SV_GDB_STOP_HISTORY_BEGIN;
+	if (why == SV_GDB_STOP_BREAKPOINT) {
+		uint64_t pc = v->cpu->arch->get_pc(v->cpu);
+		unsigned bits = GPOINTER_TO_UINT(g_hash_table_lookup(g->bps, &pc));
+		w = (bits & GDB_BP_SW) || !bits ? GDB_WHY_SWBREAK : GDB_WHY_HWBREAK;
+	} else if (why == SV_GDB_STOP_WATCHPOINT) {
+		w = GDB_WHY_WATCH;
+		g->stop_watch_addr = watch_addr;
+		g->stop_watch_type = watch_kind == CPU_WATCH_WRITE ? 2 : 3;
+		for (unsigned i = 0; i < g->watches->len; i++) {
+			struct gdb_watch *x = &g_array_index(g->watches, struct gdb_watch, i);
+			if (x->type == 4 && x->addr <= watch_addr && watch_addr - x->addr < x->len)
+				g->stop_watch_type = 4;
+		}
+	}
+	return gdb_stopped(g, v->id, GDB_SIGTRAP, w);
+}
+
+bool sv_gdb_attached(const struct sv_gdb *g)
+{
+	return g && g->attached;
 }

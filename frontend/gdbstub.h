@@ -42,6 +42,37 @@ int sv_gdb_start(struct sv_gdb *g);
  * until it resumes. Returns -1 to go on, or an exit status (killed). */
 int sv_gdb_after_exec(struct sv_gdb *g, struct vcpu *v, enum cpu_stop stop);
 
+/*
+ * Reverse execution (bs, bc). The stub only offers ReverseStep and
+ * ReverseContinue after sv_gdb_allow_reverse(g, true). When gdb asks, the
+ * serving calls above return SV_GDB_REVERSE; the run driver reads the request
+ * (which vcpu), re-executes the run (frontend/machine.c) to the point, calls
+ * sv_gdb_rebind() for the new machine and sv_gdb_reverse_stop() to report the
+ * stop and serve gdb again (same returns as sv_gdb_after_exec).
+ */
+#define SV_GDB_REVERSE (-2)
+
+enum sv_gdb_reverse {
+	SV_GDB_REVERSE_STEP,
+	SV_GDB_REVERSE_CONTINUE,
+};
+
+enum sv_gdb_reverse_stop {
+	SV_GDB_STOP_STEP,          /* one instruction back */
+	SV_GDB_STOP_BREAKPOINT,    /* at a breakpoint (its instruction not run) */
+	SV_GDB_STOP_WATCHPOINT,    /* before the instruction that accessed */
+	SV_GDB_STOP_HISTORY_BEGIN, /* nothing earlier: the start of the run */
+};
+
+void sv_gdb_allow_reverse(struct sv_gdb *g, bool on);
+enum sv_gdb_reverse sv_gdb_reverse_request(const struct sv_gdb *g, unsigned *cpu_index);
+/* The machine was rebuilt: serve the new domain, with every breakpoint and
+ * watchpoint gdb set inserted into its vcpus. */
+void sv_gdb_rebind(struct sv_gdb *g, struct domain *d);
+int sv_gdb_reverse_stop(struct sv_gdb *g, struct vcpu *v, enum sv_gdb_reverse_stop why,
+			uint64_t watch_addr, unsigned watch_kind);
+bool sv_gdb_attached(const struct sv_gdb *g);
+
 /* The run ended with exit status `status`: tell gdb (W for poweroff and
  * reboot, X for a crash or timeout). */
 void sv_gdb_finish(struct sv_gdb *g, int status);

@@ -194,6 +194,8 @@ void sv_input_open(struct sv_input *in, struct domain *d, struct xen_console *ri
 	in->fd = -1;
 	in->rr = rr;
 	in->queue = g_byte_array_new();
+	in->history = g_array_new(FALSE, FALSE, sizeof(struct sv_input_delivery));
+	in->hist_data = g_byte_array_new();
 	/* A replay takes its input from the log, never from the host. */
 	if (!host_stdin || sv_rr_replaying(rr))
 		return;
@@ -205,12 +207,25 @@ void sv_input_open(struct sv_input *in, struct domain *d, struct xen_console *ri
 	}
 }
 
+void sv_input_rewind(struct sv_input *in, struct domain *d, struct xen_console *ring)
+{
+	in->d = d;
+	in->ring = ring;
+	in->round = 0;
+	in->hist_next = 0;
+	g_byte_array_set_size(in->queue, 0);
+}
+
 void sv_input_close(struct sv_input *in)
 {
 	if (in->fd >= 0 && in->fd == sv_tty_fd)
 		sv_tty_restore();
 	if (in->queue)
 		g_byte_array_free(in->queue, TRUE);
+	if (in->history)
+		g_array_free(in->history, TRUE);
+	if (in->hist_data)
+		g_byte_array_free(in->hist_data, TRUE);
 	sv_rr_close(in->rr);
 	memset(in, 0, sizeof(*in));
 	in->fd = -1;
@@ -233,10 +248,29 @@ int sv_input_round_start(struct sv_input *in)
 	}
 	if (sv_rr_replaying(in->rr)) {
 		sv_rr_take_input(in->rr, in->round, in->queue);
+	} else if (in->round <= in->frontier) {
+		/* Re-executing: the input this round had the first time. */
+		while (in->hist_next < in->history->len) {
+			struct sv_input_delivery *h = &g_array_index(
+				in->history, struct sv_input_delivery, in->hist_next);
+			if (h->round != in->round)
+				break;
+			g_byte_array_append(in->queue, in->hist_data->data + h->off, h->len);
+			in->hist_next++;
+		}
 	} else {
 		guint before = in->queue->len;
 
 		sv_input_poll_host(in);
+		in->frontier = in->round;
+		if (in->queue->len > before) {
+			struct sv_input_delivery h = { in->round, in->hist_data->len,
+						       in->queue->len - before };
+
+			g_byte_array_append(in->hist_data, in->queue->data + before, h.len);
+			g_array_append_val(in->history, h);
+			in->hist_next = in->history->len;
+		}
 		if (in->rr)
 			sv_rr_log_input(in->rr, in->d, in->round, in->queue->data + before,
 					in->queue->len - before);
@@ -280,6 +314,8 @@ bool sv_input_wait(struct sv_input *in, int64_t deadline)
 
 	if (sv_rr_replaying(in->rr))
 		return sv_rr_input_pending(in->rr);
+	if (in->round < in->frontier)
+		return true; /* re-executing: the history goes on */
 	if (in->fd < 0 || in->eof || in->quit)
 		return false;
 	if (deadline) {
@@ -296,7 +332,7 @@ void sv_input_idle(struct sv_input *in, uint64_t ns)
 	struct pollfd p = { .fd = in->fd, .events = POLLIN };
 
 	if (in->fd < 0 || in->eof || in->quit || !sv_tty_raw || in->queue->len ||
-	    sv_rr_replaying(in->rr))
+	    sv_rr_replaying(in->rr) || in->round < in->frontier)
 		return;
 	poll(&p, 1, (int)MIN(ns / 1000000, 100));
 }

@@ -57,6 +57,17 @@ struct sv_input {
 	uint64_t round;           /* rounds started */
 	GByteArray *queue;        /* delivered, not yet in the ring / taken */
 	struct sv_rr *rr;         /* --record / --replay, or NULL */
+	/* Every delivery of this run (round, bytes), for re-execution
+	 * (frontend/reverse.h): rounds up to `frontier` replay it. */
+	GArray *history; /* struct sv_input_delivery */
+	GByteArray *hist_data;
+	unsigned hist_next;
+	uint64_t frontier;
+};
+
+struct sv_input_delivery {
+	uint64_t round;
+	guint off, len;
 };
 
 /* host_stdin: read standard input (raw mode if it is a terminal in the
@@ -64,6 +75,9 @@ struct sv_input {
  * --replay (frontend/rr.h), or NULL; the input layer owns it after this. */
 void sv_input_open(struct sv_input *in, struct domain *d, struct xen_console *ring, bool host_stdin,
 		   struct sv_rr *rr);
+/* The machine was rebuilt at its start (reverse execution): deliver the
+ * same input again at the same rounds, then the host's. */
+void sv_input_rewind(struct sv_input *in, struct domain *d, struct xen_console *ring);
 /* Restores the terminal. */
 void sv_input_close(struct sv_input *in);
 

@@ -28,6 +28,9 @@ static void sv_console_write(void *opaque, struct domain *d, const char *buf, si
 {
 	struct sv_machine *m = opaque;
 
+	/* Re-executing for gdb (reverse execution): this was shown already. */
+	if (m->rev.active)
+		return;
 	console_backend_write(&m->console, buf, len);
 }
 
@@ -151,22 +154,20 @@ static int sv_xen_disks(struct sv_machine *m, const struct sv_options *o, struct
 	return -1;
 }
 
+static int sv_machine_build(struct sv_machine *m, const struct sv_options *o,
+			    const struct sv_image *img);
+
 int sv_machine_create(struct sv_machine *m, const struct sv_options *o, const struct sv_image *img)
 {
-	enum hv_personality pers = HV_PERSONALITY_XEN;
-	char *msg = NULL;
-	struct vcpu *v;
 	int err = 0;
 
 	memset(m, 0, sizeof(*m));
 	m->input.fd = -1;
+	m->img = img;
 	m->kernel_hash = sv_rr_hash(img->data, img->size);
 	if (o->arch && strcmp(o->arch, hv_arch_name(img->arch)))
 		return sv_fail("the image is %s but --arch=%s was given", hv_arch_name(img->arch),
 			       o->arch);
-	if (hv_init(&m->hv, o->memory) < 0)
-		return sv_fail("cannot reserve %" PRIu64 " MiB of guest memory", o->memory >> 20);
-
 	switch (o->console) {
 	case SV_CONSOLE_STDIO: console_backend_open_stdio(&m->console); break;
 	case SV_CONSOLE_FILE:
@@ -177,10 +178,6 @@ int sv_machine_create(struct sv_machine *m, const struct sv_options *o, const st
 		break;
 	default: console_backend_open_none(&m->console); break;
 	}
-	m->hv.console.write = sv_console_write;
-	m->hv.console.read = sv_console_read;
-	m->hv.console.opaque = m;
-	m->hv.trace.mask = o->trace_mask;
 	m->trace_out = stderr;
 	if (o->trace_file) {
 		m->trace_out = fopen(o->trace_file, "w");
@@ -189,6 +186,26 @@ int sv_machine_create(struct sv_machine *m, const struct sv_options *o, const st
 				       g_strerror(errno));
 		m->own_trace = true;
 	}
+	return sv_machine_build(m, o, img);
+}
+
+/* The hypervisor, the domain and its vcpus at their start state (again for
+ * reverse execution: sv_machine_rebuild). */
+static int sv_machine_build(struct sv_machine *m, const struct sv_options *o,
+			    const struct sv_image *img)
+{
+	enum hv_personality pers = HV_PERSONALITY_XEN;
+	char *msg = NULL;
+	struct vcpu *v;
+	int err = 0;
+
+	if (hv_init(&m->hv, o->memory) < 0)
+		return sv_fail("cannot reserve %" PRIu64 " MiB of guest memory", o->memory >> 20);
+	m->hv.console.write = sv_console_write;
+	m->hv.console.read = sv_console_read;
+	m->hv.console.opaque = m;
+	/* Traces of a re-execution would repeat lines already written. */
+	m->hv.trace.mask = m->rev.active ? 0 : o->trace_mask;
 	m->hv.trace.out = m->trace_out;
 
 	/* The personality: --platform, else pseries for a ppc64 Linux kernel
@@ -278,11 +295,38 @@ void sv_machine_destroy(struct sv_machine *m)
 	sv_input_close(&m->input);
 	sv_gdb_close(m->gdb);
 	hv_destroy(&m->hv);
+	memset(&m->hv, 0, sizeof(m->hv));
+	m->generation++;
 	xs_store_free(m->xs); /* after the domains: their connections watch it */
 	console_backend_close(&m->console);
 	if (m->own_trace && m->trace_out)
 		fclose(m->trace_out);
 	memset(m, 0, sizeof(*m));
+}
+
+int sv_machine_rebuild(struct sv_machine *m, const struct sv_options *o)
+{
+	int st;
+
+	hv_console_flush(m->dom);
+	hv_destroy(&m->hv);
+	memset(&m->hv, 0, sizeof(m->hv));
+	m->generation++;
+	xs_store_free(m->xs);
+	m->xs = NULL;
+	m->xen_console = NULL;
+	m->dom = NULL;
+	st = sv_machine_build(m, o, m->img);
+	if (st >= 0)
+		return st;
+	sv_gdb_rebind(m->gdb, m->dom);
+	sv_input_rewind(&m->input, m->dom, m->xen_console);
+	return -1;
+}
+
+void sv_machine_reexec_done(struct sv_machine *m, const struct sv_options *o)
+{
+	m->hv.trace.mask = o->trace_mask;
 }
 
 static int sv_shutdown_status(struct domain *d)
@@ -302,6 +346,9 @@ static int sv_machine_gdb_start(struct sv_machine *m, const struct sv_options *o
 	m->gdb = sv_gdb_open(o->gdb, m->dom);
 	if (!m->gdb)
 		return SV_EXIT_USAGE;
+	/* Re-execution replays the input history this run keeps; with a log
+	 * the log would be written or read twice: no reverse execution. */
+	sv_gdb_allow_reverse(m->gdb, !o->record && !o->replay);
 	return sv_gdb_start(m->gdb);
 }
 
@@ -326,12 +373,11 @@ static struct sv_rr *sv_machine_rr_open(struct sv_machine *m, const struct sv_op
 	*status = -1;
 	if (!o->record && !o->replay)
 		return NULL;
-	opts = g_strdup_printf("arch=%s personality=%s memory=%" PRIu64
-			       " vcpus=%u cpu=%s cmdline=%s",
-			       hv_arch_name(d->arch),
-			       d->personality == HV_PERSONALITY_PAPR ? "pseries" : "xen",
-			       d->ram_bytes, d->n_vcpus, o->cpu ? o->cpu : "default",
-			       o->cmdline ? o->cmdline : "");
+	opts = g_strdup_printf(
+		"arch=%s personality=%s memory=%" PRIu64 " vcpus=%u cpu=%s cmdline=%s",
+		hv_arch_name(d->arch), d->personality == HV_PERSONALITY_PAPR ? "pseries" : "xen",
+		d->ram_bytes, d->n_vcpus, o->cpu ? o->cpu : "default",
+		o->cmdline ? o->cmdline : "");
 	cfg.options = opts;
 	rr = o->record ? sv_rr_record(o->record, &cfg) : sv_rr_replay(o->replay, &cfg);
 	g_free(opts);
@@ -340,33 +386,53 @@ static struct sv_rr *sv_machine_rr_open(struct sv_machine *m, const struct sv_op
 	return rr;
 }
 
+/* After a debug stop of v (gdb's, or reverse execution's): -1 to go on,
+ * an exit status, or -1 with *rebuilt if the machine was rebuilt. */
+static int sv_machine_debug(struct sv_machine *m, const struct sv_options *o, struct vcpu *v,
+			    enum cpu_stop stop, bool *rebuilt)
+{
+	unsigned gen = m->generation;
+	int st = -1;
+
+	if (m->rev.active) {
+		if (stop == CPU_STOP_DEBUG)
+			sv_reverse_note_stop(&m->rev, v);
+		if (!sv_reverse_at_target(&m->rev, v))
+			return -1;
+		st = sv_reverse_reached(m, o, v);
+	} else if (m->gdb) {
+		/* gdb: breakpoint and step stops, Ctrl-C (gdbstub.c). */
+		st = sv_gdb_after_exec(m->gdb, v, stop);
+	}
+	/* gdb asked to go back (again): re-execute. */
+	while (st == SV_GDB_REVERSE)
+		st = sv_reverse_start(m, o);
+	*rebuilt = m->generation != gen;
+	return st;
+}
+
 /*
- * v's turn: it runs until it has retired SV_QUANTUM instructions, blocks,
- * stops or the domain ends; exits handled by hv in between do not end the
- * turn (a vcpu that makes many hypercalls gets its share of instructions as
- * one that makes none). -1, or the exit status gdb decided.
+ * Run v for one slice of budget instructions. A debug stop does not end the
+ * slice: once gdb resumes, the rest of it runs, and budgets are exact
+ * (cpu_tb_too_long), so the rounds (and the rounds at which input arrives)
+ * are the same whether or not anyone stopped the guest. Reverse execution
+ * depends on it. Returns -1 or an exit status; *rebuilt if the machine was
+ * rebuilt (v and its domain are gone).
  */
-static int sv_run_slice(struct sv_machine *m, struct vcpu *v)
+static int sv_machine_slice(struct sv_machine *m, const struct sv_options *o, struct vcpu *v,
+			    int64_t budget, bool *rebuilt)
 {
 	struct domain *d = v->d;
-	uint64_t start = 0;
-	int64_t budget;
-	enum cpu_stop stop;
-	bool first = true;
-	unsigned n = 0;
 
-	do {
-		/* The budget ends at v's next timer deadline. */
-		budget = hv_vcpu_prepare_run(v, SV_QUANTUM);
-		if (first) {
-			start = v->cpu->icount; /* after a catch-up to the others' time */
-			first = false;
-		} else if (v->cpu->icount - start >= SV_QUANTUM) {
-			break;
-		} else if (budget > (int64_t)(SV_QUANTUM - (v->cpu->icount - start))) {
-			budget = (int64_t)(SV_QUANTUM - (v->cpu->icount - start));
+	for (;;) {
+		int64_t b = sv_reverse_budget(&m->rev, v, budget);
+		enum cpu_stop stop = CPU_STOP_BUDGET;
+		int st;
+
+		if (b > 0 || !sv_reverse_at_target(&m->rev, v)) {
+			stop = cpu_exec(v->cpu, b);
+			budget -= b - v->cpu->budget;
 		}
-		stop = cpu_exec(v->cpu, budget);
 		switch (stop) {
 		case CPU_STOP_EXIT:
 			switch (hv_vcpu_handle_exit(v)) {
@@ -381,14 +447,49 @@ static int sv_run_slice(struct sv_machine *m, struct vcpu *v)
 			break;
 		default: break;
 		}
-		/* gdb: breakpoint and step stops, Ctrl-C (gdbstub.c). */
-		if (m->gdb) {
-			int status = sv_gdb_after_exec(m->gdb, v, stop);
-			if (status >= 0)
-				return status;
+		st = sv_machine_debug(m, o, v, stop, rebuilt);
+		if (st >= 0 || *rebuilt)
+			return st;
+		/* Resume the slice after a debug stop or a cut budget. */
+		if ((stop != CPU_STOP_DEBUG && stop != CPU_STOP_BUDGET) || budget <= 0 ||
+		    d->shut_down || v->blocked)
+			return -1;
+	}
+}
+
+/*
+ * v's turn: slices until it has retired SV_QUANTUM instructions, blocks,
+ * stops or the domain ends; exits handled by hv in between do not end the
+ * turn (a vcpu that makes many hypercalls gets its share of instructions as
+ * one that makes none). -1, or an exit status; *rebuilt as for a slice.
+ */
+static int sv_run_turn(struct sv_machine *m, const struct sv_options *o, struct vcpu *v,
+		       bool *rebuilt)
+{
+	struct domain *d = v->d;
+	uint64_t start = 0;
+	bool first = true;
+	unsigned n = 0;
+
+	do {
+		/* The budget ends at v's next timer deadline. */
+		int64_t budget = hv_vcpu_prepare_run(v, SV_QUANTUM);
+		uint64_t used;
+		int st;
+
+		if (first) {
+			start = v->cpu->icount; /* after a catch-up to the others' time */
+			first = false;
 		}
-	} while ((stop == CPU_STOP_EXIT || stop == CPU_STOP_BUDGET || stop == CPU_STOP_REQUEST) &&
-		 !d->shut_down && hv_vcpu_runnable(v) && ++n < SV_QUANTUM);
+		used = v->cpu->icount - start;
+		if (used >= SV_QUANTUM)
+			break;
+		if (budget > (int64_t)(SV_QUANTUM - used))
+			budget = (int64_t)(SV_QUANTUM - used);
+		st = sv_machine_slice(m, o, v, budget, rebuilt);
+		if (st >= 0 || *rebuilt)
+			return st;
+	} while (!d->shut_down && hv_vcpu_runnable(v) && ++n < SV_QUANTUM);
 	return -1;
 }
 
@@ -410,13 +511,14 @@ int sv_machine_run(struct sv_machine *m, const struct sv_options *o)
 	 * while softvisor waits for gdb would swallow Ctrl-C). */
 	sv_input_open(&m->input, d, m->xen_console, o->console == SV_CONSOLE_STDIO, rr);
 	while (status < 0) {
-		bool all_blocked = true;
+		bool all_blocked = true, rebuilt = false;
 
+		d = m->dom; /* reverse execution rebuilds the machine */
 		/* A round: input is delivered only here (frontend/input.h). */
 		if ((status = sv_input_round_start(&m->input)) >= 0)
 			break;
 
-		for (unsigned i = 0; i < d->n_vcpus && !d->shut_down && status < 0; i++) {
+		for (unsigned i = 0; i < d->n_vcpus && !d->shut_down && !rebuilt; i++) {
 			struct vcpu *v = d->vcpus[i];
 
 			/* Fires due timers and wakes v if what it waits for
@@ -424,10 +526,14 @@ int sv_machine_run(struct sv_machine *m, const struct sv_options *o)
 			if (!hv_vcpu_runnable(v))
 				continue;
 			all_blocked = false;
-			status = sv_run_slice(m, v);
+			status = sv_run_turn(m, o, v, &rebuilt);
+			if (status >= 0 || rebuilt)
+				break; /* rebuilt: d and its vcpus are gone */
 		}
 		if (status >= 0)
 			break;
+		if (rebuilt)
+			continue; /* a new machine, at its start */
 		if (d->shut_down) {
 			status = sv_shutdown_status(d);
 			break;

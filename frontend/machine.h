@@ -7,6 +7,7 @@
 
 #include "frontend/image.h"
 #include "frontend/input.h"
+#include "frontend/reverse.h"
 #include "frontend/options.h"
 #include "devices/console.h"
 #include "devices/xen_blkback.h"
@@ -22,6 +23,9 @@ struct sv_machine {
 	struct xen_console *xen_console;   /* the domain's console ring, or NULL */
 	struct sv_input input;             /* console input (frontend/input.h) */
 	uint64_t kernel_hash, initrd_hash; /* what a replay log must match */
+	const struct sv_image *img;        /* what the machine was built from */
+	struct sv_reverse rev;             /* gdb's reverse execution */
+	unsigned generation;               /* rebuilds so far */
 	FILE *trace_out;
 	bool own_trace;
 	struct sv_gdb *gdb; /* --gdb: the remote stub's session, or NULL */
@@ -33,5 +37,10 @@ int sv_machine_create(struct sv_machine *m, const struct sv_options *o, const st
 /* Run to the end; returns the exit status of DESIGN.md §8. */
 int sv_machine_run(struct sv_machine *m, const struct sv_options *o);
 void sv_machine_destroy(struct sv_machine *m);
+/* Reverse execution: the machine back at its start state (same console,
+ * traces, gdb session and input history). Exit status on failure, else -1. */
+int sv_machine_rebuild(struct sv_machine *m, const struct sv_options *o);
+/* The re-execution reached its point: traces on again. */
+void sv_machine_reexec_done(struct sv_machine *m, const struct sv_options *o);
 
 #endif

@@ -336,6 +336,169 @@ for e in le be; do
 		"$(insn_addr "$elf" _start 8)"
 done
 
+# Reverse execution (bs/bc; frontend/reverse.c). x86: block.S calls `now`
+# three times across SCHEDOP_poll time jumps and VIRQ_TIMER; at the third
+# call reverse-continue must find the second and first calls (their return
+# addresses), then the start of the history; forward again to the second,
+# reverse-stepi back onto its `call`, stepi forward into `now`.
+reverse_x86() {
+	t=gdb-x86-reverse
+	elf=$X86/block.elf
+	[ -f "$elf" ] || return
+	if ! start_sv "$elf"; then
+		result "$t" 1 "softvisor did not wait for gdb"
+		return
+	fi
+	cat >"$W/cmd" <<EOF
+set pagination off
+set confirm off
+target remote 127.0.0.1:$PORT
+break now
+continue
+p/x *(long *)\$rsp
+continue
+p/x *(long *)\$rsp
+continue
+p/x *(long *)\$rsp
+reverse-continue
+p/x *(long *)\$rsp
+reverse-continue
+p/x *(long *)\$rsp
+reverse-continue
+info registers rip
+continue
+continue
+p/x *(long *)\$rsp
+reverse-stepi
+p/x \$rip
+stepi
+info registers rip
+delete
+continue
+EOF
+	run_gdb "$elf" "$W/gdb.out" "$W/cmd"
+	wait_sv
+	out=$W/gdb.out
+	v1=$(sed -n 's/^\$1 = \(0x[0-9a-f]*\)$/\1/p' "$out")
+	v2=$(sed -n 's/^\$2 = \(0x[0-9a-f]*\)$/\1/p' "$out")
+	v4=$(sed -n 's/^\$4 = \(0x[0-9a-f]*\)$/\1/p' "$out")
+	v5=$(sed -n 's/^\$5 = \(0x[0-9a-f]*\)$/\1/p' "$out")
+	v6=$(sed -n 's/^\$6 = \(0x[0-9a-f]*\)$/\1/p' "$out")
+	if [ -n "$v1" ] && [ -n "$v2" ] && [ "$v1" != "$v2" ] && [ "$v4" = "$v2" ] &&
+		[ "$v5" = "$v1" ] && [ "$v6" = "$v2" ]; then
+		result "$t-continue" 0
+	else
+		result "$t-continue" 1 "return addresses at the calls $v1 $v2, back: $v4 $v5, again: $v6"
+	fi
+	check "$t-history-begin" "No more reverse-execution history" "$out"
+	check "$t-begin-rip" "^rip +0x100000 " "$out"
+	if [ -n "$v6" ]; then
+		check "$t-stepi" "^\\\$7 = $(printf '0x%x' $((v6 - 5)))\$" "$out"
+	else
+		result "$t-stepi" 1 "no second call seen"
+	fi
+	check "$t-stepi-forward" "^rip +0x[0-9a-f]+ +0x[0-9a-f]+ <now>" "$out"
+	if [ "$SVSTATUS" = 2 ]; then result "$t-status" 0; else
+		result "$t-status" 1 "softvisor exited $SVSTATUS (want 2: block.S deadlocks)"
+	fi
+	if [ "$NFAIL" != 0 ] && [ -n "${SV_GDB_VERBOSE:-}" ]; then
+		cat "$out" >&2
+	fi
+}
+
+# POWER: break at _start's fourth instruction, step over ori and `sc 1`
+# (r3 = 0 after console_io); reverse-stepi onto the sc (r3 = 18 again: the
+# hypercall undone), reverse-continue to the breakpoint, then to the start;
+# forward to the end.
+reverse_ppc() { # NAME ELF
+	t="gdb-$1-reverse"
+	elf=$2
+	[ -f "$elf" ] || return
+	bp=$(insn_addr "$elf" _start 4)
+	sc=$(insn_addr "$elf" _start 6)
+	if ! start_sv "$elf"; then
+		result "$t" 1 "softvisor did not wait for gdb"
+		return
+	fi
+	cat >"$W/cmd" <<EOF
+set pagination off
+set confirm off
+target remote 127.0.0.1:$PORT
+break *$bp
+continue
+stepi 3
+info registers r3
+reverse-stepi
+info registers pc
+info registers r3
+reverse-continue
+info registers pc
+reverse-continue
+info registers pc
+delete
+continue
+EOF
+	run_gdb "$elf" "$W/gdb.out" "$W/cmd"
+	wait_sv
+	out=$W/gdb.out
+	check "$t-step-r3" "^r3 +0x0 " "$out"
+	check "$t-stepi-pc" "^pc +$sc " "$out"
+	check "$t-stepi-r3" "^r3 +0x12 " "$out"
+	check "$t-continue" "^pc +$bp " "$out"
+	check "$t-history-begin" "No more reverse-execution history" "$out"
+	check "$t-begin-pc" "^pc +0x10000 " "$out"
+	check "$t-exit" "exited normally" "$out"
+	if [ "$NFAIL" != 0 ] && [ -n "${SV_GDB_VERBOSE:-}" ]; then
+		cat "$out" >&2
+	fi
+}
+
+reverse_x86
+for e in le be; do
+	reverse_ppc "ppc-$e" "$PPC/hello-$e.elf"
+done
+
+# pseries: the decrementer interrupt after H_CEDE's idle jump. From the
+# handler, reverse-continue finds the same breakpoint hit again (the only
+# one), reverse-stepi goes back to before the interrupt (after_cede), and
+# again onto the `sc 1` of H_CEDE.
+reverse_pseries() {
+	t=gdb-pseries-reverse
+	elf=$PPC/papr_cede-le.elf
+	[ -f "$elf" ] || return
+	if ! start_sv "$elf" --platform=pseries; then
+		result "$t" 1 "softvisor did not wait for gdb"
+		return
+	fi
+	cat >"$W/cmd" <<EOF
+set pagination off
+set confirm off
+target remote 127.0.0.1:$PORT
+break dec_handler
+continue
+stepi 3
+reverse-continue
+info registers pc
+reverse-stepi
+info registers pc
+reverse-stepi
+info registers pc
+delete
+continue
+EOF
+	run_gdb "$elf" "$W/gdb.out" "$W/cmd"
+	wait_sv
+	out=$W/gdb.out
+	check "$t-continue" "^pc +0x[0-9a-f]+ +0x[0-9a-f]+ <dec_handler>" "$out"
+	check "$t-before-interrupt" "^pc +0x[0-9a-f]+ +0x[0-9a-f]+ <after_cede>" "$out"
+	ac=$(insn_addr "$elf" after_cede 1)
+	check "$t-cede" "^pc +$(printf '0x%x' $((${ac:-4} - 4))) " "$out"
+	check "$t-exit" "exited normally" "$out"
+	check "$t-console" "^cede ok" "$W/sv.out"
+}
+
+reverse_pseries
+
 interrupt_kill x86 "$X86/spin.elf" rip
 interrupt_kill ppc-be "$PPC/spin-be.elf" pc
 detach x86 "$X86/hello.elf" '^hello from x86-64'
