@@ -14,6 +14,7 @@
 #include "frontend/gdbstub.h"
 #include "frontend/rr.h"
 #include "cpu/ppc/cpu_ppc.h"
+#include "hv/time.h"
 #include "hv/ppc/ppc.h"
 #include "hv/ppc/pseries.h"
 #include "hv/x86/pvh.h"
