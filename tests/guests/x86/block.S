@@ -10,12 +10,8 @@
 	.code64
 main:
 	call hv_init
-	lea shinfo(%rip), %rax
-	shr $12, %rax
-	mov %rax, xatp_gpfn(%rip)
-	mov $XENMEM_add_to_physmap, %edi
-	lea xatp(%rip), %rsi
-	HYPERCALL __HYPERVISOR_memory_op
+	lea shinfo(%rip), %rdi
+	call map_shared_info
 	test %rax, %rax
 	jnz fail
 	mov $EVTCHNOP_bind_virq, %edi
@@ -97,11 +93,6 @@ failmsg: .ascii "block: FAILED\n"
 
 	.data
 	.balign 8
-xatp:	.word DOMID_SELF, 0
-	.long XENMAPSPACE_shared_info
-	.quad 0
-xatp_gpfn:
-	.quad 0
 bindvirq:
 	.long VIRQ_TIMER, 0
 port:	.long 0

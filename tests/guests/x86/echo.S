@@ -20,12 +20,8 @@
 main:
 	call hv_init
 	# shared_info, for the pending bits and the pvclock.
-	lea shinfo(%rip), %rax
-	shr $12, %rax
-	mov %rax, xatp_gpfn(%rip)
-	mov $XENMEM_add_to_physmap, %edi
-	lea xatp(%rip), %rsi
-	HYPERCALL __HYPERVISOR_memory_op
+	lea shinfo(%rip), %rdi
+	call map_shared_info
 	test %rax, %rax
 	jnz fail
 	# The console ring's gfn and port.
@@ -166,11 +162,6 @@ failmsg: .ascii "echo: FAILED\n"
 
 	.data
 	.balign 8
-xatp:	.word DOMID_SELF, 0
-	.long XENMAPSPACE_shared_info
-	.quad 0
-xatp_gpfn:
-	.quad 0
 hvmp:	.word DOMID_SELF, 0
 hvmp_index:
 	.long 0

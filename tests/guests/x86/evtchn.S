@@ -13,13 +13,8 @@ main:
 	call hv_init
 	call idt_init
 
-	# memory_op(XENMEM_add_to_physmap, {DOMID_SELF, 0, shared_info, 0, gfn})
-	lea shinfo(%rip), %rax
-	shr $12, %rax
-	mov %rax, xatp_gpfn(%rip)
-	mov $XENMEM_add_to_physmap, %edi
-	lea xatp(%rip), %rsi
-	HYPERCALL __HYPERVISOR_memory_op
+	lea shinfo(%rip), %rdi
+	call map_shared_info
 	test %rax, %rax
 	jnz fail
 
@@ -168,11 +163,6 @@ failmsg: .ascii "evtchn: hypercall failed: "
 
 	.data
 	.balign 8
-xatp:	.word DOMID_SELF, 0
-	.long XENMAPSPACE_shared_info
-	.quad 0
-xatp_gpfn:
-	.quad 0
 rvi:
 rvi_mfn: .quad 0
 	.long 0x40, 0
