@@ -239,6 +239,15 @@ static int sv_machine_build(struct sv_machine *m, const struct sv_options *o,
 		for (int i = 1; i < o->vcpus; i++)
 			if (!hv_x86_vcpu_create(m->dom))
 				return sv_fail("cannot create vcpu %d", i);
+		if (o->intercept) {
+			char *msg = NULL;
+
+			if (hv_x86_intercept(m->dom, o->intercept, &msg) < 0) {
+				sv_fail("--intercept: %s", msg);
+				g_free(msg);
+				return SV_EXIT_USAGE;
+			}
+		}
 		if (img->entry > UINT32_MAX)
 			return sv_fail("the PVH entry point 0x%" PRIx64 " is above 4 GiB",
 				       img->entry);
@@ -267,6 +276,8 @@ static int sv_machine_build(struct sv_machine *m, const struct sv_options *o,
 	} else {
 		if (o->n_disks)
 			return sv_fail("--disk is for x86_64 Xen guests (not yet on ppc64)");
+		if (o->intercept)
+			return sv_fail("--intercept is for x86_64 guests");
 		if (o->initrd && pers != HV_PERSONALITY_PAPR)
 			return sv_fail("--initrd needs --platform=pseries on ppc64");
 		if (o->vcpus > 1 && pers != HV_PERSONALITY_PAPR)

@@ -70,6 +70,10 @@ bool sv_options_parse_run(int argc, char **argv, struct sv_options *o)
 		  "guest personality: xen or pseries (ppc64)", "NAME" },
 		{ "cpu", 0, 0, G_OPTION_ARG_STRING, &o->cpu,
 		  "ppc64 CPU model: power8 (hash MMU) or power9 (radix MMU; default)", "MODEL" },
+		{ "intercept", 0, 0, G_OPTION_ARG_STRING, &o->intercept,
+		  "x86_64: more VM exits to trace: rdtsc,invlpg,mov-dr,exceptions,mtf,"
+		  "preemption-timer",
+		  "LIST" },
 		{ "memory", 0, 0, G_OPTION_ARG_STRING, &memory,
 		  "guest memory, e.g. 512M (default 512M)", "SIZE" },
 		{ "vcpus", 0, 0, G_OPTION_ARG_INT, &vcpus, "number of vcpus (default 1)", "N" },
@@ -242,6 +246,7 @@ void sv_options_free(struct sv_options *o)
 	g_free(o->arch);
 	g_free(o->platform);
 	g_free(o->cpu);
+	g_free(o->intercept);
 	g_free(o->initrd);
 	g_free(o->cmdline);
 	g_strfreev(o->disks);

@@ -27,6 +27,7 @@ struct sv_options {
 	char *arch;   /* "x86_64", "ppc64" or NULL (from the image) */
 	char *platform;
 	char *cpu;       /* ppc64 CPU model: "power8", "power9" or NULL (default) */
+	char *intercept; /* x86-64: extra VM exits (hv_x86_intercept) or NULL */
 	uint64_t memory; /* bytes */
 	int vcpus;
 	char *initrd;

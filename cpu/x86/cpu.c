@@ -114,6 +114,7 @@ void cpu_x86_reset_init(struct cpu_x86 *c)
 	c->dr6 = 0xffff0ff0ull;
 	c->dr7 = 0x400;
 	c->intr_shadow = false;
+	c->nmi_blocked = false;
 	c->pending.valid = false;
 	c->cpu.halted = false;
 	cpu_x86_update_mode(c);
@@ -229,6 +230,10 @@ static void x86_get_tb_key(struct cpu *cpu, uint64_t *pc, uint64_t *flags, unsig
 	uint64_t f = x86_tb_flags(c);
 	uint64_t lin = c->seg[X86_SEG_CS].base + c->rip;
 	*pc = (f & 8) ? lin : (lin & 0xffffffffull);
+	/* Monitor trap flag (SDM 25.5.2): an exit after every instruction,
+	 * so one instruction per TB and no chaining. */
+	if (vmcs_get(&c->vmcs, CPU_BASED_VM_EXEC_CONTROL) & CPU_BASED_MONITOR_TRAP_FLAG)
+		f |= CPU_TB_FLAG_SSTEP;
 	*flags = f;
 	*mmu_idx = cpu_x86_mmu_idx(c);
 }
@@ -716,8 +721,13 @@ bool cpu_x86_deliver_event(struct cpu_x86 *c, const struct x86_event *ev, bool i
 	for (unsigned attempt = 0; attempt < 4; attempt++) {
 		struct x86_event nested;
 		int r = x86_idt_deliver(c, &cur, &nested);
-		if (r == 0)
+		if (r == 0) {
+			/* SDM 6.7.1: an NMI blocks further NMIs until IRET. */
+			if (cur.type == X86_EVENT_NMI)
+				c->nmi_blocked = true;
+			c->event_delivered = true;
 			return false;
+		}
 		if (r == -2)
 			return true;
 		/* SDM 6.15 table 6-5: a fault while delivering #DF shuts down
@@ -776,14 +786,69 @@ static bool x86_raise_fault(struct cpu *cpu)
 }
 
 /*
+ * VM entry (the first TB boundary after an exit): the trap-like controls
+ * start counting. The VMX-preemption timer is loaded from its VMCS field
+ * (SDM 26.7.4); "save VMX-preemption timer value" makes exits write the
+ * rest back there (cpu_x86_vmexit), otherwise each entry reloads it.
+ */
+static void x86_vm_entry(struct cpu_x86 *c)
+{
+	uint64_t value = vmcs_get(&c->vmcs, VMX_PREEMPTION_TIMER_VALUE);
+
+	c->vm_entered = true;
+	c->event_delivered = false;
+	c->entry_icount = c->cpu.icount;
+	c->preempt_deadline = c->cpu.icount + (value << VMX_PREEMPTION_TIMER_RATE);
+}
+
+/*
+ * The VM exits that come between instructions, in the priority order of
+ * SDM 6.9 with the VMX additions of 26.7.2-26.7.6 and 25.2: MTF (after an
+ * instruction retired or an event was delivered since the entry), the
+ * VMX-preemption timer, NMI window (no blocking by NMI or MOV SS),
+ * interrupt window (RFLAGS.IF and no STI / MOV SS shadow).
+ */
+static bool x86_window_exits(struct cpu_x86 *c)
+{
+	uint32_t ctl = (uint32_t)vmcs_get(&c->vmcs, CPU_BASED_VM_EXEC_CONTROL);
+	uint32_t pin = (uint32_t)vmcs_get(&c->vmcs, PIN_BASED_VM_EXEC_CONTROL);
+
+	if ((ctl & CPU_BASED_MONITOR_TRAP_FLAG) &&
+	    (c->cpu.icount != c->entry_icount || c->event_delivered)) {
+		cpu_x86_vmexit(c, VMX_EXIT_MONITOR_TRAP_FLAG, 0, c->rip, 0);
+		return true;
+	}
+	if (pin & PIN_BASED_VMX_PREEMPTION_TIMER) {
+		if (c->cpu.icount >= c->preempt_deadline) {
+			cpu_x86_vmexit(c, VMX_EXIT_PREEMPTION_TIMER, 0, c->rip, 0);
+			return true;
+		}
+		/* Stop the TB chain exactly there (as at icount_deadline). */
+		if (c->preempt_deadline < c->cpu.icount_limit)
+			c->cpu.icount_limit = c->preempt_deadline;
+	}
+	if ((ctl & CPU_BASED_NMI_WINDOW_EXITING) && !c->nmi_blocked && !c->intr_shadow) {
+		cpu_x86_vmexit(c, VMX_EXIT_NMI_WINDOW, 0, c->rip, 0);
+		return true;
+	}
+	if ((ctl & CPU_BASED_INTR_WINDOW_EXITING) && (c->rflags & X86_FLAG_IF) && !c->intr_shadow) {
+		cpu_x86_vmexit(c, VMX_EXIT_INTERRUPT_WINDOW, 0, c->rip, 0);
+		return true;
+	}
+	return false;
+}
+
+/*
  * At a TB boundary (SDM 26.6 for event injection at VM entry, 25.2 / 6.9
- * for priorities): first a VM-entry injected event, then the interrupt
- * window exit.
+ * for priorities): first a VM-entry injected event, then the exits that
+ * come between instructions.
  */
 static bool x86_check_interrupts(struct cpu *cpu)
 {
 	struct cpu_x86 *c = cpu_x86_of(cpu);
 	uint32_t info = (uint32_t)vmcs_get(&c->vmcs, VM_ENTRY_INTR_INFO_FIELD);
+	if (!c->vm_entered)
+		x86_vm_entry(c);
 	if (info & INTR_INFO_VALID) {
 		vmcs_set(&c->vmcs, VM_ENTRY_INTR_INFO_FIELD, info & ~INTR_INFO_VALID);
 		struct x86_event ev = {
@@ -799,17 +864,17 @@ static bool x86_check_interrupts(struct cpu *cpu)
 		if (ev.type == X86_EVENT_SW_INTR || ev.type == X86_EVENT_SW_EXC ||
 		    ev.type == X86_EVENT_PRIV_SW_EXC)
 			ev.rip += ev.insn_len;
+		/* An injected #PF does not load CR2: the hypervisor sets CR2
+		 * before the entry (SDM 26.6.1.1 delivers the event as
+		 * "vectored through the IDT", without the fault's CR2 write). */
+		ev.cr2 = c->cr2;
 		c->intr_shadow = false;
-		return cpu_x86_deliver_event(c, &ev, true);
+		if (cpu_x86_deliver_event(c, &ev, true))
+			return true;
 	}
 	if (c->intr_shadow && c->cpu.icount >= c->intr_shadow_icount)
 		c->intr_shadow = false;
-	uint32_t ctl = (uint32_t)vmcs_get(&c->vmcs, CPU_BASED_VM_EXEC_CONTROL);
-	if ((ctl & CPU_BASED_INTR_WINDOW_EXITING) && (c->rflags & X86_FLAG_IF) && !c->intr_shadow) {
-		cpu_x86_vmexit(c, VMX_EXIT_INTERRUPT_WINDOW, 0, c->rip, 0);
-		return true;
-	}
-	return false;
+	return x86_window_exits(c);
 }
 
 static bool x86_is_user_mode(struct cpu *cpu)

@@ -377,6 +377,24 @@ struct cpu_x86 {
 	bool intr_shadow;
 	uint64_t intr_shadow_icount;
 
+	/* Blocking by NMI (SDM 6.7.1): from the delivery of an NMI to the
+	 * next IRET. */
+	bool nmi_blocked;
+
+	/*
+	 * The trap-like VMX controls (SDM 25.5) count from the VM entry: the
+	 * first TB boundary after an exit (or after hv reprograms the
+	 * execution controls) is the entry (vm_entered). entry_icount: the
+	 * icount then; event_delivered: an event went through the IDT since
+	 * (an MTF exit then comes before the handler's first instruction);
+	 * preempt_deadline: the icount at which the VMX-preemption timer
+	 * reaches zero.
+	 */
+	bool vm_entered;
+	bool event_delivered;
+	uint64_t entry_icount;
+	uint64_t preempt_deadline;
+
 	struct x86_event pending; /* exception to deliver (raise_fault) */
 	int load_seg_err;         /* why cpu_x86_load_seg failed (CPU_XLAT_*) */
 

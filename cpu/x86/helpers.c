@@ -1107,6 +1107,8 @@ uint64_t x86_helper_iret(struct cpu *cpu, uint64_t osz, uint64_t b, uint64_t c_,
 	uint64_t sp = c->regs[X86_RSP];
 	uint64_t v[5];
 	bool code64 = cpu_x86_code64(c);
+	/* SDM 6.7.1: IRET ends blocking by NMI (even if it then faults). */
+	c->nmi_blocked = false;
 	if ((c->cr0 & X86_CR0_PE) && !cpu_x86_long_mode(c) && (c->rflags & X86_FLAG_NT))
 		x86_gp0(c);
 	for (unsigned i = 0; i < 3; i++)

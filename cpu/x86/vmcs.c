@@ -183,7 +183,10 @@ uint64_t cpu_x86_vmcs_read(struct cpu_x86 *c, uint32_t field)
 	case GUEST_SYSENTER_EIP: return c->sysenter_eip;
 	case GUEST_DR7: return c->dr7;
 	case GUEST_INTERRUPTIBILITY_INFO:
-		return c->intr_shadow && c->cpu.icount < c->intr_shadow_icount ? 1 : 0;
+		return (c->intr_shadow && c->cpu.icount < c->intr_shadow_icount ?
+				GUEST_INTR_STATE_STI :
+				0) |
+		       (c->nmi_blocked ? GUEST_INTR_STATE_NMI : 0);
 	case GUEST_ACTIVITY_STATE: return c->cpu.halted ? 1 : 0;
 	default: return vmcs_get(&c->vmcs, field);
 	}
@@ -238,9 +241,25 @@ void cpu_x86_vmcs_write(struct cpu_x86 *c, uint32_t field, uint64_t v)
 	case GUEST_SYSENTER_ESP: c->sysenter_esp = v; break;
 	case GUEST_SYSENTER_EIP: c->sysenter_eip = v; break;
 	case GUEST_DR7: c->dr7 = v; break;
-	case GUEST_INTERRUPTIBILITY_INFO: c->intr_shadow = (v & 3) != 0; break;
+	case GUEST_INTERRUPTIBILITY_INFO:
+		c->intr_shadow = (v & (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS)) != 0;
+		c->nmi_blocked = (v & GUEST_INTR_STATE_NMI) != 0;
+		break;
 	case GUEST_ACTIVITY_STATE: c->cpu.halted = v == 1; break;
-	case TSC_OFFSET: vmcs_set(&c->vmcs, field, v); break;
+	case PIN_BASED_VM_EXEC_CONTROL:
+	case CPU_BASED_VM_EXEC_CONTROL:
+	case VMX_PREEMPTION_TIMER_VALUE: {
+		/* Turning MTF or the preemption timer on, or loading the
+		 * timer: they count from the next entry. */
+		uint64_t trap = field == PIN_BASED_VM_EXEC_CONTROL ?
+					PIN_BASED_VMX_PREEMPTION_TIMER :
+				field == CPU_BASED_VM_EXEC_CONTROL ? CPU_BASED_MONITOR_TRAP_FLAG :
+								     ~0ull;
+		if ((vmcs_get(&c->vmcs, field) ^ v) & trap || field == VMX_PREEMPTION_TIMER_VALUE)
+			c->vm_entered = false;
+		vmcs_set(&c->vmcs, field, v);
+		break;
+	}
 	default: vmcs_set(&c->vmcs, field, v); break;
 	}
 }
@@ -256,6 +275,15 @@ void cpu_x86_vmexit(struct cpu_x86 *c, uint32_t reason, uint64_t qual, uint64_t 
 {
 	struct vmcs *v = &c->vmcs;
 	vmcs_set(v, VM_EXIT_REASON, reason);
+	/* SDM 27.3.4: the timer's rest, if asked for (0 after it expired). */
+	if ((vmcs_get(v, PIN_BASED_VM_EXEC_CONTROL) & PIN_BASED_VMX_PREEMPTION_TIMER) &&
+	    (vmcs_get(v, VM_EXIT_CONTROLS) & VM_EXIT_SAVE_VMX_PREEMPTION_TIMER) && c->vm_entered) {
+		uint64_t left = c->preempt_deadline > c->cpu.icount ?
+					c->preempt_deadline - c->cpu.icount :
+					0;
+		vmcs_set(v, VMX_PREEMPTION_TIMER_VALUE, left >> VMX_PREEMPTION_TIMER_RATE);
+	}
+	c->vm_entered = false;
 	vmcs_set(v, EXIT_QUALIFICATION, qual);
 	vmcs_set(v, VM_EXIT_INSTRUCTION_LEN, insn_len);
 	c->rip = rip;

@@ -235,6 +235,22 @@ enum vmcs_field {
 #define SECONDARY_EXEC_ENABLE_VMFUNC (1u << 13)
 #define SECONDARY_EXEC_RDSEED_EXITING (1u << 16)
 
+/* VM-exit controls (SDM 24.7.1 table 24-13). */
+#define VM_EXIT_SAVE_VMX_PREEMPTION_TIMER (1u << 22)
+
+/* Guest interruptibility state (SDM 24.4.2 table 24-3). */
+#define GUEST_INTR_STATE_STI (1u << 0)
+#define GUEST_INTR_STATE_MOV_SS (1u << 1)
+#define GUEST_INTR_STATE_NMI (1u << 3)
+
+/*
+ * The VMX-preemption timer (SDM 25.5.1) counts down by one every
+ * 2^VMX_PREEMPTION_TIMER_RATE TSC ticks, as IA32_VMX_MISC[4:0] reports on
+ * hardware. Here it counts instructions retired in VMX non-root operation
+ * (virtual time: one TSC tick per instruction), so it is deterministic.
+ */
+#define VMX_PREEMPTION_TIMER_RATE 5
+
 /* Interruption-information fields (SDM 24.8.3, 24.9.2). */
 #define INTR_INFO_VECTOR_MASK 0xffu
 #define INTR_INFO_TYPE_SHIFT 8

@@ -249,8 +249,10 @@ bool hv_x86_wake_ready(struct vcpu *v)
 {
 	struct lapic *l = hv_x86_lapic(v);
 
-	/* Halted (SDM 6.x HLT): an NMI, or an interrupt the CPU can take. */
-	if (l->nmi_pending)
+	/* Halted (SDM 6.x HLT): an NMI (unless an NMI handler is still
+	 * running), or an interrupt the CPU can take. */
+	if (l->nmi_pending &&
+	    !(cpu_x86_vmcs_read(hv_x86_cpu(v), GUEST_INTERRUPTIBILITY_INFO) & GUEST_INTR_STATE_NMI))
 		return true;
 	return (cpu_x86_vmcs_read(hv_x86_cpu(v), GUEST_RFLAGS) & X86_FLAG_IF) &&
 	       lapic_pending_vector(l) >= 0;

@@ -24,8 +24,10 @@ static void hv_x86_skip_insn(struct cpu_x86 *c)
 	cpu_x86_vmcs_write(c, GUEST_RIP, rip);
 	/* The instruction completed: blocking by STI / MOV SS ends with it
 	 * (SDM 24.4.2), as when a hypervisor advances RIP on hardware. */
-	if (cpu_x86_vmcs_read(c, GUEST_INTERRUPTIBILITY_INFO) & 3)
-		cpu_x86_vmcs_write(c, GUEST_INTERRUPTIBILITY_INFO, 0);
+	uint64_t intr = cpu_x86_vmcs_read(c, GUEST_INTERRUPTIBILITY_INFO);
+
+	if (intr & (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS))
+		cpu_x86_vmcs_write(c, GUEST_INTERRUPTIBILITY_INFO, intr & GUEST_INTR_STATE_NMI);
 }
 
 /* Inject a hardware exception on the next VM entry (SDM 24.8.3). */
@@ -224,6 +226,140 @@ static enum hv_exit_action hv_x86_exit_io(struct vcpu *v, struct cpu_x86 *c, uin
 	return v->d->shut_down ? HV_STOP : HV_RESUME;
 }
 
+/* SDM 6.15 tables 6-4/6-5: which pairs of exceptions make a double fault. */
+enum hv_x86_exc_class {
+	EXC_BENIGN,
+	EXC_CONTRIBUTORY,
+	EXC_PAGE_FAULT,
+	EXC_DOUBLE
+};
+
+static enum hv_x86_exc_class hv_x86_exc_class(unsigned vector)
+{
+	switch (vector) {
+	case X86_EXC_DE:
+	case X86_EXC_TS:
+	case X86_EXC_NP:
+	case X86_EXC_SS:
+	case X86_EXC_GP: return EXC_CONTRIBUTORY;
+	case X86_EXC_PF: return EXC_PAGE_FAULT;
+	case X86_EXC_DF: return EXC_DOUBLE;
+	default: return EXC_BENIGN;
+	}
+}
+
+/*
+ * An exception in the exception bitmap (--intercept=exceptions): hv only
+ * watches, so the exception goes back to the guest as it was (Xen's
+ * vmx_propagate_intr). #PF: the exit did not load CR2 (its address is the
+ * qualification, SDM 27.1), so hv does. If the exception came while
+ * delivering another event (IDT-vectoring information, SDM 27.2.4), the
+ * two combine as SDM 6.15 table 6-5 says: a double fault, or after a
+ * double fault a triple fault.
+ */
+static enum hv_exit_action hv_x86_exit_exception(struct vcpu *v, struct cpu_x86 *c, uint64_t qual)
+{
+	uint32_t info = (uint32_t)cpu_x86_vmcs_read(c, VM_EXIT_INTR_INFO);
+	uint32_t idtv = (uint32_t)cpu_x86_vmcs_read(c, IDT_VECTORING_INFO_FIELD);
+	unsigned vector = info & INTR_INFO_VECTOR_MASK;
+	unsigned type = (info & INTR_INFO_TYPE_MASK) >> INTR_INFO_TYPE_SHIFT;
+
+	if (!(info & INTR_INFO_VALID)) {
+		hv_domain_crash(v->d, "exception exit without an exception");
+		return HV_STOP;
+	}
+	if ((idtv & INTR_INFO_VALID) && type == X86_EVENT_HW_EXC &&
+	    ((idtv & INTR_INFO_TYPE_MASK) >> INTR_INFO_TYPE_SHIFT) == X86_EVENT_HW_EXC) {
+		enum hv_x86_exc_class first = hv_x86_exc_class(idtv & INTR_INFO_VECTOR_MASK);
+		enum hv_x86_exc_class second = hv_x86_exc_class(vector);
+
+		if (first == EXC_DOUBLE && second != EXC_BENIGN) {
+			hv_domain_crash(v->d, "triple fault at rip=0x%" PRIx64,
+					cpu_x86_vmcs_read(c, GUEST_RIP));
+			return HV_STOP;
+		}
+		if ((first == EXC_CONTRIBUTORY && second == EXC_CONTRIBUTORY) ||
+		    (first == EXC_PAGE_FAULT && second != EXC_BENIGN)) {
+			hv_x86_inject_exception(c, X86_EXC_DF, true, 0);
+			return HV_RESUME;
+		}
+	}
+	if (vector == X86_EXC_PF && type == X86_EVENT_HW_EXC)
+		c->cr2 = qual;
+	cpu_x86_vmcs_write(c, VM_ENTRY_INTR_INFO_FIELD,
+			   INTR_INFO_VALID | (info & (INTR_INFO_TYPE_MASK | INTR_INFO_VECTOR_MASK |
+						      INTR_INFO_DELIVER_CODE)));
+	cpu_x86_vmcs_write(c, VM_ENTRY_EXCEPTION_ERROR_CODE,
+			   cpu_x86_vmcs_read(c, VM_EXIT_INTR_ERROR_CODE));
+	/* Software exceptions (INT3, INTO) push the next instruction. */
+	cpu_x86_vmcs_write(c, VM_ENTRY_INSTRUCTION_LEN,
+			   cpu_x86_vmcs_read(c, VM_EXIT_INSTRUCTION_LEN));
+	return HV_RESUME;
+}
+
+/* RDTSC / RDTSCP (--intercept=rdtsc): the TSC the guest would have read. */
+static enum hv_exit_action hv_x86_exit_rdtsc(struct cpu_x86 *c, bool rdtscp)
+{
+	uint64_t tsc = cpu_x86_rdtsc(c);
+
+	c->regs[X86_RAX] = (uint32_t)tsc;
+	c->regs[X86_RDX] = tsc >> 32;
+	if (rdtscp)
+		c->regs[X86_RCX] = (uint32_t)c->tsc_aux;
+	hv_x86_skip_insn(c);
+	return HV_RESUME;
+}
+
+/* INVLPG (qualification: the linear address) and INVPCID (--intercept=
+ * invlpg). INVPCID flushes everything, which every type allows (SDM
+ * 4.10.4.1: invalidating more is always permitted). */
+static enum hv_exit_action hv_x86_exit_invlpg(struct cpu_x86 *c, uint64_t qual, bool pcid)
+{
+	if (pcid)
+		cpu_tlb_flush(&c->cpu);
+	else
+		cpu_tlb_flush_page(&c->cpu, qual);
+	hv_x86_skip_insn(c);
+	return HV_RESUME;
+}
+
+/*
+ * MOV to/from a debug register (--intercept=mov-dr; SDM 27.2.1 table 27-4:
+ * DR number 2:0, direction 4 (1 = from DR), GPR 11:8). The CPU checked
+ * CR4.DE and CPL before the exit; hv applies the move as the CPU would
+ * (DR4/DR5 alias DR6/DR7, their reserved bits).
+ */
+static enum hv_exit_action hv_x86_exit_dr(struct cpu_x86 *c, uint64_t qual)
+{
+	unsigned dr = qual & 7, gpr = (qual >> 8) & 15;
+	bool from = qual & 16;
+
+	if (dr == 4 || dr == 5)
+		dr += 2;
+	if (from) {
+		uint64_t val = dr < 4 ? c->dr[dr] : dr == 6 ? c->dr6 : c->dr7;
+
+		c->regs[gpr] = cpu_x86_long_mode(c) ? val : (uint32_t)val;
+	} else {
+		uint64_t val = c->regs[gpr];
+
+		if (!cpu_x86_long_mode(c))
+			val = (uint32_t)val;
+		if (dr >= 6 && (val >> 32)) {
+			hv_x86_inject_exception(c, X86_EXC_GP, true, 0);
+			return HV_RESUME;
+		}
+		if (dr < 4)
+			c->dr[dr] = val;
+		else if (dr == 6)
+			c->dr6 = (val & 0xe00full) | 0xffff0ff0ull;
+		else
+			c->dr7 = (val & 0xffff23ffull) | 0x400;
+	}
+	hv_x86_skip_insn(c);
+	return HV_RESUME;
+}
+
 enum hv_exit_action hv_x86_handle_exit(struct vcpu *v)
 {
 	struct cpu_x86 *c = hv_x86_cpu(v);
@@ -259,8 +395,27 @@ enum hv_exit_action hv_x86_handle_exit(struct vcpu *v)
 		hv_vcpu_block(v, HV_BLOCK_HALT);
 		return HV_BLOCK;
 	case VMX_EXIT_INTERRUPT_WINDOW:
-		/* Interrupts are open: the run driver injects (hv/x86/intr.c). */
+	case VMX_EXIT_NMI_WINDOW:
+		/* Interrupts (NMIs) are open: the run driver injects
+		 * (hv/x86/intr.c). */
 		return HV_RESUME;
+	case VMX_EXIT_INVD:
+	case VMX_EXIT_WBINVD:
+		/* No caches to write back or drop (Xen's vmx_wbinvd_intercept
+		 * does nothing either without passed-through devices). */
+		hv_x86_skip_insn(c);
+		return HV_RESUME;
+	case VMX_EXIT_MONITOR_TRAP_FLAG:
+	case VMX_EXIT_PREEMPTION_TIMER:
+		/* --intercept=mtf / preemption-timer: the exit is the point
+		 * (a trace line, a count); the next entry re-arms both. */
+		return HV_RESUME;
+	case VMX_EXIT_EXCEPTION_NMI: return hv_x86_exit_exception(v, c, qual);
+	case VMX_EXIT_RDTSC: return hv_x86_exit_rdtsc(c, false);
+	case VMX_EXIT_RDTSCP: return hv_x86_exit_rdtsc(c, true);
+	case VMX_EXIT_INVLPG: return hv_x86_exit_invlpg(c, qual, false);
+	case VMX_EXIT_INVPCID: return hv_x86_exit_invlpg(c, qual, true);
+	case VMX_EXIT_DR_ACCESS: return hv_x86_exit_dr(c, qual);
 	case VMX_EXIT_TRIPLE_FAULT:
 		hv_domain_crash(d, "triple fault at rip=0x%" PRIx64, rip);
 		return HV_STOP;

@@ -9,6 +9,7 @@
  *                    and the value written (EDX:EAX)
  *   IO_INSTRUCTION   port, direction, size, string/REP (table 27-5)
  *   CR_ACCESS        register, access type, GPR (table 27-3)
+ *   DR_ACCESS        register, direction, GPR (table 27-4)
  *   EPT_VIOLATION    gpa, the access (r/w/x) and what the entry allowed
  *                    (table 27-7)
  *   EXCEPTION_NMI    vector and error code (VM-exit interruption info)
@@ -96,6 +97,12 @@ static void hv_x86_describe_cr(uint64_t qual, GString *out)
 		g_string_append_printf(out, " gpr=%u", (unsigned)((qual >> 8) & 15));
 }
 
+static void hv_x86_describe_dr(uint64_t qual, GString *out)
+{
+	g_string_append_printf(out, " dr%u %s gpr=%u", (unsigned)(qual & 7),
+			       qual & 16 ? "mov-from" : "mov-to", (unsigned)((qual >> 8) & 15));
+}
+
 static void hv_x86_describe_ept(struct cpu_x86 *c, uint64_t qual, GString *out)
 {
 	g_string_append_printf(
@@ -135,6 +142,7 @@ void hv_x86_exit_describe(struct cpu_x86 *c, uint32_t reason, uint64_t qual, GSt
 	case VMX_EXIT_MSR_WRITE: hv_x86_describe_msr(c, true, out); break;
 	case VMX_EXIT_IO_INSTRUCTION: hv_x86_describe_io(qual, out); break;
 	case VMX_EXIT_CR_ACCESS: hv_x86_describe_cr(qual, out); break;
+	case VMX_EXIT_DR_ACCESS: hv_x86_describe_dr(qual, out); break;
 	case VMX_EXIT_EPT_VIOLATION: hv_x86_describe_ept(c, qual, out); break;
 	case VMX_EXIT_EXCEPTION_NMI: hv_x86_describe_exception(c, out); break;
 	case VMX_EXIT_XSETBV:

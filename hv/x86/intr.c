@@ -4,7 +4,9 @@
  * interruption-information = valid | type | vector).
  *
  * Sources, in the order Xen's hvm_vcpu_has_pending_irq takes them:
- *   1. an NMI the local APIC accepted (type 2, vector 2; IF does not block it)
+ *   1. an NMI the local APIC accepted (type 2, vector 2; IF does not block
+ *      it, but an NMI handler that has not executed IRET yet does: then
+ *      NMI-window exiting is turned on, exit 8 comes at that IRET)
  *   2. the domain's event-channel callback (HVM_PARAM_CALLBACK_IRQ of the
  *      vector type): level, raised while evtchn_upcall_pending is set; it
  *      bypasses the APIC (no IRR bit, no EOI), as in Xen
@@ -43,10 +45,26 @@ static void intr_window(struct cpu_x86 *c, bool on)
 	cpu_x86_vmcs_write(c, CPU_BASED_VM_EXEC_CONTROL, ctl);
 }
 
+static void nmi_window(struct cpu_x86 *c, bool on)
+{
+	uint64_t ctl = cpu_x86_vmcs_read(c, CPU_BASED_VM_EXEC_CONTROL);
+
+	ctl = on ? ctl | CPU_BASED_NMI_WINDOW_EXITING : ctl & ~CPU_BASED_NMI_WINDOW_EXITING;
+	cpu_x86_vmcs_write(c, CPU_BASED_VM_EXEC_CONTROL, ctl);
+}
+
 static bool intr_interruptible(struct cpu_x86 *c)
 {
 	return (cpu_x86_vmcs_read(c, GUEST_RFLAGS) & X86_FLAG_IF) &&
-	       cpu_x86_vmcs_read(c, GUEST_INTERRUPTIBILITY_INFO) == 0;
+	       (cpu_x86_vmcs_read(c, GUEST_INTERRUPTIBILITY_INFO) &
+		(GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS)) == 0;
+}
+
+/* An NMI can go in unless the guest's NMI handler has not returned yet
+ * (blocking by NMI until IRET, SDM 6.7.1) or a MOV SS / STI shadow is on. */
+static bool nmi_injectable(struct cpu_x86 *c)
+{
+	return cpu_x86_vmcs_read(c, GUEST_INTERRUPTIBILITY_INFO) == 0;
 }
 
 static void intr_inject(struct cpu_x86 *c, unsigned type, unsigned vector)
@@ -72,12 +90,17 @@ void hv_x86_intr_update(struct vcpu *v)
 		/* One event per entry: the rest waits for the window. The
 		 * callback vector already queued is the one we would raise. */
 		cb = intr_callback_vector(v);
-		bool more = l->nmi_pending || lapic_pending_vector(l) >= 0 ||
+		bool more = lapic_pending_vector(l) >= 0 ||
 			    (cb && (queued & (INTR_INFO_TYPE_MASK | INTR_INFO_VECTOR_MASK)) != cb);
 		intr_window(c, more);
+		nmi_window(c, l->nmi_pending);
 		return;
 	}
-	if (l->nmi_pending) {
+	/* An NMI the guest cannot take yet waits for the NMI window (exit 8),
+	 * which opens at its handler's IRET; maskable interrupts may still go
+	 * in meanwhile. */
+	nmi_window(c, l->nmi_pending && !nmi_injectable(c));
+	if (l->nmi_pending && nmi_injectable(c)) {
 		l->nmi_pending = false;
 		intr_inject(c, X86_EVENT_NMI, X86_EXC_NMI);
 		hv_trace(v, TRACE_IRQ, "IRQ inject NMI");

@@ -13,10 +13,27 @@
  *                         (hv/x86/acpi.c)
  *   EPT violation         an access to a gfn the p2m does not back
  *   triple fault          always
+ *   INVD                  always (VMX architecture); WBINVD: WBINVD exiting,
+ *                         as Xen; both do nothing (no caches)
+ *   NMI window            only while an NMI waits for the guest's NMI handler
+ *                         to IRET
+ *
+ * --intercept=LIST (hv_x86_intercept) adds exits hv does not need, so that
+ * `--trace=exits` and `--stats` show those events; hv emulates each
+ * instruction or hands the event back, and the guest runs as without:
+ *   rdtsc             RDTSC exiting (RDTSC, RDTSCP)
+ *   invlpg            INVLPG exiting (INVLPG, INVPCID)
+ *   mov-dr            MOV-DR exiting
+ *   exceptions        all 32 bits of the exception bitmap
+ *   mtf               the monitor trap flag: an exit after every instruction
+ *   preemption-timer  the VMX-preemption timer, HV_X86_PREEMPTION_TIMER ticks
+ *                     (of 32 instructions) from each VM entry
  */
 #include "hv/x86/x86.h"
 #include "cpu/x86/cpu_x86.h"
 #include "cpu/x86/vmcs.h"
+
+#include <errno.h>
 
 struct cpu_x86 *hv_x86_cpu(struct vcpu *v)
 {
@@ -69,6 +86,60 @@ const struct hv_arch_ops hv_x86_ops = {
 	.timer_fire = hv_x86_apic_timer_fire,
 };
 
+static const struct {
+	const char *name;
+	uint32_t pin, cpu;
+	bool exceptions;
+} hv_x86_intercepts[] = {
+	{ "rdtsc", 0, CPU_BASED_RDTSC_EXITING, false },
+	{ "invlpg", 0, CPU_BASED_INVLPG_EXITING, false },
+	{ "mov-dr", 0, CPU_BASED_MOV_DR_EXITING, false },
+	{ "exceptions", 0, 0, true },
+	{ "mtf", 0, CPU_BASED_MONITOR_TRAP_FLAG, false },
+	{ "preemption-timer", PIN_BASED_VMX_PREEMPTION_TIMER, 0, false },
+};
+
+int hv_x86_intercept(struct domain *d, const char *list, char **err)
+{
+	gchar **names = g_strsplit(list, ",", -1);
+	uint32_t pin = 0, cpu = 0;
+	bool exceptions = false;
+	int rc = 0;
+
+	for (gchar **n = names; *n; n++) {
+		size_t i;
+
+		for (i = 0; i < G_N_ELEMENTS(hv_x86_intercepts); i++)
+			if (!strcmp(*n, hv_x86_intercepts[i].name))
+				break;
+		if (i == G_N_ELEMENTS(hv_x86_intercepts)) {
+			*err = g_strdup_printf("unknown intercept '%s' (rdtsc, invlpg, mov-dr, "
+					       "exceptions, mtf, preemption-timer)",
+					       *n);
+			rc = -EINVAL;
+			goto out;
+		}
+		pin |= hv_x86_intercepts[i].pin;
+		cpu |= hv_x86_intercepts[i].cpu;
+		exceptions |= hv_x86_intercepts[i].exceptions;
+	}
+	for (unsigned i = 0; i < d->n_vcpus; i++) {
+		struct cpu_x86 *c = hv_x86_cpu(d->vcpus[i]);
+
+		cpu_x86_vmcs_write(c, PIN_BASED_VM_EXEC_CONTROL,
+				   cpu_x86_vmcs_read(c, PIN_BASED_VM_EXEC_CONTROL) | pin);
+		cpu_x86_vmcs_write(c, CPU_BASED_VM_EXEC_CONTROL,
+				   cpu_x86_vmcs_read(c, CPU_BASED_VM_EXEC_CONTROL) | cpu);
+		if (exceptions)
+			cpu_x86_vmcs_write(c, EXCEPTION_BITMAP, 0xffffffffu);
+		if (pin & PIN_BASED_VMX_PREEMPTION_TIMER)
+			cpu_x86_vmcs_write(c, VMX_PREEMPTION_TIMER_VALUE, HV_X86_PREEMPTION_TIMER);
+	}
+out:
+	g_strfreev(names);
+	return rc;
+}
+
 struct vcpu *hv_x86_vcpu_create(struct domain *d)
 {
 	struct cpu_x86 *c = cpu_x86_new(d->p2m, d->tbc, d->n_vcpus);
@@ -82,7 +153,7 @@ struct vcpu *hv_x86_vcpu_create(struct domain *d)
 				   CPU_BASED_ACTIVATE_SECONDARY_CONTROLS);
 	cpu_x86_vmcs_write(c, SECONDARY_VM_EXEC_CONTROL,
 			   SECONDARY_EXEC_ENABLE_EPT | SECONDARY_EXEC_ENABLE_RDTSCP |
-				   SECONDARY_EXEC_ENABLE_INVPCID);
+				   SECONDARY_EXEC_ENABLE_INVPCID | SECONDARY_EXEC_WBINVD_EXITING);
 	cpu_x86_vmcs_write(c, EXCEPTION_BITMAP, 0);
 	hv_x86_acpi_intercept_io(c);
 	v = hv_vcpu_add(d, &c->cpu, &hv_x86_ops);

@@ -61,6 +61,13 @@ void hv_x86_apic_timer_fire(struct vcpu *v);
 bool hv_x86_wake_ready(struct vcpu *v);
 uint64_t hv_x86_wake_deadline(struct vcpu *v);
 
+/* --intercept=LIST (comma-separated names, see hv/x86/vcpu.c): more exits
+ * on every vcpu of d. 0, or -EINVAL with *err (g_free it). */
+int hv_x86_intercept(struct domain *d, const char *list, char **err);
+/* The preemption timer's value with --intercept=preemption-timer: an exit
+ * every 100 * 32 instructions. */
+#define HV_X86_PREEMPTION_TIMER 100
+
 extern const struct hv_arch_ops hv_x86_ops;
 
 #endif

@@ -237,6 +237,45 @@ expect_stderr 'VMEXIT 30 IO_INSTRUCTION rip=0x[0-9a-f]+ len=1 qual=0xcf80003 por
 expect_stderr 'VMEXIT 30 IO_INSTRUCTION rip=0x[0-9a-f]+ len=1 qual=0xcf8000b port=0xcf8 in size=4$'
 expect_stderr 'VMEXIT 30 IO_INSTRUCTION rip=0x[0-9a-f]+ len=1 qual=0xcf90008 port=0xcf9 in size=1$'
 
+# VM exits hv resumes or emulates (hv/x86/exit.c): INVD and WBINVD, an NMI
+# held until the NMI handler's IRET (the NMI window), then the same guest
+# with the exits --intercept adds: each emulated instruction's result and
+# each re-delivered exception is checked by the guest, the exit information
+# here. Under MTF the guest exits after every instruction and runs the same.
+guest_test x86-exits 0 --trace=exits "$(x86_guest exits)"
+expect_stdout '^invd, wbinvd: resumed after them$'
+expect_stdout '^invlpg, invpcid: no stale translation$'
+expect_stdout '^exceptions: #UD, #BP, #PF with CR2 delivered$'
+expect_stdout '^nmi: the second NMI waited for the first one.s IRET$'
+expect_stdout '^exits: all checks passed$'
+expect_stderr 'VMEXIT 13 INVD rip=0x[0-9a-f]+ len=2 qual=0x0$'
+expect_stderr 'VMEXIT 54 WBINVD rip=0x[0-9a-f]+ len=2 qual=0x0$'
+expect_stderr 'd1v0 VMEXIT 8 NMI_WINDOW rip=0x[0-9a-f]+ len=0 qual=0x0$'
+
+guest_test x86-exits-intercept 0 --trace=exits \
+	--intercept=rdtsc,invlpg,mov-dr,exceptions,preemption-timer "$(x86_guest exits)"
+expect_stdout '^exits: all checks passed$'
+expect_stderr 'VMEXIT 16 RDTSC rip=0x[0-9a-f]+ len=2 qual=0x0$'
+expect_stderr 'VMEXIT 51 RDTSCP rip=0x[0-9a-f]+ len=3 qual=0x0$'
+expect_stderr 'VMEXIT 14 INVLPG rip=0x[0-9a-f]+ len=3 qual=0x40080000$'
+expect_stderr 'VMEXIT 58 INVPCID rip=0x[0-9a-f]+ len=9 qual=0x0$'
+expect_stderr 'VMEXIT 29 DR_ACCESS rip=0x[0-9a-f]+ len=3 qual=0x0 dr0 mov-to gpr=0$'
+expect_stderr 'VMEXIT 29 DR_ACCESS rip=0x[0-9a-f]+ len=3 qual=0x310 dr0 mov-from gpr=3$'
+expect_stderr 'VMEXIT 29 DR_ACCESS rip=0x[0-9a-f]+ len=3 qual=0x16 dr6 mov-from gpr=0$'
+expect_stderr 'VMEXIT 0 EXCEPTION_NMI rip=0x[0-9a-f]+ len=0 qual=0x0 vector=6 type=3$'
+expect_stderr 'VMEXIT 0 EXCEPTION_NMI rip=0x[0-9a-f]+ len=1 qual=0x0 vector=3 type=6$'
+expect_stderr 'VMEXIT 0 EXCEPTION_NMI rip=0x[0-9a-f]+ len=0 qual=0x40081000 vector=14 type=3 error=0x0$'
+expect_stderr 'VMEXIT 52 PREEMPTION_TIMER rip=0x[0-9a-f]+ len=0 qual=0x0$'
+
+guest_test x86-exits-mtf 0 --trace=exits --stats --intercept=mtf "$(x86_guest exits)"
+expect_stdout '^exits: all checks passed$'
+expect_stderr 'VMEXIT 37 MONITOR_TRAP_FLAG rip=0x[0-9a-f]+ len=0 qual=0x0$'
+expect_stderr '^ +37 +MONITOR_TRAP_FLAG +[0-9]{4}$'
+
+guest_test x86-intercept-unknown 1 --intercept=rdtsc,nonsense "$(x86_guest exits)"
+expect_stderr "unknown intercept 'nonsense'"
+expect_no_stdout
+
 # The same guest as the exits trace decodes them (hv/x86/exit_trace.c).
 guest_test x86-lapic-exits 0 --trace=exits "$(x86_guest lapic)"
 expect_stderr 'VMEXIT 31 MSR_READ rip=0x[0-9a-f]+ len=2 qual=0x0 msr=0x1b \(IA32_APIC_BASE\)$'

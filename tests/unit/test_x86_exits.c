@@ -415,3 +415,118 @@ Test(x86_exits, vmcs_guest_fields_are_live_state)
 	wr(PIN_BASED_VM_EXEC_CONTROL, 0x1ffffffffull);
 	cr_assert_eq(rd(PIN_BASED_VM_EXEC_CONTROL), 0xffffffff, "32-bit field");
 }
+
+/* Monitor trap flag (SDM 25.5.2): an exit after each instruction, with
+ * GUEST_RIP at the next one; no instruction length. */
+Test(x86_exits, mtf_exits_after_every_instruction)
+{
+	wr(CPU_BASED_VM_EXEC_CONTROL, CPU_BASED_MONITOR_TRAP_FLAG | CPU_BASED_HLT_EXITING);
+	x86_vm_code(&vm, X86T_CODE, X86T_CODE_OF(t_add_hlt));
+	cr_assert_eq(x86_vm_run(&vm), CPU_STOP_EXIT);
+	expect_exit(VMX_EXIT_MONITOR_TRAP_FLAG, X86T_CODE + 5, 0);
+	cr_assert_eq(vm.c->regs[X86_RAX], 5);
+	cr_assert_eq(vm.c->cpu.icount, 1);
+	cr_assert_eq(x86_vm_run(&vm), CPU_STOP_EXIT);
+	expect_exit(VMX_EXIT_MONITOR_TRAP_FLAG, X86T_CODE + 8, 0);
+	cr_assert_eq(vm.c->regs[X86_RAX], 12);
+	/* An instruction that exits reports its own exit, not MTF. */
+	cr_assert_eq(x86_vm_run(&vm), CPU_STOP_EXIT);
+	expect_exit(VMX_EXIT_HLT, X86T_CODE + 8, 1);
+	/* Off again: the code runs on to the VMCALL. */
+	skip_insn();
+	wr(CPU_BASED_VM_EXEC_CONTROL, 0);
+	cr_assert_eq(x86_vm_run(&vm), CPU_STOP_EXIT);
+	expect_exit(VMX_EXIT_VMCALL, X86T_CODE + 9, 3);
+}
+
+/* An event injected at entry with MTF on: the exit comes after its
+ * delivery, before the handler's first instruction (SDM 26.7.2). */
+Test(x86_exits, mtf_after_injected_event_stops_at_the_handler)
+{
+	x86_vm_put(&vm, X86T_CODE + 0x100, X86T_CODE_OF(t_handler_vmcall));
+	x86_vm_idt64(&vm, 0x20, X86T_CODE + 0x100, 0);
+	x86_vm_code(&vm, X86T_CODE, X86T_CODE_OF(t_idle));
+	cpu_x86_set_rflags(vm.c, 0x202);
+	wr(CPU_BASED_VM_EXEC_CONTROL, CPU_BASED_MONITOR_TRAP_FLAG);
+	wr(VM_ENTRY_INTR_INFO_FIELD, INTR_INFO_VALID | 0x20);
+	cr_assert_eq(x86_vm_run(&vm), CPU_STOP_EXIT);
+	expect_exit(VMX_EXIT_MONITOR_TRAP_FLAG, X86T_CODE + 0x100, 0);
+	cr_assert_eq(vm.c->cpu.icount, 0);
+	cr_assert_eq(x86_vm_get64(&vm, vm.c->regs[X86_RSP]), X86T_CODE);
+}
+
+/* The VMX-preemption timer (SDM 25.5.1) counts one per 2^5 instructions
+ * from each VM entry and exits when it reaches 0, at that instruction
+ * whatever the TBs; "save" writes the rest back at every exit. */
+Test(x86_exits, preemption_timer_exits_after_value_times_32_instructions)
+{
+	x86_vm_code(&vm, X86T_CODE, X86T_CODE_OF(t_idle));
+	wr(PIN_BASED_VM_EXEC_CONTROL, PIN_BASED_VMX_PREEMPTION_TIMER);
+	wr(VMX_PREEMPTION_TIMER_VALUE, 3);
+	cr_assert_eq(x86_vm_run(&vm), CPU_STOP_EXIT);
+	cr_assert_eq(vm.c->cpu.exit.reason, VMX_EXIT_PREEMPTION_TIMER);
+	cr_assert_eq(vm.c->cpu.icount, 3 << VMX_PREEMPTION_TIMER_RATE);
+	cr_assert_eq(rd(VM_EXIT_INSTRUCTION_LEN), 0);
+	cr_assert_eq(rd(VMX_PREEMPTION_TIMER_VALUE), 3, "not saved: reloaded at each entry");
+	/* Without "save", the next entry starts from 3 again. */
+	cr_assert_eq(x86_vm_run(&vm), CPU_STOP_EXIT);
+	cr_assert_eq(vm.c->cpu.exit.reason, VMX_EXIT_PREEMPTION_TIMER);
+	cr_assert_eq(vm.c->cpu.icount, 2 * (3 << VMX_PREEMPTION_TIMER_RATE));
+	/* With "save": an HLT exit 40 instructions in leaves 56 >> 5 = 1. */
+	wr(VM_EXIT_CONTROLS, VM_EXIT_SAVE_VMX_PREEMPTION_TIMER);
+	wr(CPU_BASED_VM_EXEC_CONTROL, CPU_BASED_HLT_EXITING);
+	wr(VMX_PREEMPTION_TIMER_VALUE, 3);
+	x86_vm_code(&vm, X86T_CODE, X86T_CODE_OF(t_add_hlt));
+	uint64_t start = vm.c->cpu.icount;
+	cr_assert_eq(x86_vm_run(&vm), CPU_STOP_EXIT);
+	expect_exit(VMX_EXIT_HLT, X86T_CODE + 8, 1);
+	cr_assert_eq(vm.c->cpu.icount - start, 2);
+	cr_assert_eq(rd(VMX_PREEMPTION_TIMER_VALUE), (96 - 2) >> VMX_PREEMPTION_TIMER_RATE);
+	/* Zero at entry: an exit before any instruction. */
+	skip_insn();
+	wr(VMX_PREEMPTION_TIMER_VALUE, 0);
+	start = vm.c->cpu.icount;
+	cr_assert_eq(x86_vm_run(&vm), CPU_STOP_EXIT);
+	cr_assert_eq(vm.c->cpu.exit.reason, VMX_EXIT_PREEMPTION_TIMER);
+	cr_assert_eq(vm.c->cpu.icount, start);
+}
+
+X86T_BLOB(t_nmi_handler, "vmcall\n iretq");
+
+/* An NMI blocks NMIs until IRET (SDM 6.7.1), visible in the guest
+ * interruptibility state; NMI-window exiting exits once it is unblocked
+ * (SDM 25.2), and not before. */
+Test(x86_exits, nmi_blocks_nmis_until_iret_and_nmi_window_exits_then)
+{
+	x86_vm_put(&vm, X86T_CODE + 0x100, X86T_CODE_OF(t_nmi_handler));
+	x86_vm_idt64(&vm, X86_EXC_NMI, X86T_CODE + 0x100, 0);
+	x86_vm_code(&vm, X86T_CODE, X86T_CODE_OF(t_idle));
+	wr(VM_ENTRY_INTR_INFO_FIELD, INTR_INFO_VALID | (2u << 8) | X86_EXC_NMI);
+	cr_assert_eq(x86_vm_run(&vm), CPU_STOP_EXIT);
+	expect_exit(VMX_EXIT_VMCALL, X86T_CODE + 0x100, 3);
+	cr_assert_eq(rd(GUEST_INTERRUPTIBILITY_INFO), GUEST_INTR_STATE_NMI);
+	skip_insn();
+	wr(CPU_BASED_VM_EXEC_CONTROL, CPU_BASED_NMI_WINDOW_EXITING);
+	cr_assert_eq(x86_vm_run(&vm), CPU_STOP_EXIT);
+	expect_exit(VMX_EXIT_NMI_WINDOW, X86T_CODE, 0);
+	cr_assert_eq(vm.c->cpu.icount, 1, "the exit comes right after the IRET");
+	cr_assert_eq(rd(GUEST_INTERRUPTIBILITY_INFO), 0);
+}
+
+X86T_BLOB(t_invd_wbinvd, "invd\n wbinvd\n vmcall");
+
+/* INVD exits unconditionally, WBINVD with "WBINVD exiting" (SDM 25.1.2/3). */
+Test(x86_exits, invd_always_exits_wbinvd_when_asked)
+{
+	x86_vm_code(&vm, X86T_CODE, X86T_CODE_OF(t_invd_wbinvd));
+	cr_assert_eq(x86_vm_run(&vm), CPU_STOP_EXIT);
+	expect_exit(VMX_EXIT_INVD, X86T_CODE, 2);
+	skip_insn();
+	cr_assert_eq(x86_vm_run(&vm), CPU_STOP_EXIT);
+	expect_exit(VMX_EXIT_VMCALL, X86T_CODE + 4, 3);
+	vm.c->rip = X86T_CODE + 2;
+	wr(CPU_BASED_VM_EXEC_CONTROL, CPU_BASED_ACTIVATE_SECONDARY_CONTROLS);
+	wr(SECONDARY_VM_EXEC_CONTROL, SECONDARY_EXEC_WBINVD_EXITING);
+	cr_assert_eq(x86_vm_run(&vm), CPU_STOP_EXIT);
+	expect_exit(VMX_EXIT_WBINVD, X86T_CODE + 2, 2);
+}
