@@ -283,6 +283,15 @@ expect_stderr 'VMEXIT 32 MSR_WRITE rip=0x[0-9a-f]+ len=2 qual=0x0 msr=0x6e0 \(IA
 expect_stderr 'VMEXIT 30 IO_INSTRUCTION rip=0x[0-9a-f]+ len=1 qual=0xb0040000 port=0xb004 out size=1$'
 expect_stderr 'VMEXIT 28 CR_ACCESS rip=0x[0-9a-f]+ len=4 qual=0x8 cr8 mov-to gpr=0$'
 expect_stderr 'VMEXIT 28 CR_ACCESS rip=0x[0-9a-f]+ len=4 qual=0x18 cr8 mov-from gpr=0$'
+expect_stderr 'VMEXIT 12 HLT rip=0x[0-9a-f]+ len=1 qual=0x0$'
+expect_stderr 'VMEXIT 7 INTERRUPT_WINDOW rip=0x[0-9a-f]+ len=0 qual=0x0$'
+
+guest_test x86-ept-violation 2 --memory=32M --trace=exits "$(x86_guest ept)"
+expect_stdout '^reading guest-physical 0x30000000: no RAM there$'
+expect_not_stdout 'unexpected'
+expect_stderr 'VMEXIT 48 EPT_VIOLATION rip=0x[0-9a-f]+ len=0 qual=0x181 gpa=0x30000000 access=r-- allowed=--- gla=0x30000000$'
+expect_stderr 'EPT violation: guest accessed gpa 0x30000000'
+
 
 # Event channels, the pvclock and hostile arguments (hv/evtchn.c, hv/time.c,
 # hv/memory.c, hv/vcpu_op.c, hv/hvm_op.c).
