@@ -313,7 +313,7 @@ static int x86_translate_mode(struct cpu_x86 *c, uint64_t va, enum mmu_access ac
 		x->page_size = SV_PAGE_SIZE;
 		return 0;
 	}
-	if (cpu_x86_long_mode(c) && !x86_canonical(va)) {
+	if (cpu_x86_long_mode(c) && !cpu_x86_canonical(c, va)) {
 		if (probe)
 			return CPU_XLAT_FAULT;
 		cpu_x86_set_exception(c, X86_EXC_GP, true, 0);

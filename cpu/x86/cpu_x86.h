@@ -466,6 +466,23 @@ static inline bool cpu_x86_long_mode(const struct cpu_x86 *c)
 {
 	return (c->efer & X86_EFER_LMA) != 0;
 }
+
+/* Is va canonical in the current paging mode (57 bits with CR4.LA57, else
+ * 48)? Memory accesses, SYSRET/SYSEXIT targets. */
+static inline bool cpu_x86_canonical(const struct cpu_x86 *c, uint64_t va)
+{
+	uint64_t bits = (c->cr4 & X86_CR4_LA57) ? 7 : 16;
+
+	return (uint64_t)((int64_t)(va << bits) >> bits) == va;
+}
+
+/* Canonical for the widest linear address the model supports (57 bits):
+ * what WRMSR to base/entry-point MSRs, LGDT/LIDT and INVPCID check whatever
+ * CR4.LA57 is (Intel's 5-level paging white paper, 2.5). */
+static inline bool cpu_x86_canonical_max(uint64_t va)
+{
+	return (uint64_t)((int64_t)(va << 7) >> 7) == va;
+}
 static inline bool cpu_x86_code64(const struct cpu_x86 *c)
 {
 	return cpu_x86_long_mode(c) && (c->seg[X86_SEG_CS].attr & X86_SEG_ATTR_L);

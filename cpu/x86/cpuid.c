@@ -14,10 +14,10 @@
  *           OSXSAVE(=CR4) RDRAND HYPERVISOR
  *   0xD     XCR0 = x87 | SSE, a 576-byte area; 0xD.1.EAX XSAVEOPT (xsave.c)
  *   7.0.EBX BMI1 SMEP BMI2 INVPCID* RDSEED ADX SMAP CLFLUSHOPT CLWB
- *   7.0.ECX UMIP RDPID*
+ *   7.0.ECX UMIP LA57 RDPID*
  *   0x80000001.EDX  SYSCALL NX Page1GB RDTSCP* LM
  *   0x80000001.ECX  LAHF-SAHF in 64-bit, LZCNT (ABM), PREFETCHW
- *   0x80000008.EAX  40-bit physical, 48-bit linear addresses
+ *   0x80000008.EAX  40-bit physical, 57-bit linear addresses (5-level paging)
  * (*) only when the VMCS enables them ("enable INVPCID", "enable RDTSCP":
  * without those controls the instructions are #UD in VMX non-root operation,
  * SDM 25.3), as a hypervisor would mask them.
@@ -27,7 +27,7 @@
  * Not yet (so not advertised): MONITOR/MWAIT, AVX, XSAVEC,
  * XSAVES, XGETBV with ECX = 1,
  * APIC (devices/),
- * FSGSBASE, ERMS, LA57, ...
+ * FSGSBASE, ERMS, ...
  */
 #include "cpu/x86/cpu_x86.h"
 #include "mmu/x86/walk.h"
@@ -72,6 +72,7 @@
 #define CPUID_7_EBX_CLFLUSHOPT (1u << 23)
 #define CPUID_7_EBX_CLWB (1u << 24)
 #define CPUID_7_ECX_UMIP (1u << 2)
+#define CPUID_7_ECX_LA57 (1u << 16)
 #define CPUID_7_EDX_ARCH_CAPABILITIES (1u << 29)
 #define CPUID_7_ECX_RDPID (1u << 22)
 #define CPUID_80000001_EDX_SYSCALL (1u << 11)
@@ -136,7 +137,7 @@ void cpu_x86_cpuid(struct cpu_x86 *c, uint32_t leaf, uint32_t subleaf, uint32_t 
 			 CPUID_7_EBX_CLFLUSHOPT | CPUID_7_EBX_CLWB;
 		if (ctl2 & SECONDARY_EXEC_ENABLE_INVPCID)
 			out[1] |= CPUID_7_EBX_INVPCID;
-		out[2] = CPUID_7_ECX_UMIP | (rdtscp ? CPUID_7_ECX_RDPID : 0);
+		out[2] = CPUID_7_ECX_UMIP | CPUID_7_ECX_LA57 | (rdtscp ? CPUID_7_ECX_RDPID : 0);
 		out[3] = CPUID_7_EDX_ARCH_CAPABILITIES;
 		break;
 	case 0xd:
@@ -172,7 +173,7 @@ void cpu_x86_cpuid(struct cpu_x86 *c, uint32_t leaf, uint32_t subleaf, uint32_t 
 				 (uint32_t)(uint8_t)p[4 * i + 3] << 24;
 		break;
 	}
-	case 0x80000008: out[0] = X86_MAXPHYADDR | (48u << 8); break;
+	case 0x80000008: out[0] = X86_MAXPHYADDR | (57u << 8); break;
 	default: break;
 	}
 }

@@ -535,8 +535,8 @@ bool cpu_x86_set_cr3(struct cpu_x86 *c, uint64_t v)
  * matching features: PGE, PCID, XSAVE, SMEP, SMAP, UMIP). */
 #define X86_CR4_ALLOWED                                                                            \
 	(X86_CR4_TSD | X86_CR4_DE | X86_CR4_PSE | X86_CR4_PAE | X86_CR4_MCE | X86_CR4_PGE |        \
-	 X86_CR4_PCE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT | X86_CR4_UMIP | X86_CR4_PCIDE |        \
-	 X86_CR4_OSXSAVE | X86_CR4_SMEP | X86_CR4_SMAP)
+	 X86_CR4_PCE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT | X86_CR4_UMIP | X86_CR4_LA57 |         \
+	 X86_CR4_PCIDE | X86_CR4_OSXSAVE | X86_CR4_SMEP | X86_CR4_SMAP)
 
 bool cpu_x86_set_cr4(struct cpu_x86 *c, uint64_t v)
 {
@@ -544,14 +544,17 @@ bool cpu_x86_set_cr4(struct cpu_x86 *c, uint64_t v)
 		return false;
 	if (cpu_x86_long_mode(c) && !(v & X86_CR4_PAE))
 		return false;
+	/* SDM MOV CR4: LA57 cannot change in IA-32e mode (#GP). */
+	if (cpu_x86_long_mode(c) && ((v ^ c->cr4) & X86_CR4_LA57))
+		return false;
 	/* SDM MOV CR4: PCIDE can be set only in IA-32e mode with CR3[11:0] = 0. */
 	if ((v & X86_CR4_PCIDE) && !(c->cr4 & X86_CR4_PCIDE) &&
 	    (!cpu_x86_long_mode(c) || (c->cr3 & X86_CR4_PCIDE_MASK)))
 		return false;
 	uint64_t old = c->cr4;
 	c->cr4 = v;
-	if ((old ^ v) &
-	    (X86_CR4_PAE | X86_CR4_PSE | X86_CR4_PGE | X86_CR4_PCIDE | X86_CR4_SMEP | X86_CR4_SMAP))
+	if ((old ^ v) & (X86_CR4_PAE | X86_CR4_PSE | X86_CR4_PGE | X86_CR4_PCIDE | X86_CR4_SMEP |
+			 X86_CR4_SMAP | X86_CR4_LA57))
 		cpu_tlb_flush(&c->cpu);
 	return true;
 }
@@ -613,8 +616,8 @@ bool cpu_x86_wrmsr(struct cpu_x86 *c, uint32_t msr, uint64_t v)
 		return true;
 	case MSR_IA32_BIOS_SIGN_ID: return true;
 	case MSR_IA32_SYSENTER_CS: c->sysenter_cs = v & 0xffff; return true;
-	case MSR_IA32_SYSENTER_ESP: c->sysenter_esp = v; return x86_canonical(v);
-	case MSR_IA32_SYSENTER_EIP: c->sysenter_eip = v; return x86_canonical(v);
+	case MSR_IA32_SYSENTER_ESP: c->sysenter_esp = v; return cpu_x86_canonical_max(v);
+	case MSR_IA32_SYSENTER_EIP: c->sysenter_eip = v; return cpu_x86_canonical_max(v);
 	case MSR_IA32_MCG_STATUS: return v == 0;
 	case MSR_IA32_MISC_ENABLE: c->misc_enable = v; return true;
 	case MSR_IA32_PAT: c->pat = v; return true;
@@ -622,12 +625,12 @@ bool cpu_x86_wrmsr(struct cpu_x86 *c, uint32_t msr, uint64_t v)
 	case MSR_EFER: return cpu_x86_set_efer(c, v);
 	case MSR_STAR: c->star = v; return true;
 	case MSR_LSTAR:
-		if (!x86_canonical(v))
+		if (!cpu_x86_canonical_max(v))
 			return false;
 		c->lstar = v;
 		return true;
 	case MSR_CSTAR:
-		if (!x86_canonical(v))
+		if (!cpu_x86_canonical_max(v))
 			return false;
 		c->cstar = v;
 		return true;
@@ -635,7 +638,7 @@ bool cpu_x86_wrmsr(struct cpu_x86 *c, uint32_t msr, uint64_t v)
 	case MSR_FS_BASE:
 	case MSR_GS_BASE:
 	case MSR_KERNEL_GS_BASE:
-		if (!x86_canonical(v))
+		if (!cpu_x86_canonical_max(v))
 			return false;
 		if (msr == MSR_KERNEL_GS_BASE)
 			c->kernel_gs_base = v;
@@ -766,7 +769,7 @@ uint64_t x86_helper_lgdt(struct cpu *cpu, uint64_t la, uint64_t which, uint64_t 
 				      cpu_ld(cpu, (uint32_t)(la + 2), IR_MO_32, idx);
 	if (!(which & 2) && !(which & 4))
 		base &= 0xffffff;
-	if ((which & 2) && !x86_canonical(base))
+	if ((which & 2) && !cpu_x86_canonical_max(base))
 		x86_gp0(c);
 	struct x86_dtr *t = (which & 1) ? &c->idtr : &c->gdtr;
 	t->base = base;

@@ -91,7 +91,7 @@ uint64_t x86_helper_sysret(struct cpu *cpu, uint64_t rex_w, uint64_t b, uint64_t
 		x86_ud(c);
 	if (c->cpl != 0)
 		x86_gp0(c);
-	if (rex_w && !x86_canonical(c->regs[X86_RCX]))
+	if (rex_w && !cpu_x86_canonical(c, c->regs[X86_RCX]))
 		x86_gp0(c);
 	uint16_t sel = (uint16_t)(c->star >> 48);
 	if (rex_w) {
@@ -137,7 +137,7 @@ uint64_t x86_helper_sysexit(struct cpu *cpu, uint64_t rex_w, uint64_t b, uint64_
 	uint16_t base = (uint16_t)c->sysenter_cs;
 	if (!(c->cr0 & X86_CR0_PE) || (base & 0xfffc) == 0)
 		x86_gp0(c);
-	if (rex_w && !x86_canonical(c->regs[X86_RDX]))
+	if (rex_w && !cpu_x86_canonical(c, c->regs[X86_RDX]))
 		x86_gp0(c);
 	uint16_t cs = (uint16_t)((base + (rex_w ? 32 : 16)) | 3);
 	x86_flat_seg(&c->seg[X86_SEG_CS], cs, 0xb, 3, rex_w != 0);
@@ -225,7 +225,7 @@ uint64_t x86_helper_invpcid(struct cpu *cpu, uint64_t type, uint64_t la, uint64_
 	uint64_t addr = cpu_ld(cpu, la_hi, IR_MO_64, idx);
 	if (type > 3 || (d0 >> 12))
 		x86_gp0(c);
-	if (type == 0 && !x86_canonical(addr))
+	if (type == 0 && !cpu_x86_canonical_max(addr))
 		x86_gp0(c);
 	if (type <= 1 && !(c->cr4 & X86_CR4_PCIDE) && (d0 & 0xfff))
 		x86_gp0(c);

@@ -1,7 +1,9 @@
 /*
  * The x86 guest page walk (SDM vol. 3A 4.3 32-bit paging, 4.4 PAE paging,
  * 4.5 4-level paging, 4.6 access rights, 4.7 page-fault error codes, 4.8
- * accessed and dirty flags). See walk.h for the contract.
+ * accessed and dirty flags; 5-level paging as in Intel's "5-Level Paging
+ * and 5-Level EPT" white paper: a PML5 table above the PML4, CR4.LA57). See
+ * walk.h for the contract.
  *
  * The walk collects the entries it used; only when the access is allowed does
  * it set their accessed flags (and the dirty flag of the final entry for a
@@ -20,6 +22,7 @@
 #define CR0_WP (1ull << 16)
 #define CR4_PSE (1ull << 4)
 #define CR4_PAE (1ull << 5)
+#define CR4_LA57 (1ull << 12)
 #define CR4_SMEP (1ull << 20)
 #define CR4_SMAP (1ull << 21)
 #define EFER_LMA (1ull << 10)
@@ -31,7 +34,7 @@
 #define PF_RSVD 8u
 #define PF_I 16u
 
-#define WALK_MAX_LEVELS 4
+#define WALK_MAX_LEVELS 5
 
 struct walk_state {
 	uint64_t entry_gpa[WALK_MAX_LEVELS];
@@ -182,7 +185,8 @@ static enum x86_walk_status walk_32(struct cpu *cpu, const struct x86_walk_mode 
 
 /*
  * PAE (SDM 4.4, levels = 3, the PDPTE read at each walk instead of being
- * cached at CR3 load) and 4-level paging (SDM 4.5, levels = 4).
+ * cached at CR3 load), 4-level paging (SDM 4.5, levels = 4) and 5-level
+ * paging (levels = 5: the PML5 indexed by bits 56:48).
  */
 static enum x86_walk_status walk_64(struct cpu *cpu, const struct x86_walk_mode *m, uint64_t va,
 				    enum mmu_access acc, bool user, unsigned levels,
@@ -194,7 +198,7 @@ static enum x86_walk_status walk_64(struct cpu *cpu, const struct x86_walk_mode 
 			  (acc == MMU_FETCH && nxe ? PF_I : 0);
 	uint32_t err_rsvd = err_np | PF_P | PF_RSVD;
 	uint64_t rsvd_xd = nxe ? 0 : PTE_XD;
-	uint64_t table = levels == 4 ? (m->cr3 & 0x000ffffffffff000ull) : (m->cr3 & 0xffffffe0u);
+	uint64_t table = levels >= 4 ? (m->cr3 & 0x000ffffffffff000ull) : (m->cr3 & 0xffffffe0u);
 	enum x86_walk_status st;
 
 	for (unsigned lvl = levels; lvl >= 1; lvl--) {
@@ -218,8 +222,8 @@ static enum x86_walk_status walk_64(struct cpu *cpu, const struct x86_walk_mode 
 		if (e & rsvd_xd)
 			return walk_pf(r, err_rsvd);
 		bool ps = (e & PTE_PS) != 0;
-		if (ps && lvl == 4)
-			return walk_pf(r, err_rsvd); /* PS is reserved in a PML4E */
+		if (ps && lvl >= 4)
+			return walk_pf(r, err_rsvd); /* PS is reserved in a PML4E/PML5E */
 		if (ps && (lvl == 3 || lvl == 2)) {
 			uint64_t size = 1ull << shift;
 			/* Bits 12 .. shift-1 except 12 (PAT) must be 0. */
@@ -247,6 +251,6 @@ enum x86_walk_status x86_walk(struct cpu *cpu, const struct x86_walk_mode *m, ui
 	if (!(m->cr4 & CR4_PAE))
 		return walk_32(cpu, m, va, acc, user, r);
 	if (m->efer & EFER_LMA)
-		return walk_64(cpu, m, va, acc, user, 4, r);
+		return walk_64(cpu, m, va, acc, user, (m->cr4 & CR4_LA57) ? 5 : 4, r);
 	return walk_64(cpu, m, (uint32_t)va, acc, user, 3, r);
 }

@@ -1,8 +1,8 @@
 /*
  * x86 first-stage translation: the guest page walk (SDM vol. 3A ch. 4).
  *
- * Supports 32-bit paging (with 4 MiB pages when CR4.PSE), PAE paging and
- * 4-level paging (2 MiB and 1 GiB pages), with the U/S, R/W, CR0.WP and
+ * Supports 32-bit paging (with 4 MiB pages when CR4.PSE), PAE paging,
+ * 4-level and 5-level paging (CR4.LA57; 2 MiB and 1 GiB pages), with the U/S, R/W, CR0.WP and
  * NX/EFER.NXE protections, SMEP and SMAP (CR4.SMEP/SMAP with RFLAGS.AC for
  * explicit supervisor accesses), reserved-bit checks, and the accessed/dirty flags
  * (SDM 4.8). Page-structure entries are read and written through
@@ -52,6 +52,18 @@ struct x86_walk_result {
 static inline bool x86_canonical(uint64_t va)
 {
 	return (uint64_t)((int64_t)(va << 16) >> 16) == va;
+}
+
+/* Is va canonical for 57-bit linear addresses (5-level paging)? */
+static inline bool x86_canonical57(uint64_t va)
+{
+	return (uint64_t)((int64_t)(va << 7) >> 7) == va;
+}
+
+/* Canonical for the paging mode: 57 bits with CR4.LA57, else 48. */
+static inline bool x86_canonical_la(uint64_t va, bool la57)
+{
+	return la57 ? x86_canonical57(va) : x86_canonical(va);
 }
 
 enum x86_walk_status x86_walk(struct cpu *cpu, const struct x86_walk_mode *m, uint64_t va,

@@ -286,6 +286,14 @@ expect_stderr 'VMEXIT 28 CR_ACCESS rip=0x[0-9a-f]+ len=4 qual=0x18 cr8 mov-from 
 expect_stderr 'VMEXIT 12 HLT rip=0x[0-9a-f]+ len=1 qual=0x0$'
 expect_stderr 'VMEXIT 7 INTERRUPT_WINDOW rip=0x[0-9a-f]+ len=0 qual=0x0$'
 
+# 5-level paging: a 57-bit address, a #PF where 48 bits would #GP, LA57 fixed
+# in long mode.
+guest_test x86-la57 0 "$(x86_guest la57)"
+expect_stdout '^la57: 0xff00000000000000 reads and writes its page$'
+expect_stdout '^la57: 0x0000800000000000 is canonical: #PF, not #GP$'
+expect_stdout '^la57: clearing CR4.LA57 in long mode is #GP$'
+expect_not_stdout 'FAILED'
+
 guest_test x86-ept-violation 2 --memory=32M --trace=exits "$(x86_guest ept)"
 expect_stdout '^reading guest-physical 0x30000000: no RAM there$'
 expect_not_stdout 'unexpected'
