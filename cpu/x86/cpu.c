@@ -118,7 +118,7 @@ void cpu_x86_reset_init(struct cpu_x86 *c)
 	c->pending.valid = false;
 	c->cpu.halted = false;
 	cpu_x86_update_mode(c);
-	cpu_tlb_flush(&c->cpu);
+	cpu_x86_tlb_flush_all(c);
 }
 
 /*
@@ -181,7 +181,7 @@ void cpu_x86_reset_pvh(struct cpu_x86 *c, uint32_t entry, uint32_t start_info_gp
 	c->idtr = (struct x86_dtr){ 0, 0 };
 	c->cr0 = X86_CR0_PE | X86_CR0_ET;
 	cpu_x86_update_mode(c);
-	cpu_tlb_flush(&c->cpu);
+	cpu_x86_tlb_flush_all(c);
 }
 
 struct cpu_x86 *cpu_x86_new(struct p2m *p2m, struct tb_cache *tbc, unsigned index)
@@ -323,6 +323,14 @@ static int x86_translate_mode(struct cpu_x86 *c, uint64_t va, enum mmu_access ac
 		}
 		return -1;
 	}
+	/* The CPU's own accesses go through its TLB (cpu/x86/tlb.c); probes
+	 * (hv's copies, the debugger) walk the tables as they are now. */
+	unsigned idx = user ? X86_MMU_USER : ac ? X86_MMU_KERNEL_AC : X86_MMU_KERNEL;
+	unsigned need = acc == MMU_WRITE ? MMU_PROT_WRITE :
+			acc == MMU_FETCH ? MMU_PROT_EXEC :
+					   MMU_PROT_READ;
+	if (!probe && cpu_x86_tlb_lookup(c, va, idx, need, x))
+		return 0;
 	struct x86_walk_mode m = x86_walk_mode(c, probe, ac);
 	struct x86_walk_result r;
 	enum x86_walk_status st = x86_walk(&c->cpu, &m, va, acc, user, &r);
@@ -333,6 +341,8 @@ static int x86_translate_mode(struct cpu_x86 *c, uint64_t va, enum mmu_access ac
 		x->gpa = r.gpa;
 		x->prot = r.prot;
 		x->page_size = r.page_size;
+		if (!probe)
+			cpu_x86_tlb_insert(c, va, idx, r.gpa, r.prot, r.page_size, r.global);
 		return 0;
 	case X86_WALK_PF:
 		cpu_x86_set_exception(c, X86_EXC_PF, true, r.pf_error);

@@ -339,6 +339,26 @@ struct x86_fpu {
 #define X86_MXCSR_DEFAULT 0x1f80u
 #define X86_FCW_DEFAULT 0x037fu
 
+/* The x86 TLB (cpu/x86/tlb.c): 256 sets of 4 ways. */
+#define X86_TLB_SETS 256
+#define X86_TLB_WAYS 4
+
+struct x86_tlb_entry {
+	bool valid, global;
+	uint8_t mmu_idx;
+	uint16_t pcid;
+	unsigned prot; /* MMU_PROT_* the walk allowed */
+	uint64_t va_page, gpa_page;
+	uint64_t page_size; /* of the mapping the 4 KiB piece belongs to */
+};
+
+struct x86_tlb {
+	struct x86_tlb_set {
+		struct x86_tlb_entry way[X86_TLB_WAYS];
+		uint8_t next; /* round-robin replacement */
+	} set[X86_TLB_SETS];
+};
+
 struct cpu_x86 {
 	struct cpu cpu; /* first */
 
@@ -405,6 +425,7 @@ struct cpu_x86 {
 	bool logged_ud;
 
 	struct vmcs vmcs;
+	struct x86_tlb tlb;
 };
 
 #define X86_CC_DYNAMIC 0xffffffffu
@@ -417,6 +438,22 @@ static inline struct cpu_x86 *cpu_x86_of(struct cpu *cpu)
 {
 	return SV_CONTAINER_OF(cpu, struct cpu_x86, cpu);
 }
+
+/*
+ * The x86 TLB (cpu/x86/tlb.c). lookup: a cached translation of va for
+ * mmu_idx under the current PCID with the rights in need; insert: cache a
+ * walk's result. The invalidations drop the x86 TLB's entries the SDM says
+ * and flush the softmmu TLB; flush_all is for changes of paging controls
+ * (CR0.PG/WP, CR4.PGE/PCIDE/..., EFER.NXE, state loaded by hv).
+ */
+bool cpu_x86_tlb_lookup(struct cpu_x86 *c, uint64_t va, unsigned mmu_idx, unsigned need,
+			struct cpu_xlat *x);
+void cpu_x86_tlb_insert(struct cpu_x86 *c, uint64_t va, unsigned mmu_idx, uint64_t gpa,
+			unsigned prot, uint64_t page_size, bool global);
+void cpu_x86_tlb_flush_all(struct cpu_x86 *c);
+void cpu_x86_tlb_cr3_load(struct cpu_x86 *c, bool noflush);
+void cpu_x86_tlb_invlpg(struct cpu_x86 *c, uint64_t va);
+void cpu_x86_tlb_invpcid(struct cpu_x86 *c, unsigned type, uint16_t pcid, uint64_t va);
 
 /* FNINIT state of the x87 unit and MXCSR reset (SDM 9.1.1 table 9-1). */
 void cpu_x86_fpu_reset(struct cpu_x86 *c);

@@ -351,8 +351,7 @@ uint64_t x86_helper_invlpg(struct cpu *cpu, uint64_t la, uint64_t b, uint64_t ri
 	struct cpu_x86 *c = X(cpu);
 	if (x86_ctl(c) & CPU_BASED_INVLPG_EXITING)
 		cpu_x86_vmexit_now(c, VMX_EXIT_INVLPG, la, rip, (uint32_t)len);
-	/* The TLB caches 4 KiB pieces of large pages: flush everything. */
-	cpu_tlb_flush(cpu);
+	cpu_x86_tlb_invlpg(c, la);
 	return 0;
 }
 
@@ -509,25 +508,27 @@ bool cpu_x86_set_cr0(struct cpu_x86 *c, uint64_t v)
 	c->cr0 = v | X86_CR0_ET;
 	cpu_x86_update_mode(c);
 	if ((old ^ c->cr0) & (X86_CR0_PG | X86_CR0_WP | X86_CR0_PE))
-		cpu_tlb_flush(&c->cpu);
+		cpu_x86_tlb_flush_all(c);
 	return true;
 }
 
 /*
  * MOV to CR3 (SDM 4.10.4.1): with CR4.PCIDE, bits 11:0 are the PCID and bit
  * 63 asks not to invalidate that PCID's entries; bit 63 is never stored.
- * The TLB is not tagged by PCID and does not keep global entries apart, so
- * every CR3 load flushes it all: more invalidation than the SDM requires,
- * never less (SDM 4.10.4.4 lets a processor invalidate any entry at any time).
+ * The x86 TLB keeps other PCIDs' entries and the global ones (tlb.c).
  */
 bool cpu_x86_set_cr3(struct cpu_x86 *c, uint64_t v)
 {
-	if (c->cr4 & X86_CR4_PCIDE)
+	bool noflush = false;
+
+	if (c->cr4 & X86_CR4_PCIDE) {
+		noflush = v >> 63;
 		v &= ~(1ull << 63);
+	}
 	if (cpu_x86_long_mode(c) && (v >> X86_MAXPHYADDR))
 		return false;
 	c->cr3 = v;
-	cpu_tlb_flush(&c->cpu);
+	cpu_x86_tlb_cr3_load(c, noflush);
 	return true;
 }
 
@@ -555,7 +556,7 @@ bool cpu_x86_set_cr4(struct cpu_x86 *c, uint64_t v)
 	c->cr4 = v;
 	if ((old ^ v) & (X86_CR4_PAE | X86_CR4_PSE | X86_CR4_PGE | X86_CR4_PCIDE | X86_CR4_SMEP |
 			 X86_CR4_SMAP | X86_CR4_LA57))
-		cpu_tlb_flush(&c->cpu);
+		cpu_x86_tlb_flush_all(c);
 	return true;
 }
 
@@ -571,7 +572,7 @@ bool cpu_x86_set_efer(struct cpu_x86 *c, uint64_t v)
 	c->efer = (v & ~X86_EFER_LMA) | (c->efer & X86_EFER_LMA);
 	cpu_x86_update_mode(c);
 	if ((old ^ c->efer) & X86_EFER_NXE)
-		cpu_tlb_flush(&c->cpu);
+		cpu_x86_tlb_flush_all(c);
 	return true;
 }
 

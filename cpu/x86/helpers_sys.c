@@ -208,8 +208,8 @@ uint64_t x86_helper_mov_from_dr(struct cpu *cpu, uint64_t drn_gpr, uint64_t b, u
 /*
  * #UD unless "enable INVPCID" (SDM 25.3); exit if also "INVLPG exiting"
  * (SDM 25.1.3). The 128-bit descriptor: PCID 11:0, reserved 63:12, linear
- * address 127:64. The TLB is not tagged by PCID, so every type flushes it
- * all (invalidating more than asked is always allowed, SDM 4.10.4).
+ * address 127:64. Each type drops what the SDM says from the x86 TLB
+ * (cpu/x86/tlb.c).
  */
 uint64_t x86_helper_invpcid(struct cpu *cpu, uint64_t type, uint64_t la, uint64_t rip, uint64_t len)
 {
@@ -229,7 +229,7 @@ uint64_t x86_helper_invpcid(struct cpu *cpu, uint64_t type, uint64_t la, uint64_
 		x86_gp0(c);
 	if (type <= 1 && !(c->cr4 & X86_CR4_PCIDE) && (d0 & 0xfff))
 		x86_gp0(c);
-	cpu_tlb_flush(cpu);
+	cpu_x86_tlb_invpcid(c, (unsigned)type, (uint16_t)(d0 & 0xfff), addr);
 	return 0;
 }
 

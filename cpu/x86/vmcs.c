@@ -216,21 +216,21 @@ void cpu_x86_vmcs_write(struct cpu_x86 *c, uint32_t field, uint64_t v)
 	case GUEST_CR0:
 		c->cr0 = v;
 		cpu_x86_update_mode(c);
-		cpu_tlb_flush(&c->cpu);
+		cpu_x86_tlb_flush_all(c);
 		break;
 	case GUEST_CR3:
 		c->cr3 = v;
-		cpu_tlb_flush(&c->cpu);
+		cpu_x86_tlb_flush_all(c);
 		break;
 	case GUEST_CR4:
 		c->cr4 = v;
 		cpu_x86_update_mode(c);
-		cpu_tlb_flush(&c->cpu);
+		cpu_x86_tlb_flush_all(c);
 		break;
 	case GUEST_IA32_EFER:
 		c->efer = v;
 		cpu_x86_update_mode(c);
-		cpu_tlb_flush(&c->cpu);
+		cpu_x86_tlb_flush_all(c);
 		break;
 	case GUEST_IA32_PAT: c->pat = v; break;
 	case GUEST_GDTR_BASE: c->gdtr.base = v; break;

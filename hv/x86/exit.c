@@ -316,9 +316,9 @@ static enum hv_exit_action hv_x86_exit_rdtsc(struct cpu_x86 *c, bool rdtscp)
 static enum hv_exit_action hv_x86_exit_invlpg(struct cpu_x86 *c, uint64_t qual, bool pcid)
 {
 	if (pcid)
-		cpu_tlb_flush(&c->cpu);
+		cpu_x86_tlb_invpcid(c, 2, 0, 0);
 	else
-		cpu_tlb_flush_page(&c->cpu, qual);
+		cpu_x86_tlb_invlpg(c, qual);
 	hv_x86_skip_insn(c);
 	return HV_RESUME;
 }

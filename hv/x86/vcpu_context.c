@@ -186,6 +186,6 @@ long hv_x86_vcpu_initialise(struct vcpu *caller, struct vcpu *v, uint64_t arg)
 	/* CR4 through the CPU's own check: only the bits the model has. */
 	if (!cpu_x86_set_cr4(c, cr4))
 		return -XEN_EINVAL;
-	cpu_tlb_flush(&c->cpu);
+	cpu_x86_tlb_flush_all(c);
 	return 0;
 }

@@ -17,11 +17,13 @@
 #define PTE_A (1ull << 5)
 #define PTE_D (1ull << 6)
 #define PTE_PS (1ull << 7)
+#define PTE_G (1ull << 8)
 #define PTE_XD (1ull << 63)
 
 #define CR0_WP (1ull << 16)
 #define CR4_PSE (1ull << 4)
 #define CR4_PAE (1ull << 5)
+#define CR4_PGE (1ull << 7)
 #define CR4_LA57 (1ull << 12)
 #define CR4_SMEP (1ull << 20)
 #define CR4_SMAP (1ull << 21)
@@ -170,6 +172,7 @@ static enum x86_walk_status walk_32(struct cpu *cpu, const struct x86_walk_mode 
 			return walk_pf(r, err_np | PF_P | PF_RSVD);
 		r->gpa = (pde & 0xffc00000u) | (hi << 32) | (la & 0x3fffff);
 		r->page_size = 4ull << 20;
+		r->global = (m->cr4 & CR4_PGE) && (pde & PTE_G);
 		return walk_finish(cpu, m, &w, acc, user, false, r);
 	}
 	st = walk_read(cpu, &w, (pde & 0xfffff000u) + (((la >> 12) & 0x3ff) << 2), 4, r);
@@ -180,6 +183,7 @@ static enum x86_walk_status walk_32(struct cpu *cpu, const struct x86_walk_mode 
 		return walk_pf(r, err_np);
 	r->gpa = (pte & 0xfffff000u) | (la & 0xfff);
 	r->page_size = SV_PAGE_SIZE;
+	r->global = (m->cr4 & CR4_PGE) && (pte & PTE_G);
 	return walk_finish(cpu, m, &w, acc, user, false, r);
 }
 
@@ -232,11 +236,13 @@ static enum x86_walk_status walk_64(struct cpu *cpu, const struct x86_walk_mode 
 				return walk_pf(r, err_rsvd);
 			r->gpa = (e & 0x000ffffffffff000ull & ~(size - 1)) | (va & (size - 1));
 			r->page_size = size;
+			r->global = (m->cr4 & CR4_PGE) && (e & PTE_G);
 			return walk_finish(cpu, m, &w, acc, user, nxe, r);
 		}
 		if (lvl == 1) {
 			r->gpa = (e & 0x000ffffffffff000ull) | (va & 0xfff);
 			r->page_size = SV_PAGE_SIZE;
+			r->global = (m->cr4 & CR4_PGE) && (e & PTE_G);
 			return walk_finish(cpu, m, &w, acc, user, nxe, r);
 		}
 		table = e & 0x000ffffffffff000ull;

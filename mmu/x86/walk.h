@@ -40,6 +40,7 @@ struct x86_walk_result {
 	uint64_t gpa;  /* translation of va */
 	unsigned prot; /* MMU_PROT_* the TLB may cache for this page */
 	uint64_t page_size;
+	bool global;               /* the final entry's G flag, with CR4.PGE (SDM 4.10.2.4) */
 	uint32_t pf_error;         /* X86_WALK_PF: SDM 4.7 error code */
 	uint64_t fault_gpa;        /* X86_WALK_STAGE2: the entry's guest-physical address */
 	enum mmu_access fault_acc; /* X86_WALK_STAGE2: read (walk) or write (A/D) */

@@ -294,6 +294,14 @@ expect_stdout '^la57: 0x0000800000000000 is canonical: #PF, not #GP$'
 expect_stdout '^la57: clearing CR4.LA57 in long mode is #GP$'
 expect_not_stdout 'FAILED'
 
+# The TLB: PCID-tagged and global entries kept and dropped as the SDM says
+# (CR3 bit 63, INVPCID types 0-3, INVLPG), seen through a PTE edited without
+# invalidation.
+guest_test x86-pcid 0 "$(x86_guest pcid)"
+expect_stdout '^pcid: CR3 bit 63, INVPCID 0 and 1 keep and drop the right entries$'
+expect_stdout '^pcid: global pages survive CR3 loads and INVPCID 3, not INVLPG or INVPCID 2$'
+expect_not_stdout 'FAILED'
+
 guest_test x86-ept-violation 2 --memory=32M --trace=exits "$(x86_guest ept)"
 expect_stdout '^reading guest-physical 0x30000000: no RAM there$'
 expect_not_stdout 'unexpected'
