@@ -595,11 +595,14 @@ static int x86_idt_deliver(struct cpu_x86 *c, const struct x86_event *ev, struct
 	if (r)
 		return x86_nested(c, r, 0, 0, nested);
 	uint64_t g0 = ld64_le_p(gate), g1 = lm ? ld64_le_p(gate + 8) : 0;
-	unsigned type = (g0 >> 40) & 0xf, gdpl = (g0 >> 45) & 3;
+	unsigned type = (g0 >> 40) & 0x1f, gdpl = (g0 >> 45) & 3;
 	bool present = (g0 >> 47) & 1;
-	/* Step 1: gate type (interrupt 0xE / trap 0xF; task and 16-bit gates
-	 * are not modelled), step 2: DPL for software interrupts, step 3: P. */
-	if (type != 0xe && type != 0xf)
+	/* Step 1: gate type: interrupt (0xE) and trap (0xF) gates; outside
+	 * IA-32e mode also 16-bit ones (6, 7) and task gates (5). Step 2: DPL
+	 * for software interrupts, step 3: P. */
+	bool gate16 = !lm && (type == 6 || type == 7);
+	bool task = !lm && type == 5;
+	if (type != 0xe && type != 0xf && !gate16 && !task)
 		return x86_nested(c, 0, X86_EXC_GP, idt_err, nested);
 	if (ev->type == X86_EVENT_SW_INTR || ev->type == X86_EVENT_SW_EXC) {
 		if (gdpl < c->cpl)
@@ -607,8 +610,24 @@ static int x86_idt_deliver(struct cpu_x86 *c, const struct x86_event *ev, struct
 	}
 	if (!present)
 		return x86_nested(c, 0, X86_EXC_NP, idt_err, nested);
+	if (task) {
+		/* SDM 25.4.2: a task switch in VMX non-root operation is a VM
+		 * exit before any of it happens (qualification: the TSS
+		 * selector, source 3 = IDT task gate, SDM 27.2.1 table 27-2);
+		 * hv performs it (cpu_x86_task_switch) with the event from the
+		 * IDT-vectoring information. */
+		bool sw = ev->type == X86_EVENT_SW_INTR || ev->type == X86_EVENT_SW_EXC ||
+			  ev->type == X86_EVENT_PRIV_SW_EXC;
+		vmcs_set(&c->vmcs, IDT_VECTORING_INFO_FIELD, x86_intr_info(ev));
+		vmcs_set(&c->vmcs, IDT_VECTORING_ERROR_CODE, ev->has_error ? ev->error : 0);
+		cpu_x86_vmexit(c, VMX_EXIT_TASK_SWITCH, ((g0 >> 16) & 0xffff) | (3u << 30),
+			       x86_event_insn_rip(ev), sw ? ev->insn_len : 0);
+		return -2;
+	}
 	uint16_t sel = (uint16_t)(g0 >> 16);
 	uint64_t target = (g0 & 0xffff) | ((g0 >> 32) & 0xffff0000ull) | (g1 << 32);
+	if (gate16)
+		target &= 0xffff;
 	unsigned ist = lm ? (g0 >> 32) & 7 : 0;
 
 	struct x86_seg cs;
@@ -678,6 +697,9 @@ static int x86_idt_deliver(struct cpu_x86 *c, const struct x86_event *ev, struct
 				return x86_nested(c, r, X86_EXC_TS, ss_sel & ~3u, nested);
 			x86_desc_to_seg(d[0], 0, ss_sel, &new_ss);
 		}
+		/* A 16-bit gate pushes 16-bit values (SDM 6.12.1, figure 6-4
+		 * for the 32-bit frame). */
+		unsigned w = gate16 ? 2 : 4;
 		uint32_t frame[7];
 		unsigned n = 0;
 		if (ev->has_error)
@@ -690,11 +712,15 @@ static int x86_idt_deliver(struct cpu_x86 *c, const struct x86_event *ev, struct
 			frame[n++] = old_ss.sel;
 		}
 		uint8_t buf[28];
-		for (unsigned i = 0; i < n; i++)
-			st32_le_p(buf + 4 * i, frame[i]);
+		for (unsigned i = 0; i < n; i++) {
+			if (gate16)
+				st16_le_p(buf + 2 * i, (uint16_t)frame[i]);
+			else
+				st32_le_p(buf + 4 * i, frame[i]);
+		}
 		uint64_t mask = (new_ss.attr & X86_SEG_ATTR_DB) ? 0xffffffffull : 0xffffull;
-		uint64_t sp = (rsp - 4 * n) & mask;
-		r = cpu_x86_access_linear(c, new_ss.base + sp, buf, 4 * n, MMU_WRITE, new_cpl == 3);
+		uint64_t sp = (rsp - w * n) & mask;
+		r = cpu_x86_access_linear(c, new_ss.base + sp, buf, w * n, MMU_WRITE, new_cpl == 3);
 		if (r)
 			return x86_nested(c, r, 0, 0, nested);
 		rsp = (rsp & ~mask) | sp;
@@ -708,7 +734,7 @@ static int x86_idt_deliver(struct cpu_x86 *c, const struct x86_event *ev, struct
 	c->regs[X86_RSP] = rsp;
 	c->rip = lm ? target : (uint32_t)target;
 	c->rflags &= ~(uint64_t)(X86_FLAG_TF | X86_FLAG_NT | X86_FLAG_RF | X86_FLAG_VM);
-	if (type == 0xe)
+	if (type == 0xe || type == 6)
 		c->rflags &= ~(uint64_t)X86_FLAG_IF;
 	if (ev->vector == X86_EXC_PF && ev->type == X86_EVENT_HW_EXC)
 		c->cr2 = ev->cr2;

@@ -455,6 +455,22 @@ void cpu_x86_tlb_cr3_load(struct cpu_x86 *c, bool noflush);
 void cpu_x86_tlb_invlpg(struct cpu_x86 *c, uint64_t va);
 void cpu_x86_tlb_invpcid(struct cpu_x86 *c, unsigned type, uint16_t pcid, uint64_t va);
 
+/*
+ * A task switch to the 32-bit TSS selected by sel (cpu/x86/task.c, SDM
+ * 7.3), which the CPU left to hv as exit 9: source as in the exit
+ * qualification, the CPU state as at the exit (RIP the instruction or
+ * event's return point). 0 done; -1 a fault to deliver (*f); -2 a second-
+ * stage fault (the VM exit is in cpu->exit).
+ */
+enum x86_task_source {
+	X86_TASK_CALL = 0,
+	X86_TASK_IRET = 1,
+	X86_TASK_JMP = 2,
+	X86_TASK_GATE = 3, /* a task gate in the IDT */
+};
+int cpu_x86_task_switch(struct cpu_x86 *c, uint16_t sel, enum x86_task_source src, bool has_error,
+			uint32_t error, struct x86_event *f);
+
 /* FNINIT state of the x87 unit and MXCSR reset (SDM 9.1.1 table 9-1). */
 void cpu_x86_fpu_reset(struct cpu_x86 *c);
 

@@ -1103,8 +1103,9 @@ uint64_t x86_helper_lret(struct cpu *cpu, uint64_t osz, uint64_t imm, uint64_t c
 
 /* IRET/IRETD/IRETQ (SDM IRET): real mode, protected-mode return to the
  * same or an outer level, and IA-32e mode (64-bit mode always pops SS:RSP).
- * Task returns (NT) are not modelled: #GP(0). */
-uint64_t x86_helper_iret(struct cpu *cpu, uint64_t osz, uint64_t b, uint64_t c_, uint64_t e)
+ * A task return (NT outside IA-32e mode) is a task switch to the TSS in the
+ * current TSS's link field: a VM exit (SDM 25.4.2) that hv performs. */
+uint64_t x86_helper_iret(struct cpu *cpu, uint64_t osz, uint64_t len, uint64_t c_, uint64_t e)
 {
 	struct cpu_x86 *c = X(cpu);
 	unsigned idx = cpu_x86_mmu_idx(c), n = 1u << osz, sz = (unsigned)osz;
@@ -1113,8 +1114,11 @@ uint64_t x86_helper_iret(struct cpu *cpu, uint64_t osz, uint64_t b, uint64_t c_,
 	bool code64 = cpu_x86_code64(c);
 	/* SDM 6.7.1: IRET ends blocking by NMI (even if it then faults). */
 	c->nmi_blocked = false;
-	if ((c->cr0 & X86_CR0_PE) && !cpu_x86_long_mode(c) && (c->rflags & X86_FLAG_NT))
-		x86_gp0(c);
+	if ((c->cr0 & X86_CR0_PE) && !cpu_x86_long_mode(c) && (c->rflags & X86_FLAG_NT)) {
+		uint16_t link = (uint16_t)cpu_ld(cpu, c->seg[X86_SEG_TR].base, IR_MO_16, idx);
+		uint64_t rip = (c->cpu.insn_pc - c->seg[X86_SEG_CS].base) & 0xffffffffull;
+		cpu_x86_vmexit_now(c, VMX_EXIT_TASK_SWITCH, link | (1u << 30), rip, (uint32_t)len);
+	}
 	for (unsigned i = 0; i < 3; i++)
 		v[i] = cpu_ld(cpu, x86_stack_la(c, sp + i * n), sz, idx);
 	if (!(c->cr0 & X86_CR0_PE)) {

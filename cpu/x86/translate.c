@@ -965,8 +965,8 @@ static void x86_h_retf(struct x86_dc *dc)
 
 static void x86_h_iret(struct x86_dc *dc)
 {
-	x86_call(dc, x86_helper_iret, x86_imm(dc, dc->in.op_size), IR_NO_TEMP, IR_NO_TEMP,
-		 IR_NO_TEMP);
+	x86_call(dc, x86_helper_iret, x86_imm(dc, dc->in.op_size), x86_imm(dc, dc->in.len),
+		 IR_NO_TEMP, IR_NO_TEMP);
 	ir_exit_tb(dc->f);
 	dc->tr->stop = true;
 }
@@ -1225,6 +1225,9 @@ static void x86_h_grp6(struct x86_dc *dc)
 		return;
 	}
 	if (op <= 1) {
+		/* SLDT/STR (SDM): a 16-bit store to memory whatever the operand
+		 * size; a register gets the selector zero-extended to the
+		 * operand size (16: the upper bits kept, 32: zeroed up to 63). */
 		ir_temp sel = ir_ld_env(dc->f, 1, X86_ENV_SEG(op ? X86_SEG_TR : X86_SEG_LDTR, sel));
 		x86_st_opd(dc, OPD_E, dc->in.mod == 3 ? dc->in.op_size : 1, sel);
 		return;

@@ -360,6 +360,45 @@ static enum hv_exit_action hv_x86_exit_dr(struct cpu_x86 *c, uint64_t qual)
 	return HV_RESUME;
 }
 
+/*
+ * Task switch (exit 9, SDM 27.2.1 table 27-2: TSS selector 15:0, source
+ * 31:30): hv performs it, as Xen's hvm_task_switch. Through an IDT task
+ * gate the event is in the IDT-vectoring information: its error code goes
+ * on the new task's stack, and the old task resumes after a software
+ * interrupt. A fault during the switch is delivered to the guest.
+ */
+static enum hv_exit_action hv_x86_exit_task_switch(struct vcpu *v, struct cpu_x86 *c, uint64_t qual)
+{
+	enum x86_task_source src = (enum x86_task_source)((qual >> 30) & 3);
+	uint32_t idtv = (uint32_t)cpu_x86_vmcs_read(c, IDT_VECTORING_INFO_FIELD);
+	unsigned type = (idtv & INTR_INFO_TYPE_MASK) >> INTR_INFO_TYPE_SHIFT;
+	bool has_error = false;
+	uint32_t error = 0;
+	struct x86_event f;
+	int rc;
+
+	if (src == X86_TASK_GATE && (idtv & INTR_INFO_VALID)) {
+		has_error = (idtv & INTR_INFO_DELIVER_CODE) != 0;
+		error = (uint32_t)cpu_x86_vmcs_read(c, IDT_VECTORING_ERROR_CODE);
+		if (type == X86_EVENT_SW_INTR || type == X86_EVENT_SW_EXC ||
+		    type == X86_EVENT_PRIV_SW_EXC)
+			hv_x86_skip_insn(c);
+	} else if (src != X86_TASK_GATE) {
+		hv_x86_skip_insn(c); /* CALL, JMP, IRET: the old task resumes after it */
+	}
+	rc = cpu_x86_task_switch(c, (uint16_t)qual, src, has_error, error, &f);
+	if (rc == -2) {
+		hv_domain_crash(v->d, "task switch: TSS or descriptor outside guest memory");
+		return HV_STOP;
+	}
+	if (rc < 0) {
+		if (f.vector == X86_EXC_PF)
+			c->cr2 = f.cr2;
+		hv_x86_inject_exception(c, f.vector, f.has_error, f.error);
+	}
+	return HV_RESUME;
+}
+
 enum hv_exit_action hv_x86_handle_exit(struct vcpu *v)
 {
 	struct cpu_x86 *c = hv_x86_cpu(v);
@@ -416,6 +455,7 @@ enum hv_exit_action hv_x86_handle_exit(struct vcpu *v)
 	case VMX_EXIT_INVLPG: return hv_x86_exit_invlpg(c, qual, false);
 	case VMX_EXIT_INVPCID: return hv_x86_exit_invlpg(c, qual, true);
 	case VMX_EXIT_DR_ACCESS: return hv_x86_exit_dr(c, qual);
+	case VMX_EXIT_TASK_SWITCH: return hv_x86_exit_task_switch(v, c, qual);
 	case VMX_EXIT_TRIPLE_FAULT:
 		hv_domain_crash(d, "triple fault at rip=0x%" PRIx64, rip);
 		return HV_STOP;

@@ -10,6 +10,7 @@
  *   IO_INSTRUCTION   port, direction, size, string/REP (table 27-5)
  *   CR_ACCESS        register, access type, GPR (table 27-3)
  *   DR_ACCESS        register, direction, GPR (table 27-4)
+ *   TASK_SWITCH      the new TSS selector and the source (table 27-2)
  *   EPT_VIOLATION    gpa, the access (r/w/x) and what the entry allowed
  *                    (table 27-7)
  *   EXCEPTION_NMI    vector and error code (VM-exit interruption info)
@@ -143,6 +144,13 @@ void hv_x86_exit_describe(struct cpu_x86 *c, uint32_t reason, uint64_t qual, GSt
 	case VMX_EXIT_IO_INSTRUCTION: hv_x86_describe_io(qual, out); break;
 	case VMX_EXIT_CR_ACCESS: hv_x86_describe_cr(qual, out); break;
 	case VMX_EXIT_DR_ACCESS: hv_x86_describe_dr(qual, out); break;
+	case VMX_EXIT_TASK_SWITCH: {
+		static const char *const src[] = { "call", "iret", "jmp", "task-gate" };
+
+		g_string_append_printf(out, " tss=0x%x %s", (unsigned)(qual & 0xffff),
+				       src[(qual >> 30) & 3]);
+		break;
+	}
 	case VMX_EXIT_EPT_VIOLATION: hv_x86_describe_ept(c, qual, out); break;
 	case VMX_EXIT_EXCEPTION_NMI: hv_x86_describe_exception(c, out); break;
 	case VMX_EXIT_XSETBV:

@@ -302,6 +302,17 @@ expect_stdout '^pcid: CR3 bit 63, INVPCID 0 and 1 keep and drop the right entrie
 expect_stdout '^pcid: global pages survive CR3 loads and INVPCID 3, not INVLPG or INVPCID 2$'
 expect_not_stdout 'FAILED'
 
+# 32-bit segmentation: STR/SLDT into r32, a 16-bit interrupt gate, a double
+# fault through a task gate (exit 9, which hv performs) and IRET back.
+guest_test x86-tasks 0 --trace=exits "$(x86_guest tasks)"
+expect_stdout '^tasks: STR and SLDT zero-extend into 32-bit registers$'
+expect_stdout '^tasks: a 16-bit interrupt gate pushed IP, CS, FLAGS as words$'
+expect_stdout '^tasks: double fault through a task gate: new task, link, NT, TS, error code$'
+expect_stdout '^tasks: IRET with NT returned to the old task$'
+expect_not_stdout 'FAILED'
+expect_stderr 'VMEXIT 9 TASK_SWITCH rip=0x[0-9a-f]+ len=0 qual=0xc0000020 tss=0x20 task-gate$'
+expect_stderr 'VMEXIT 9 TASK_SWITCH rip=0x[0-9a-f]+ len=1 qual=0x40000018 tss=0x18 iret$'
+
 guest_test x86-ept-violation 2 --memory=32M --trace=exits "$(x86_guest ept)"
 expect_stdout '^reading guest-physical 0x30000000: no RAM there$'
 expect_not_stdout 'unexpected'
