@@ -336,6 +336,49 @@ for e in le be; do
 		"$(insn_addr "$elf" _start 8)"
 done
 
+# x86: a breakpoint on the first byte of a hypercall-page stub (console_io,
+# hypercall_page + 18 * 32), set before hv writes the page: continue stops
+# there, stepi lands on the stub's VMCALL (mov $18,%eax is 5 bytes), the
+# next stepi after it (a VM exit). Breaking on a byte that holds int3 when
+# the breakpoint is set makes gdb take it for a "permanent breakpoint" and
+# step over it by moving the PC one byte, so this fails if the guest's
+# placeholder page is int3 (as it was: pvh.inc now fills it with ud2).
+stepi_stub_x86() {
+	t=gdb-x86-stepi-stub
+	elf=$X86/hello.elf
+	[ -f "$elf" ] || return
+	stub=$(elf_gdb "$elf" 'p/x (long)&hypercall_page + 18 * 32' | sed -n 's/^\$[0-9]* = //p')
+	if [ -z "$stub" ]; then
+		result "$t" 1 "no hypercall_page in $elf"
+		return
+	fi
+	if ! start_sv "$elf"; then
+		result "$t" 1 "softvisor did not wait for gdb"
+		return
+	fi
+	cat >"$W/cmd" <<EOF
+set pagination off
+set confirm off
+target remote 127.0.0.1:$PORT
+break *$stub
+continue
+info registers rip
+stepi
+info registers rip
+stepi
+info registers rip
+delete
+continue
+EOF
+	run_gdb "$elf" "$W/gdb.out" "$W/cmd"
+	wait_sv
+	check "$t-break" "^rip +$stub " "$W/gdb.out"
+	check "$t" "^rip +$(printf '0x%x' $((stub + 5))) " "$W/gdb.out"
+	check "$t-vmcall" "^rip +$(printf '0x%x' $((stub + 8))) " "$W/gdb.out"
+	check "$t-exit" "exited normally" "$W/gdb.out"
+}
+stepi_stub_x86
+
 # Reverse execution (bs/bc; frontend/reverse.c). x86: block.S calls `now`
 # three times across SCHEDOP_poll time jumps and VIRQ_TIMER; at the third
 # call reverse-continue must find the second and first calls (their return
