@@ -4,7 +4,8 @@
 # lines and powers off: x86_64 as a Xen PVH guest, ppc64le as a pseries
 # partition. The OPTIONs after the colon are extra `softvisor run` options
 # (e.g. ppc64le:--cpu=power8 or x86_64:--vcpus=2); with --vcpus=N the init
-# must also count N processors online. A plain ARCH also boots once without
+# must also count N processors online and (x86_64) Linux must find the TSCs
+# synchronised (no "TSC warp"). A plain ARCH also boots once without
 # the initramfs: that must end in the kernel's panic (no root file system),
 # reported as a crash (x86_64: SCHEDOP_shutdown, ppc64le: RTAS ibm,os-term),
 # exit status 2, not a hang. Appends a pass/fail line per boot to
@@ -48,11 +49,17 @@ cpus_ok=yes
 if [ -n "$CPUS" ] && ! grep -Eq "softvisor-linux-test: cpus online $CPUS([^0-9]|\$)" "$out"; then
 	cpus_ok=no
 fi
+# The guest's TSC must look like one clock from every vcpu: Linux's
+# synchronisation check (check_tsc_sync_source) must find no warp.
+if [ -n "$CPUS" ] && grep -Eq "TSC warp|Marking TSC unstable|TSC synchronization \[" "$out"; then
+	grep -E "TSC warp|Marking TSC unstable|TSC synchronization \[" "$out"
+	cpus_ok=no
+fi
 if [ $status -eq 0 ] && [ $cpus_ok = yes ] &&
 	grep -q "softvisor-linux-test: checksum $SUM" "$out"; then
 	echo "pass $name" >>"$RES"
 else
-	echo "fail $name (exit status $status${CPUS:+, want $CPUS cpus online})" >>"$RES"
+	echo "fail $name (exit status $status${CPUS:+, want $CPUS cpus online and no TSC warp})" >>"$RES"
 fi
 
 if [ -z "$OPTS" ]; then
