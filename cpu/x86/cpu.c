@@ -151,6 +151,7 @@ void cpu_x86_reset(struct cpu_x86 *c)
 	c->sysenter_cs = c->sysenter_esp = c->sysenter_eip = 0;
 	c->spec_ctrl = 0;
 	c->xcr0 = 1;
+	c->xss = 0;
 	cpu_x86_fpu_reset(c);
 	cpu_x86_reset_init(c);
 }

@@ -206,6 +206,7 @@ struct x86_dtr {
 #define MSR_IA32_MISC_ENABLE 0x000001a0
 #define MSR_IA32_PAT 0x00000277
 #define MSR_IA32_MTRR_DEF_TYPE 0x000002ff
+#define MSR_IA32_XSS 0x00000da0
 #define MSR_EFER 0xc0000080
 #define MSR_STAR 0xc0000081
 #define MSR_LSTAR 0xc0000082
@@ -386,8 +387,9 @@ struct cpu_x86 {
 	uint64_t dr[4], dr6, dr7;
 	struct x86_fpu fpu;
 
-	/* XCR0 (SDM vol. 1 13.3): the XSAVE-managed state components enabled. */
-	uint64_t xcr0;
+	/* XCR0 (SDM vol. 1 13.3): the XSAVE-managed state components enabled;
+	 * IA32_XSS (13.3): the supervisor ones (none is implemented: 0). */
+	uint64_t xcr0, xss;
 	/* RDRAND/RDSEED: a deterministic generator (never host entropy, DESIGN
 	 * 7); seeded per machine with cpu_x86_seed_rng. */
 	uint64_t rng_state;

@@ -12,20 +12,21 @@
  *   1.EDX   FPU PSE TSC MSR PAE CX8 SEP PGE CMOV PAT CLFSH MMX FXSR SSE SSE2
  *   1.ECX   SSE3 PCLMULQDQ SSSE3 CX16 PCID SSE4.1 SSE4.2 MOVBE POPCNT AES XSAVE
  *           OSXSAVE(=CR4) RDRAND HYPERVISOR
- *   0xD     XCR0 = x87 | SSE, a 576-byte area; 0xD.1.EAX XSAVEOPT (xsave.c)
+ *   0xD     XCR0 = x87 | SSE, a 576-byte area; 0xD.1.EAX XSAVEOPT XSAVEC XSAVES*
+ *           (xsave.c; no supervisor component: IA32_XSS = 0)
  *   7.0.EBX BMI1 SMEP BMI2 INVPCID* RDSEED ADX SMAP CLFLUSHOPT CLWB
  *   7.0.ECX UMIP LA57 RDPID*
  *   0x80000001.EDX  SYSCALL NX Page1GB RDTSCP* LM
  *   0x80000001.ECX  LAHF-SAHF in 64-bit, LZCNT (ABM), PREFETCHW
  *   0x80000008.EAX  40-bit physical, 57-bit linear addresses (5-level paging)
- * (*) only when the VMCS enables them ("enable INVPCID", "enable RDTSCP":
+ * (*) only when the VMCS enables them ("enable INVPCID", "enable RDTSCP",
+ * "enable XSAVES/XRSTORS":
  * without those controls the instructions are #UD in VMX non-root operation,
  * SDM 25.3), as a hypervisor would mask them.
  * FPU: the x87 subset listed in x87.c (FSIN/FPREM/FNSAVE/... are #UD yet);
  * MMX, SSE/SSE2/SSE3/SSSE3/SSE4.1/SSE4.2, AES-NI and PCLMULQDQ: every form in
  * sse.h (XMM and MMX registers), FISTTP and CRC32.
- * Not yet (so not advertised): MONITOR/MWAIT, AVX, XSAVEC,
- * XSAVES, XGETBV with ECX = 1,
+ * Not yet (so not advertised): MONITOR/MWAIT, AVX, XGETBV with ECX = 1,
  * APIC (devices/),
  * FSGSBASE, ERMS, ...
  */
@@ -61,6 +62,8 @@
 #define CPUID_1_ECX_OSXSAVE (1u << 27)
 #define CPUID_1_ECX_RDRAND (1u << 30)
 #define CPUID_D_1_EAX_XSAVEOPT (1u << 0)
+#define CPUID_D_1_EAX_XSAVEC (1u << 1)
+#define CPUID_D_1_EAX_XSAVES (1u << 3)
 #define CPUID_1_ECX_HYPERVISOR (1u << 31)
 #define CPUID_7_EBX_BMI1 (1u << 3)
 #define CPUID_7_EBX_SMEP (1u << 7)
@@ -151,7 +154,12 @@ void cpu_x86_cpuid(struct cpu_x86 *c, uint32_t leaf, uint32_t subleaf, uint32_t 
 			out[2] = X86_XSAVE_AREA_SIZE;
 			out[3] = (uint32_t)(X86_XCR0_SUPPORTED >> 32);
 		} else if (subleaf == 1) {
-			out[0] = CPUID_D_1_EAX_XSAVEOPT;
+			/* EBX: the compacted size for XCR0 | IA32_XSS (components
+			 * 0 and 1 live in the legacy region: 576); ECX/EDX: the
+			 * IA32_XSS bits supported (none). */
+			out[0] = CPUID_D_1_EAX_XSAVEOPT | CPUID_D_1_EAX_XSAVEC |
+				 ((ctl2 & SECONDARY_EXEC_XSAVES) ? CPUID_D_1_EAX_XSAVES : 0);
+			out[1] = X86_XSAVE_AREA_SIZE;
 		}
 		break;
 	case 0x80000000: out[0] = 0x80000008; break;

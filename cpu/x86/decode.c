@@ -162,9 +162,12 @@ static const struct x86_op_row x86_groups[X86_NUM_GROUPS][8] = {
 		ROW(X86_H_GRP7, 6, OPD_E, OPD_NONE, IMM_NONE, XF_MODRM | XF_W16, NOX, "lmsw"),
 		ROW(X86_H_GRP7, 7, OPD_E, OPD_NONE, IMM_NONE, XF_MODRM, VMX_EXIT_INVLPG, "invlpg"),
 	},
-	/* 0F C7 (SDM table A-6 group 9): memory forms /1, register forms /6 /7. */
+	/* 0F C7 (SDM table A-6 group 9): memory forms /1 /3 /4 /5, register forms /6 /7. */
 	[GRP9] = {
 		[1] = ROW(X86_H_GRP9, 1, OPD_M, OPD_NONE, IMM_NONE, XF_MODRM | XF_LOCK, NOX, "cmpxchg8b"),
+		[3] = ROW(X86_H_GRP9, 3, OPD_M, OPD_NONE, IMM_NONE, XF_MODRM, VMX_EXIT_XRSTORS, "xrstors"),
+		[4] = ROW(X86_H_GRP9, 4, OPD_M, OPD_NONE, IMM_NONE, XF_MODRM, NOX, "xsavec"),
+		[5] = ROW(X86_H_GRP9, 5, OPD_M, OPD_NONE, IMM_NONE, XF_MODRM, VMX_EXIT_XSAVES, "xsaves"),
 		[6] = ROW(X86_H_GRP9, 6, OPD_R, OPD_NONE, IMM_NONE, XF_MODRM, VMX_EXIT_RDRAND, "rdrand"),
 		[7] = ROW(X86_H_GRP9, 7, OPD_R, OPD_NONE, IMM_NONE, XF_MODRM, VMX_EXIT_RDSEED, "rdseed"),
 	},

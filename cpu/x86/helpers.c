@@ -602,6 +602,7 @@ bool cpu_x86_rdmsr(struct cpu_x86 *c, uint32_t msr, uint64_t *v)
 	case MSR_GS_BASE: *v = c->seg[X86_SEG_GS].base; return true;
 	case MSR_KERNEL_GS_BASE: *v = c->kernel_gs_base; return true;
 	case MSR_TSC_AUX: *v = c->tsc_aux; return true;
+	case MSR_IA32_XSS: *v = c->xss; return true;
 	default: return false;
 	}
 }
@@ -647,6 +648,13 @@ bool cpu_x86_wrmsr(struct cpu_x86 *c, uint32_t msr, uint64_t v)
 			c->seg[msr == MSR_FS_BASE ? X86_SEG_FS : X86_SEG_GS].base = v;
 		return true;
 	case MSR_TSC_AUX: c->tsc_aux = v & 0xffffffffull; return true;
+	case MSR_IA32_XSS:
+		/* No supervisor state component is implemented (CPUID
+		 * 0xD.1.ECX/EDX = 0): only 0 is valid. */
+		if (v)
+			return false;
+		c->xss = v;
+		return true;
 	default: return false;
 	}
 }

@@ -155,12 +155,15 @@ enum {
 void x86_fx_save_image(struct cpu_x86 *c, uint8_t *img, bool w, unsigned parts);
 void x86_fx_restore_image(struct cpu_x86 *c, const uint8_t *img, bool w, unsigned parts);
 
-/* XSAVE XSAVEOPT XSAVEC XRSTOR (xsave.c): la, op | mmu_idx << 3 | REX.W << 6 */
+/* XSAVE XSAVEOPT XSAVEC XSAVES XRSTOR XRSTORS (xsave.c): la, op | mmu_idx << 3 |
+ * REX.W << 6 */
 enum x86_xsave_op {
 	X86_XSAVE,
 	X86_XRSTOR,
 	X86_XSAVEOPT,
 	X86_XSAVEC,
+	X86_XSAVES,
+	X86_XRSTORS,
 };
 uint64_t x86_helper_xsave(struct cpu *cpu, uint64_t la, uint64_t info, uint64_t c, uint64_t e);
 

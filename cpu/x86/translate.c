@@ -1410,6 +1410,20 @@ static void x86_h_grp9(struct x86_dc *dc)
 		dc->c->tr_cc_op = X86_CC_DYNAMIC;
 		return;
 	}
+	if (op >= 3 && op <= 5) { /* XRSTORS, XSAVEC, XSAVES (xsave.c) */
+		static const uint8_t xop[3] = { X86_XRSTORS, X86_XSAVEC, X86_XSAVES };
+		if (dc->in.mod == 3 || dc->in.p66 || dc->in.rep || dc->in.repne) {
+			x86_gen_ud(dc);
+			return;
+		}
+		uint64_t info = xop[op - 3] | ((uint64_t)dc->mmu_idx << 3) |
+				((dc->in.rex & 8) ? 1u << 6 : 0);
+		x86_call(dc, x86_helper_xsave, x86_mem_addr(dc), x86_imm(dc, info), IR_NO_TEMP,
+			 IR_NO_TEMP);
+		if (op == 3)
+			x86_end_tb(dc);
+		return;
+	}
 	if (dc->in.mod != 3) {
 		x86_gen_ud(dc);
 		return;

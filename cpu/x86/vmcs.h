@@ -234,6 +234,7 @@ enum vmcs_field {
 #define SECONDARY_EXEC_ENABLE_INVPCID (1u << 12)
 #define SECONDARY_EXEC_ENABLE_VMFUNC (1u << 13)
 #define SECONDARY_EXEC_RDSEED_EXITING (1u << 16)
+#define SECONDARY_EXEC_XSAVES (1u << 20)
 
 /* VM-exit controls (SDM 24.7.1 table 24-13). */
 #define VM_EXIT_SAVE_VMX_PREEMPTION_TIMER (1u << 22)

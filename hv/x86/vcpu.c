@@ -153,7 +153,8 @@ struct vcpu *hv_x86_vcpu_create(struct domain *d)
 				   CPU_BASED_ACTIVATE_SECONDARY_CONTROLS);
 	cpu_x86_vmcs_write(c, SECONDARY_VM_EXEC_CONTROL,
 			   SECONDARY_EXEC_ENABLE_EPT | SECONDARY_EXEC_ENABLE_RDTSCP |
-				   SECONDARY_EXEC_ENABLE_INVPCID | SECONDARY_EXEC_WBINVD_EXITING);
+				   SECONDARY_EXEC_ENABLE_INVPCID | SECONDARY_EXEC_WBINVD_EXITING |
+				   SECONDARY_EXEC_XSAVES);
 	cpu_x86_vmcs_write(c, EXCEPTION_BITMAP, 0);
 	hv_x86_acpi_intercept_io(c);
 	v = hv_vcpu_add(d, &c->cpu, &hv_x86_ops);

@@ -49,8 +49,9 @@ static void run_code(const uint8_t *code, size_t len)
 
 static void expect_vmcall(void)
 {
-	cr_assert_eq(vm.c->cpu.exit.reason, VMX_EXIT_VMCALL, "exit %u (%s)", vm.c->cpu.exit.reason,
-		     vmx_exit_name(vm.c->cpu.exit.reason));
+	cr_assert_eq(vm.c->cpu.exit.reason, VMX_EXIT_VMCALL, "exit %u (%s) info 0x%llx rip 0x%llx",
+		     vm.c->cpu.exit.reason, vmx_exit_name(vm.c->cpu.exit.reason),
+		     (unsigned long long)rd(VM_EXIT_INTR_INFO), (unsigned long long)vm.c->rip);
 }
 
 static void expect_exception(unsigned vector)
@@ -99,7 +100,13 @@ Test(x86_xsave, cpuid_leaf_1_and_0xd)
 	cr_assert_eq(r[2], 576);
 	cr_assert_eq(r[3], 0);
 	cpu_x86_cpuid(vm.c, 0xd, 1, r);
-	cr_assert_eq(r[0], 1, "XSAVEOPT only: no XSAVEC, XGETBV1, XSAVES");
+	cr_assert_eq(r[0], 3, "XSAVEOPT, XSAVEC; XSAVES only with its VM-execution control");
+	cr_assert_eq(r[1], 576, "compacted size");
+	cr_assert_eq(r[2] | r[3], 0, "no IA32_XSS component");
+	cpu_x86_vmcs_write(vm.c, CPU_BASED_VM_EXEC_CONTROL, CPU_BASED_ACTIVATE_SECONDARY_CONTROLS);
+	cpu_x86_vmcs_write(vm.c, SECONDARY_VM_EXEC_CONTROL, SECONDARY_EXEC_XSAVES);
+	cpu_x86_cpuid(vm.c, 0xd, 1, r);
+	cr_assert_eq(r[0], 0xb, "XSAVEOPT, XSAVEC, XSAVES");
 	cpu_x86_cpuid(vm.c, 0xd, 2, r);
 	cr_assert_eq(r[0] | r[1] | r[2] | r[3], 0, "no AVX component");
 }
@@ -237,7 +244,9 @@ Test(x86_xsave, xrstor_gp_checks_come_before_any_change)
 		const char *what;
 	} bad[] = {
 		{ 4, 0, 0x1f80, "XSTATE_BV[2] not in XCR0" },
-		{ 3, 3ull | (1ull << 63), 0x1f80, "a compacted image (XSAVEC unsupported)" },
+		{ 3, 1ull | (1ull << 63), 0x1f80, "compacted: XSTATE_BV beyond XCOMP_BV" },
+		{ 3, 7ull | (1ull << 63), 0x1f80, "compacted: XCOMP_BV beyond XCR0" },
+		{ 3, 3, 0x1f80, "standard form with XCOMP_BV != 0" },
 		{ 3, 0, 0x10000, "MXCSR reserved bit" },
 	};
 	cpu_x86_vmcs_write(vm.c, EXCEPTION_BITMAP, 1u << X86_EXC_GP);
@@ -259,4 +268,112 @@ Test(x86_xsave, xrstor_gp_checks_come_before_any_change)
 	x86_vm_put(&vm, AREA + 528, &junk, 8);
 	run_code(X86T_CODE_OF(t_xrstor));
 	expect_exception(X86_EXC_GP);
+}
+
+X86T_BLOB(t_xsavec, "mov $-1, %eax\n mov $-1, %edx\n xsavec64 (%rdi)\n vmcall\n");
+X86T_BLOB(t_xsavec_sse, "mov $2, %eax\n xor %edx, %edx\n xsavec64 (%rdi)\n vmcall\n");
+
+/* XSAVEC (SDM vol. 1 13.10): the legacy region as XSAVE writes it, the
+ * whole XSTATE_BV, XCOMP_BV = bit 63 | RFBM; what RFBM excludes stays. */
+Test(x86_xsave, xsavec_writes_the_compacted_header)
+{
+	uint8_t a[576];
+	load_state();
+	fill(AREA, 0xcc, 576);
+	R(RDI) = AREA;
+	run_code(X86T_CODE_OF(t_xsavec));
+	expect_vmcall();
+	get(AREA, a, sizeof(a));
+	cr_assert_eq(ld64_le_p(a + 512), 3, "XSTATE_BV written whole");
+	cr_assert_eq(ld64_le_p(a + 520), 3 | (1ull << 63), "XCOMP_BV");
+	cr_assert_eq(a[528], 0xcc, "the rest of the header is not written");
+	cr_assert_eq(ld32_le_p(a + 24), 0x1020, "MXCSR");
+	cr_assert_eq(a[160], 0x11, "XMM0");
+	cr_assert_eq(ld16_le_p(a), X86_FCW_DEFAULT, "FCW");
+
+	fill(AREA, 0xcc, 576);
+	run_code(X86T_CODE_OF(t_xsavec_sse));
+	expect_vmcall();
+	get(AREA, a, sizeof(a));
+	cr_assert_eq(ld64_le_p(a + 512), 2);
+	cr_assert_eq(ld64_le_p(a + 520), 2 | (1ull << 63));
+	cr_assert_eq(ld16_le_p(a), 0xcccc, "x87 not in RFBM: not written");
+	cr_assert_eq(a[160], 0x11);
+}
+
+X86T_BLOB(t_xsavec_xrstor,
+	  "mov $-1, %eax\n mov $-1, %edx\n xsavec64 (%rdi)\n vmcall\n xrstor64 (%rdi)\n vmcall\n");
+
+/* XRSTOR of a compacted image: components in XSTATE_BV loaded, the others
+ * initialised; MXCSR goes with the SSE state (initialised without it). */
+Test(x86_xsave, xrstor_reads_the_compacted_form)
+{
+	load_state();
+	R(RDI) = AREA;
+	run_code(X86T_CODE_OF(t_xsavec_xrstor));
+	expect_vmcall();
+	memset(vm.c->fpu.xmm, 0, sizeof(vm.c->fpu.xmm));
+	vm.c->fpu.mxcsr = 0x1f80;
+	vm.c->rip += 3;
+	cr_assert_eq(x86_vm_run(&vm), CPU_STOP_EXIT);
+	expect_vmcall();
+	cr_assert_eq(vm.c->fpu.xmm[3].b[0], 0x44, "XMM3 back");
+	cr_assert_eq(vm.c->fpu.mxcsr, 0x1020, "MXCSR back");
+
+	/* XSTATE_BV[1] = 0 in a compacted image: SSE and MXCSR initialised. */
+	uint64_t bv = 1;
+	x86_vm_put(&vm, AREA + 512, &bv, 8);
+	load_state();
+	vm.c->rip = X86T_CODE + 17; /* the xrstor64 */
+	cr_assert_eq(x86_vm_run(&vm), CPU_STOP_EXIT);
+	expect_vmcall();
+	cr_assert_eq(vm.c->fpu.xmm[3].b[0], 0);
+	cr_assert_eq(vm.c->fpu.mxcsr, X86_MXCSR_DEFAULT);
+}
+
+X86T_BLOB(t_xsaves_xrstors,
+	  "mov $-1, %eax\n mov $-1, %edx\n xsaves64 (%rdi)\n vmcall\n xrstors64 (%rdi)\n vmcall\n");
+
+/* XSAVES/XRSTORS: #UD unless hv enables them (SDM 25.3), #GP at CPL 3;
+ * with the control, XSAVES writes the compacted form and XRSTORS reads it
+ * back but refuses a standard-form image. */
+Test(x86_xsave, xsaves_xrstors_need_the_control_cpl0_and_the_compacted_form)
+{
+	cpu_x86_vmcs_write(vm.c, EXCEPTION_BITMAP, (1u << X86_EXC_GP) | (1u << X86_EXC_UD));
+	load_state();
+	R(RDI) = AREA;
+	run_code(X86T_CODE_OF(t_xsaves_xrstors));
+	expect_exception(X86_EXC_UD);
+
+	cpu_x86_vmcs_write(vm.c, CPU_BASED_VM_EXEC_CONTROL, CPU_BASED_ACTIVATE_SECONDARY_CONTROLS);
+	cpu_x86_vmcs_write(vm.c, SECONDARY_VM_EXEC_CONTROL, SECONDARY_EXEC_XSAVES);
+	/* XSAVES writes only XSTATE_BV and XCOMP_BV of the header: bytes
+	 * 63:16 must already be 0 for XRSTORS. */
+	fill(AREA, 0xcc, 512);
+	fill(AREA + 512, 0, 64);
+	run_code(X86T_CODE_OF(t_xsaves_xrstors));
+	expect_vmcall();
+	uint8_t a[576];
+	get(AREA, a, sizeof(a));
+	cr_assert_eq(ld64_le_p(a + 512), 3);
+	cr_assert_eq(ld64_le_p(a + 520), 3 | (1ull << 63));
+	memset(vm.c->fpu.xmm, 0, sizeof(vm.c->fpu.xmm));
+	vm.c->rip += 3;
+	cr_assert_eq(x86_vm_run(&vm), CPU_STOP_EXIT);
+	expect_vmcall();
+	cr_assert_eq(vm.c->fpu.xmm[5].b[0], 0x66, "XMM5 back");
+
+	/* A standard-form image (XCOMP_BV = 0): #GP for XRSTORS. */
+	uint64_t zero = 0;
+	x86_vm_put(&vm, AREA + 520, &zero, 8);
+	vm.c->rip = X86T_CODE + 17;
+	cr_assert_eq(x86_vm_run(&vm), CPU_STOP_EXIT);
+	expect_exception(X86_EXC_GP);
+
+	/* IA32_XSS: only 0 (no supervisor component). */
+	uint64_t v;
+	cr_assert(cpu_x86_rdmsr(vm.c, MSR_IA32_XSS, &v));
+	cr_assert_eq(v, 0);
+	cr_assert_not(cpu_x86_wrmsr(vm.c, MSR_IA32_XSS, 1ull << 8));
+	cr_assert(cpu_x86_wrmsr(vm.c, MSR_IA32_XSS, 0));
 }
