@@ -162,6 +162,9 @@ struct vcpu {
 	bool hcall_preempted;
 	uint64_t hcall_args[6];
 
+	/* SCHEDOP_yield: the run driver ends v's turn (and clears this). */
+	bool yielded;
+
 	/* Blocking (hv/sched.c). */
 	enum hv_block_kind block;
 	uint64_t poll_timeout_ns; /* HV_TIME_NONE: none */
@@ -329,6 +332,10 @@ bool hv_vcpu_runnable(struct vcpu *v);
 int64_t hv_vcpu_prepare_run(struct vcpu *v, int64_t quantum);
 void hv_domain_sync_time(struct domain *d);
 bool hv_domain_idle(struct domain *d);
+/* The same over every domain of hv not shut down: one timeline for all
+ * (a machine with several domains). */
+void hv_sync_time(struct hv *hv);
+bool hv_idle(struct hv *hv);
 
 /* Guest memory access for hypercalls (DESIGN.md §6): 0 or -EFAULT. */
 int hv_copy_from_guest(struct vcpu *v, void *dst, uint64_t gva, size_t len);

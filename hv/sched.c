@@ -155,13 +155,21 @@ int64_t hv_vcpu_prepare_run(struct vcpu *v, int64_t quantum)
 	return at - now < (uint64_t)quantum ? (int64_t)(at - now) : quantum;
 }
 
-void hv_domain_sync_time(struct domain *d)
+/* The furthest clock of d's running vcpus (0: none runs). */
+static uint64_t sched_front(struct domain *d)
 {
 	uint64_t front = 0;
 
 	for (unsigned i = 0; i < d->n_vcpus; i++)
 		if (!d->vcpus[i]->blocked && !d->vcpus[i]->down && hv_time_now(d->vcpus[i]) > front)
 			front = hv_time_now(d->vcpus[i]);
+	return front;
+}
+
+/* d's blocked and down vcpus follow the running ones to front (a blocked
+ * one stops at its next event). */
+static void sched_follow(struct domain *d, uint64_t front)
+{
 	for (unsigned i = 0; i < d->n_vcpus; i++) {
 		struct vcpu *v = d->vcpus[i];
 		uint64_t t = hv_time_next_event(v);
@@ -172,7 +180,8 @@ void hv_domain_sync_time(struct domain *d)
 	}
 }
 
-bool hv_domain_idle(struct domain *d)
+/* The earliest time one of d's blocked vcpus could wake (HV_TIME_NONE). */
+static uint64_t sched_wake_time(struct domain *d)
 {
 	uint64_t t = HV_TIME_NONE;
 
@@ -182,11 +191,71 @@ bool hv_domain_idle(struct domain *d)
 		if (w < t)
 			t = w;
 	}
-	if (t == HV_TIME_NONE)
-		return false;
+	return t;
+}
+
+static void sched_jump(struct domain *d, uint64_t t)
+{
 	for (unsigned i = 0; i < d->n_vcpus; i++) {
 		hv_time_advance(d->vcpus[i], t);
 		hv_time_fire(d->vcpus[i]);
+	}
+}
+
+void hv_domain_sync_time(struct domain *d)
+{
+	sched_follow(d, sched_front(d));
+}
+
+bool hv_domain_idle(struct domain *d)
+{
+	uint64_t t = sched_wake_time(d);
+
+	if (t == HV_TIME_NONE)
+		return false;
+	sched_jump(d, t);
+	return true;
+}
+
+/*
+ * Several domains share one timeline, as Xen's domains share its system
+ * time: the front is the furthest running vcpu of any domain still up, and
+ * when every vcpu of every such domain is blocked, time jumps for all of
+ * them to the earliest deadline any of them has.
+ */
+void hv_sync_time(struct hv *hv)
+{
+	uint64_t front = 0;
+
+	for (unsigned i = 0; i < hv->domains->len; i++) {
+		struct domain *d = g_ptr_array_index(hv->domains, i);
+		uint64_t f = d->shut_down ? 0 : sched_front(d);
+		if (f > front)
+			front = f;
+	}
+	for (unsigned i = 0; i < hv->domains->len; i++) {
+		struct domain *d = g_ptr_array_index(hv->domains, i);
+		if (!d->shut_down)
+			sched_follow(d, front);
+	}
+}
+
+bool hv_idle(struct hv *hv)
+{
+	uint64_t t = HV_TIME_NONE;
+
+	for (unsigned i = 0; i < hv->domains->len; i++) {
+		struct domain *d = g_ptr_array_index(hv->domains, i);
+		uint64_t w = d->shut_down ? HV_TIME_NONE : sched_wake_time(d);
+		if (w < t)
+			t = w;
+	}
+	if (t == HV_TIME_NONE)
+		return false;
+	for (unsigned i = 0; i < hv->domains->len; i++) {
+		struct domain *d = g_ptr_array_index(hv->domains, i);
+		if (!d->shut_down)
+			sched_jump(d, t);
 	}
 	return true;
 }
@@ -243,7 +312,10 @@ long do_sched_op(struct vcpu *v, const uint64_t a[6])
 	unsigned reason;
 
 	switch (cmd) {
-	case SCHEDOP_yield: return 0;
+	case SCHEDOP_yield:
+		/* The rest of the turn goes to the other vcpus. */
+		v->yielded = true;
+		return 0;
 	case SCHEDOP_block: return sched_block(v);
 	case SCHEDOP_poll: return sched_poll(v, a[1]);
 	case SCHEDOP_shutdown:

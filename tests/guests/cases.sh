@@ -331,6 +331,47 @@ expect_stderr 'EVTCHN send port=1 -> d0 console$'
 expect_stderr 'EVTCHN send port=2 -> d0 xenstore$'
 expect_stderr 'XS READ /local/domain/1/name -> OK$'
 
+# Two guest domains in one machine (--domain): an interdomain event channel
+# and a grant-shared ring between them, grant copies both ways, then unmap
+# and close and the errors after (tests/guests/x86/peer_[ab].S). Each
+# domain's console lines carry its id.
+guest_test x86-two-domains 0 --trace=evtchn,p2m "$(x86_guest peer_a)" \
+	--domain="$(x86_guest peer_b)"
+expect_stdout '^\[d1\] server: ring granted as ref 8, waiting on port 3$'
+expect_stdout '^\[d2\] client: ring mapped, bound to local port 3$'
+expect_stdout '^\[d1\] server: request 21$'
+expect_stdout '^\[d2\] client: response 441$'
+expect_stdout '^\[d2\] client: copied out: a secret of the server, by copy$'
+expect_stdout '^\[d1\] server: the client copied in: written by the client, by copy\.$'
+expect_stdout '^\[d2\] client: second unmap: -4$'
+expect_stdout '^\[d2\] client: send after close: -22$'
+expect_stdout '^\[d1\] server: client gone \(port unbound, grant released\)$'
+expect_not_stdout 'FAILED'
+expect_stderr 'EVTCHN send port=3 -> d1 port=3$'
+expect_stderr 'P2M grant_map d1 ref=8 gfn=0x[0-9a-f]+ mfn=0x[0-9a-f]+ rw handle=0$'
+
+# Each domain has its own xenstore home, console ring and console file.
+guest_test x86-domain-xenstore 0 "$(x86_guest hello)" \
+	--domain="$(x86_guest rings),name=second,console=file:$SCRATCH/d2.txt"
+expect_stdout '^\[d1\] hello from x86-64'
+expect_not_stdout 'd2'
+expect_file "$SCRATCH/d2.txt" '^xenstore name: second$'
+expect_file "$SCRATCH/d2.txt" '^xenstore domid: 2$'
+expect_file "$SCRATCH/d2.txt" '^hello through the console ring$'
+
+# A domain that crashes makes the machine's status a crash, after the others
+# have finished.
+guest_test x86-domain-crash 2 "$(x86_guest hello)" --domain="$(x86_guest crash)"
+expect_stdout '^\[d1\] hello from x86-64'
+expect_stderr 'domain 2 (crashed|shut down: crash)'
+
+guest_test domain-bad-option 1 "$(x86_guest hello)" --domain="$(x86_guest hello),memory=1K"
+expect_stderr 'bad --domain option .memory=1K.'
+expect_no_stdout
+
+guest_test domain-with-gdb 1 --gdb=1234 "$(x86_guest hello)" --domain="$(x86_guest hello)"
+expect_stderr '--domain cannot be combined'
+
 guest_test x86-block 2 --trace=hypercalls "$(x86_guest block)"
 expect_stdout '^poll timed out after 5 ms$'
 expect_stdout '^poll woken by VIRQ_TIMER$'
@@ -464,6 +505,34 @@ for e in le be; do
 	expect_stderr 'EVTCHN pending d1 port=1 vcpu=0$'
 	expect_stderr 'EVTCHN upcall external interrupt 0x500$'
 done
+
+# Two Xen-personality POWER domains (tests/guests/ppc/peer_[ab].S): the
+# client's VIRQ_TIMER, then an interdomain channel, a grant-shared ring and
+# grant copies through the same hv modules as on x86, in both byte orders.
+for e in le be; do
+	guest_test "ppc-two-domains-$e" 0 --trace=evtchn,p2m "$(ppc_guest peer_a "$e")" \
+		--domain="$(ppc_guest peer_b "$e")"
+	expect_stdout '^\[d2\] client: timer event on port 1$'
+	expect_stdout '^\[d1\] server: ring granted as ref 8, waiting on port 1$'
+	expect_stdout '^\[d2\] client: ring mapped, bound to local port 2$'
+	expect_stdout '^\[d1\] server: request 21$'
+	expect_stdout '^\[d2\] client: response 441$'
+	expect_stdout '^\[d2\] client: copied out: a secret of the server, by copy$'
+	expect_stdout '^\[d1\] server: the client copied in: written by the client, by copy\.$'
+	expect_stdout '^\[d2\] client: second unmap: -4$'
+	expect_stdout '^\[d2\] client: send after close: -22$'
+	expect_stdout '^\[d1\] server: client gone \(port unbound, grant released\)$'
+	expect_not_stdout 'FAILED'
+	expect_stderr 'EVTCHN send port=2 -> d1 port=1$'
+	expect_stderr 'P2M grant_map d1 ref=8 gfn=0x[0-9a-f]+ mfn=0x[0-9a-f]+ rw handle=0$'
+done
+
+# One machine, two architectures: the x86-64 server and the little-endian
+# POWER client share the ring's layout and byte order.
+guest_test x86-ppc-two-domains 0 "$(x86_guest peer_a)" --domain="$(ppc_guest peer_b le)"
+expect_stdout '^\[d2\] client: response 441$'
+expect_stdout '^\[d1\] server: client gone \(port unbound, grant released\)$'
+expect_not_stdout 'FAILED'
 
 for e in le be; do
 	guest_test "ppc-hello-$e" 0 --trace=exits,hypercalls "$(ppc_guest hello "$e")"
