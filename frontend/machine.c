@@ -484,6 +484,17 @@ static int sv_machine_build(struct sv_machine *m, const struct sv_options *o,
 		if (st >= 0)
 			return st;
 	}
+	/* target=N: the domain may map N's memory (a device model's right). */
+	for (unsigned i = 0; i < m->n_guests; i++) {
+		unsigned t = o->doms[i].target;
+		if (!t)
+			continue;
+		if (t == m->guests[i].dom->domid || !hv_domain_by_id(&m->hv, (uint16_t)t))
+			return sv_fail("--domain %s: target=%u is not another domain of the "
+				       "machine (1..%u)",
+				       o->doms[i].image, t, m->hv.domains->len);
+		m->guests[i].dom->target = (uint16_t)t;
+	}
 	if (m->n_guests && sv_xen_peers(m) < 0)
 		return sv_fail("cannot write the domains' xenstore entries");
 	return -1;

@@ -73,7 +73,7 @@ static bool sv_parse_domain(const char *arg, uint64_t def_memory, struct sv_doma
 	sp->vcpus = 1;
 	if (!f[0] || !f[0][0]) {
 		sv_error("bad --domain '%s' (IMAGE[,memory=SIZE][,vcpus=N][,name=NAME]"
-			 "[,console=file:PATH])",
+			 "[,console=file:PATH][,target=N])",
 			 arg);
 		goto out;
 	}
@@ -99,6 +99,13 @@ static bool sv_parse_domain(const char *arg, uint64_t def_memory, struct sv_doma
 			g_free(sp->name);
 			sp->name = g_strdup(val);
 			continue;
+		} else if (!strcmp(f[i], "target") && *val) {
+			char *end;
+			long n = strtol(val, &end, 10);
+			if (!*end && n >= 1 && n <= SV_MAX_DOMAINS) {
+				sp->target = (unsigned)n;
+				continue;
+			}
 		} else if (!strcmp(f[i], "console") && !strncmp(val, "file:", 5) && val[5]) {
 			g_free(sp->console_path);
 			sp->console_path = g_strdup(val + 5);
@@ -106,7 +113,7 @@ static bool sv_parse_domain(const char *arg, uint64_t def_memory, struct sv_doma
 		}
 		sv_error(
 			"bad --domain option '%s%s%s' in '%s' (memory=SIZE of 16M..64G, vcpus=1..8, "
-			"name=NAME, console=file:PATH)",
+			"name=NAME, console=file:PATH, target=N of 1..8)",
 			f[i], eq ? "=" : "", val, arg);
 		goto out;
 	}
@@ -145,7 +152,7 @@ bool sv_options_parse_run(int argc, char **argv, struct sv_options *o)
 		{ "domain", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->domain_args,
 		  "another guest domain from IMAGE in the same machine (repeatable; "
 		  "ids 2, 3, ... in order)",
-		  "IMAGE[,memory=SIZE][,vcpus=N][,name=NAME][,console=file:PATH]" },
+		  "IMAGE[,memory=SIZE][,vcpus=N][,name=NAME][,console=file:PATH][,target=N]" },
 		{ "console", 0, 0, G_OPTION_ARG_STRING, &console,
 		  "stdio|none|file:PATH|sdl (default stdio)", "KIND" },
 		{ "record", 0, 0, G_OPTION_ARG_FILENAME, &o->record,

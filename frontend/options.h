@@ -22,7 +22,8 @@ struct sv_disk {
 
 #define SV_MAX_DISKS 16 /* xvda..xvdp */
 
-/* One --domain=IMAGE[,memory=SIZE][,vcpus=N][,name=NAME][,console=file:PATH]:
+/* One --domain=IMAGE[,memory=SIZE][,vcpus=N][,name=NAME][,console=file:PATH]
+ * [,target=N]:
  * another guest domain in the same machine (domain ids follow the order:
  * KERNEL is 1, the first --domain 2, ...). */
 struct sv_domain_spec {
@@ -31,6 +32,7 @@ struct sv_domain_spec {
 	int vcpus;          /* default 1 */
 	char *name;         /* xenstore name (default "guestN") */
 	char *console_path; /* NULL: the machine's console, lines prefixed "[dN] " */
+	unsigned target;    /* target=N: the domain it serves (foreign maps), 0: none */
 };
 
 #define SV_MAX_DOMAINS 8 /* guest domains in one machine, KERNEL included */

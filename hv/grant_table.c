@@ -60,15 +60,18 @@ long hv_gnttab_map_frame(struct vcpu *v, uint64_t idx, uint64_t gfn)
 	struct domain *d = v->d;
 	struct hv_gnttab *gt = d->gnttab;
 	struct p2m_entry old;
+	long rc;
 
 	/* Status frames (XENMAPIDX_grant_table_status) exist in v2 only. */
 	if (idx >= HV_GNTTAB_MAX_FRAMES || gfn > P2M_MAX_GFN)
 		return -XEN_EINVAL;
 	if (gnttab_grow(d, (unsigned)idx + 1) < 0)
 		return -XEN_ENOMEM;
-	if (p2m_lookup(d->p2m, gfn, &old) && old.mfn != gt->mfn[idx] &&
-	    (old.type == P2M_RAM_RW || old.type == P2M_RAM_RO) && d->tot_pages)
-		d->tot_pages--;
+	p2m_lookup(d->p2m, gfn, &old);
+	/* What is at gfn goes (hv/memory.c), as in Xen's add_to_physmap. */
+	rc = hv_physmap_clear(d, gfn, gt->mfn[idx]);
+	if (rc < 0)
+		return rc;
 	if (gt->gfn[idx] != HV_GFN_NONE && gt->gfn[idx] != gfn)
 		p2m_remove(d->p2m, gt->gfn[idx]);
 	if (p2m_set(d->p2m, gfn, gt->mfn[idx], P2M_RAM_RW, P2M_ACCESS_RW) < 0) {
@@ -198,6 +201,15 @@ static int gnttab_granted(struct domain *gd, uint32_t ref, uint16_t to_dom, bool
 	return GNTST_okay;
 }
 
+/* Is gfn a RAM page of p2m's own domain? */
+static bool gnttab_own_ram(struct p2m *p2m, uint64_t gfn)
+{
+	struct p2m_entry e;
+
+	return gfn <= P2M_MAX_GFN && p2m_lookup(p2m, gfn, &e) &&
+	       (e.type == P2M_RAM_RW || e.type == P2M_RAM_RO);
+}
+
 /* One side of a copy: the p2m and guest-physical address it names, or a
  * GNTST_ status (Xen's acquire_grant_for_copy checks, in order). */
 static int gnttab_copy_side(struct vcpu *v, const uint8_t *b, bool gref, bool write, uint16_t len,
@@ -224,7 +236,9 @@ static int gnttab_copy_side(struct vcpu *v, const uint8_t *b, bool gref, bool wr
 		gfn = u;
 		*p2m = v->d->p2m;
 	}
-	if (gfn > P2M_MAX_GFN)
+	/* The frame must be the domain's own RAM: not a page it maps from
+	 * another domain by grant or foreign mapping (Xen's get_paged_frame). */
+	if (!gnttab_own_ram(*p2m, gfn))
 		return GNTST_bad_page;
 	*gpa = (gfn << SV_PAGE_BITS) + off;
 	return GNTST_okay;
@@ -297,7 +311,7 @@ int hv_gnttab_backend_copy(struct domain *gd, uint32_t ref, unsigned off, void *
 	st = gnttab_granted(gd, ref, 0, to_guest, &gfn);
 	if (st != GNTST_okay)
 		return st;
-	if (gfn > P2M_MAX_GFN)
+	if (!gnttab_own_ram(gd->p2m, gfn))
 		return GNTST_bad_page;
 	/* Through the p2m: RAM only, access rights, code-page invalidation. */
 	if (to_guest ? p2m_copy_to(gd->p2m, (gfn << SV_PAGE_BITS) + off, buf, len) :
@@ -384,7 +398,7 @@ static int gnttab_map_one(struct vcpu *v, uint8_t *b, uint32_t *handle)
 	uint32_t flags = hv_guest_u32(v, b + 8), ref = hv_guest_u32(v, b + 12);
 	uint16_t dom = hv_guest_u16(v, b + 16);
 	bool ro = flags & GNTMAP_readonly;
-	struct p2m_entry fe, old;
+	struct p2m_entry fe;
 	uint8_t *e;
 	uint16_t ef, edom;
 	unsigned h;
@@ -414,10 +428,10 @@ static int gnttab_map_one(struct vcpu *v, uint8_t *b, uint32_t *handle)
 		;
 	if (h == HV_GNTTAB_MAPTRACK)
 		return GNTST_no_device_space;
-	/* A RAM page of ours at gfn is released, as by add_to_physmap. */
-	if (p2m_lookup(d->p2m, gfn, &old) && (old.type == P2M_RAM_RW || old.type == P2M_RAM_RO) &&
-	    old.mfn != fe.mfn && d->tot_pages)
-		d->tot_pages--;
+	/* What is at gfn goes, as by add_to_physmap; not another grant
+	 * mapping (Xen crashes the domain there: we refuse the map). */
+	if (hv_physmap_clear(d, gfn, fe.mfn) < 0)
+		return GNTST_general_error;
 	if (p2m_set(d->p2m, gfn, fe.mfn, ro ? P2M_GRANT_MAP_RO : P2M_GRANT_MAP_RW,
 		    ro ? P2M_ACCESS_R : P2M_ACCESS_RW) < 0)
 		return GNTST_general_error;

@@ -10,7 +10,9 @@
  * guest-physical address in the mapper's physmap, as for a translated
  * guest: the granted frame is mapped there as grant_map_rw/ro, the p2m
  * holding a reference on it, so it outlives its owner's teardown), and the
- * physmap placement of the table's frames. Batches of map, unmap and copy
+ * physmap placement of the table's frames. A granted frame must be the
+ * granting domain's own RAM (a page it maps by grant or foreign mapping is
+ * GNTST_bad_page), and so must a copy's local gmfn side. Batches of map, unmap and copy
  * are preemptible: after HV_GNTTAB_PREEMPT_OPS operations the call continues
  * itself with the handle advanced and the count reduced, as Xen's
  * (hv/hypercall.h). Not yet: version 2 (-ENOSYS), GNTMAP_contains_pte and

@@ -231,6 +231,10 @@ struct domain {
 	bool big_endian;
 	/* vm_assist types the guest enabled (hv/vm_assist.c). */
 	uint64_t vm_assist;
+	/* The domain this one serves as a device model (Xen's d->target,
+	 * XEN_DOMCTL_set_target): it may map that domain's memory with
+	 * XENMAPSPACE_gmfn_foreign. DOMID_INVALID: none. */
+	uint16_t target;
 	/* Memory accounting (XENMEM_current/maximum_reservation). */
 	uint64_t tot_pages, max_pages;
 	/* The shared_info frame (owned by hv: a reference held) and where the
@@ -336,6 +340,13 @@ bool hv_domain_idle(struct domain *d);
  * (a machine with several domains). */
 void hv_sync_time(struct hv *hv);
 bool hv_idle(struct hv *hv);
+
+/* Empty the physmap slot gfn of d before something else is mapped there
+ * (hv/memory.c): d's own RAM page is released, a foreign mapping dropped,
+ * hv's pages (shared_info, grant-table frames) unhooked; a grant mapping
+ * (-EBUSY), MMIO and hv tables (-EPERM) stay. keep_mfn: a frame that may
+ * stay (mapping it again where it is). 0 or a negative Xen error. */
+int hv_physmap_clear(struct domain *d, uint64_t gfn, uint64_t keep_mfn);
 
 /* Guest memory access for hypercalls (DESIGN.md §6): 0 or -EFAULT. */
 int hv_copy_from_guest(struct vcpu *v, void *dst, uint64_t gva, size_t len);

@@ -365,6 +365,35 @@ guest_test x86-domain-crash 2 "$(x86_guest hello)" --domain="$(x86_guest crash)"
 expect_stdout '^\[d1\] hello from x86-64'
 expect_stderr 'domain 2 (crashed|shut down: crash)'
 
+# memory_op's physmap ops (tests/guests/x86/physmap.S): domain 1 moves its
+# pages (gmfn, gmfn_range, a batch with a bad entry) and removes one; domain
+# 2 serves it (target=1) and foreign-maps its page, talks through it, grants
+# it (a copy from that grant is GNTST_bad_page) and removes the mapping.
+guest_test x86-physmap 0 --trace=p2m "$(x86_guest physmap)" \
+	--domain="$(x86_guest physmap),target=1"
+expect_stdout '^\[d1\] gmfn: moved: the page at src$'
+expect_stdout '^\[d1\] gmfn: pages released: 1$'
+expect_stdout '^\[d1\] gmfn_range: range 0 range 1$'
+expect_stdout '^\[d1\] batch errs: 0, -22$'
+expect_stdout '^\[d1\] remove_from_physmap: 0, -2$'
+expect_stdout '^\[d2\] foreign batch errs: 0, -22$'
+expect_stdout '^\[d2\] device model reads: owner.s page$'
+expect_stdout '^\[d1\] the device model wrote: reply from the device model!$'
+expect_stdout '^\[d1\] copy from the foreign-mapped grant: -9$'
+expect_stdout '^\[d2\] foreign mapping removed: 0$'
+expect_stdout '^\[d2\] foreign map of no domain: -3$'
+expect_stderr 'd2v0 P2M add_to_physmap gmfn_foreign d1 gfn=0x[0-9a-f]+ -> gfn=0x[0-9a-f]+ mfn='
+expect_stderr 'd2v0 P2M remove_from_physmap gfn=0x[0-9a-f]+ \(was map_foreign mfn='
+
+# Without target=1 the foreign map is refused (-EPERM); domain 1 then waits
+# in vain for the reply and crashes on purpose.
+guest_test x86-physmap-no-target 2 "$(x86_guest physmap)" --domain="$(x86_guest physmap)"
+expect_stdout '^\[d2\] foreign batch errs: -1, -1$'
+expect_stdout 'physmap: FAILED'
+
+guest_test domain-bad-target 1 "$(x86_guest hello)" --domain="$(x86_guest hello),target=2"
+expect_stderr 'target=2 is not another domain'
+
 guest_test domain-bad-option 1 "$(x86_guest hello)" --domain="$(x86_guest hello),memory=1K"
 expect_stderr 'bad --domain option .memory=1K.'
 expect_no_stdout

@@ -400,3 +400,59 @@ Test(grant_table, a_mapping_outlives_the_granting_domain)
 	p2m_copy_from(d->p2m, buf, gpa, 8);
 	cr_assert_str_eq(buf, "alive!!");
 }
+
+/* A frame a domain maps from another (foreign or by grant) is not its to
+ * grant: copies and maps of it are GNTST_bad_page (Xen's get_paged_frame),
+ * and so is a copy from or to the caller's own such gfn. */
+Test(grant_table, foreign_and_granted_frames_are_not_grantable)
+{
+	struct domain *dm = hvt_domain(&hv, 1), *d3 = hvt_domain(&hv, 1);
+	struct p2m_entry e;
+	uint32_t h;
+
+	/* dm serves d3 and maps d3's page 0x40 at its 0x50 ... */
+	dm->target = d3->domid;
+	hvt_put16(dm, ARG, DOMID_SELF);
+	hvt_put16(dm, ARG + 2, XENMAPSPACE_gmfn_foreign);
+	hvt_put16(dm, ARG + 4, 1);
+	hvt_put16(dm, ARG + 6, d3->domid);
+	hvt_put64(dm, ARG + 8, LIST);
+	hvt_put64(dm, ARG + 16, LIST + 8);
+	hvt_put64(dm, ARG + 24, LIST + 16);
+	hvt_put64(dm, LIST, 0x40);
+	hvt_put64(dm, LIST + 8, 0x50);
+	cr_assert_eq(
+		hvt_call(dm->vcpus[0], __HYPERVISOR_memory_op, XENMEM_add_to_physmap_batch, ARG, 0),
+		0);
+	cr_assert_eq(hvt_get32(dm, LIST + 16), 0);
+	cr_assert(p2m_lookup(dm->p2m, 0x50, &e) && e.type == P2M_MAP_FOREIGN);
+	/* ... and grants it to d: no copy, no map. */
+	grant(dm, 5, GTF_permit_access, d->domid, 0x50);
+	put_copy(ARG, 5, dm->domid, 0, 0x40, DOMID_SELF, 0, 8, GNTCOPY_source_gref);
+	put_copy(ARG + 40, 0x40, DOMID_SELF, 0, 5, dm->domid, 0, 8, GNTCOPY_dest_gref);
+	cr_assert_eq(gntop(GNTTABOP_copy, ARG, 2), 0);
+	cr_assert_eq(copy_status(ARG), GNTST_bad_page);
+	cr_assert_eq(copy_status(ARG + 40), GNTST_bad_page);
+	cr_assert_eq(map_ref(ARG, 0x60 * SV_PAGE_SIZE, GNTMAP_host_map, 5, dm->domid, NULL),
+		     GNTST_bad_page);
+	grant(dm, 7, GTF_permit_access, 0, 0x50);
+	cr_assert_eq(hv_gnttab_backend_copy(dm, 7, 0, &e, 8, false), GNTST_bad_page,
+		     "not for domain 0's backends either");
+	cr_assert_eq(hv_gnttab_backend_map(dm, 7, &e.mfn), GNTST_bad_page);
+
+	/* A grant d maps is not d's page for a local-gmfn copy side. */
+	grant(d3, 6, GTF_permit_access, d->domid, 0x41);
+	cr_assert_eq(map_ref(ARG, 0x61 * SV_PAGE_SIZE, GNTMAP_host_map, 6, d3->domid, &h),
+		     GNTST_okay);
+	put_copy(ARG, 0x61, DOMID_SELF, 0, 0x40, DOMID_SELF, 0, 8, 0);
+	cr_assert_eq(gntop(GNTTABOP_copy, ARG, 1), 0);
+	cr_assert_eq(copy_status(ARG), GNTST_bad_page);
+	/* Nor is a hole. */
+	put_copy(ARG, 0x40, DOMID_SELF, 0, 0x900, DOMID_SELF, 0, 8, 0);
+	cr_assert_eq(gntop(GNTTABOP_copy, ARG, 1), 0);
+	cr_assert_eq(copy_status(ARG), GNTST_bad_page);
+	/* Mapping over a grant mapping is refused (Xen would crash d). */
+	cr_assert_eq(map_ref(ARG + 64, 0x61 * SV_PAGE_SIZE, GNTMAP_host_map, 6, d3->domid, NULL),
+		     GNTST_general_error);
+	cr_assert_eq(unmap_ref(0x61 * SV_PAGE_SIZE, h), GNTST_okay);
+}
