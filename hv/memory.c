@@ -110,12 +110,7 @@ static long memory_map(struct vcpu *v, uint64_t arg)
  * balloon ops and gmfn moves leave those alone. */
 static bool memory_hv_gfn(struct domain *d, uint64_t gfn)
 {
-	if (gfn == d->shared_info_gfn)
-		return true;
-	for (unsigned i = 0; i < d->gnttab->nr_frames; i++)
-		if (d->gnttab->gfn[i] == gfn)
-			return true;
-	return false;
+	return gfn == d->shared_info_gfn || hv_gnttab_owns_gfn(d, gfn, false);
 }
 
 static bool memory_is_ram(const struct p2m_entry *e)
@@ -143,17 +138,11 @@ int hv_physmap_clear(struct domain *d, uint64_t gfn, uint64_t keep_mfn)
 			d->shared_info_gfn = HV_GFN_NONE;
 			break;
 		}
-		for (unsigned i = 0; i < d->gnttab->nr_frames; i++)
-			if (d->gnttab->gfn[i] == gfn) {
-				d->gnttab->gfn[i] = HV_GFN_NONE;
-				goto remove;
-			}
-		if (d->tot_pages)
+		if (!hv_gnttab_owns_gfn(d, gfn, true) && d->tot_pages)
 			d->tot_pages--;
 		break;
 	default: return -XEN_EPERM; /* MMIO, hv's tables */
 	}
-remove:
 	p2m_remove(d->p2m, gfn);
 	return 0;
 }

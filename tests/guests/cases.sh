@@ -320,6 +320,20 @@ expect_stderr 'HYPERCALL 20 grant_table_op:copy\(0x5, 0x[0-9a-f]+, 0x1\) = 0$'
 expect_stderr 'P2M grant_map d1 ref=1 gfn=0x[0-9a-f]+ mfn=0x[0-9a-f]+ rw handle=0$'
 expect_stderr 'P2M grant_unmap d1 ref=1 gfn=0x[0-9a-f]+ handle=0$'
 
+# Grant tables v2 (tests/guests/x86/gnttab2.S): status frames, full-page and
+# sub-page entries, the switching rules.
+guest_test x86-gnttab2 0 --trace=p2m "$(x86_guest gnttab2)"
+expect_stdout '^grant table version 2$'
+expect_stdout '^status frame 0 listed where it is mapped$'
+expect_stdout '^mapped: v2 full page ok$'
+expect_stdout '^status while mapped: 0x0000000000000018$'
+expect_stdout '^sub-page copy: bytes 64\.\.95 of a sub-page grant$'
+expect_stdout '^copy past the sub-page: -1$'
+expect_stdout '^set_version 1 while mapped: -16, version 2$'
+expect_stdout '^status after unmap: 0x0000000000000000$'
+expect_stdout '^back to version 1$'
+expect_stderr 'P2M add_to_physmap grant_table status idx=0 gfn=0x[0-9a-f]+ mfn='
+
 # Domain 0's backends: a line through the console ring, two keys read through
 # xenstore's ring (devices/xen_console.c, devices/xenstore.c).
 guest_test x86-rings 0 --trace=evtchn "$(x86_guest rings)"
