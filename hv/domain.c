@@ -62,6 +62,8 @@ struct domain *hv_domain_create(struct hv *hv, enum hv_arch arch, enum hv_person
 	d->shared_info_gfn = HV_GFN_NONE;
 	d->shared_info_mfn = UINT64_MAX; /* none yet */
 	d->target = DOMID_INVALID;
+	for (unsigned i = 0; i < HV_NR_WATCHDOGS; i++)
+		d->watchdog_ns[i] = HV_TIME_NONE;
 	d->p2m = p2m_new(&hv->mem, d->domid);
 	d->tbc = tb_cache_new(d->p2m, &backend_threaded);
 	d->console_line = g_string_new(NULL);

@@ -119,6 +119,10 @@ struct hv_arch_ops {
 	 * wake_deadline when they are set. */
 	uint64_t (*timer_deadline)(struct vcpu *v);
 	void (*timer_fire)(struct vcpu *v);
+	/* VCPUOP_send_nmi: make an NMI pending on v (x86: its local APIC's
+	 * NMI, taken even with IF=0). NULL: the architecture has no NMI to
+	 * send (-ENOSYS, as Xen on Arm). */
+	void (*send_nmi)(struct vcpu *v);
 };
 
 /* Why a blocked vcpu waits (hv/sched.c). */
@@ -142,6 +146,7 @@ struct hv_guest_area {
 };
 
 #define HV_POLL_MAX_PORTS 128 /* Xen's limit on sched_poll.nr_ports */
+#define HV_NR_WATCHDOGS 2     /* Xen's NR_DOMAIN_WATCHDOG_TIMERS */
 #define HV_TIME_NONE UINT64_MAX
 
 struct vcpu {
@@ -231,6 +236,10 @@ struct domain {
 	bool big_endian;
 	/* vm_assist types the guest enabled (hv/vm_assist.c). */
 	uint64_t vm_assist;
+	/* SCHEDOP_watchdog timers (Xen's NR_DOMAIN_WATCHDOG_TIMERS): the
+	 * system time (ns) at which each shuts the domain down, HV_TIME_NONE
+	 * when free. */
+	uint64_t watchdog_ns[HV_NR_WATCHDOGS];
 	/* The domain this one serves as a device model (Xen's d->target,
 	 * XEN_DOMCTL_set_target): it may map that domain's memory with
 	 * XENMAPSPACE_gmfn_foreign. DOMID_INVALID: none. */

@@ -320,6 +320,15 @@ expect_stderr 'HYPERCALL 20 grant_table_op:copy\(0x5, 0x[0-9a-f]+, 0x1\) = 0$'
 expect_stderr 'P2M grant_map d1 ref=1 gfn=0x[0-9a-f]+ mfn=0x[0-9a-f]+ rw handle=0$'
 expect_stderr 'P2M grant_unmap d1 ref=1 gfn=0x[0-9a-f]+ handle=0$'
 
+# VCPUOP_send_nmi (taken with IF=0) and SCHEDOP_watchdog: the watchdog
+# shuts the blocked domain down one virtual second after its last ping.
+guest_test x86-nmi-watchdog 2 --stats "$(x86_guest nmi)"
+expect_stdout '^NMI taken with IF=0$'
+expect_stdout '^send_nmi with an argument, to vcpu 5: -22, -2$'
+expect_stdout '^watchdog armed, blocking$'
+expect_stderr 'domain 1 shut down: watchdog$'
+expect_stderr 'result: watchdog'
+
 # Grant tables v2 (tests/guests/x86/gnttab2.S): status frames, full-page and
 # sub-page entries, the switching rules.
 guest_test x86-gnttab2 0 --trace=p2m "$(x86_guest gnttab2)"
@@ -407,6 +416,19 @@ expect_stdout 'physmap: FAILED'
 
 guest_test domain-bad-target 1 "$(x86_guest hello)" --domain="$(x86_guest hello),target=2"
 expect_stderr 'target=2 is not another domain'
+
+# SCHEDOP_remote_shutdown: only a domain's device model may (tests/guests/
+# x86/remote.S); domain 1 spins until then.
+guest_test x86-remote-shutdown 0 "$(x86_guest spin)" --domain="$(x86_guest remote),target=1"
+expect_stdout '^\[d2\] remote_shutdown of domain 9: -3$'
+expect_stdout '^\[d2\] remote_shutdown of domain 32752: -3$'
+expect_stdout '^\[d2\] remote_shutdown of domain 2: -1$'
+expect_stdout '^\[d2\] remote_shutdown of domain 1: 0$'
+expect_no_stderr
+
+guest_test x86-remote-shutdown-refused 4 --timeout=2 "$(x86_guest spin)" \
+	--domain="$(x86_guest remote)"
+expect_stdout '^\[d2\] remote_shutdown of domain 1: -1$'
 
 guest_test domain-bad-option 1 "$(x86_guest hello)" --domain="$(x86_guest hello),memory=1K"
 expect_stderr 'bad --domain option .memory=1K.'
