@@ -57,6 +57,23 @@ enum hv_personality {
 	HV_PERSONALITY_PAPR,
 };
 
+/*
+ * What a personality brings to its domains (hv/xen_hypercalls.c for Xen,
+ * hv/ppc/papr.c for PAPR): its hypercall table and its per-domain state.
+ * The common modules reach a personality only through this.
+ */
+struct hv_personality_ops {
+	const char *name;
+	const struct hv_hypercall_table *hypercalls;
+	/* Set up and free the personality's state of d (NULL: none); destroy
+	 * also runs after a failed init. */
+	int (*domain_init)(struct domain *d);
+	void (*domain_destroy)(struct domain *d);
+};
+
+extern const struct hv_personality_ops hv_xen_personality;
+extern const struct hv_personality_ops hv_papr_personality;
+
 /* Xen's shutdown reasons (public/sched.h SHUTDOWN_*). */
 enum hv_shutdown {
 	HV_SHUTDOWN_POWEROFF = 0,
@@ -216,6 +233,7 @@ struct domain {
 	uint16_t domid;
 	enum hv_arch arch;
 	enum hv_personality personality;
+	const struct hv_personality_ops *pers;
 	const struct hv_hypercall_table *hypercalls;
 	struct p2m *p2m;
 	struct tb_cache *tbc;
