@@ -373,6 +373,17 @@ expect_not_stdout 'FAILED'
 expect_stderr 'EVTCHN send port=3 -> d1 port=3$'
 expect_stderr 'P2M grant_map d1 ref=8 gfn=0x[0-9a-f]+ mfn=0x[0-9a-f]+ rw handle=0$'
 
+# Domain teardown frees everything: the two-domain machines under valgrind
+# (about 2 s each).
+valgrind_test x86-two-domains-valgrind 0 "$(x86_guest peer_a)" --domain="$(x86_guest peer_b)"
+expect_stdout '^\[d1\] server: client gone'
+valgrind_test x86-physmap-valgrind 0 "$(x86_guest physmap)" \
+	--domain="$(x86_guest physmap),target=1"
+expect_stdout '^\[d2\] foreign mapping removed: 0$'
+valgrind_test x86-ppc-two-domains-valgrind 0 "$(x86_guest peer_a)" \
+	--domain="$(ppc_guest peer_b le)"
+expect_stdout '^\[d1\] server: client gone'
+
 # Each domain has its own xenstore home, console ring and console file.
 guest_test x86-domain-xenstore 0 "$(x86_guest hello)" \
 	--domain="$(x86_guest rings),name=second,console=file:$SCRATCH/d2.txt"
