@@ -250,15 +250,21 @@ static int sv_guest_build(struct sv_machine *m, const struct sv_domain_spec *sp,
 		g_free(msg);
 		return SV_EXIT_USAGE;
 	}
-	g_snprintf(name, sizeof(name), "%s", sp->name ? sp->name : "");
-	if (!sp->name)
+	if (sp->name)
+		g_strlcpy(name, sp->name, sizeof(name));
+	else
 		g_snprintf(name, sizeof(name), "guest%u", g->dom->domid);
 	if (img->arch == HV_ARCH_X86_64) {
 		uint64_t si;
 
-		for (int i = 0; i < sp->vcpus; i++)
-			if (!(i ? hv_x86_vcpu_create(g->dom) : (v = hv_x86_vcpu_create(g->dom))))
+		/* vcpu 0 boots; the others wait for INIT-SIPI-SIPI or VCPUOP_up. */
+		for (int i = 0; i < sp->vcpus; i++) {
+			struct vcpu *vi = hv_x86_vcpu_create(g->dom);
+			if (!vi)
 				return sv_fail("cannot create vcpu %d of %s", i, sp->image);
+			if (i == 0)
+				v = vi;
+		}
 		if (img->entry > UINT32_MAX)
 			return sv_fail("%s: the PVH entry point 0x%" PRIx64 " is above 4 GiB",
 				       sp->image, img->entry);
