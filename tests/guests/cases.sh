@@ -393,6 +393,15 @@ expect_file "$SCRATCH/d2.txt" '^xenstore name: second$'
 expect_file "$SCRATCH/d2.txt" '^xenstore domid: 2$'
 expect_file "$SCRATCH/d2.txt" '^hello through the console ring$'
 
+# Three domains: the second reads its "peers", domain 1's world-readable
+# "data" and (refused) domain 1's private "name" (tests/guests/x86/xspeer.S).
+guest_test x86-domain-peers 0 "$(x86_guest hello)" --domain="$(x86_guest xspeer)" \
+	--domain="$(x86_guest hello)"
+expect_stdout '^\[d2\] peers: 1 3$'
+expect_stdout '^\[d2\] /local/domain/1/data: $'
+expect_stdout '^\[d2\] /local/domain/1/name: error: EACCES$'
+expect_stdout '^\[d3\] hello from x86-64'
+
 # A domain that crashes makes the machine's status a crash, after the others
 # have finished.
 guest_test x86-domain-crash 2 "$(x86_guest hello)" --domain="$(x86_guest crash)"
