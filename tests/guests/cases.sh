@@ -619,6 +619,16 @@ expect_stdout '^\[d2\] client: response 441$'
 expect_stdout '^\[d1\] server: client gone \(port unbound, grant released\)$'
 expect_not_stdout 'FAILED'
 
+# Determinism with two domains: the same events at the same instruction
+# counts in both runs.
+for r in a b; do
+	guest_test "two-domains-determinism-$r" 0 --trace=exits,hypercalls,evtchn,p2m \
+		--trace-file="$SCRATCH/two-domains-$r.txt" "$(x86_guest peer_a)" \
+		--domain="$(ppc_guest peer_b le)"
+done
+expect_file "$SCRATCH/two-domains-b.txt" 'd2v0 EVTCHN send port=2 -> d1 port=3$'
+expect_same_file "$SCRATCH/two-domains-a.txt" "$SCRATCH/two-domains-b.txt"
+
 for e in le be; do
 	guest_test "ppc-hello-$e" 0 --trace=exits,hypercalls "$(ppc_guest hello "$e")"
 	expect_stdout '^hello from ppc64 guest$'
