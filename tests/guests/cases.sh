@@ -591,6 +591,16 @@ for e in le be; do
 	expect_stderr 'EVTCHN upcall external interrupt 0x500$'
 done
 
+# memory_op's physmap ops on POWER, the structures in either byte order
+# (tests/guests/ppc/physmap.S).
+for e in le be; do
+	guest_test "ppc-physmap-$e" 0 --trace=p2m "$(ppc_guest physmap "$e")"
+	expect_stdout '^gmfn: moved: the page at src$'
+	expect_stdout '^batch errs 0, -22; back at src: the page at src$'
+	expect_stdout '^remove_from_physmap: 0, then -2$'
+	expect_stderr 'P2M remove_from_physmap gfn=0x[0-9a-f]+ \(was ram_rw'
+done
+
 # Two Xen-personality POWER domains (tests/guests/ppc/peer_[ab].S): the
 # client's VIRQ_TIMER, then an interdomain channel, a grant-shared ring and
 # grant copies through the same hv modules as on x86, in both byte orders.
