@@ -685,7 +685,8 @@ static int gnttab_mappable(struct domain *gd, uint32_t ref, uint16_t to_dom, boo
 
 	if (!gnttab_read(gd, ref, &e))
 		return GNTST_bad_gntref;
-	if ((e.flags & (GTF_type_mask | GTF_sub_page)) != GTF_permit_access || e.domid != to_dom ||
+	if ((e.flags & GTF_type_mask) != GTF_permit_access ||
+	    (gd->gnttab->version == 2 && (e.flags & GTF_sub_page)) || e.domid != to_dom ||
 	    (!readonly && (e.flags & GTF_readonly)))
 		return GNTST_general_error;
 	if (e.frame > P2M_MAX_GFN || !p2m_lookup(gd->p2m, e.frame, fe) ||
