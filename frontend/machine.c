@@ -25,14 +25,48 @@
 
 #define SV_QUANTUM 200000
 
+/* The --domain guest of d, or NULL (d is the KERNEL's). */
+static struct sv_guest *sv_guest_of(struct sv_machine *m, struct domain *d)
+{
+	for (unsigned i = 0; i < m->n_guests; i++)
+		if (m->guests[i].dom == d)
+			return &m->guests[i];
+	return NULL;
+}
+
+/*
+ * Several domains share the machine's console a line at a time (hv buffers
+ * each domain's output by line), each line prefixed "[dN] "; a --domain
+ * with console=file:PATH writes there instead, unprefixed.
+ */
 static void sv_console_write(void *opaque, struct domain *d, const char *buf, size_t len)
 {
 	struct sv_machine *m = opaque;
+	struct sv_guest *g;
+	char tag[16];
 
 	/* Re-executing for gdb (reverse execution): this was shown already. */
 	if (m->rev.active)
 		return;
-	console_backend_write(&m->console, buf, len);
+	if (!m->n_guests) {
+		console_backend_write(&m->console, buf, len);
+		return;
+	}
+	g = sv_guest_of(m, d);
+	if (g && g->own_console) {
+		console_backend_write(&g->console, buf, len);
+		return;
+	}
+	g_snprintf(tag, sizeof(tag), "[d%u] ", d->domid);
+	while (len) {
+		const char *nl = memchr(buf, '\n', len);
+		size_t n = nl ? (size_t)(nl - buf) + 1 : len;
+
+		console_backend_write(&m->console, tag, strlen(tag));
+		console_backend_write(&m->console, buf, n);
+		buf += n;
+		len -= n;
+	}
 }
 
 static size_t sv_console_read(void *opaque, struct domain *d, char *buf, size_t len, bool consume)
@@ -120,22 +154,62 @@ static int sv_boot_pseries(struct sv_machine *m, const struct sv_options *o,
 	return -1;
 }
 
-/* Domain 0's backends for a Xen x86 domU: xenstore and the console ring on
- * the arch's special pages, and the toolstack's xenstore entries. */
-static int sv_xen_backends(struct sv_machine *m, struct domain *d)
+/* Domain 0's backends for a Xen x86 domU: xenstore (one store for all the
+ * machine's domains) and the console ring on the arch's special pages, and
+ * the toolstack's xenstore entries. */
+static int sv_xen_backends(struct sv_machine *m, struct domain *d, const char *name)
 {
 	struct xen_console *con;
 	int err = 0;
 
-	m->xs = xs_store_new();
+	if (!m->xs)
+		m->xs = xs_store_new();
 	con = xen_console_create(d, hv_x86_special_gfn(d, HV_X86_SPECIAL_CONSOLE), &err);
 	if (!con)
 		return err;
-	m->xen_console = con;
+	if (d == m->dom)
+		m->xen_console = con; /* console input goes to the KERNEL's domain */
 	if (!xenstore_create(m->xs, d, hv_x86_special_gfn(d, HV_X86_SPECIAL_XENSTORE), &err))
 		return err;
-	return xenstore_populate_domain(m->xs, d, "softvisor-guest", xen_console_gfn(con),
+	return xenstore_populate_domain(m->xs, d, name, xen_console_gfn(con),
 					xen_console_port(con));
+}
+
+/*
+ * Rendezvous for several domains: each x86 domain's "peers" node lists the other
+ * guests' ids ("2 3"), so a guest can find the domain to grant to and bind
+ * with; each /local/domain/N/data is readable by every guest, so a server
+ * can publish its ring-ref and port there for its peers (as vchan does
+ * after XS_SET_PERMS). 0 or -errno.
+ */
+static int sv_xen_peers(struct sv_machine *m)
+{
+	unsigned n = m->hv.domains->len;
+	int rc = 0;
+
+	if (!m->xs)
+		return 0;
+	for (unsigned i = 0; i < n; i++) {
+		struct domain *d = g_ptr_array_index(m->hv.domains, i);
+		GString *peers;
+		char path[64];
+
+		if (d->arch != HV_ARCH_X86_64)
+			continue; /* no xenstore connection (sv_xen_backends) */
+		peers = g_string_new(NULL);
+		for (unsigned j = 0; j < n; j++) {
+			struct domain *p = g_ptr_array_index(m->hv.domains, j);
+			if (p != d)
+				g_string_append_printf(peers, "%s%u", peers->len ? " " : "",
+						       p->domid);
+		}
+		g_snprintf(path, sizeof(path), "/local/domain/%u/peers", d->domid);
+		rc |= xs_store_write_str(m->xs, path, peers->str);
+		g_snprintf(path, sizeof(path), "/local/domain/%u/data", d->domid);
+		rc |= xs_store_set_owner(m->xs, path, d->domid, 'r', d->domid);
+		g_string_free(peers, TRUE);
+	}
+	return rc ? -EIO : 0;
 }
 
 /* --disk: a PV block backend each (xvda, xvdb, ...). -1, or the exit
@@ -153,6 +227,118 @@ static int sv_xen_disks(struct sv_machine *m, const struct sv_options *o, struct
 		}
 	}
 	return -1;
+}
+
+/*
+ * A --domain guest: a Xen domU of its own image's architecture, booted as
+ * the KERNEL's domain is (PVH on x86-64 with its console ring and xenstore
+ * connection; the kexec state on ppc64), without initrd, command line or
+ * disks. -1, or the exit status after printing why.
+ */
+static int sv_guest_build(struct sv_machine *m, const struct sv_domain_spec *sp, struct sv_guest *g)
+{
+	const struct sv_image *img = &g->img;
+	char *msg = NULL, name[80];
+	struct vcpu *v = NULL;
+	int err = 0;
+
+	g->dom = hv_domain_create(&m->hv, img->arch, HV_PERSONALITY_XEN, sp->memory, &err);
+	if (!g->dom)
+		return sv_fail("cannot create the domain for %s: %s", sp->image, g_strerror(-err));
+	if (!sv_image_load(img, g->dom->p2m, sp->memory, &msg)) {
+		sv_fail("%s: %s", sp->image, msg);
+		g_free(msg);
+		return SV_EXIT_USAGE;
+	}
+	if (sp->name)
+		g_strlcpy(name, sp->name, sizeof(name));
+	else
+		g_snprintf(name, sizeof(name), "guest%u", g->dom->domid);
+	if (img->arch == HV_ARCH_X86_64) {
+		uint64_t si;
+
+		/* vcpu 0 boots; the others wait for INIT-SIPI-SIPI or VCPUOP_up. */
+		for (int i = 0; i < sp->vcpus; i++) {
+			struct vcpu *vi = hv_x86_vcpu_create(g->dom);
+			if (!vi)
+				return sv_fail("cannot create vcpu %d of %s", i, sp->image);
+			if (i == 0)
+				v = vi;
+		}
+		if (img->entry > UINT32_MAX)
+			return sv_fail("%s: the PVH entry point 0x%" PRIx64 " is above 4 GiB",
+				       sp->image, img->entry);
+		err = sv_xen_backends(m, g->dom, name);
+		if (err < 0)
+			return sv_fail("cannot create the backends of %s: %s", sp->image,
+				       g_strerror(-err));
+		if (hv_x86_pvh_boot(v, (uint32_t)img->entry, img->end, NULL, NULL, 0, &si) < 0)
+			return sv_fail("%s: no room for the PVH start info after the image",
+				       sp->image);
+	} else {
+		if (sp->vcpus > 1)
+			return sv_fail("%s: vcpus > 1 needs the pseries platform on ppc64",
+				       sp->image);
+		v = hv_ppc_vcpu_create(g->dom, !img->big_endian);
+		if (!v)
+			return sv_fail("cannot create the vcpu of %s", sp->image);
+		cpu_ppc_set_pvr(hv_ppc_cpu(v), PPC_PVR_POWER9);
+		hv_ppc_kexec_boot(v, img->entry, img->segs[0].paddr);
+	}
+	return -1;
+}
+
+/* Read and parse the --domain images. -1, or the exit status. */
+static int sv_guests_open(struct sv_machine *m, const struct sv_options *o)
+{
+	m->guests = g_new0(struct sv_guest, o->n_doms);
+	m->n_guests = o->n_doms;
+	for (unsigned i = 0; i < o->n_doms; i++) {
+		const struct sv_domain_spec *sp = &o->doms[i];
+		struct sv_guest *g = &m->guests[i];
+		GError *gerr = NULL;
+		gsize len = 0;
+		char *msg = NULL;
+		int err;
+
+		if (!g_file_get_contents(sp->image, (gchar **)&g->data, &len, &gerr)) {
+			sv_error("cannot read --domain image %s: %s", sp->image, gerr->message);
+			g_error_free(gerr);
+			return SV_EXIT_USAGE;
+		}
+		if (!sv_image_open(g->data, len, &g->img, &msg)) {
+			sv_fail("%s: %s", sp->image, msg);
+			g_free(msg);
+			return SV_EXIT_USAGE;
+		}
+		if (g->img.arch == HV_ARCH_PPC64 && g->img.is_linux)
+			return sv_fail("%s: a ppc64 Linux kernel needs the pseries platform, which "
+				       "has no interdomain devices: not as a --domain",
+				       sp->image);
+		if (sp->console_path) {
+			err = console_backend_open_file(&g->console, sp->console_path);
+			if (err < 0)
+				return sv_fail("cannot open console file %s: %s", sp->console_path,
+					       g_strerror(-err));
+			g->own_console = true;
+		}
+	}
+	return -1;
+}
+
+static void sv_guests_close(struct sv_machine *m)
+{
+	for (unsigned i = 0; i < m->n_guests; i++) {
+		struct sv_guest *g = &m->guests[i];
+
+		if (g->own_console)
+			console_backend_close(&g->console);
+		sv_image_clear(&g->img);
+		g_free(g->data);
+	}
+	g_free(m->guests);
+	m->guests = NULL;
+	m->n_guests = 0;
 }
 
 static int sv_machine_build(struct sv_machine *m, const struct sv_options *o,
@@ -187,6 +373,11 @@ int sv_machine_create(struct sv_machine *m, const struct sv_options *o, const st
 				       g_strerror(errno));
 		m->own_trace = true;
 	}
+	if (o->n_doms) {
+		int st = sv_guests_open(m, o);
+		if (st >= 0)
+			return st;
+	}
 	return sv_machine_build(m, o, img);
 }
 
@@ -200,8 +391,12 @@ static int sv_machine_build(struct sv_machine *m, const struct sv_options *o,
 	struct vcpu *v;
 	int err = 0;
 
-	if (hv_init(&m->hv, o->memory) < 0)
-		return sv_fail("cannot reserve %" PRIu64 " MiB of guest memory", o->memory >> 20);
+	uint64_t total = o->memory;
+
+	for (unsigned i = 0; i < o->n_doms; i++)
+		total += o->doms[i].memory;
+	if (hv_init(&m->hv, total) < 0)
+		return sv_fail("cannot reserve %" PRIu64 " MiB of guest memory", total >> 20);
 	m->hv.console.write = sv_console_write;
 	m->hv.console.read = sv_console_read;
 	m->hv.console.opaque = m;
@@ -218,6 +413,8 @@ static int sv_machine_build(struct sv_machine *m, const struct sv_options *o,
 	} else if (!o->platform && img->arch == HV_ARCH_PPC64 && img->is_linux) {
 		pers = HV_PERSONALITY_PAPR;
 	}
+	if (pers == HV_PERSONALITY_PAPR && o->n_doms)
+		return sv_fail("--domain needs the Xen personality (--platform=xen)");
 	m->dom = hv_domain_create(&m->hv, img->arch, pers, o->memory, &err);
 	if (!m->dom)
 		return sv_fail("cannot create the guest domain: %s", g_strerror(-err));
@@ -260,7 +457,7 @@ static int sv_machine_build(struct sv_machine *m, const struct sv_options *o,
 				return st;
 			free_gpa = initrd.paddr + initrd.size;
 		}
-		err = sv_xen_backends(m, m->dom);
+		err = sv_xen_backends(m, m->dom, "softvisor-guest");
 		if (err < 0)
 			return sv_fail("cannot create the console and xenstore backends: %s",
 				       g_strerror(-err));
@@ -299,6 +496,24 @@ static int sv_machine_build(struct sv_machine *m, const struct sv_options *o,
 		 * r4 = load address, r5 = 0, as after kexec. */
 		hv_ppc_kexec_boot(v, img->entry, img->segs[0].paddr);
 	}
+	for (unsigned i = 0; i < m->n_guests; i++) {
+		int st = sv_guest_build(m, &o->doms[i], &m->guests[i]);
+		if (st >= 0)
+			return st;
+	}
+	/* target=N: the domain may map N's memory (a device model's right). */
+	for (unsigned i = 0; i < m->n_guests; i++) {
+		unsigned t = o->doms[i].target;
+		if (!t)
+			continue;
+		if (t == m->guests[i].dom->domid || !hv_domain_by_id(&m->hv, (uint16_t)t))
+			return sv_fail("--domain %s: target=%u is not another domain of the "
+				       "machine (1..%u)",
+				       o->doms[i].image, t, m->hv.domains->len);
+		m->guests[i].dom->target = (uint16_t)t;
+	}
+	if (m->n_guests && sv_xen_peers(m) < 0)
+		return sv_fail("cannot write the domains' xenstore entries");
 	return -1;
 }
 
@@ -310,6 +525,7 @@ void sv_machine_destroy(struct sv_machine *m)
 	memset(&m->hv, 0, sizeof(m->hv));
 	m->generation++;
 	xs_store_free(m->xs); /* after the domains: their connections watch it */
+	sv_guests_close(m);
 	console_backend_close(&m->console);
 	if (m->own_trace && m->trace_out)
 		fclose(m->trace_out);
@@ -471,7 +687,7 @@ static int sv_machine_slice(struct sv_machine *m, const struct sv_options *o, st
 
 /*
  * v's turn: slices until it has retired SV_QUANTUM instructions, blocks,
- * stops or the domain ends; exits handled by hv in between do not end the
+ * yields (SCHEDOP_yield), stops or the domain ends; exits handled by hv in between do not end the
  * turn (a vcpu that makes many hypercalls gets its share of instructions as
  * one that makes none). -1, or an exit status; *rebuilt as for a slice.
  */
@@ -501,8 +717,69 @@ static int sv_run_turn(struct sv_machine *m, const struct sv_options *o, struct 
 		st = sv_machine_slice(m, o, v, budget, rebuilt);
 		if (st >= 0 || *rebuilt)
 			return st;
-	} while (!d->shut_down && hv_vcpu_runnable(v) && ++n < SV_QUANTUM);
+	} while (!d->shut_down && !v->yielded && hv_vcpu_runnable(v) && ++n < SV_QUANTUM);
+	v->yielded = false;
 	return -1;
+}
+
+/* The machine's i-th domain (creation order: KERNEL's first). */
+static struct domain *sv_dom(struct sv_machine *m, unsigned i)
+{
+	return g_ptr_array_index(m->hv.domains, i);
+}
+
+/* A vcpu of a domain still up (its clock measures an idle jump), or NULL
+ * when every domain has shut down. */
+static struct vcpu *sv_live_vcpu(struct sv_machine *m)
+{
+	for (unsigned i = 0; i < m->hv.domains->len; i++)
+		if (!sv_dom(m, i)->shut_down)
+			return sv_dom(m, i)->vcpus[0];
+	return NULL;
+}
+
+/* All domains down: the KERNEL's domain's status, unless another crashed. */
+static int sv_machine_status(struct sv_machine *m)
+{
+	for (unsigned i = 0; i < m->hv.domains->len; i++)
+		if (sv_dom(m, i)->shutdown_reason == HV_SHUTDOWN_CRASH)
+			return SV_EXIT_CRASH;
+	return sv_shutdown_status(m->dom);
+}
+
+static void sv_machine_flush(struct sv_machine *m)
+{
+	for (unsigned i = 0; i < m->hv.domains->len; i++)
+		hv_console_flush(sv_dom(m, i));
+}
+
+/* The end of the run: why each domain stopped, and --stats. */
+static void sv_machine_report(struct sv_machine *m, const struct sv_options *o)
+{
+	for (unsigned i = 0; i < m->hv.domains->len; i++) {
+		struct domain *d = sv_dom(m, i);
+
+		if (d->shut_down && d->shutdown_reason == HV_SHUTDOWN_CRASH) {
+			if (d->crash_msg[0])
+				sv_error("domain %u crashed: %s", d->domid, d->crash_msg);
+			else
+				sv_error("domain %u shut down: crash (code %u)", d->domid,
+					 d->shutdown_code);
+		} else if (d->shut_down && d->shutdown_reason != HV_SHUTDOWN_POWEROFF) {
+			sv_error("domain %u shut down: %s", d->domid,
+				 hv_shutdown_name(d->shutdown_reason));
+		}
+	}
+	if (!o->stats)
+		return;
+	for (unsigned i = 0; i < m->hv.domains->len; i++) {
+		struct domain *d = sv_dom(m, i);
+
+		hv_stats_print(d, stderr);
+		fprintf(stderr, "  result: %s, %" PRIu64 " instructions retired\n",
+			d->shut_down ? hv_shutdown_name(d->shutdown_reason) : "timeout",
+			hv_domain_icount(d));
+	}
 }
 
 int sv_machine_run(struct sv_machine *m, const struct sv_options *o)
@@ -524,49 +801,58 @@ int sv_machine_run(struct sv_machine *m, const struct sv_options *o)
 	sv_input_open(&m->input, d, m->xen_console, o->console == SV_CONSOLE_STDIO, rr);
 	while (status < 0) {
 		bool all_blocked = true, rebuilt = false;
+		struct vcpu *live;
 
-		d = m->dom; /* reverse execution rebuilds the machine */
 		/* A round: input is delivered only here (frontend/input.h). */
 		if ((status = sv_input_round_start(&m->input)) >= 0)
 			break;
 
-		for (unsigned i = 0; i < d->n_vcpus && !d->shut_down && !rebuilt; i++) {
-			struct vcpu *v = d->vcpus[i];
+		/* Every vcpu of every domain still up, in domain then vcpu
+		 * order (reverse execution rebuilds the machine: d and its
+		 * vcpus may be gone; it has one domain). */
+		for (unsigned k = 0; k < m->hv.domains->len && status < 0 && !rebuilt; k++) {
+			d = sv_dom(m, k);
+			for (unsigned i = 0; i < d->n_vcpus && !d->shut_down; i++) {
+				struct vcpu *v = d->vcpus[i];
 
-			/* Fires due timers and wakes v if what it waits for
-			 * happened (hv/sched.c). */
-			if (!hv_vcpu_runnable(v))
-				continue;
-			all_blocked = false;
-			status = sv_run_turn(m, o, v, &rebuilt);
-			if (status >= 0 || rebuilt)
-				break; /* rebuilt: d and its vcpus are gone */
+				/* Fires due timers and wakes v if what it waits
+				 * for happened (hv/sched.c). */
+				if (!hv_vcpu_runnable(v))
+					continue;
+				all_blocked = false;
+				status = sv_run_turn(m, o, v, &rebuilt);
+				if (status >= 0 || rebuilt)
+					break; /* rebuilt: d and its vcpus are gone */
+			}
 		}
 		if (status >= 0)
 			break;
 		if (rebuilt)
 			continue; /* a new machine, at its start */
-		if (d->shut_down) {
-			status = sv_shutdown_status(d);
+		live = sv_live_vcpu(m);
+		if (!live) {
+			status = sv_machine_status(m);
 			break;
 		}
 		/* Virtual time: blocked vcpus follow the running ones; when all
 		 * are blocked, time jumps to the earliest deadline that can wake
 		 * one. Only if there is none is the guest stuck for good. */
 		if (!all_blocked) {
-			hv_domain_sync_time(d);
+			hv_sync_time(&m->hv);
 		} else {
 			/* The jump is in virtual time: icount counts only
 			 * instructions retired, which idling does not. */
-			uint64_t before = hv_time_now(d->vcpus[0]);
+			uint64_t before = hv_time_now(live);
 
-			if (hv_domain_idle(d)) {
+			if (hv_idle(&m->hv)) {
 				/* An idle guest on a terminal waits as long in
 				 * host time (or until a key): not guest-visible. */
-				sv_input_idle(&m->input, hv_time_now(d->vcpus[0]) - before);
+				sv_input_idle(&m->input, hv_time_now(live) - before);
 			} else if (!sv_input_wait(&m->input, deadline)) {
-				hv_domain_crash(d, "all vcpus halted with no event that could "
-						   "wake them");
+				for (unsigned k = 0; k < m->hv.domains->len; k++)
+					hv_domain_crash(sv_dom(m, k),
+							"all vcpus halted with no event that "
+							"could wake them");
 				status = SV_EXIT_CRASH;
 				break;
 			}
@@ -574,30 +860,15 @@ int sv_machine_run(struct sv_machine *m, const struct sv_options *o)
 		if ((status = sv_input_round_end(&m->input)) >= 0)
 			break;
 		if (deadline && g_get_monotonic_time() >= deadline) {
-			hv_console_flush(d);
+			sv_machine_flush(m);
 			sv_error("timeout after %g s: guest stopped", o->timeout);
 			status = SV_EXIT_TIMEOUT;
 		}
 	}
-	hv_console_flush(d);
+	sv_machine_flush(m);
 	status = sv_input_finish(&m->input, status);
 	sv_input_close(&m->input); /* the terminal back before the last messages */
-	if (d->shut_down && d->shutdown_reason == HV_SHUTDOWN_CRASH) {
-		if (d->crash_msg[0])
-			sv_error("domain %u crashed: %s", d->domid, d->crash_msg);
-		else
-			sv_error("domain %u shut down: crash (code %u)", d->domid,
-				 d->shutdown_code);
-	} else if (d->shut_down && d->shutdown_reason != HV_SHUTDOWN_POWEROFF) {
-		sv_error("domain %u shut down: %s", d->domid, hv_shutdown_name(d->shutdown_reason));
-	}
-	if (o->stats) {
-		hv_stats_print(d, stderr);
-		fprintf(stderr, "  result: %s, %" PRIu64 " instructions retired\n",
-			status == SV_EXIT_TIMEOUT ? "timeout" :
-						    hv_shutdown_name(d->shutdown_reason),
-			hv_domain_icount(d));
-	}
+	sv_machine_report(m, o);
 	sv_gdb_finish(m->gdb, status);
 	return status;
 }

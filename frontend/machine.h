@@ -1,6 +1,6 @@
 /*
- * A machine: the hypervisor, one guest domain booted from an image, and the
- * run driver that schedules its vcpus.
+ * A machine: the hypervisor, the guest domains booted from images (KERNEL,
+ * then each --domain), and the run driver that schedules their vcpus.
  */
 #ifndef SV_FRONTEND_MACHINE_H
 #define SV_FRONTEND_MACHINE_H
@@ -15,9 +15,20 @@
 #include "devices/xenstore.h"
 #include "hv/hv.h"
 
+/* A further guest domain (--domain): its image and where its console goes. */
+struct sv_guest {
+	struct domain *dom;
+	uint8_t *data; /* the image file, which img points into */
+	struct sv_image img;
+	struct console_backend console; /* console=file:PATH, else unused */
+	bool own_console;
+};
+
 struct sv_machine {
 	struct hv hv;
-	struct domain *dom;
+	struct domain *dom;      /* the KERNEL's domain (domain 1) */
+	struct sv_guest *guests; /* the --domain ones, n_guests of them */
+	unsigned n_guests;
 	struct console_backend console;
 	struct xs_store *xs;               /* the xenstore database (Xen personality) */
 	struct xen_console *xen_console;   /* the domain's console ring, or NULL */

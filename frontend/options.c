@@ -55,6 +55,76 @@ static void not_yet(const char *what)
 	sv_error("%s is not implemented yet in this version of softvisor", what);
 }
 
+static void sv_domain_spec_free(struct sv_domain_spec *sp)
+{
+	g_free(sp->image);
+	g_free(sp->name);
+	g_free(sp->console_path);
+}
+
+/* One --domain argument: IMAGE then comma-separated key=value options. */
+static bool sv_parse_domain(const char *arg, uint64_t def_memory, struct sv_domain_spec *sp)
+{
+	char **f = g_strsplit(arg, ",", -1);
+	bool ok = false;
+
+	memset(sp, 0, sizeof(*sp));
+	sp->memory = def_memory;
+	sp->vcpus = 1;
+	if (!f[0] || !f[0][0]) {
+		sv_error("bad --domain '%s' (IMAGE[,memory=SIZE][,vcpus=N][,name=NAME]"
+			 "[,console=file:PATH][,target=N])",
+			 arg);
+		goto out;
+	}
+	sp->image = g_strdup(f[0]);
+	for (unsigned i = 1; f[i]; i++) {
+		char *eq = strchr(f[i], '=');
+		const char *val = eq ? eq + 1 : "";
+
+		if (eq)
+			*eq = 0;
+		if (!strcmp(f[i], "memory") && sv_parse_size(val, &sp->memory) &&
+		    sp->memory >= (16ull << 20) && sp->memory <= (64ull << 30) &&
+		    !(sp->memory & ~SV_PAGE_MASK)) {
+			continue;
+		} else if (!strcmp(f[i], "vcpus") && *val) {
+			char *end;
+			long n = strtol(val, &end, 10);
+			if (!*end && n >= 1 && n <= 8) {
+				sp->vcpus = (int)n;
+				continue;
+			}
+		} else if (!strcmp(f[i], "name") && *val && !strchr(val, '/') && strlen(val) < 64) {
+			g_free(sp->name);
+			sp->name = g_strdup(val);
+			continue;
+		} else if (!strcmp(f[i], "target") && *val) {
+			char *end;
+			long n = strtol(val, &end, 10);
+			if (!*end && n >= 1 && n <= SV_MAX_DOMAINS) {
+				sp->target = (unsigned)n;
+				continue;
+			}
+		} else if (!strcmp(f[i], "console") && !strncmp(val, "file:", 5) && val[5]) {
+			g_free(sp->console_path);
+			sp->console_path = g_strdup(val + 5);
+			continue;
+		}
+		sv_error(
+			"bad --domain option '%s%s%s' in '%s' (memory=SIZE of 16M..64G, vcpus=1..8, "
+			"name=NAME, console=file:PATH, target=N of 1..8)",
+			f[i], eq ? "=" : "", val, arg);
+		goto out;
+	}
+	ok = true;
+out:
+	if (!ok)
+		sv_domain_spec_free(sp);
+	g_strfreev(f);
+	return ok;
+}
+
 bool sv_options_parse_run(int argc, char **argv, struct sv_options *o)
 {
 	char *memory = NULL, *console = NULL, *trace = NULL, *digest = NULL, **rest = NULL;
@@ -83,6 +153,10 @@ bool sv_options_parse_run(int argc, char **argv, struct sv_options *o)
 		  "STRING" },
 		{ "disk", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->disks,
 		  "PV block device backed by FILE (read-only with ,ro; repeatable)", "FILE[,ro]" },
+		{ "domain", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->domain_args,
+		  "another guest domain from IMAGE in the same machine (repeatable; "
+		  "ids 2, 3, ... in order)",
+		  "IMAGE[,memory=SIZE][,vcpus=N][,name=NAME][,console=file:PATH][,target=N]" },
 		{ "console", 0, 0, G_OPTION_ARG_STRING, &console,
 		  "stdio|none|file:PATH|sdl (default stdio)", "KIND" },
 		{ "record", 0, 0, G_OPTION_ARG_FILENAME, &o->record,
@@ -169,6 +243,21 @@ bool sv_options_parse_run(int argc, char **argv, struct sv_options *o)
 		o->disk[i].ro = len != strlen(spec);
 		o->n_disks = i + 1;
 	}
+	for (unsigned i = 0; o->domain_args && o->domain_args[i]; i++) {
+		if (i + 1 == SV_MAX_DOMAINS) {
+			sv_error("at most %u --domain options", SV_MAX_DOMAINS - 1);
+			goto out;
+		}
+		if (!o->doms)
+			o->doms = g_new0(struct sv_domain_spec, SV_MAX_DOMAINS);
+		if (!sv_parse_domain(o->domain_args[i], o->memory, &o->doms[i]))
+			goto out;
+		o->n_doms = i + 1;
+	}
+	if (o->n_doms && (o->gdb || o->record || o->replay)) {
+		sv_error("--domain cannot be combined with --gdb, --record or --replay yet");
+		goto out;
+	}
 	if (o->record && o->replay) {
 		sv_error("--record and --replay cannot be used together");
 		goto out;
@@ -253,6 +342,10 @@ void sv_options_free(struct sv_options *o)
 	for (unsigned i = 0; i < o->n_disks; i++)
 		g_free(o->disk[i].path);
 	g_free(o->disk);
+	g_strfreev(o->domain_args);
+	for (unsigned i = 0; i < o->n_doms; i++)
+		sv_domain_spec_free(&o->doms[i]);
+	g_free(o->doms);
 	g_free(o->console_path);
 	g_free(o->record);
 	g_free(o->replay);

@@ -22,6 +22,21 @@ struct sv_disk {
 
 #define SV_MAX_DISKS 16 /* xvda..xvdp */
 
+/* One --domain=IMAGE[,memory=SIZE][,vcpus=N][,name=NAME][,console=file:PATH]
+ * [,target=N]:
+ * another guest domain in the same machine (domain ids follow the order:
+ * KERNEL is 1, the first --domain 2, ...). */
+struct sv_domain_spec {
+	char *image;
+	uint64_t memory;    /* bytes (default: --memory) */
+	int vcpus;          /* default 1 */
+	char *name;         /* xenstore name (default "guestN") */
+	char *console_path; /* NULL: the machine's console, lines prefixed "[dN] " */
+	unsigned target;    /* target=N: the domain it serves (foreign maps), 0: none */
+};
+
+#define SV_MAX_DOMAINS 8 /* guest domains in one machine, KERNEL included */
+
 struct sv_options {
 	char *kernel; /* NULL: the built-in demo guest */
 	char *arch;   /* "x86_64", "ppc64" or NULL (from the image) */
@@ -35,6 +50,9 @@ struct sv_options {
 	char **disks;         /* the --disk arguments as given */
 	struct sv_disk *disk; /* parsed, n_disks of them */
 	unsigned n_disks;
+	char **domain_args;          /* the --domain arguments as given */
+	struct sv_domain_spec *doms; /* parsed, n_doms of them */
+	unsigned n_doms;
 	enum sv_console_kind console;
 	char *console_path;
 	char *record, *replay, *gdb;

@@ -5,7 +5,6 @@
 #include "hv/evtchn.h"
 #include "hv/grant_table.h"
 #include "hv/hypercall.h"
-#include "hv/ppc/papr.h"
 #include "hv/shared_info.h"
 #include "hv/time.h"
 #include "cpu/backend.h"
@@ -56,11 +55,15 @@ struct domain *hv_domain_create(struct hv *hv, enum hv_arch arch, enum hv_person
 	d->domid = hv->next_domid++;
 	d->arch = arch;
 	d->personality = pers;
-	d->hypercalls = pers == HV_PERSONALITY_PAPR ? &papr_hypercall_table : &xen_hypercall_table;
+	d->pers = pers == HV_PERSONALITY_PAPR ? &hv_papr_personality : &hv_xen_personality;
+	d->hypercalls = d->pers->hypercalls;
 	d->ram_bytes = ram_bytes;
 	d->tot_pages = d->max_pages = ram_bytes >> SV_PAGE_BITS;
 	d->shared_info_gfn = HV_GFN_NONE;
 	d->shared_info_mfn = UINT64_MAX; /* none yet */
+	d->target = DOMID_INVALID;
+	for (unsigned i = 0; i < HV_NR_WATCHDOGS; i++)
+		d->watchdog_ns[i] = HV_TIME_NONE;
 	d->p2m = p2m_new(&hv->mem, d->domid);
 	d->tbc = tb_cache_new(d->p2m, &backend_threaded);
 	d->console_line = g_string_new(NULL);
@@ -73,8 +76,8 @@ struct domain *hv_domain_create(struct hv *hv, enum hv_arch arch, enum hv_person
 	rc = p2m_populate_ram(d->p2m, 0, ram_bytes >> SV_PAGE_BITS);
 	if (rc == 0)
 		rc = hv_shared_info_init(d);
-	if (rc == 0 && pers == HV_PERSONALITY_PAPR)
-		rc = papr_domain_init(d);
+	if (rc == 0 && d->pers->domain_init)
+		rc = d->pers->domain_init(d);
 	if (rc < 0) {
 		hv_domain_destroy(d);
 		*err = rc;
@@ -123,7 +126,8 @@ void hv_domain_destroy(struct domain *d)
 	if (d->shared_info_mfn != UINT64_MAX)
 		hv_shared_info_destroy(d);
 	hv_gnttab_destroy(d);
-	papr_domain_destroy(d);
+	if (d->pers->domain_destroy)
+		d->pers->domain_destroy(d);
 	g_string_free(d->console_line, TRUE);
 	g_hash_table_destroy(d->stats.exits);
 	g_hash_table_destroy(d->stats.hypercalls);

@@ -57,6 +57,23 @@ enum hv_personality {
 	HV_PERSONALITY_PAPR,
 };
 
+/*
+ * What a personality brings to its domains (hv/xen_hypercalls.c for Xen,
+ * hv/ppc/papr.c for PAPR): its hypercall table and its per-domain state.
+ * The common modules reach a personality only through this.
+ */
+struct hv_personality_ops {
+	const char *name;
+	const struct hv_hypercall_table *hypercalls;
+	/* Set up and free the personality's state of d (NULL: none); destroy
+	 * also runs after a failed init. */
+	int (*domain_init)(struct domain *d);
+	void (*domain_destroy)(struct domain *d);
+};
+
+extern const struct hv_personality_ops hv_xen_personality;
+extern const struct hv_personality_ops hv_papr_personality;
+
 /* Xen's shutdown reasons (public/sched.h SHUTDOWN_*). */
 enum hv_shutdown {
 	HV_SHUTDOWN_POWEROFF = 0,
@@ -119,6 +136,10 @@ struct hv_arch_ops {
 	 * wake_deadline when they are set. */
 	uint64_t (*timer_deadline)(struct vcpu *v);
 	void (*timer_fire)(struct vcpu *v);
+	/* VCPUOP_send_nmi: make an NMI pending on v (x86: its local APIC's
+	 * NMI, taken even with IF=0). NULL: the architecture has no NMI to
+	 * send (-ENOSYS, as Xen on Arm). */
+	void (*send_nmi)(struct vcpu *v);
 };
 
 /* Why a blocked vcpu waits (hv/sched.c). */
@@ -142,6 +163,7 @@ struct hv_guest_area {
 };
 
 #define HV_POLL_MAX_PORTS 128 /* Xen's limit on sched_poll.nr_ports */
+#define HV_NR_WATCHDOGS 2     /* Xen's NR_DOMAIN_WATCHDOG_TIMERS */
 #define HV_TIME_NONE UINT64_MAX
 
 struct vcpu {
@@ -161,6 +183,9 @@ struct vcpu {
 	 * the argument registers and leaves the PC on the call instruction. */
 	bool hcall_preempted;
 	uint64_t hcall_args[6];
+
+	/* SCHEDOP_yield: the run driver ends v's turn (and clears this). */
+	bool yielded;
 
 	/* Blocking (hv/sched.c). */
 	enum hv_block_kind block;
@@ -208,6 +233,7 @@ struct domain {
 	uint16_t domid;
 	enum hv_arch arch;
 	enum hv_personality personality;
+	const struct hv_personality_ops *pers;
 	const struct hv_hypercall_table *hypercalls;
 	struct p2m *p2m;
 	struct tb_cache *tbc;
@@ -228,6 +254,14 @@ struct domain {
 	bool big_endian;
 	/* vm_assist types the guest enabled (hv/vm_assist.c). */
 	uint64_t vm_assist;
+	/* SCHEDOP_watchdog timers (Xen's NR_DOMAIN_WATCHDOG_TIMERS): the
+	 * system time (ns) at which each shuts the domain down, HV_TIME_NONE
+	 * when free. */
+	uint64_t watchdog_ns[HV_NR_WATCHDOGS];
+	/* The domain this one serves as a device model (Xen's d->target,
+	 * XEN_DOMCTL_set_target): it may map that domain's memory with
+	 * XENMAPSPACE_gmfn_foreign. DOMID_INVALID: none. */
+	uint16_t target;
 	/* Memory accounting (XENMEM_current/maximum_reservation). */
 	uint64_t tot_pages, max_pages;
 	/* The shared_info frame (owned by hv: a reference held) and where the
@@ -329,6 +363,17 @@ bool hv_vcpu_runnable(struct vcpu *v);
 int64_t hv_vcpu_prepare_run(struct vcpu *v, int64_t quantum);
 void hv_domain_sync_time(struct domain *d);
 bool hv_domain_idle(struct domain *d);
+/* The same over every domain of hv not shut down: one timeline for all
+ * (a machine with several domains). */
+void hv_sync_time(struct hv *hv);
+bool hv_idle(struct hv *hv);
+
+/* Empty the physmap slot gfn of d before something else is mapped there
+ * (hv/memory.c): d's own RAM page is released, a foreign mapping dropped,
+ * hv's pages (shared_info, grant-table frames) unhooked; a grant mapping
+ * (-EBUSY), MMIO and hv tables (-EPERM) stay. keep_mfn: a frame that may
+ * stay (mapping it again where it is). 0 or a negative Xen error. */
+int hv_physmap_clear(struct domain *d, uint64_t gfn, uint64_t keep_mfn);
 
 /* Guest memory access for hypercalls (DESIGN.md §6): 0 or -EFAULT. */
 int hv_copy_from_guest(struct vcpu *v, void *dst, uint64_t gva, size_t len);

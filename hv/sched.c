@@ -25,6 +25,10 @@
 /* struct sched_poll { XEN_GUEST_HANDLE(evtchn_port_t) ports; @8 unsigned int
  * nr_ports; @16 uint64_t timeout; } */
 #define XEN_SCHED_POLL_SIZE 24
+/* struct sched_remote_shutdown { domid_t domain_id; @4 unsigned int reason; } */
+#define XEN_SCHED_REMOTE_SHUTDOWN_SIZE 8
+/* struct sched_watchdog { uint32_t id; @4 uint32_t timeout (seconds); } */
+#define XEN_SCHED_WATCHDOG_SIZE 8
 
 void hv_vcpu_block(struct vcpu *v, enum hv_block_kind kind)
 {
@@ -103,6 +107,9 @@ static uint64_t sched_wake_deadline(struct vcpu *v)
 	}
 	if (timer_wakes && timer < t)
 		t = timer;
+	/* Not a wake-up, but an event that must happen: the watchdog. */
+	if (hv_time_watchdog_deadline(v->d) < t)
+		t = hv_time_watchdog_deadline(v->d);
 	return t;
 }
 
@@ -155,13 +162,21 @@ int64_t hv_vcpu_prepare_run(struct vcpu *v, int64_t quantum)
 	return at - now < (uint64_t)quantum ? (int64_t)(at - now) : quantum;
 }
 
-void hv_domain_sync_time(struct domain *d)
+/* The furthest clock of d's running vcpus (0: none runs). */
+static uint64_t sched_front(struct domain *d)
 {
 	uint64_t front = 0;
 
 	for (unsigned i = 0; i < d->n_vcpus; i++)
 		if (!d->vcpus[i]->blocked && !d->vcpus[i]->down && hv_time_now(d->vcpus[i]) > front)
 			front = hv_time_now(d->vcpus[i]);
+	return front;
+}
+
+/* d's blocked and down vcpus follow the running ones to front (a blocked
+ * one stops at its next event). */
+static void sched_follow(struct domain *d, uint64_t front)
+{
 	for (unsigned i = 0; i < d->n_vcpus; i++) {
 		struct vcpu *v = d->vcpus[i];
 		uint64_t t = hv_time_next_event(v);
@@ -172,7 +187,8 @@ void hv_domain_sync_time(struct domain *d)
 	}
 }
 
-bool hv_domain_idle(struct domain *d)
+/* The earliest time one of d's blocked vcpus could wake (HV_TIME_NONE). */
+static uint64_t sched_wake_time(struct domain *d)
 {
 	uint64_t t = HV_TIME_NONE;
 
@@ -182,11 +198,71 @@ bool hv_domain_idle(struct domain *d)
 		if (w < t)
 			t = w;
 	}
-	if (t == HV_TIME_NONE)
-		return false;
+	return t;
+}
+
+static void sched_jump(struct domain *d, uint64_t t)
+{
 	for (unsigned i = 0; i < d->n_vcpus; i++) {
 		hv_time_advance(d->vcpus[i], t);
 		hv_time_fire(d->vcpus[i]);
+	}
+}
+
+void hv_domain_sync_time(struct domain *d)
+{
+	sched_follow(d, sched_front(d));
+}
+
+bool hv_domain_idle(struct domain *d)
+{
+	uint64_t t = sched_wake_time(d);
+
+	if (t == HV_TIME_NONE)
+		return false;
+	sched_jump(d, t);
+	return true;
+}
+
+/*
+ * Several domains share one timeline, as Xen's domains share its system
+ * time: the front is the furthest running vcpu of any domain still up, and
+ * when every vcpu of every such domain is blocked, time jumps for all of
+ * them to the earliest deadline any of them has.
+ */
+void hv_sync_time(struct hv *hv)
+{
+	uint64_t front = 0;
+
+	for (unsigned i = 0; i < hv->domains->len; i++) {
+		struct domain *d = g_ptr_array_index(hv->domains, i);
+		uint64_t f = d->shut_down ? 0 : sched_front(d);
+		if (f > front)
+			front = f;
+	}
+	for (unsigned i = 0; i < hv->domains->len; i++) {
+		struct domain *d = g_ptr_array_index(hv->domains, i);
+		if (!d->shut_down)
+			sched_follow(d, front);
+	}
+}
+
+bool hv_idle(struct hv *hv)
+{
+	uint64_t t = HV_TIME_NONE;
+
+	for (unsigned i = 0; i < hv->domains->len; i++) {
+		struct domain *d = g_ptr_array_index(hv->domains, i);
+		uint64_t w = d->shut_down ? HV_TIME_NONE : sched_wake_time(d);
+		if (w < t)
+			t = w;
+	}
+	if (t == HV_TIME_NONE)
+		return false;
+	for (unsigned i = 0; i < hv->domains->len; i++) {
+		struct domain *d = g_ptr_array_index(hv->domains, i);
+		if (!d->shut_down)
+			sched_jump(d, t);
 	}
 	return true;
 }
@@ -236,6 +312,66 @@ static long sched_poll(struct vcpu *v, uint64_t arg)
 	return 0;
 }
 
+/* SCHEDOP_remote_shutdown: only a domain's device model (Xen's
+ * XSM_DM_PRIV: d->target) may shut it down; none of ours is privileged. */
+static long sched_remote_shutdown(struct vcpu *v, uint64_t arg)
+{
+	uint8_t b[XEN_SCHED_REMOTE_SHUTDOWN_SIZE];
+	struct domain *t;
+	unsigned reason;
+
+	if (hv_copy_from_guest(v, b, arg, sizeof(b)) < 0)
+		return -XEN_EFAULT;
+	t = hv_domain_by_id(v->d->hv, hv_guest_u16(v, b));
+	if (!t)
+		return -XEN_ESRCH; /* DOMID_SELF names no domain here */
+	if (v->d->target != t->domid)
+		return -XEN_EPERM;
+	reason = hv_guest_u32(v, b + 4);
+	if (reason > HV_SHUTDOWN_SOFT_RESET)
+		return -XEN_EINVAL;
+	hv_trace(v, TRACE_HYPERCALLS, "SCHED remote_shutdown d%u %s", t->domid,
+		 hv_shutdown_name(reason));
+	hv_domain_shutdown(t, reason);
+	return 0;
+}
+
+/*
+ * SCHEDOP_watchdog (Xen's domain_watchdog): id 0 takes a free timer and
+ * arms it timeout seconds from now, returning its id (1 or 2; -ENOSPC if
+ * none is free); id N re-arms timer N, or frees it with timeout 0. An
+ * expired timer shuts the domain down with SHUTDOWN_watchdog.
+ */
+static long sched_watchdog(struct vcpu *v, uint64_t arg)
+{
+	struct domain *d = v->d;
+	uint8_t b[XEN_SCHED_WATCHDOG_SIZE];
+	uint32_t id, timeout;
+	uint64_t at;
+
+	if (hv_copy_from_guest(v, b, arg, sizeof(b)) < 0)
+		return -XEN_EFAULT;
+	id = hv_guest_u32(v, b);
+	timeout = hv_guest_u32(v, b + 4);
+	if (id > HV_NR_WATCHDOGS)
+		return -XEN_EINVAL;
+	at = hv_time_now(v) + timeout * 1000000000ull;
+	if (id == 0) {
+		while (id < HV_NR_WATCHDOGS && d->watchdog_ns[id] != HV_TIME_NONE)
+			id++;
+		if (id == HV_NR_WATCHDOGS)
+			return -XEN_ENOSPC;
+		d->watchdog_ns[id] = at;
+		hv_trace(v, TRACE_HYPERCALLS, "SCHED watchdog %u armed for %u s", id + 1, timeout);
+		return id + 1;
+	}
+	id--;
+	if (d->watchdog_ns[id] == HV_TIME_NONE)
+		return -XEN_EINVAL;
+	d->watchdog_ns[id] = timeout ? at : HV_TIME_NONE;
+	return 0;
+}
+
 long do_sched_op(struct vcpu *v, const uint64_t a[6])
 {
 	unsigned cmd = (unsigned)a[0];
@@ -243,7 +379,10 @@ long do_sched_op(struct vcpu *v, const uint64_t a[6])
 	unsigned reason;
 
 	switch (cmd) {
-	case SCHEDOP_yield: return 0;
+	case SCHEDOP_yield:
+		/* The rest of the turn goes to the other vcpus. */
+		v->yielded = true;
+		return 0;
 	case SCHEDOP_block: return sched_block(v);
 	case SCHEDOP_poll: return sched_poll(v, a[1]);
 	case SCHEDOP_shutdown:
@@ -263,6 +402,8 @@ long do_sched_op(struct vcpu *v, const uint64_t a[6])
 			return -XEN_EINVAL;
 		v->d->shutdown_code = reason;
 		return 0;
+	case SCHEDOP_remote_shutdown: return sched_remote_shutdown(v, a[1]);
+	case SCHEDOP_watchdog: return sched_watchdog(v, a[1]);
 	default: return -XEN_ENOSYS;
 	}
 }

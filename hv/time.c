@@ -164,6 +164,22 @@ void hv_time_fire(struct vcpu *v)
 	}
 	if (v->arch->timer_fire)
 		v->arch->timer_fire(v);
+	for (unsigned i = 0; i < HV_NR_WATCHDOGS; i++)
+		if (v->d->watchdog_ns[i] <= now) {
+			v->d->watchdog_ns[i] = HV_TIME_NONE;
+			hv_trace(v, TRACE_HYPERCALLS, "SCHED watchdog %u expired", i + 1);
+			hv_domain_shutdown(v->d, HV_SHUTDOWN_WATCHDOG);
+		}
+}
+
+uint64_t hv_time_watchdog_deadline(struct domain *d)
+{
+	uint64_t t = HV_TIME_NONE;
+
+	for (unsigned i = 0; i < HV_NR_WATCHDOGS; i++)
+		if (d->watchdog_ns[i] < t)
+			t = d->watchdog_ns[i];
+	return t;
 }
 
 uint64_t hv_time_next_deadline(struct vcpu *v)
@@ -180,6 +196,8 @@ uint64_t hv_time_next_event(struct vcpu *v)
 	uint64_t t = hv_time_next_deadline(v), a;
 
 	if (v->arch->timer_deadline && (a = v->arch->timer_deadline(v)) < t)
+		t = a;
+	if ((a = hv_time_watchdog_deadline(v->d)) < t)
 		t = a;
 	return t;
 }

@@ -56,6 +56,8 @@ void hv_time_set_singleshot(struct vcpu *v, uint64_t abs_ns);
 void hv_time_set_periodic(struct vcpu *v, uint64_t period_ns);
 /* Fire v's timers that are due (VIRQ_TIMER; the arch's own timers). */
 void hv_time_fire(struct vcpu *v);
+/* The earliest SCHEDOP_watchdog expiry of d (ns), or HV_TIME_NONE. */
+uint64_t hv_time_watchdog_deadline(struct domain *d);
 /* The earliest Xen timer deadline of v (ns), or HV_TIME_NONE. */
 uint64_t hv_time_next_deadline(struct vcpu *v);
 /* The earliest deadline of any of v's timers, the arch's included (x86

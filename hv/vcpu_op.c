@@ -1,7 +1,9 @@
 /*
  * vcpu_op (public/vcpu.h): vcpu_info placement, the pvclock and runstate
  * areas, timers, state queries, and bringing vcpus up and down.
- * vcpu_op(cmd, vcpuid, arg). Not yet: send_nmi, get_physid (-ENOSYS).
+ * vcpu_op(cmd, vcpuid, arg). send_nmi through the arch (x86: the local
+ * APIC's NMI; none on POWER: -ENOSYS, as on Arm). Not for an unprivileged
+ * domain: get_physid (-ENOSYS).
  *
  * Up and down (Xen's rules): VCPUOP_initialise loads a start state into a
  * vcpu that has none (the arch hook: x86 struct vcpu_hvm_context; POWER has
@@ -255,6 +257,14 @@ long do_vcpu_op(struct vcpu *caller, const uint64_t a[6])
 	case VCPUOP_down: return vcpu_op_down(v);
 	case VCPUOP_is_up: return !v->down;
 	case VCPUOP_get_runstate_info: return vcpu_op_runstate(caller, v, arg);
+	case VCPUOP_send_nmi:
+		if (!v->arch->send_nmi)
+			return -XEN_ENOSYS;
+		if (arg)
+			return -XEN_EINVAL; /* the handle must be NULL */
+		hv_trace(caller, TRACE_IRQ, "IRQ send_nmi to vcpu %u", v->id);
+		v->arch->send_nmi(v);
+		return 0;
 	default: return -XEN_ENOSYS;
 	}
 }

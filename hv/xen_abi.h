@@ -66,13 +66,17 @@ enum xen_hypercall_nr {
 #define XEN_E2BIG 7
 #define XEN_EAGAIN 11
 #define XEN_ENOMEM 12
+#define XEN_EACCES 13
 #define XEN_EFAULT 14
 #define XEN_EBUSY 16
 #define XEN_EEXIST 17
 #define XEN_EINVAL 22
 #define XEN_ENOSPC 28
+#define XEN_EDOM 33
+#define XEN_ERANGE 34
 #define XEN_ENOSYS 38
 #define XEN_ETIME 62
+#define XEN_EILSEQ 84
 #define XEN_EOPNOTSUPP 95
 
 /* console_io (public/xen.h). */
@@ -105,6 +109,7 @@ enum xen_hypercall_nr {
 /* Domain ids (public/xen.h). */
 #define DOMID_SELF 0x7ff0u
 #define DOMID_FIRST_RESERVED 0x7ff0u
+#define DOMID_INVALID 0x7ff4u
 
 /* Virtual IRQs (public/xen.h). Per-vcpu: TIMER, DEBUG, XENOPROF, XENPMU;
  * the others are global (bound on vcpu 0, movable with bind_vcpu). */
@@ -262,9 +267,11 @@ enum xen_hypercall_nr {
 /* grant_entry_v1.flags and gnttab_copy.flags. */
 #define GTF_type_mask 3u
 #define GTF_permit_access 1u
+#define GTF_transitive 3u
 #define GTF_readonly (1u << 2)
 #define GTF_reading (1u << 3)
 #define GTF_writing (1u << 4)
+#define GTF_sub_page (1u << 8) /* v2 */
 #define GNTMAP_device_map (1u << 0)
 #define GNTMAP_host_map (1u << 1)
 #define GNTMAP_readonly (1u << 2)

@@ -133,6 +133,11 @@ const struct hv_hypercall_table xen_hypercall_table = {
 	.eperm = -XEN_EPERM,
 };
 
+const struct hv_personality_ops hv_xen_personality = {
+	.name = "xen",
+	.hypercalls = &xen_hypercall_table,
+};
+
 /* Never reached for a domU (HV_HC_PRIV rejects first); kept so the table
  * names the operations a guest may not use. */
 long do_refused_to_domu(struct vcpu *v, const uint64_t a[6])

@@ -68,6 +68,13 @@ const struct hv_hypercall_table papr_hypercall_table = {
 	.eperm = H_PRIVILEGE,
 };
 
+const struct hv_personality_ops hv_papr_personality = {
+	.name = "papr",
+	.hypercalls = &papr_hypercall_table,
+	.domain_init = papr_domain_init,
+	.domain_destroy = papr_domain_destroy,
+};
+
 /*
  * H_PUT_TERM_CHAR(termno, len, chars[0..7], chars[8..15]): up to 16 bytes,
  * packed big-endian in two registers whatever the guest's byte order.

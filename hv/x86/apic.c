@@ -64,6 +64,12 @@ static void apic_kick(void *opaque)
 		cpu_request_exit(v->cpu);
 }
 
+void hv_x86_send_nmi(struct vcpu *v)
+{
+	hv_x86_lapic(v)->nmi_pending = true;
+	apic_kick(v);
+}
+
 /* INIT (SDM 9.1 table 9-1, 10.4.7.3): the processor's INIT state, the APIC's
  * too (it keeps its ID and base), then wait-for-SIPI: the vcpu is down
  * (Xen's VPF_down, as Xen's vlapic does for INIT). */

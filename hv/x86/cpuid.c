@@ -12,8 +12,9 @@
 #define CPUID_1_ECX_TSC_DEADLINE (1u << 24)
 #define CPUID_6_EAX_ARAT (1u << 2)
 
-/* Leaf 0x40000004 EAX bit: EBX holds the vcpu id. */
+/* Leaf 0x40000004 EAX bits: EBX holds the vcpu id, ECX the domain id. */
 #define XEN_HVM_CPUID_VCPU_ID_PRESENT (1u << 3)
+#define XEN_HVM_CPUID_DOMID_PRESENT (1u << 4)
 
 void hv_x86_cpuid(struct vcpu *v, uint32_t leaf, uint32_t subleaf, uint32_t out[4])
 {
@@ -34,8 +35,9 @@ void hv_x86_cpuid(struct vcpu *v, uint32_t leaf, uint32_t subleaf, uint32_t out[
 			out[1] = XEN_HYPERCALL_MSR;
 			break;
 		case 4:
-			out[0] = XEN_HVM_CPUID_VCPU_ID_PRESENT;
+			out[0] = XEN_HVM_CPUID_VCPU_ID_PRESENT | XEN_HVM_CPUID_DOMID_PRESENT;
 			out[1] = v->id;
+			out[2] = v->d->domid;
 			break;
 		default:
 			/* 3 (time) and 5 (PV features): nothing advertised yet. */

@@ -84,6 +84,7 @@ const struct hv_arch_ops hv_x86_ops = {
 	.wake_deadline = hv_x86_wake_deadline,
 	.timer_deadline = hv_x86_apic_timer_deadline,
 	.timer_fire = hv_x86_apic_timer_fire,
+	.send_nmi = hv_x86_send_nmi,
 };
 
 static const struct {

@@ -145,7 +145,7 @@ long hv_x86_vcpu_initialise(struct vcpu *caller, struct vcpu *v, uint64_t arg)
 		cr4 = ld64_le_p(r + 96);
 		efer = ld64_le_p(r + 104);
 		/* A canonical RIP, paging, PAE and LME. */
-		if ((uint64_t)(((int64_t)rip << 16) >> 16) != rip || !(cr0 & X86_CR0_PG) ||
+		if ((rip >> 47 != 0 && rip >> 47 != 0x1ffff) || !(cr0 & X86_CR0_PG) ||
 		    !(cr4 & X86_CR4_PAE) || !(efer & X86_EFER_LME))
 			return -XEN_EINVAL;
 		break;

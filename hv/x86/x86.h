@@ -58,6 +58,8 @@ int hv_x86_apic_wrmsr(struct vcpu *v, uint32_t msr, uint64_t val);
 /* hv_arch_ops hooks: the APIC timer; waking from HLT. */
 uint64_t hv_x86_apic_timer_deadline(struct vcpu *v);
 void hv_x86_apic_timer_fire(struct vcpu *v);
+/* VCPUOP_send_nmi: an NMI pending on v's local APIC. */
+void hv_x86_send_nmi(struct vcpu *v);
 bool hv_x86_wake_ready(struct vcpu *v);
 uint64_t hv_x86_wake_deadline(struct vcpu *v);
 

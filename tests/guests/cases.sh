@@ -395,6 +395,29 @@ expect_stderr 'HYPERCALL 20 grant_table_op:copy\(0x5, 0x[0-9a-f]+, 0x1\) = 0$'
 expect_stderr 'P2M grant_map d1 ref=1 gfn=0x[0-9a-f]+ mfn=0x[0-9a-f]+ rw handle=0$'
 expect_stderr 'P2M grant_unmap d1 ref=1 gfn=0x[0-9a-f]+ handle=0$'
 
+# VCPUOP_send_nmi (taken with IF=0) and SCHEDOP_watchdog: the watchdog
+# shuts the blocked domain down one virtual second after its last ping.
+guest_test x86-nmi-watchdog 2 --stats "$(x86_guest nmi)"
+expect_stdout '^NMI taken with IF=0$'
+expect_stdout '^send_nmi with an argument, to vcpu 5: -22, -2$'
+expect_stdout '^watchdog armed, blocking$'
+expect_stderr 'domain 1 shut down: watchdog$'
+expect_stderr 'result: watchdog'
+
+# Grant tables v2 (tests/guests/x86/gnttab2.S): status frames, full-page and
+# sub-page entries, the switching rules.
+guest_test x86-gnttab2 0 --trace=p2m "$(x86_guest gnttab2)"
+expect_stdout '^grant table version 2$'
+expect_stdout '^status frame 0 listed where it is mapped$'
+expect_stdout '^mapped: v2 full page ok$'
+expect_stdout '^status while mapped: 0x0000000000000018$'
+expect_stdout '^sub-page copy: bytes 64\.\.95 of a sub-page grant$'
+expect_stdout '^copy past the sub-page: -1$'
+expect_stdout '^set_version 1 while mapped: -16, version 2$'
+expect_stdout '^status after unmap: 0x0000000000000000$'
+expect_stdout '^back to version 1$'
+expect_stderr 'P2M add_to_physmap grant_table status idx=0 gfn=0x[0-9a-f]+ mfn='
+
 # Domain 0's backends: a line through the console ring, two keys read through
 # xenstore's ring (devices/xen_console.c, devices/xenstore.c).
 guest_test x86-rings 0 --trace=evtchn "$(x86_guest rings)"
@@ -405,6 +428,109 @@ expect_not_stdout 'FAIL'
 expect_stderr 'EVTCHN send port=1 -> d0 console$'
 expect_stderr 'EVTCHN send port=2 -> d0 xenstore$'
 expect_stderr 'XS READ /local/domain/1/name -> OK$'
+
+# Two guest domains in one machine (--domain): an interdomain event channel
+# and a grant-shared ring between them, grant copies both ways, then unmap
+# and close and the errors after (tests/guests/x86/peer_[ab].S). Each
+# domain's console lines carry its id.
+guest_test x86-two-domains 0 --trace=evtchn,p2m "$(x86_guest peer_a)" \
+	--domain="$(x86_guest peer_b)"
+expect_stdout '^\[d1\] server: ring granted as ref 8, waiting on port 3$'
+expect_stdout '^\[d2\] client: ring mapped, bound to local port 3$'
+expect_stdout '^\[d1\] server: request 21$'
+expect_stdout '^\[d2\] client: response 441$'
+expect_stdout '^\[d2\] client: copied out: a secret of the server, by copy$'
+expect_stdout '^\[d1\] server: the client copied in: written by the client, by copy\.$'
+expect_stdout '^\[d2\] client: second unmap: -4$'
+expect_stdout '^\[d2\] client: send after close: -22$'
+expect_stdout '^\[d1\] server: client gone \(port unbound, grant released\)$'
+expect_not_stdout 'FAILED'
+expect_stderr 'EVTCHN send port=3 -> d1 port=3$'
+expect_stderr 'P2M grant_map d1 ref=8 gfn=0x[0-9a-f]+ mfn=0x[0-9a-f]+ rw handle=0$'
+
+# Domain teardown frees everything: the two-domain machines under valgrind
+# (about 2 s each).
+valgrind_test x86-two-domains-valgrind 0 "$(x86_guest peer_a)" --domain="$(x86_guest peer_b)"
+expect_stdout '^\[d1\] server: client gone'
+valgrind_test x86-physmap-valgrind 0 "$(x86_guest physmap)" \
+	--domain="$(x86_guest physmap),target=1"
+expect_stdout '^\[d2\] foreign mapping removed: 0$'
+valgrind_test x86-ppc-two-domains-valgrind 0 "$(x86_guest peer_a)" \
+	--domain="$(ppc_guest peer_b le)"
+expect_stdout '^\[d1\] server: client gone'
+
+# Each domain has its own xenstore home, console ring and console file.
+guest_test x86-domain-xenstore 0 "$(x86_guest hello)" \
+	--domain="$(x86_guest rings),name=second,console=file:$SCRATCH/d2.txt"
+expect_stdout '^\[d1\] hello from x86-64'
+expect_not_stdout 'd2'
+expect_file "$SCRATCH/d2.txt" '^xenstore name: second$'
+expect_file "$SCRATCH/d2.txt" '^xenstore domid: 2$'
+expect_file "$SCRATCH/d2.txt" '^hello through the console ring$'
+
+# Three domains: the second reads its "peers", domain 1's world-readable
+# "data" and (refused) domain 1's private "name" (tests/guests/x86/xspeer.S).
+guest_test x86-domain-peers 0 "$(x86_guest hello)" --domain="$(x86_guest xspeer)" \
+	--domain="$(x86_guest hello)"
+expect_stdout '^\[d2\] peers: 1 3$'
+expect_stdout '^\[d2\] /local/domain/1/data: $'
+expect_stdout '^\[d2\] /local/domain/1/name: error: EACCES$'
+expect_stdout '^\[d3\] hello from x86-64'
+
+# A domain that crashes makes the machine's status a crash, after the others
+# have finished.
+guest_test x86-domain-crash 2 "$(x86_guest hello)" --domain="$(x86_guest crash)"
+expect_stdout '^\[d1\] hello from x86-64'
+expect_stderr 'domain 2 (crashed|shut down: crash)'
+
+# memory_op's physmap ops (tests/guests/x86/physmap.S): domain 1 moves its
+# pages (gmfn, gmfn_range, a batch with a bad entry) and removes one; domain
+# 2 serves it (target=1) and foreign-maps its page, talks through it, grants
+# it (a copy from that grant is GNTST_bad_page) and removes the mapping.
+guest_test x86-physmap 0 --trace=p2m "$(x86_guest physmap)" \
+	--domain="$(x86_guest physmap),target=1"
+expect_stdout '^\[d1\] gmfn: moved: the page at src$'
+expect_stdout '^\[d1\] gmfn: pages released: 1$'
+expect_stdout '^\[d1\] gmfn_range: range 0 range 1$'
+expect_stdout '^\[d1\] batch errs: 0, -22$'
+expect_stdout '^\[d1\] remove_from_physmap: 0, -2$'
+expect_stdout '^\[d2\] foreign batch errs: 0, -22$'
+expect_stdout '^\[d2\] device model reads: owner.s page$'
+expect_stdout '^\[d1\] the device model wrote: reply from the device model!$'
+expect_stdout '^\[d1\] copy from the foreign-mapped grant: -9$'
+expect_stdout '^\[d2\] foreign mapping removed: 0$'
+expect_stdout '^\[d2\] foreign map of no domain: -3$'
+expect_stderr 'd2v0 P2M add_to_physmap gmfn_foreign d1 gfn=0x[0-9a-f]+ -> gfn=0x[0-9a-f]+ mfn='
+expect_stderr 'd2v0 P2M remove_from_physmap gfn=0x[0-9a-f]+ \(was map_foreign mfn='
+
+# Without target=1 the foreign map is refused (-EPERM); domain 1 then waits
+# in vain for the reply and crashes on purpose.
+guest_test x86-physmap-no-target 2 "$(x86_guest physmap)" --domain="$(x86_guest physmap)"
+expect_stdout '^\[d2\] foreign batch errs: -1, -1$'
+expect_stdout 'physmap: FAILED'
+
+guest_test domain-bad-target 1 "$(x86_guest hello)" --domain="$(x86_guest hello),target=2"
+expect_stderr 'target=2 is not another domain'
+
+# SCHEDOP_remote_shutdown: only a domain's device model may (tests/guests/
+# x86/remote.S); domain 1 spins until then.
+guest_test x86-remote-shutdown 0 "$(x86_guest spin)" --domain="$(x86_guest remote),target=1"
+expect_stdout '^\[d2\] remote_shutdown of domain 9: -3$'
+expect_stdout '^\[d2\] remote_shutdown of domain 32752: -3$'
+expect_stdout '^\[d2\] remote_shutdown of domain 2: -1$'
+expect_stdout '^\[d2\] remote_shutdown of domain 1: 0$'
+expect_no_stderr
+
+guest_test x86-remote-shutdown-refused 4 --timeout=2 "$(x86_guest spin)" \
+	--domain="$(x86_guest remote)"
+expect_stdout '^\[d2\] remote_shutdown of domain 1: -1$'
+
+guest_test domain-bad-option 1 "$(x86_guest hello)" --domain="$(x86_guest hello),memory=1K"
+expect_stderr 'bad --domain option .memory=1K.'
+expect_no_stdout
+
+guest_test domain-with-gdb 1 --gdb=1234 "$(x86_guest hello)" --domain="$(x86_guest hello)"
+expect_stderr '--domain cannot be combined'
 
 guest_test x86-block 2 --trace=hypercalls "$(x86_guest block)"
 expect_stdout '^poll timed out after 5 ms$'
@@ -539,6 +665,54 @@ for e in le be; do
 	expect_stderr 'EVTCHN pending d1 port=1 vcpu=0$'
 	expect_stderr 'EVTCHN upcall external interrupt 0x500$'
 done
+
+# memory_op's physmap ops on POWER, the structures in either byte order
+# (tests/guests/ppc/physmap.S).
+for e in le be; do
+	guest_test "ppc-physmap-$e" 0 --trace=p2m "$(ppc_guest physmap "$e")"
+	expect_stdout '^gmfn: moved: the page at src$'
+	expect_stdout '^batch errs 0, -22; back at src: the page at src$'
+	expect_stdout '^remove_from_physmap: 0, then -2$'
+	expect_stderr 'P2M remove_from_physmap gfn=0x[0-9a-f]+ \(was ram_rw'
+done
+
+# Two Xen-personality POWER domains (tests/guests/ppc/peer_[ab].S): the
+# client's VIRQ_TIMER, then an interdomain channel, a grant-shared ring and
+# grant copies through the same hv modules as on x86, in both byte orders.
+for e in le be; do
+	guest_test "ppc-two-domains-$e" 0 --trace=evtchn,p2m "$(ppc_guest peer_a "$e")" \
+		--domain="$(ppc_guest peer_b "$e")"
+	expect_stdout '^\[d2\] client: timer event on port 1$'
+	expect_stdout '^\[d1\] server: ring granted as ref 8, waiting on port 1$'
+	expect_stdout '^\[d2\] client: ring mapped, bound to local port 2$'
+	expect_stdout '^\[d1\] server: request 21$'
+	expect_stdout '^\[d2\] client: response 441$'
+	expect_stdout '^\[d2\] client: copied out: a secret of the server, by copy$'
+	expect_stdout '^\[d1\] server: the client copied in: written by the client, by copy\.$'
+	expect_stdout '^\[d2\] client: second unmap: -4$'
+	expect_stdout '^\[d2\] client: send after close: -22$'
+	expect_stdout '^\[d1\] server: client gone \(port unbound, grant released\)$'
+	expect_not_stdout 'FAILED'
+	expect_stderr 'EVTCHN send port=2 -> d1 port=1$'
+	expect_stderr 'P2M grant_map d1 ref=8 gfn=0x[0-9a-f]+ mfn=0x[0-9a-f]+ rw handle=0$'
+done
+
+# One machine, two architectures: the x86-64 server and the little-endian
+# POWER client share the ring's layout and byte order.
+guest_test x86-ppc-two-domains 0 "$(x86_guest peer_a)" --domain="$(ppc_guest peer_b le)"
+expect_stdout '^\[d2\] client: response 441$'
+expect_stdout '^\[d1\] server: client gone \(port unbound, grant released\)$'
+expect_not_stdout 'FAILED'
+
+# Determinism with two domains: the same events at the same instruction
+# counts in both runs.
+for r in a b; do
+	guest_test "two-domains-determinism-$r" 0 --trace=exits,hypercalls,evtchn,p2m \
+		--trace-file="$SCRATCH/two-domains-$r.txt" "$(x86_guest peer_a)" \
+		--domain="$(ppc_guest peer_b le)"
+done
+expect_file "$SCRATCH/two-domains-b.txt" 'd2v0 EVTCHN send port=2 -> d1 port=3$'
+expect_same_file "$SCRATCH/two-domains-a.txt" "$SCRATCH/two-domains-b.txt"
 
 for e in le be; do
 	guest_test "ppc-hello-$e" 0 --trace=exits,hypercalls "$(ppc_guest hello "$e")"

@@ -6,6 +6,7 @@
 #
 #     guest_test NAME STATUS ARGS...    run: softvisor run --timeout=10 ARGS...
 #     sv_test NAME STATUS ARGS...       run: softvisor ARGS...  (no "run")
+#     valgrind_test NAME STATUS ARGS... guest_test under valgrind (leaks fail)
 #
 # and assertions about the case just run, checked when the next case starts:
 #
@@ -258,6 +259,25 @@ expect_no_stdout() {
 expect_no_stderr() {
 	case_ran || return 0
 	[ ! -s "$case_err" ] || case_fails+=("stderr not empty")
+}
+
+# valgrind_test NAME STATUS ARGS...: guest_test under valgrind's memcheck;
+# a memory error or a definite or indirect leak at exit fails the case
+# (exit status 99). Skipped without valgrind, under a --wrapper, and for a
+# sanitizer build (its LeakSanitizer checks every case already).
+valgrind_test() {
+	local saved=$WRAPPER
+	if ! command -v valgrind >/dev/null 2>&1; then
+		skip_test "$1" "no valgrind"
+		return 0
+	fi
+	if [ -n "$WRAPPER" ] || { command -v ldd >/dev/null 2>&1 && ldd "$SOFTVISOR" 2>/dev/null | grep -q libasan; }; then
+		skip_test "$1" "under a wrapper or sanitizers"
+		return 0
+	fi
+	WRAPPER="valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=99"
+	guest_test "$@"
+	WRAPPER=$saved
 }
 
 # skip_test NAME REASON: record NAME as skipped without running anything.

@@ -97,14 +97,18 @@ Test(grant_table, versions)
 {
 	hvt_put32(d, ARG, 1);
 	cr_assert_eq(gntop(GNTTABOP_set_version, ARG, 1), 0);
-	hvt_put32(d, ARG, 2);
-	cr_assert_eq(gntop(GNTTABOP_set_version, ARG, 1), -XEN_ENOSYS, "v2: not yet");
-	cr_assert_eq(hvt_get32(d, ARG), 1, "the version in force comes back");
 	hvt_put32(d, ARG, 7);
 	cr_assert_eq(gntop(GNTTABOP_set_version, ARG, 1), -XEN_EINVAL);
+	cr_assert_eq(hvt_get32(d, ARG), 1, "the version in force comes back");
+	hvt_put32(d, ARG, 0);
+	cr_assert_eq(gntop(GNTTABOP_set_version, ARG, 1), -XEN_EINVAL);
+	hvt_put32(d, ARG, 2);
+	cr_assert_eq(gntop(GNTTABOP_set_version, ARG, 1), 0);
+	cr_assert_eq(hvt_get32(d, ARG), 2);
+	cr_assert_eq(gntop(GNTTABOP_set_version, HVT_BAD, 1), -XEN_EFAULT);
 	hvt_put16(d, ARG, DOMID_SELF);
 	cr_assert_eq(gntop(GNTTABOP_get_version, ARG, 1), 0);
-	cr_assert_eq(hvt_get32(d, ARG + 4), 1);
+	cr_assert_eq(hvt_get32(d, ARG + 4), 2);
 	hvt_put16(d, ARG, 0x666);
 	cr_assert_eq(gntop(GNTTABOP_get_version, ARG, 1), -XEN_ESRCH);
 	cr_assert_eq(gntop(GNTTABOP_get_version, HVT_BAD, 1), -XEN_EFAULT);
@@ -114,7 +118,7 @@ Test(grant_table, not_yet)
 {
 	cr_assert_eq(gntop(GNTTABOP_transfer, ARG, 1), -XEN_ENOSYS);
 	cr_assert_eq(gntop(GNTTABOP_unmap_and_replace, ARG, 1), -XEN_ENOSYS);
-	cr_assert_eq(gntop(GNTTABOP_get_status_frames, ARG, 1), -XEN_ENOSYS);
+	cr_assert_eq(gntop(GNTTABOP_dump_table, ARG, 1), -XEN_ENOSYS);
 	cr_assert_eq(gntop(0xffffffff, ARG, 1), -XEN_ENOSYS);
 }
 
@@ -399,4 +403,290 @@ Test(grant_table, a_mapping_outlives_the_granting_domain)
 	cr_assert(machmem_valid(&hv.mem, e.mfn), "the mapping's reference keeps it");
 	p2m_copy_from(d->p2m, buf, gpa, 8);
 	cr_assert_str_eq(buf, "alive!!");
+}
+
+/* A frame a domain maps from another (foreign or by grant) is not its to
+ * grant: copies and maps of it are GNTST_bad_page (Xen's get_paged_frame),
+ * and so is a copy from or to the caller's own such gfn. */
+Test(grant_table, foreign_and_granted_frames_are_not_grantable)
+{
+	struct domain *dm = hvt_domain(&hv, 1), *d3 = hvt_domain(&hv, 1);
+	struct p2m_entry e;
+	uint32_t h;
+
+	/* dm serves d3 and maps d3's page 0x40 at its 0x50 ... */
+	dm->target = d3->domid;
+	hvt_put16(dm, ARG, DOMID_SELF);
+	hvt_put16(dm, ARG + 2, XENMAPSPACE_gmfn_foreign);
+	hvt_put16(dm, ARG + 4, 1);
+	hvt_put16(dm, ARG + 6, d3->domid);
+	hvt_put64(dm, ARG + 8, LIST);
+	hvt_put64(dm, ARG + 16, LIST + 8);
+	hvt_put64(dm, ARG + 24, LIST + 16);
+	hvt_put64(dm, LIST, 0x40);
+	hvt_put64(dm, LIST + 8, 0x50);
+	cr_assert_eq(
+		hvt_call(dm->vcpus[0], __HYPERVISOR_memory_op, XENMEM_add_to_physmap_batch, ARG, 0),
+		0);
+	cr_assert_eq(hvt_get32(dm, LIST + 16), 0);
+	cr_assert(p2m_lookup(dm->p2m, 0x50, &e) && e.type == P2M_MAP_FOREIGN);
+	/* ... and grants it to d: no copy, no map. */
+	grant(dm, 5, GTF_permit_access, d->domid, 0x50);
+	put_copy(ARG, 5, dm->domid, 0, 0x40, DOMID_SELF, 0, 8, GNTCOPY_source_gref);
+	put_copy(ARG + 40, 0x40, DOMID_SELF, 0, 5, dm->domid, 0, 8, GNTCOPY_dest_gref);
+	cr_assert_eq(gntop(GNTTABOP_copy, ARG, 2), 0);
+	cr_assert_eq(copy_status(ARG), GNTST_bad_page);
+	cr_assert_eq(copy_status(ARG + 40), GNTST_bad_page);
+	cr_assert_eq(map_ref(ARG, 0x60 * SV_PAGE_SIZE, GNTMAP_host_map, 5, dm->domid, NULL),
+		     GNTST_bad_page);
+	grant(dm, 7, GTF_permit_access, 0, 0x50);
+	cr_assert_eq(hv_gnttab_backend_copy(dm, 7, 0, &e, 8, false), GNTST_bad_page,
+		     "not for domain 0's backends either");
+	cr_assert_eq(hv_gnttab_backend_map(dm, 7, &e.mfn), GNTST_bad_page);
+
+	/* A grant d maps is not d's page for a local-gmfn copy side. */
+	grant(d3, 6, GTF_permit_access, d->domid, 0x41);
+	cr_assert_eq(map_ref(ARG, 0x61 * SV_PAGE_SIZE, GNTMAP_host_map, 6, d3->domid, &h),
+		     GNTST_okay);
+	put_copy(ARG, 0x61, DOMID_SELF, 0, 0x40, DOMID_SELF, 0, 8, 0);
+	cr_assert_eq(gntop(GNTTABOP_copy, ARG, 1), 0);
+	cr_assert_eq(copy_status(ARG), GNTST_bad_page);
+	/* Nor is a hole. */
+	put_copy(ARG, 0x40, DOMID_SELF, 0, 0x900, DOMID_SELF, 0, 8, 0);
+	cr_assert_eq(gntop(GNTTABOP_copy, ARG, 1), 0);
+	cr_assert_eq(copy_status(ARG), GNTST_bad_page);
+	/* Mapping over a grant mapping is refused (Xen would crash d). */
+	cr_assert_eq(map_ref(ARG + 64, 0x61 * SV_PAGE_SIZE, GNTMAP_host_map, 6, d3->domid, NULL),
+		     GNTST_general_error);
+	cr_assert_eq(unmap_ref(0x61 * SV_PAGE_SIZE, h), GNTST_okay);
+}
+
+/* ------------------------------------------------------------ version 2 */
+
+static long set_version(struct domain *dd, uint32_t ver)
+{
+	hvt_put32(dd, ARG, ver);
+	return hvt_call(dd->vcpus[0], __HYPERVISOR_grant_table_op, GNTTABOP_set_version, ARG, 1);
+}
+
+/* A v2 entry of dd: flags, domid, and the union's words at 4 and 8. */
+static void grant2(struct domain *dd, uint32_t ref, uint16_t flags, uint16_t to, uint32_t w4,
+		   uint64_t w8)
+{
+	uint8_t *e = machmem_ptr(&hv.mem, dd->gnttab->mfn[ref / 256]) + (ref % 256) * 16;
+
+	st16_le_p(e + 2, to);
+	st32_le_p(e + 4, w4);
+	st64_le_p(e + 8, w8);
+	st16_le_p(e, flags);
+}
+
+static uint16_t status2(struct domain *dd, uint32_t ref)
+{
+	return (uint16_t)ld16_le_p(machmem_ptr(&hv.mem, dd->gnttab->status_mfn[ref / 2048]) +
+				   (ref % 2048) * 2);
+}
+
+static long status_frames(uint32_t n, uint16_t dom, int16_t *st)
+{
+	long rc;
+
+	hvt_put32(d, ARG, n);
+	hvt_put16(d, ARG + 4, dom);
+	hvt_put16(d, ARG + 6, 0x7777);
+	hvt_put64(d, ARG + 8, LIST);
+	rc = gntop(GNTTABOP_get_status_frames, ARG, 1);
+	*st = (int16_t)hvt_get16(d, ARG + 6);
+	return rc;
+}
+
+Test(grant_table, v2_status_frames)
+{
+	struct domain *d2 = hvt_domain(&hv, 1);
+	int16_t st;
+
+	/* v1: no status frames, neither to map nor to list. */
+	cr_assert_eq(map_frame(0, 0x70), 0);
+	cr_assert_eq(map_frame(XENMAPIDX_grant_table_status | 0, 0x80), -XEN_EINVAL);
+	cr_assert_eq(status_frames(1, DOMID_SELF, &st), 0);
+	cr_assert_eq(st, GNTST_general_error);
+
+	cr_assert_eq(set_version(d, 2), 0);
+	cr_assert_eq(d->gnttab->nr_status, 1, "256 entries need one status frame");
+	cr_assert_eq(map_frame(XENMAPIDX_grant_table_status | 0, 0x80), 0);
+	cr_assert_eq(map_frame(XENMAPIDX_grant_table_status | 1, 0x81), -XEN_EINVAL);
+	cr_assert_eq(status_frames(1, DOMID_SELF, &st), 0);
+	cr_assert_eq(st, GNTST_okay);
+	cr_assert_eq(hvt_get64(d, LIST), 0x80);
+	cr_assert_eq(status_frames(2, DOMID_SELF, &st), 0);
+	cr_assert_eq(st, GNTST_general_error, "more than there are");
+	cr_assert_eq(status_frames(1, d2->domid, &st), 0);
+	cr_assert_eq(st, GNTST_permission_denied);
+	cr_assert_eq(status_frames(1, 0x3333, &st), 0);
+	cr_assert_eq(st, GNTST_bad_domain);
+	hvt_put32(d, ARG, 1);
+	hvt_put16(d, ARG + 4, DOMID_SELF);
+	hvt_put64(d, ARG + 8, HVT_BAD);
+	cr_assert_eq(gntop(GNTTABOP_get_status_frames, ARG, 1), 0);
+	cr_assert_eq((int16_t)hvt_get16(d, ARG + 6), GNTST_bad_virt_addr);
+	cr_assert_eq(gntop(GNTTABOP_get_status_frames, ARG, 2), -XEN_EINVAL, "count != 1");
+	cr_assert_eq(gntop(GNTTABOP_get_status_frames, HVT_BAD, 1), -XEN_EFAULT);
+
+	/* Nine shared frames: 2304 entries need two status frames. */
+	cr_assert_eq(map_frame(8, 0x78), 0);
+	cr_assert_eq(d->gnttab->nr_status, 2);
+	/* Back to v1: the status frames leave the physmap. */
+	cr_assert_eq(set_version(d, 1), 0);
+	cr_assert_eq(d->gnttab->nr_status, 0);
+	struct p2m_entry e;
+	cr_assert_not(p2m_lookup(d->p2m, 0x80, &e), "unmapped with the switch");
+	cr_assert(p2m_lookup(d->p2m, 0x70, &e), "the shared frames stay");
+}
+
+Test(grant_table, v2_map_and_copy)
+{
+	struct domain *d2 = hvt_domain(&hv, 1);
+	char in[] = "0123456789abcdef", out[17] = { 0 };
+	uint32_t h;
+
+	cr_assert_eq(set_version(d2, 2), 0);
+	cr_assert_eq(hv_gnttab_map_frame(d2->vcpus[0], 0, 0x70), 0);
+	p2m_copy_to(d2->p2m, 0x50 * SV_PAGE_SIZE + 100, in, 16);
+	/* A full page, a sub-page (bytes 100..115), read-only. */
+	grant2(d2, 10, GTF_permit_access, d->domid, 0, 0x50);
+	grant2(d2, 11, GTF_permit_access | GTF_sub_page, d->domid, 100 | (16u << 16), 0x50);
+	grant2(d2, 12, GTF_permit_access | GTF_readonly, d->domid, 0, 0x50);
+
+	cr_assert_eq(map_ref(ARG, 0x60 * SV_PAGE_SIZE, GNTMAP_host_map, 10, d2->domid, &h),
+		     GNTST_okay);
+	cr_assert_eq(status2(d2, 10), GTF_reading | GTF_writing, "v2: the status word");
+	cr_assert_eq(map_ref(ARG, 0x61 * SV_PAGE_SIZE, GNTMAP_host_map, 11, d2->domid, NULL),
+		     GNTST_general_error, "no maps of a sub-page grant");
+	cr_assert_eq(map_ref(ARG, 0x61 * SV_PAGE_SIZE, GNTMAP_host_map, 12, d2->domid, NULL),
+		     GNTST_general_error, "a writable map of a read-only grant");
+	cr_assert_eq(map_ref(ARG, 0x61 * SV_PAGE_SIZE, GNTMAP_host_map | GNTMAP_readonly, 12,
+			     d2->domid, NULL),
+		     GNTST_okay);
+	cr_assert_eq(status2(d2, 12), GTF_reading);
+	cr_assert_eq(map_ref(ARG, 0x62 * SV_PAGE_SIZE, GNTMAP_host_map, 256, d2->domid, NULL),
+		     GNTST_bad_gntref, "v2: 256 entries a frame");
+
+	/* Copies: within the sub-page only. */
+	put_copy(ARG, 11, d2->domid, 100, 0x40, DOMID_SELF, 0, 16, GNTCOPY_source_gref);
+	put_copy(ARG + 40, 11, d2->domid, 99, 0x40, DOMID_SELF, 0, 16, GNTCOPY_source_gref);
+	put_copy(ARG + 80, 11, d2->domid, 104, 0x40, DOMID_SELF, 0, 16, GNTCOPY_source_gref);
+	cr_assert_eq(gntop(GNTTABOP_copy, ARG, 3), 0);
+	cr_assert_eq(copy_status(ARG), GNTST_okay);
+	cr_assert_eq(copy_status(ARG + 40), GNTST_general_error, "before the sub-page");
+	cr_assert_eq(copy_status(ARG + 80), GNTST_general_error, "past its end");
+	p2m_copy_from(d->p2m, out, 0x40 * SV_PAGE_SIZE, 16);
+	cr_assert_str_eq(out, in);
+	/* v1 reads the same page differently: switching is refused while
+	 * entries past the reserved ones are mapped. */
+	cr_assert_eq(set_version(d2, 1), -XEN_EBUSY);
+	cr_assert_eq(hvt_get32(d2, ARG), 2);
+	cr_assert_eq(unmap_ref(0x60 * SV_PAGE_SIZE, h), GNTST_okay);
+	cr_assert_eq(status2(d2, 10), 0, "no longer in use");
+}
+
+Test(grant_table, v2_transitive_copies)
+{
+	struct domain *d2 = hvt_domain(&hv, 1), *d3 = hvt_domain(&hv, 1);
+	char out[8] = { 0 };
+
+	/* d3 grants d2 its page; d2 passes it on to d transitively. */
+	cr_assert_eq(set_version(d2, 2), 0);
+	cr_assert_eq(set_version(d3, 2), 0);
+	cr_assert_eq(hv_gnttab_map_frame(d2->vcpus[0], 0, 0x70), 0);
+	cr_assert_eq(hv_gnttab_map_frame(d3->vcpus[0], 0, 0x70), 0);
+	p2m_copy_to(d3->p2m, 0x55 * SV_PAGE_SIZE, "d3 page", 8);
+	grant2(d3, 20, GTF_permit_access, d2->domid, 0, 0x55);
+	grant2(d2, 30, GTF_transitive, d->domid, d3->domid, 20);
+	put_copy(ARG, 30, d2->domid, 0, 0x40, DOMID_SELF, 0, 8, GNTCOPY_source_gref);
+	cr_assert_eq(gntop(GNTTABOP_copy, ARG, 1), 0);
+	cr_assert_eq(copy_status(ARG), GNTST_okay);
+	p2m_copy_from(d->p2m, out, 0x40 * SV_PAGE_SIZE, 8);
+	cr_assert_str_eq(out, "d3 page");
+	/* Not mappable; not two levels deep; not to the wrong domain. */
+	cr_assert_eq(map_ref(ARG + 128, 0x60 * SV_PAGE_SIZE, GNTMAP_host_map, 30, d2->domid, NULL),
+		     GNTST_general_error);
+	grant2(d3, 20, GTF_transitive, d2->domid, d->domid, 5);
+	cr_assert_eq(gntop(GNTTABOP_copy, ARG, 1), 0);
+	cr_assert_eq(copy_status(ARG), GNTST_general_error, "one level only");
+	grant2(d3, 20, GTF_permit_access, d->domid, 0, 0x55);
+	cr_assert_eq(gntop(GNTTABOP_copy, ARG, 1), 0);
+	cr_assert_eq(copy_status(ARG), GNTST_general_error, "d3 granted it to d, not d2");
+	grant2(d2, 31, GTF_transitive, d->domid, d2->domid, 30);
+	put_copy(ARG, 31, d2->domid, 0, 0x40, DOMID_SELF, 0, 8, GNTCOPY_source_gref);
+	cr_assert_eq(gntop(GNTTABOP_copy, ARG, 1), 0);
+	cr_assert_eq(copy_status(ARG), GNTST_general_error, "to itself");
+}
+
+Test(grant_table, version_switch_keeps_the_reserved_entries)
+{
+	struct domain *d2 = hvt_domain(&hv, 1);
+	uint32_t h;
+
+	/* Entry 3 is mapped (a toolstack grant: allowed), 20 is not. */
+	grant(d2, 3, GTF_permit_access, d->domid, 0x50);
+	grant(d2, 20, GTF_permit_access, d->domid, 0x51);
+	cr_assert_eq(map_ref(ARG, 0x60 * SV_PAGE_SIZE, GNTMAP_host_map, 3, d2->domid, &h),
+		     GNTST_okay);
+	cr_assert_eq(set_version(d2, 2), 0);
+	/* Entry 3 as a v2 full-page grant, its pins in the status word. */
+	uint8_t *e = machmem_ptr(&hv.mem, d2->gnttab->mfn[0]) + 3 * 16;
+	cr_assert_eq(ld16_le_p(e), GTF_permit_access);
+	cr_assert_eq(ld16_le_p(e + 2), d->domid);
+	cr_assert_eq(ld64_le_p(e + 8), 0x50);
+	cr_assert_eq(status2(d2, 3), GTF_reading | GTF_writing);
+	e = machmem_ptr(&hv.mem, d2->gnttab->mfn[0]) + 20 * 16;
+	cr_assert_eq(ld16_le_p(e), 0, "the rest is cleared");
+	/* A reserved entry v1 cannot hold: the way back is -ERANGE. */
+	grant2(d2, 4, GTF_permit_access, d->domid, 0, 1ull << 33);
+	cr_assert_eq(set_version(d2, 1), -XEN_ERANGE);
+	grant2(d2, 4, GTF_transitive, d->domid, d->domid, 1);
+	cr_assert_eq(set_version(d2, 1), -XEN_ERANGE);
+	grant2(d2, 4, 0, 0, 0, 0);
+	cr_assert_eq(set_version(d2, 1), 0);
+	cr_assert_eq(entry_flags(d2, 3), GTF_permit_access | GTF_reading | GTF_writing,
+		     "v1 again: the pins in the flags");
+	cr_assert_eq(unmap_ref(0x60 * SV_PAGE_SIZE, h), GNTST_okay);
+	cr_assert_eq(entry_flags(d2, 3), GTF_permit_access);
+	/* The same version again changes nothing. */
+	cr_assert_eq(set_version(d2, 1), 0);
+	cr_assert_eq(entry_flags(d2, 3), GTF_permit_access);
+}
+
+Test(grant_table, pins_count_every_mapping)
+{
+	struct domain *d2 = hvt_domain(&hv, 1), *d3 = hvt_domain(&hv, 1);
+	uint64_t mfn;
+	uint32_t h;
+
+	/* d and the backend both map ref 5 of d2; d's unmap leaves the
+	 * backend's pin. */
+	grant(d2, 5, GTF_permit_access, d->domid, 0x50);
+	cr_assert_eq(map_ref(ARG, 0x60 * SV_PAGE_SIZE, GNTMAP_host_map, 5, d2->domid, &h),
+		     GNTST_okay);
+	grant(d2, 6, GTF_permit_access, 0, 0x51);
+	cr_assert_eq(hv_gnttab_backend_map(d2, 6, &mfn), GNTST_okay);
+	cr_assert_eq(entry_flags(d2, 6), GTF_permit_access | GTF_reading | GTF_writing);
+	cr_assert_eq(unmap_ref(0x60 * SV_PAGE_SIZE, h), GNTST_okay);
+	cr_assert_eq(entry_flags(d2, 5), GTF_permit_access);
+	cr_assert_eq(entry_flags(d2, 6), GTF_permit_access | GTF_reading | GTF_writing);
+	hv_gnttab_backend_unmap(d2, 6, mfn);
+	cr_assert_eq(entry_flags(d2, 6), GTF_permit_access);
+	/* A mapper torn down releases its pins. */
+	grant(d2, 7, GTF_permit_access, d3->domid, 0x52);
+	hvt_put64(d3, ARG, 0x60 * SV_PAGE_SIZE);
+	hvt_put32(d3, ARG + 8, GNTMAP_host_map | GNTMAP_readonly);
+	hvt_put32(d3, ARG + 12, 7);
+	hvt_put16(d3, ARG + 16, d2->domid);
+	cr_assert_eq(
+		hvt_call(d3->vcpus[0], __HYPERVISOR_grant_table_op, GNTTABOP_map_grant_ref, ARG, 1),
+		0);
+	cr_assert_eq((int16_t)hvt_get16(d3, ARG + 18), GNTST_okay);
+	cr_assert_eq(entry_flags(d2, 7), GTF_permit_access | GTF_reading);
+	hv_domain_destroy(d3);
+	cr_assert_eq(entry_flags(d2, 7), GTF_permit_access);
 }

@@ -329,3 +329,70 @@ Test(vcpu_op, runstate_memory_area)
 		hvt_call(v, __HYPERVISOR_vcpu_op, VCPUOP_register_runstate_memory_area, 0, HVT_BAD),
 		-XEN_EFAULT);
 }
+
+static long remote_shutdown(struct vcpu *caller, uint16_t dom, uint32_t reason)
+{
+	hvt_put16(caller->d, ARG, dom);
+	hvt_put32(caller->d, ARG + 4, reason);
+	return hvt_call(caller, __HYPERVISOR_sched_op, SCHEDOP_remote_shutdown, ARG, 0);
+}
+
+Test(vcpu_op, sched_remote_shutdown)
+{
+	struct domain *dm = hvt_domain(&hv, 1);
+	struct vcpu *vm = dm->vcpus[0];
+
+	cr_assert_eq(remote_shutdown(vm, d->domid, HV_SHUTDOWN_POWEROFF), -XEN_EPERM,
+		     "not its device model");
+	dm->target = d->domid;
+	cr_assert_eq(remote_shutdown(vm, 0x3333, HV_SHUTDOWN_POWEROFF), -XEN_ESRCH);
+	cr_assert_eq(remote_shutdown(vm, DOMID_SELF, HV_SHUTDOWN_POWEROFF), -XEN_ESRCH);
+	cr_assert_eq(remote_shutdown(vm, dm->domid, HV_SHUTDOWN_POWEROFF), -XEN_EPERM,
+		     "not itself either");
+	cr_assert_eq(remote_shutdown(vm, d->domid, 99), -XEN_EINVAL);
+	cr_assert_eq(hvt_call(vm, __HYPERVISOR_sched_op, SCHEDOP_remote_shutdown, HVT_BAD, 0),
+		     -XEN_EFAULT);
+	cr_assert_not(d->shut_down);
+	cr_assert_eq(remote_shutdown(vm, d->domid, HV_SHUTDOWN_REBOOT), 0);
+	cr_assert(d->shut_down);
+	cr_assert_eq(d->shutdown_reason, HV_SHUTDOWN_REBOOT);
+	cr_assert_not(dm->shut_down);
+}
+
+static long watchdog(uint32_t id, uint32_t timeout)
+{
+	hvt_put32(d, ARG, id);
+	hvt_put32(d, ARG + 4, timeout);
+	return hvt_call(v, __HYPERVISOR_sched_op, SCHEDOP_watchdog, ARG, 0);
+}
+
+Test(vcpu_op, sched_watchdog)
+{
+	hvt_set_time(v, 1000);
+	cr_assert_eq(watchdog(0, 5), 1, "the first free timer");
+	cr_assert_eq(watchdog(0, 9), 2);
+	cr_assert_eq(watchdog(0, 1), -XEN_ENOSPC);
+	cr_assert_eq(watchdog(3, 1), -XEN_EINVAL);
+	cr_assert_eq(watchdog(2, 0), 0, "freed");
+	cr_assert_eq(watchdog(2, 1), -XEN_EINVAL, "a free timer cannot be re-armed");
+	cr_assert_eq(hvt_call(v, __HYPERVISOR_sched_op, SCHEDOP_watchdog, HVT_BAD, 0), -XEN_EFAULT);
+	/* Re-armed (the guest's ping): 2 s from now. */
+	cr_assert_eq(watchdog(1, 2), 0);
+	cr_assert_eq(hv_time_watchdog_deadline(d), 1000 + 2000000000ull);
+	cr_assert_eq(hv_time_next_event(v), 1000 + 2000000000ull, "the run driver stops there");
+	/* Every vcpu blocked with nothing else to wait for: time jumps to the
+	 * watchdog, which shuts the domain down. */
+	hv_vcpu_block(v, HV_BLOCK_SCHED);
+	hv_vcpu_block(d->vcpus[1], HV_BLOCK_SCHED);
+	cr_assert(hv_domain_idle(d));
+	cr_assert(d->shut_down);
+	cr_assert_eq(d->shutdown_reason, HV_SHUTDOWN_WATCHDOG);
+	cr_assert_eq(hv_time_watchdog_deadline(d), HV_TIME_NONE);
+}
+
+Test(vcpu_op, send_nmi_needs_an_arch_nmi)
+{
+	/* The toy arch has none (as Xen on Arm): -ENOSYS whatever the arg. */
+	cr_assert_eq(hvt_call(v, __HYPERVISOR_vcpu_op, VCPUOP_send_nmi, 1, 0), -XEN_ENOSYS);
+	cr_assert_eq(hvt_call(v, __HYPERVISOR_vcpu_op, VCPUOP_send_nmi, 1, ARG), -XEN_ENOSYS);
+}

@@ -1,0 +1,217 @@
+# Two guests talking (the client, domain 2; see peer_a.S and peer.inc): map
+# the server's ring grant (retrying until it exists), bind to the port the
+# server wrote in it, send NR_REQUESTS requests and wait for each response's
+# event; GNTTABOP_copy the server's second grant into our memory and our
+# own text into it; say goodbye; then unmap and close, and check the errors
+# after: a second unmap of the handle is GNTST_bad_handle, a send on the
+# closed port -EINVAL.
+	.include "pvh.inc"
+	.include "xen.inc"
+	.include "peer.inc"
+	PVH_ENTRY
+	PVH_LONG_MODE main
+
+	.code64
+main:
+	call hv_init
+	lea shinfo(%rip), %rdi
+	call map_shared_info
+	test %rax, %rax
+	jnz fail
+
+	# map_grant_ref {ring, host_map, RING_REF, SERVER_DOMID} until the
+	# server has granted it (GNTST_general_error before).
+	lea ring(%rip), %rax
+	mov %rax, map_addr(%rip)
+	mov %rax, unmap_addr(%rip)
+	mov $100000, %r12d
+1:	mov $GNTTABOP_map_grant_ref, %edi
+	lea mapop(%rip), %rsi
+	mov $1, %edx
+	HYPERCALL __HYPERVISOR_grant_table_op
+	test %rax, %rax
+	jnz fail
+	movswq map_status(%rip), %rax
+	test %rax, %rax
+	jz 2f
+	cmp $GNTST_general_error, %rax
+	jne fail
+	call yield
+	dec %r12d
+	jnz 1b
+	jmp fail
+2:	mov map_handle(%rip), %eax
+	mov %eax, unmap_handle(%rip)
+
+	# bind_interdomain {SERVER_DOMID, the port in the ring} -> our port
+	mov ring + RING_PORT(%rip), %eax
+	mov %eax, bind_remote_port(%rip)
+	mov $EVTCHNOP_bind_interdomain, %edi
+	lea bind(%rip), %rsi
+	HYPERCALL __HYPERVISOR_event_channel_op
+	test %rax, %rax
+	jnz fail
+	PRINT msg_bound, msg_bound_len
+	mov bind_local_port(%rip), %edi
+	call print_dec
+	NEWLINE
+
+	mov $1, %r13d			# requests 1..NR_REQUESTS, then 0
+request:
+	mov %r13d, %ecx
+	imul $7, %ecx
+	mov %ecx, ring + RING_REQ_VAL(%rip)
+	sfence
+	incl ring + RING_REQ_PROD(%rip)
+	mov bind_local_port(%rip), %edi
+	call notify
+	test %rax, %rax
+	jnz fail
+3:	mov bind_local_port(%rip), %edi
+	call wait_port
+	mov ring + RING_RSP_PROD(%rip), %eax
+	cmp ring + RING_REQ_PROD(%rip), %eax
+	jne 3b				# not answered yet
+	test %r13d, %r13d
+	jz closing
+	PRINT msg_rsp, msg_rsp_len
+	mov ring + RING_RSP_VAL(%rip), %edi
+	call print_dec
+	NEWLINE
+	inc %r13d
+	cmp $NR_REQUESTS, %r13d
+	jbe request
+
+	# Grant copies: the server's page in, our text out to its offset 64.
+	lea copybuf(%rip), %rax
+	shr $12, %rax
+	mov %rax, cin_dest(%rip)
+	mov %rax, cout_src(%rip)
+	mov $GNTTABOP_copy, %edi
+	lea copyops(%rip), %rsi
+	mov $2, %edx
+	HYPERCALL __HYPERVISOR_grant_table_op
+	test %rax, %rax
+	jnz fail
+	cmpw $0, cin_status(%rip)
+	jne fail
+	cmpw $0, cout_status(%rip)
+	jne fail
+	PRINT msg_copy, msg_copy_len
+	PRINT copybuf + 64, 32
+	xor %r13d, %r13d		# goodbye
+	jmp request
+
+closing:
+	# Unmap the ring, and once more with the same handle.
+	mov $GNTTABOP_unmap_grant_ref, %edi
+	lea unmapop(%rip), %rsi
+	mov $1, %edx
+	HYPERCALL __HYPERVISOR_grant_table_op
+	test %rax, %rax
+	jnz fail
+	cmpw $0, unmap_status(%rip)
+	jne fail
+	mov $GNTTABOP_unmap_grant_ref, %edi
+	lea unmapop(%rip), %rsi
+	mov $1, %edx
+	HYPERCALL __HYPERVISOR_grant_table_op
+	test %rax, %rax
+	jnz fail
+	PRINT msg_unmap2, msg_unmap2_len
+	movswq unmap_status(%rip), %rdi
+	call print_signed
+	NEWLINE
+	# Close our port; a send on it now is -EINVAL.
+	mov bind_local_port(%rip), %eax
+	mov %eax, close_port(%rip)
+	mov $EVTCHNOP_close, %edi
+	lea close_port(%rip), %rsi
+	HYPERCALL __HYPERVISOR_event_channel_op
+	test %rax, %rax
+	jnz fail
+	mov bind_local_port(%rip), %edi
+	call notify
+	mov %rax, %r13
+	PRINT msg_send, msg_send_len
+	mov %r13, %rdi
+	call print_signed
+	NEWLINE
+	SHUTDOWN SHUTDOWN_poweroff
+
+fail:
+	PRINT failmsg, failmsg_len
+	mov %rax, %rdi
+	call print_hex
+	NEWLINE
+	SHUTDOWN SHUTDOWN_crash
+
+	.section .rodata
+msg_bound: .ascii "client: ring mapped, bound to local port "
+	.set msg_bound_len, . - msg_bound
+msg_rsp: .ascii "client: response "
+	.set msg_rsp_len, . - msg_rsp
+msg_copy: .ascii "client: copied out: "
+	.set msg_copy_len, . - msg_copy
+msg_unmap2: .ascii "client: second unmap: "
+	.set msg_unmap2_len, . - msg_unmap2
+msg_send: .ascii "client: send after close: "
+	.set msg_send_len, . - msg_send
+failmsg: .ascii "client: FAILED "
+	.set failmsg_len, . - failmsg
+
+	.data
+	.balign 8
+mapop:
+map_addr: .quad 0
+	.long GNTMAP_host_map, RING_REF
+	.word SERVER_DOMID
+map_status:
+	.word 0x7777
+map_handle:
+	.long 0
+	.quad 0
+unmapop:
+unmap_addr: .quad 0
+	.quad 0
+unmap_handle:
+	.long 0
+unmap_status:
+	.word 0x7777, 0
+bind:	.word SERVER_DOMID, 0
+bind_remote_port:
+	.long 0
+bind_local_port:
+	.long 0
+close_port: .long 0
+	.balign 8
+copyops:
+	# in: the server's COPY_REF page, 32 bytes at 0 -> copybuf + 64
+	.quad COPY_REF
+	.word SERVER_DOMID, 0
+	.long 0
+cin_dest:
+	.quad 0
+	.word DOMID_SELF, 64
+	.long 0
+	.word 32, GNTCOPY_source_gref
+cin_status:
+	.word 0x7777, 0
+	# out: our 32 bytes at copybuf -> the server's page at 64
+cout_src:
+	.quad 0
+	.word DOMID_SELF, 0
+	.long 0
+	.quad COPY_REF
+	.word SERVER_DOMID, 64
+	.long 0
+	.word 32, GNTCOPY_dest_gref
+cout_status:
+	.word 0x7777, 0
+	.balign 4096
+shinfo:	.fill 4096, 1, 0
+ring:	.fill 4096, 1, 0
+copybuf:
+	.ascii "written by the client, by copy.\n"
+	.fill 4096 - 32, 1, 0
+	.text
