@@ -69,9 +69,10 @@ enum hv_shutdown {
 
 /* What the run driver should do after an exit was handled. */
 enum hv_exit_action {
-	HV_RESUME, /* run the vcpu again */
-	HV_BLOCK,  /* the vcpu waits for an event */
-	HV_STOP,   /* the domain shut down (or crashed) */
+	HV_RESUME,  /* run the vcpu again */
+	HV_BLOCK,   /* the vcpu waits for an event */
+	HV_STOP,    /* the domain shut down (or crashed) */
+	HV_PREEMPT, /* the arch's slice timer expired (POWER HDEC): the turn is over */
 };
 
 /* Per-architecture part of the hypervisor (hv/x86, hv/ppc). */
@@ -119,6 +120,13 @@ struct hv_arch_ops {
 	 * wake_deadline when they are set. */
 	uint64_t (*timer_deadline)(struct vcpu *v);
 	void (*timer_fire)(struct vcpu *v);
+	/* Time slices by an architected timer (POWER: the hypervisor
+	 * decrementer). begin_turn arms it to expire after quantum retired
+	 * instructions, which then ends the turn with an exit whose handler
+	 * returns HV_PREEMPT, and returns true; end_turn disarms it. NULL (or
+	 * false): the run driver counts the quantum itself (x86). */
+	bool (*begin_turn)(struct vcpu *v, uint64_t quantum);
+	void (*end_turn)(struct vcpu *v);
 };
 
 /* Why a blocked vcpu waits (hv/sched.c). */
@@ -326,6 +334,14 @@ void hv_vcpu_block(struct vcpu *v, enum hv_block_kind kind);
 /* Write v's registered runstate area (hv/vcpu_op.c). */
 void hv_vcpu_update_runstate(struct vcpu *v);
 bool hv_vcpu_runnable(struct vcpu *v);
+/*
+ * A turn of v (quantum retired instructions): hv_vcpu_begin_turn catches v
+ * up with the domain's front and arms the arch's slice timer; true if that
+ * timer ends the turn (an exit handled as HV_PREEMPT), false if the driver
+ * must stop at quantum itself. hv_vcpu_end_turn after the last slice.
+ */
+bool hv_vcpu_begin_turn(struct vcpu *v, uint64_t quantum);
+void hv_vcpu_end_turn(struct vcpu *v);
 int64_t hv_vcpu_prepare_run(struct vcpu *v, int64_t quantum);
 void hv_domain_sync_time(struct domain *d);
 bool hv_domain_idle(struct domain *d);

@@ -102,6 +102,15 @@ uint64_t cpu_ppc_get_hdec(const struct cpu_ppc *c)
 	return sv_sext(c->hdec_val - (cpu_ppc_get_tb(c) - c->hdec_tb), 32);
 }
 
+uint64_t cpu_ppc_hdec_deadline(const struct cpu_ppc *c)
+{
+	if (!c->hdec_armed)
+		return UINT64_MAX;
+	if ((int32_t)c->hdec_val < 0)
+		return c->hdec_tb - c->tb_offset;
+	return c->hdec_tb + (uint32_t)c->hdec_val + 1 - c->tb_offset;
+}
+
 void cpu_ppc_set_external_irq(struct cpu_ppc *c, bool level)
 {
 	c->ext_irq = level;

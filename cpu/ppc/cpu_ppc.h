@@ -450,6 +450,10 @@ uint64_t cpu_ppc_get_hdec(const struct cpu_ppc *c);
 /* The instruction count at which DEC goes negative (a decrementer interrupt
  * becomes due), or UINT64_MAX if none is armed. */
 uint64_t cpu_ppc_dec_deadline(const struct cpu_ppc *c);
+/* The same for HDEC: the instruction count at which it goes negative (a
+ * hypervisor decrementer interrupt, 0x980, becomes due while LPCR[HDICE]
+ * is set), or UINT64_MAX. */
+uint64_t cpu_ppc_hdec_deadline(const struct cpu_ppc *c);
 void cpu_ppc_set_external_irq(struct cpu_ppc *c, bool level);
 
 /* Name of a hypervisor interrupt vector ("HCALL", "HDSI", ...), or NULL. */

@@ -52,7 +52,12 @@ enum hv_exit_action hv_ppc_handle_exit(struct vcpu *v)
 			     e->pc, e->qualification);
 
 	switch (e->reason) {
-	case 0xc00: return hv_ppc_hcall(v, c);
+	case PPC_VEC_SYSTEM_CALL: return hv_ppc_hcall(v, c);
+	case PPC_VEC_HDEC:
+		/* The slice hv armed at the turn's start ran out
+		 * (hv_ppc_begin_turn): the guest resumes there next turn. */
+		cpu_ppc_hv_return(c);
+		return HV_PREEMPT;
 	case 0xe00:
 	case 0xe20:
 		hv_domain_crash(d,

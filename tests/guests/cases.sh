@@ -483,6 +483,14 @@ for e in le be; do
 
 	guest_test "ppc-spin-$e" 4 --timeout=1 "$(ppc_guest spin "$e")"
 	expect_no_stdout
+
+	# Time slices end with the hypervisor decrementer hv arms at each
+	# turn: 0x980 after exactly 200,000 instructions, HSRR0 in the loop.
+	guest_test "ppc-hdec-$e" 0 --trace=exits --stats "$(ppc_guest hdec "$e")"
+	expect_stdout '^counted past a time slice$'
+	expect_stderr '^200000 d1v0 HV 0x980 HDEC pc=0x10008 '
+	expect_stderr '^ +0x980 +HDEC +1$'
+	expect_stderr 'result: poweroff, 3276[0-9]{2} instructions retired'
 done
 
 # ---------------------------------------------------------------- options

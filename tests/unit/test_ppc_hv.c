@@ -331,3 +331,62 @@ Test(ppc_hv, budget_stops_spin)
 	cr_expect_eq(t.c->pc, 0x1000);
 	ppc_t_fini(&t);
 }
+
+/*
+ * The hypervisor decrementer (Book III 7.5.12): with LPCR[HDICE] a guest
+ * (MSR[HV] = 0, whatever MSR[EE]) takes 0x980 as soon as HDEC is negative,
+ * HSRR0 = the instruction that has not run; without HDICE HDEC only counts.
+ * HDEC = n goes negative after n + 1 time-base ticks (instructions), and the
+ * deadline the run driver stops at says so.
+ */
+Test(ppc_hv, hdec_interrupt_exits_to_hv)
+{
+	BOTH(le)
+	{
+		struct ppc_t t;
+		ppc_t_init(&t, le);
+		uint32_t w[] = { ppc_addi(3, 3, 1), ppc_b(-4, false) };
+		ppc_t_code(&t, PPC_T_CODE, w, 2);
+		uint64_t msr = t.c->msr;
+		cr_expect(!(msr & PPC_MSR_EE));
+		cpu_ppc_set_hdec(t.c, 99);
+		cr_expect_eq(cpu_ppc_hdec_deadline(t.c), 100);
+		/* HDICE off: no interrupt, HDEC goes on counting down. */
+		cr_expect_eq(cpu_exec(&t.c->cpu, 300), CPU_STOP_BUDGET);
+		cr_expect_eq((int64_t)cpu_ppc_get_hdec(t.c), 99 - 300);
+		/* A new slice of 100 instructions with HDICE on. */
+		cpu_ppc_set_hdec(t.c, 99);
+		t.c->lpcr |= PPC_LPCR_HDICE;
+		t.c->cpu.icount_deadline = cpu_ppc_hdec_deadline(t.c);
+		cr_expect_eq(t.c->cpu.icount_deadline, 400);
+		cr_expect_eq(cpu_exec(&t.c->cpu, 100000), CPU_STOP_EXIT);
+		cr_expect_eq(t.c->cpu.icount, 400);
+		cr_expect_eq(t.c->gpr[3], 200);
+		cr_expect_eq(t.c->cpu.exit.reason, PPC_VEC_HDEC);
+		cr_expect_str_eq(ppc_hv_vector_name(t.c->cpu.exit.reason), "HDEC");
+		cr_expect_eq(t.c->cpu.exit.pc, 0x1000);
+		cr_expect_eq(t.c->hsrr0, 0x1000);
+		cr_expect_eq(t.c->hsrr1, msr);
+		cr_expect(t.c->msr & PPC_MSR_HV);
+		/* hrfid back: the slice is spent, no second interrupt. */
+		cpu_ppc_hv_return(t.c);
+		cr_expect_eq(t.c->msr, msr);
+		cr_expect_eq(t.c->pc, 0x1000);
+		cr_expect_eq(cpu_ppc_hdec_deadline(t.c), UINT64_MAX);
+		t.c->cpu.icount_deadline = UINT64_MAX;
+		cr_expect_eq(cpu_exec(&t.c->cpu, 50), CPU_STOP_BUDGET);
+		ppc_t_fini(&t);
+	}
+}
+
+/* The guest cannot read or write HDEC: hypervisor-privileged SPR, HEA. */
+Test(ppc_hv, hdec_is_hypervisor_privileged)
+{
+	struct ppc_t t;
+	ppc_t_init(&t, true);
+	uint32_t w[] = { ppc_mtspr(SPR_HDEC, 3) };
+	ppc_t_code(&t, PPC_T_CODE, w, 1);
+	ppc_t_run_exit(&t, PPC_VEC_HEA);
+	cr_expect_eq(t.c->heir, w[0]);
+	ppc_t_fini(&t);
+}
