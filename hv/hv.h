@@ -373,6 +373,9 @@ void hv_console_flush(struct domain *d);
 /* Console input for a domain's polled consoles (CONSOLEIO_read, the PAPR
  * vty): up to len bytes, 0 if none is waiting; peek leaves them waiting. */
 size_t hv_console_read(struct domain *d, char *buf, size_t len, bool peek);
+/* Console input for d's polled consoles was delivered: VIRQ_CONSOLE (the
+ * interrupt of a PAPR partition's vty is bound to it). */
+void hv_console_input(struct domain *d);
 
 /* One trace line "ICOUNT dDvV " + the formatted text, if category cat is
  * on (include/sv/trace.h). */
