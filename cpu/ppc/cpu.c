@@ -376,6 +376,28 @@ static int ppc_disas(struct cpu *cpu, uint64_t pc, const uint8_t *code, size_t l
 	return ret;
 }
 
+int cpu_ppc_disas_word(uint32_t insn, uint64_t pc, char *buf, size_t bufsize)
+{
+	uint8_t b[4];
+	csh h;
+	cs_insn *ci;
+	size_t n;
+
+	st32_be_p(b, insn);
+	if (cs_open(CS_ARCH_PPC, CS_MODE_64 | CS_MODE_BIG_ENDIAN, &h) != CS_ERR_OK)
+		return -1;
+	n = cs_disasm(h, b, 4, pc, 1, &ci);
+	if (n > 0) {
+		snprintf(buf, bufsize, "%s%s%s", ci[0].mnemonic, ci[0].op_str[0] ? " " : "",
+			 ci[0].op_str);
+		cs_free(ci, n);
+	} else {
+		snprintf(buf, bufsize, ".long 0x%08x", insn);
+	}
+	cs_close(&h);
+	return 0;
+}
+
 const struct cpu_arch_ops cpu_ppc_ops = {
 	.name = "ppc64",
 	.n_mmu_idx = PPC_MMU_NUM_IDX,

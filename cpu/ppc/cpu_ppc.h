@@ -456,6 +456,11 @@ uint64_t cpu_ppc_dec_deadline(const struct cpu_ppc *c);
 uint64_t cpu_ppc_hdec_deadline(const struct cpu_ppc *c);
 void cpu_ppc_set_external_irq(struct cpu_ppc *c, bool level);
 
+/* Disassemble the instruction image insn (as HEIR holds it) at pc into buf
+ * (capstone; ".long 0x..." if it does not decode). 0, or -1 without a
+ * disassembler. */
+int cpu_ppc_disas_word(uint32_t insn, uint64_t pc, char *buf, size_t bufsize);
+
 /* Name of a hypervisor interrupt vector ("HCALL", "HDSI", ...), or NULL. */
 const char *ppc_hv_vector_name(uint32_t vec);
 /* Name of any interrupt vector, or NULL. */

@@ -491,6 +491,14 @@ for e in le be; do
 	expect_stderr '^200000 d1v0 HV 0x980 HDEC pc=0x10008 '
 	expect_stderr '^ +0x980 +HDEC +1$'
 	expect_stderr 'result: poweroff, 3276[0-9]{2} instructions retired'
+
+	# A hypervisor SPR from the guest kernel: HEA with the instruction in
+	# HEIR (decoded in the exits trace), reflected as an illegal
+	# instruction; hcalls decoded with the personality's names.
+	guest_test "ppc-hea-$e" 0 --trace=exits "$(ppc_guest hea "$e")"
+	expect_stdout '^hypervisor SPR: illegal instruction$'
+	expect_stderr '^[0-9]+ d1v0 HV 0xe40 HEA pc=0x1003c hsrr1=0x800000000000100[01] heir=0x7c764ba6 mtspr 0x136, r3 spr=HDEC$'
+	expect_stderr ' HV 0xc00 HCALL pc=0x734 srr1=0x800000000000100[01] nr=18 console_io:write\(0x0, 0x24, 0x[0-9a-f]+\)$'
 done
 
 # ---------------------------------------------------------------- options
