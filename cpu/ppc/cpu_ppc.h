@@ -364,6 +364,7 @@ struct cpu_ppc {
 	uint64_t hdec_val, hdec_tb;
 	bool dec_armed, hdec_armed; /* an interrupt is due when the value goes negative */
 	bool ext_irq;               /* external interrupt line (set by hv / devices) */
+	bool hdbell;                /* directed hypervisor doorbell exception (doorbell.c) */
 
 	/* Load-and-reserve. */
 	uint64_t reserve_addr; /* ~0: no reservation */
@@ -378,6 +379,12 @@ struct cpu_ppc {
 	 * other vcpus' translations. NULL: this CPU alone.
 	 */
 	void (*tlbie_broadcast)(struct cpu_ppc *c);
+	/*
+	 * msgsnd to another thread: the hypervisor's hook that rings the
+	 * directed hypervisor doorbell of the processor whose PIR is pir
+	 * (cpu_ppc_hv_doorbell). NULL: no other processor.
+	 */
+	void (*doorbell_send)(struct cpu_ppc *c, uint32_t pir);
 };
 
 static inline struct cpu_ppc *cpu_ppc_of(struct cpu *cpu)
@@ -455,10 +462,13 @@ uint64_t cpu_ppc_dec_deadline(const struct cpu_ppc *c);
  * is set), or UINT64_MAX. */
 uint64_t cpu_ppc_hdec_deadline(const struct cpu_ppc *c);
 void cpu_ppc_set_external_irq(struct cpu_ppc *c, bool level);
+/* A directed hypervisor doorbell for c (msgsnd of another thread): 0xE80
+ * is taken at c's next TB boundary where enabled. */
+void cpu_ppc_hv_doorbell(struct cpu_ppc *c);
 
 /* Disassemble the instruction image insn (as HEIR holds it) at pc into buf
- * (capstone; ".long 0x..." if it does not decode). 0, or -1 without a
- * disassembler. */
+ * (capstone; ".long 0x... (mnemonic)" for what only softvisor's decoder
+ * knows, ".long 0x..." if neither does). 0, or -1 without a disassembler. */
 int cpu_ppc_disas_word(uint32_t insn, uint64_t pc, char *buf, size_t bufsize);
 
 /* Name of a hypervisor interrupt vector ("HCALL", "HDSI", ...), or NULL. */

@@ -61,13 +61,20 @@ enum hv_exit_action hv_ppc_handle_exit(struct vcpu *v)
 	switch (e->reason) {
 	case PPC_VEC_SYSTEM_CALL: return hv_ppc_hcall(v, c);
 	case PPC_VEC_HEA:
+	case PPC_VEC_HFAC:
 		/*
-		 * hv emulates no instruction: as KVM's HV exit path does for
-		 * an instruction it does not emulate, the guest's kernel gets
-		 * an illegal-instruction program interrupt at it (HSRR0).
+		 * hv emulates no instruction and enables no facility beyond
+		 * HFSCR: as KVM's HV exit path does for an instruction it does
+		 * not emulate, the guest's kernel gets an illegal-instruction
+		 * program interrupt at it (HSRR0).
 		 */
 		cpu_ppc_hv_return(c);
 		cpu_ppc_deliver(c, PPC_VEC_PROGRAM, c->pc, PPC_SRR1_PROG_ILLEGAL);
+		return HV_RESUME;
+	case PPC_VEC_HDOORBELL:
+		/* A doorbell hv rang to bring the vcpu here (msgsnd): it is
+		 * here; nothing else to do. */
+		cpu_ppc_hv_return(c);
 		return HV_RESUME;
 	case PPC_VEC_HDEC:
 		/* The slice hv armed at the turn's start ran out

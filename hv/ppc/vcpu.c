@@ -8,6 +8,8 @@
 #include "hv/shared_info.h"
 #include "hv/time.h"
 
+#define HV_PPC_HFSCR_MSGP (1ull << 10) /* HFSCR bit 53 */
+
 struct cpu_ppc *hv_ppc_cpu(struct vcpu *v)
 {
 	return cpu_ppc_of(v->cpu);
@@ -114,6 +116,10 @@ static bool hv_ppc_begin_turn(struct vcpu *v, uint64_t quantum)
 	/* HDEC = n is negative after n + 1 ticks. */
 	cpu_ppc_set_hdec(c, quantum - 1);
 	c->lpcr |= PPC_LPCR_HDICE;
+	/* The facilities hv lets the partition use without an exit, loaded
+	 * at each entry as KVM does: the privileged doorbells (msgsndp and
+	 * msgclrp reach only the vcpu's own thread, SMT being off). */
+	c->hfscr |= HV_PPC_HFSCR_MSGP;
 	return true;
 }
 
@@ -163,6 +169,17 @@ static void hv_ppc_tlbie_broadcast(struct cpu_ppc *c)
 			cpu_tlb_flush(v->d->vcpus[i]->cpu);
 }
 
+/* msgsnd reaches the partition's processor whose PIR is pir (none: the
+ * message is lost, as on hardware with no such thread). */
+static void hv_ppc_doorbell_send(struct cpu_ppc *c, uint32_t pir)
+{
+	struct vcpu *v = c->cpu.opaque;
+
+	for (unsigned i = 0; i < v->d->n_vcpus; i++)
+		if (hv_ppc_cpu(v->d->vcpus[i])->pir == pir)
+			cpu_ppc_hv_doorbell(hv_ppc_cpu(v->d->vcpus[i]));
+}
+
 void hv_ppc_kexec_boot(struct vcpu *v, uint64_t entry, uint64_t load_addr)
 {
 	struct cpu_ppc *c = hv_ppc_cpu(v);
@@ -185,6 +202,7 @@ struct vcpu *hv_ppc_vcpu_create(struct domain *d, bool little_endian)
 	}
 	v = hv_vcpu_add(d, &c->cpu, &hv_ppc_ops);
 	c->tlbie_broadcast = hv_ppc_tlbie_broadcast;
+	c->doorbell_send = hv_ppc_doorbell_send;
 	/* A PAPR partition's vcpus translate through its HPT. */
 	if (d->papr && papr_vcpu_init(v) < 0)
 		return NULL;

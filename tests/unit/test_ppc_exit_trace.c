@@ -72,6 +72,10 @@ Test(ppc_exit_trace, hea_disassembles_heir)
 	cr_expect_str_eq(describe(PPC_VEC_HEA), " heir=0x7c764ba6 mtspr 0x136, r3 spr=HDEC");
 	t.c->heir = 0x7c7e4aa6; /* mfspr r3, LPCR (318) */
 	cr_expect_str_eq(describe(PPC_VEC_HEA), " heir=0x7c7e4aa6 mfspr r3, 0x13e spr=LPCR");
+	t.c->heir = 0x7c00499c; /* msgsnd r9: capstone does not know it */
+	cr_expect_str_eq(describe(PPC_VEC_HEA), " heir=0x7c00499c .long 0x7c00499c (msgsnd)");
+	t.c->heir = 0x00000000;
+	cr_expect_str_eq(describe(PPC_VEC_HEA), " heir=0x00000000 .long 0x00000000");
 }
 
 Test(ppc_exit_trace, hdec_value)
