@@ -241,15 +241,149 @@ static uint64_t vec_special(struct rng *r)
 static uint32_t rand_vec_insn(struct rng *r)
 {
 	static const uint16_t vx[] = {
-		0,    64,   128,  192,  1024, 1088, 1152, 1216, 2,    66,   130, 194, 258,  322,
-		386,  450,  514,  578,  642,  706,  770,  834,  898,  962,  4,   68,  132,  196,
-		260,  324,  388,  1476, 516,  580,  644,  1732, 772,  836,  900, 964, 1036, 1100,
-		1028, 1092, 1156, 1220, 1284, 1348, 1412, 1668, 12,   76,   140, 268, 332,  396,
-		1794, 1858, 1922, 1986, 1795, 1859, 1923, 1987, 1292, 1356, 452, 708,
+		0,
+		64,
+		128,
+		192,
+		1024,
+		1088,
+		1152,
+		1216,
+		2,
+		66,
+		130,
+		194,
+		258,
+		322,
+		386,
+		450,
+		514,
+		578,
+		642,
+		706,
+		770,
+		834,
+		898,
+		962,
+		4,
+		68,
+		132,
+		196,
+		260,
+		324,
+		388,
+		1476,
+		516,
+		580,
+		644,
+		1732,
+		772,
+		836,
+		900,
+		964,
+		1036,
+		1100,
+		1028,
+		1092,
+		1156,
+		1220,
+		1284,
+		1348,
+		1412,
+		1668,
+		12,
+		76,
+		140,
+		268,
+		332,
+		396,
+		1794,
+		1858,
+		1922,
+		1986,
+		1795,
+		1859,
+		1923,
+		1987,
+		1292,
+		1356,
+		452,
+		708,
+		/* saturating add/sub, carries, quadword, averages, absolute
+		 * differences, multiplies, sums, packs, unpacks, word merges */
+		512,
+		576,
+		640,
+		768,
+		832,
+		896,
+		1536,
+		1600,
+		1664,
+		1792,
+		1856,
+		1920,
+		384,
+		1408,
+		256,
+		1280,
+		320,
+		1344,
+		1026,
+		1090,
+		1154,
+		1282,
+		1346,
+		1410,
+		1027,
+		1091,
+		1155,
+		8,
+		72,
+		136,
+		264,
+		328,
+		392,
+		520,
+		584,
+		648,
+		776,
+		840,
+		904,
+		137,
+		1544,
+		1800,
+		1608,
+		1672,
+		1928,
+		14,
+		78,
+		1102,
+		142,
+		206,
+		1230,
+		270,
+		334,
+		1358,
+		398,
+		462,
+		1486,
+		526,
+		590,
+		1614,
+		654,
+		718,
+		1742,
+		1932,
+		1676,
 	};
+	/* The VX group at XO 1538 by its VRA field: vneg[wd], vprtyb[wdq],
+	 * vexts*, vctz[bhwd]. */
+	static const uint8_t sel1538[] = { 6, 7, 8, 9, 10, 16, 17, 24, 25, 26, 28, 29, 30, 31 };
 	static const uint16_t vc[] = { 6,   70,  134, 199, 518, 582, 646, 711, 774,
 				       838, 902, 967, 7,   71,  135, 263, 327, 391 };
-	static const uint8_t xx3[] = { 130, 138, 146, 154, 162, 170, 178, 186, 18, 50 };
+	static const uint8_t xx3[] = { 130, 138, 146, 154, 162, 170, 178, 186, 18, 50, 208, 240 };
+	static const uint16_t xx2sign[] = { 409, 425, 441, 473, 489, 505 };
 	static const uint16_t mv[] = { 51, 115, 179, 211, 243, 307, 403, 435 };
 	unsigned t = rr(r, 32), a = rr(r, 32), b = rr(r, 32), c = rr(r, 32);
 	unsigned tx = rr(r, 2), ax = rr(r, 2), bx = rr(r, 2);
@@ -260,8 +394,12 @@ static uint32_t rand_vec_insn(struct rng *r)
 	case 2:
 	case 3: {
 		unsigned xo = vx[rr(r, sizeof(vx) / 2)];
-		if (xo >= 1794 || xo == 1292) /* one-operand forms: VRA reserved */
-			a = 0;
+		if ((xo >= 1794 && xo <= 1987 && (xo & 0x3e) == 2) || xo == 1292 || xo == 526 ||
+		    xo == 590 || xo == 1614 || xo == 654 || xo == 718 || xo == 1742)
+			a = 0; /* one-operand forms: VRA reserved */
+		if (rr(r, 8) == 0)
+			return (4u << 26) | t << 21 |
+			       (unsigned)sel1538[rr(r, sizeof(sel1538))] << 16 | b << 11 | 1538;
 		return (4u << 26) | t << 21 | a << 16 | b << 11 | xo;
 	}
 	case 4: /* splats (UIM / SIM in the VRA field, the reserved bits 0), mfvscr */
@@ -302,8 +440,11 @@ static uint32_t rand_vec_insn(struct rng *r)
 			return (60u << 26) | t << 21 | a << 16 | b << 11 |
 			       (unsigned)xx3[rr(r, sizeof(xx3))] << 3 | ax << 2 | bx << 1 | tx;
 		}
-	case 10: /* xxsel, xxspltw, xxspltib, xxbr[hwdq] */
-		switch (rr(r, 4)) {
+	case 10: /* xxsel, xxspltw, xxspltib, xxbr[hwdq], xv{abs,nabs,neg}[ds]p */
+		switch (rr(r, 5)) {
+		case 4:
+			return (60u << 26) | t << 21 | b << 11 |
+			       (unsigned)xx2sign[rr(r, sizeof(xx2sign) / 2)] << 2 | bx << 1 | tx;
 		case 0:
 			return (60u << 26) | t << 21 | a << 16 | b << 11 | c << 6 | 3 << 4 |
 			       rr(r, 2) << 3 | ax << 2 | bx << 1 | tx;
@@ -339,8 +480,8 @@ static unsigned mem_gpr(struct rng *r)
 static uint32_t rand_mem_insn(struct rng *r)
 {
 	/* X-form, opcode 31: RT/RS, RA = r30, RB = r29. */
-	static const uint16_t x_gpr[] = { 21,  23,  87,  279, 343, 341, 532, 534, 790,
-					  149, 151, 215, 407, 660, 662, 918 };
+	static const uint16_t x_gpr[] = { 21,  23,  87,  279, 343, 341, 532, 534,
+					  790, 149, 151, 215, 407, 660, 662, 918 };
 	static const uint16_t x_fp[] = { 599, 535, 727, 855, 887, 983 }; /* not stfsx */
 	static const uint16_t x_vmx[] = { 103, 231, 359, 487, 135, 167, 199, 6, 38 };
 	static const uint16_t x_vsx[] = { 12,  76,  140, 268, 332, 364, 396, 588,
@@ -375,8 +516,12 @@ static uint32_t rand_mem_insn(struct rng *r)
 			     (uint32_t)(disp & 0xf));
 	default: /* lxv stxv (DQ) and lxsd lxssp stxsd stxssp (DS), VRs */
 		switch (rr(r, 6)) {
-		case 0: return (61u << 26) | v << 21 | a << 16 | ((disp & ~15) & 0xfff0u) | tx << 3 | 1;
-		case 1: return (61u << 26) | v << 21 | a << 16 | ((disp & ~15) & 0xfff0u) | tx << 3 | 5;
+		case 0:
+			return (61u << 26) | v << 21 | a << 16 | ((disp & ~15) & 0xfff0u) |
+			       tx << 3 | 1;
+		case 1:
+			return (61u << 26) | v << 21 | a << 16 | ((disp & ~15) & 0xfff0u) |
+			       tx << 3 | 5;
 		case 2: return (57u << 26) | v << 21 | a << 16 | ((disp & ~3) & 0xfffcu) | 2;
 		case 3: return (57u << 26) | v << 21 | a << 16 | ((disp & ~3) & 0xfffcu) | 3;
 		default: return (61u << 26) | v << 21 | a << 16 | ((disp & ~3) & 0xfffcu) | 2;
@@ -596,7 +741,7 @@ static bool single_store_defined(uint64_t x)
 static void mem_init(struct rng *r, uint64_t *init)
 {
 	init[MEM_BASE_REG] = S_MEM_ADDR + MEM_BASE_OFF;
-	init[MEM_INDEX_REG] = rr(r, 4) ? rr(r, 64) : (uint64_t)-(int64_t)rr(r, 64);
+	init[MEM_INDEX_REG] = rr(r, 4) ? rr(r, 64) : (uint64_t) - (int64_t)rr(r, 64);
 	init[MEM_LEN_REG] = (uint64_t)rr(r, 20) << 56 | (rnd(r) & 0xffffffffffffffull);
 }
 
