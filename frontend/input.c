@@ -233,6 +233,7 @@ void sv_input_close(struct sv_input *in)
 
 int sv_input_round_start(struct sv_input *in)
 {
+	guint queued = in->queue->len;
 	int st;
 
 	in->round++;
@@ -276,6 +277,9 @@ int sv_input_round_start(struct sv_input *in)
 					in->queue->len - before);
 	}
 	sv_input_fill_ring(in);
+	/* New input for a polled console (a PAPR vty): its interrupt. */
+	if (!in->ring && in->queue->len > queued)
+		hv_console_input(in->d);
 	return -1;
 }
 

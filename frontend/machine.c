@@ -3,7 +3,8 @@
  *
  * The run driver is deterministic: vcpus run round-robin, each for a quantum
  * of retired instructions (hv handles its exits in between; the CPU stops at
- * each timer deadline on time), on one host thread. A turn starts at the
+ * each timer deadline on time), on one host thread. On POWER the quantum is
+ * the hypervisor decrementer hv arms at each turn: its 0x980 exit ends it. A turn starts at the
  * furthest time any vcpu has reached (hv/sched.c).
  * Blocked vcpus wake on events or timers; when all are blocked, virtual time
  * jumps to the next deadline (hv/sched.c). The host clock is read only for
@@ -648,7 +649,7 @@ static int sv_machine_debug(struct sv_machine *m, const struct sv_options *o, st
  * rebuilt (v and its domain are gone).
  */
 static int sv_machine_slice(struct sv_machine *m, const struct sv_options *o, struct vcpu *v,
-			    int64_t budget, bool *rebuilt)
+			    int64_t budget, bool *rebuilt, bool *preempted)
 {
 	struct domain *d = v->d;
 
@@ -665,6 +666,7 @@ static int sv_machine_slice(struct sv_machine *m, const struct sv_options *o, st
 		case CPU_STOP_EXIT:
 			switch (hv_vcpu_handle_exit(v)) {
 			case HV_BLOCK: v->blocked = true; break;
+			case HV_PREEMPT: *preempted = true; break;
 			default: break;
 			}
 			break;
@@ -680,7 +682,7 @@ static int sv_machine_slice(struct sv_machine *m, const struct sv_options *o, st
 			return st;
 		/* Resume the slice after a debug stop or a cut budget. */
 		if ((stop != CPU_STOP_DEBUG && stop != CPU_STOP_BUDGET) || budget <= 0 ||
-		    d->shut_down || v->blocked)
+		    d->shut_down || v->blocked || *preempted)
 			return -1;
 	}
 }
@@ -689,37 +691,39 @@ static int sv_machine_slice(struct sv_machine *m, const struct sv_options *o, st
  * v's turn: slices until it has retired SV_QUANTUM instructions, blocks,
  * yields (SCHEDOP_yield), stops or the domain ends; exits handled by hv in between do not end the
  * turn (a vcpu that makes many hypercalls gets its share of instructions as
- * one that makes none). -1, or an exit status; *rebuilt as for a slice.
+ * one that makes none). Where the architecture has a slice timer (POWER's
+ * HDEC) hv arms it and the turn ends with its exit (HV_PREEMPT); otherwise
+ * the budgets stop at the quantum. -1, or an exit status; *rebuilt as for a
+ * slice.
  */
 static int sv_run_turn(struct sv_machine *m, const struct sv_options *o, struct vcpu *v,
 		       bool *rebuilt)
 {
 	struct domain *d = v->d;
-	uint64_t start = 0;
-	bool first = true;
+	bool timed = hv_vcpu_begin_turn(v, SV_QUANTUM), preempted = false;
+	uint64_t start = v->cpu->icount; /* after a catch-up to the others' time */
 	unsigned n = 0;
+	int st = -1;
 
 	do {
-		/* The budget ends at v's next timer deadline. */
+		/* The budget ends at v's next timer deadline (HDEC's too). */
 		int64_t budget = hv_vcpu_prepare_run(v, SV_QUANTUM);
-		uint64_t used;
-		int st;
+		uint64_t used = v->cpu->icount - start;
 
-		if (first) {
-			start = v->cpu->icount; /* after a catch-up to the others' time */
-			first = false;
+		if (!timed) {
+			if (used >= SV_QUANTUM)
+				break;
+			if (budget > (int64_t)(SV_QUANTUM - used))
+				budget = (int64_t)(SV_QUANTUM - used);
 		}
-		used = v->cpu->icount - start;
-		if (used >= SV_QUANTUM)
-			break;
-		if (budget > (int64_t)(SV_QUANTUM - used))
-			budget = (int64_t)(SV_QUANTUM - used);
-		st = sv_machine_slice(m, o, v, budget, rebuilt);
+		st = sv_machine_slice(m, o, v, budget, rebuilt, &preempted);
 		if (st >= 0 || *rebuilt)
-			return st;
-	} while (!d->shut_down && !v->yielded && hv_vcpu_runnable(v) && ++n < SV_QUANTUM);
+			return st; /* rebuilt: v is gone */
+	} while (!preempted && !d->shut_down && !v->yielded && hv_vcpu_runnable(v) &&
+		 ++n < SV_QUANTUM);
 	v->yielded = false;
-	return -1;
+	hv_vcpu_end_turn(v);
+	return st;
 }
 
 /* The machine's i-th domain (creation order: KERNEL's first). */

@@ -7,6 +7,7 @@
  * it at deterministic points): CONSOLEIO_read here, H_GET_TERM_CHAR for a
  * PAPR partition; a Xen console ring is fed by its backend instead.
  */
+#include "hv/evtchn.h"
 #include "hv/hypercall.h"
 #include "hv/xen_abi.h"
 
@@ -44,6 +45,12 @@ size_t hv_console_read(struct domain *d, char *buf, size_t len, bool peek)
 	struct hv_console_sink *sink = &d->hv->console;
 
 	return sink->read ? sink->read(sink->opaque, d, buf, len, !peek) : 0;
+}
+
+void hv_console_input(struct domain *d)
+{
+	/* Xen raises VIRQ_CONSOLE for the domain that reads the console. */
+	hv_evtchn_send_global_virq(d, VIRQ_CONSOLE);
 }
 
 long do_console_io(struct vcpu *v, const uint64_t a[6])

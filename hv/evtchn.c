@@ -174,6 +174,12 @@ static void evtchn_raise(struct vcpu *actor, struct domain *d, uint32_t port)
 	struct hv_evtchn *c = &d->evtchn[port];
 	struct vcpu *v = evtchn_vcpu(d, c->notify_vcpu);
 
+	if (c->irq) {
+		hv_trace(actor, TRACE_EVTCHN, "EVTCHN pending d%u port=%u -> %s interrupt",
+			 d->domid, port, c->irq->name);
+		c->irq->raise(d, c->irq->opaque);
+		return;
+	}
 	if (d->evtchn_ops->has_priorities)
 		hv_trace(actor, TRACE_EVTCHN, "EVTCHN pending d%u port=%u vcpu=%u priority=%u%s",
 			 d->domid, port, c->notify_vcpu, c->priority,
@@ -429,6 +435,24 @@ static long evtchn_op_bind_virq(struct vcpu *v, uint8_t *b)
 	hv_guest_put_u32(v, b + 8, (uint32_t)port);
 	hv_trace(v, TRACE_EVTCHN, "EVTCHN bind_virq virq=%u vcpu=%u port=%d", virq, vcpu, port);
 	return 0;
+}
+
+int hv_evtchn_bind_virq_irq(struct domain *d, uint32_t virq, const struct hv_evtchn_irq *irq)
+{
+	int port;
+
+	if (virq >= NR_VIRQS || hv_evtchn_virq_is_per_vcpu(virq) || !d->n_vcpus)
+		return -XEN_EINVAL;
+	if (d->vcpus[0]->virq_to_port[virq])
+		return -XEN_EEXIST;
+	port = evtchn_alloc(d);
+	if (port < 0)
+		return port;
+	d->evtchn[port].state = EVTCHNSTAT_virq;
+	d->evtchn[port].virq = virq;
+	d->evtchn[port].irq = irq;
+	d->vcpus[0]->virq_to_port[virq] = (uint32_t)port;
+	return port;
 }
 
 /* struct evtchn_bind_ipi { vcpu; port (out) @4 } */

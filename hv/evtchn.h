@@ -32,6 +32,18 @@ struct hv_evtchn_backend {
 	void *opaque;
 };
 
+/*
+ * A port whose events the platform's interrupt controller presents instead
+ * of the upcall (PAPR: a XICS source of the partition): raise is called
+ * where the port would be set pending. The guest cannot see or operate the
+ * port; it sees the interrupt.
+ */
+struct hv_evtchn_irq {
+	const char *name;
+	void (*raise)(struct domain *d, void *opaque);
+	void *opaque;
+};
+
 struct hv_evtchn {
 	uint8_t state; /* EVTCHNSTAT_* (closed = free) */
 	bool reserved; /* port 0: never allocated */
@@ -40,6 +52,7 @@ struct hv_evtchn {
 	uint32_t remote_port;               /* interdomain */
 	uint32_t virq;                      /* virq */
 	const struct hv_evtchn_backend *be; /* interdomain with domain 0 */
+	const struct hv_evtchn_irq *irq;    /* presented by the platform (virq) */
 	/* FIFO: the queue priority, the queue the port was last linked on,
 	 * and a pending event waiting for its event word (expand_array). */
 	uint8_t priority;
@@ -108,6 +121,11 @@ void hv_evtchn_unbind_backend(struct domain *d, uint32_t port, const struct hv_e
 int hv_evtchn_backend_notify(struct domain *d, uint32_t port, const struct hv_evtchn_backend *be);
 /* The backend goes: close its port if it is still be's. */
 void hv_evtchn_free_backend(struct domain *d, uint32_t port, const struct hv_evtchn_backend *be);
+
+/* Bind the global VIRQ virq of d (vcpu 0 must exist) to a new port whose
+ * events irq presents: the port, or -XEN_EINVAL / -XEN_EEXIST /
+ * -XEN_ENOSPC. */
+int hv_evtchn_bind_virq_irq(struct domain *d, uint32_t virq, const struct hv_evtchn_irq *irq);
 
 /* Is virq per-vcpu (TIMER, DEBUG, XENOPROF, XENPMU) rather than global? */
 bool hv_evtchn_virq_is_per_vcpu(uint32_t virq);

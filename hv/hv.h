@@ -86,9 +86,10 @@ enum hv_shutdown {
 
 /* What the run driver should do after an exit was handled. */
 enum hv_exit_action {
-	HV_RESUME, /* run the vcpu again */
-	HV_BLOCK,  /* the vcpu waits for an event */
-	HV_STOP,   /* the domain shut down (or crashed) */
+	HV_RESUME,  /* run the vcpu again */
+	HV_BLOCK,   /* the vcpu waits for an event */
+	HV_STOP,    /* the domain shut down (or crashed) */
+	HV_PREEMPT, /* the arch's slice timer expired (POWER HDEC): the turn is over */
 };
 
 /* Per-architecture part of the hypervisor (hv/x86, hv/ppc). */
@@ -140,6 +141,13 @@ struct hv_arch_ops {
 	 * NMI, taken even with IF=0). NULL: the architecture has no NMI to
 	 * send (-ENOSYS, as Xen on Arm). */
 	void (*send_nmi)(struct vcpu *v);
+	/* Time slices by an architected timer (POWER: the hypervisor
+	 * decrementer). begin_turn arms it to expire after quantum retired
+	 * instructions, which then ends the turn with an exit whose handler
+	 * returns HV_PREEMPT, and returns true; end_turn disarms it. NULL (or
+	 * false): the run driver counts the quantum itself (x86). */
+	bool (*begin_turn)(struct vcpu *v, uint64_t quantum);
+	void (*end_turn)(struct vcpu *v);
 };
 
 /* Why a blocked vcpu waits (hv/sched.c). */
@@ -360,6 +368,14 @@ void hv_vcpu_block(struct vcpu *v, enum hv_block_kind kind);
 /* Write v's registered runstate area (hv/vcpu_op.c). */
 void hv_vcpu_update_runstate(struct vcpu *v);
 bool hv_vcpu_runnable(struct vcpu *v);
+/*
+ * A turn of v (quantum retired instructions): hv_vcpu_begin_turn catches v
+ * up with the domain's front and arms the arch's slice timer; true if that
+ * timer ends the turn (an exit handled as HV_PREEMPT), false if the driver
+ * must stop at quantum itself. hv_vcpu_end_turn after the last slice.
+ */
+bool hv_vcpu_begin_turn(struct vcpu *v, uint64_t quantum);
+void hv_vcpu_end_turn(struct vcpu *v);
 int64_t hv_vcpu_prepare_run(struct vcpu *v, int64_t quantum);
 void hv_domain_sync_time(struct domain *d);
 bool hv_domain_idle(struct domain *d);
@@ -402,6 +418,9 @@ void hv_console_flush(struct domain *d);
 /* Console input for a domain's polled consoles (CONSOLEIO_read, the PAPR
  * vty): up to len bytes, 0 if none is waiting; peek leaves them waiting. */
 size_t hv_console_read(struct domain *d, char *buf, size_t len, bool peek);
+/* Console input for d's polled consoles was delivered: VIRQ_CONSOLE (the
+ * interrupt of a PAPR partition's vty is bound to it). */
+void hv_console_input(struct domain *d);
 
 /* One trace line "ICOUNT dDvV " + the formatted text, if category cat is
  * on (include/sv/trace.h). */

@@ -140,6 +140,19 @@ static void sched_catch_up(struct vcpu *v)
 	hv_time_advance(v, front);
 }
 
+bool hv_vcpu_begin_turn(struct vcpu *v, uint64_t quantum)
+{
+	/* Armed after the catch-up, which moves the guest's counters. */
+	sched_catch_up(v);
+	return v->arch->begin_turn && v->arch->begin_turn(v, quantum);
+}
+
+void hv_vcpu_end_turn(struct vcpu *v)
+{
+	if (v->arch->end_turn)
+		v->arch->end_turn(v);
+}
+
 int64_t hv_vcpu_prepare_run(struct vcpu *v, int64_t quantum)
 {
 	uint64_t deadline, now, at;

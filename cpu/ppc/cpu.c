@@ -102,6 +102,15 @@ uint64_t cpu_ppc_get_hdec(const struct cpu_ppc *c)
 	return sv_sext(c->hdec_val - (cpu_ppc_get_tb(c) - c->hdec_tb), 32);
 }
 
+uint64_t cpu_ppc_hdec_deadline(const struct cpu_ppc *c)
+{
+	if (!c->hdec_armed)
+		return UINT64_MAX;
+	if ((int32_t)c->hdec_val < 0)
+		return c->hdec_tb - c->tb_offset;
+	return c->hdec_tb + (uint32_t)c->hdec_val + 1 - c->tb_offset;
+}
+
 void cpu_ppc_set_external_irq(struct cpu_ppc *c, bool level)
 {
 	c->ext_irq = level;
@@ -178,6 +187,10 @@ static bool ppc_raise_fault(struct cpu *cpu)
 		c->heir = p.insn;
 		ppc_hv_interrupt(c, p.vector, p.srr0, 0);
 		return true;
+	case PPC_VEC_HFAC:
+		/* HFSCR[IC] names the facility (set by the raiser). */
+		ppc_hv_interrupt(c, p.vector, p.srr0, 0);
+		return true;
 	default: cpu_ppc_deliver(c, p.vector, p.srr0, p.srr1_bits); return false;
 	}
 }
@@ -215,7 +228,10 @@ static void ppc_stage2_fault(struct cpu *cpu, uint64_t va, uint64_t gpa, enum mm
 
 /*
  * Pending asynchronous interrupts at a TB boundary, in priority order
- * (Book III 7.8): hypervisor decrementer (exit), external, decrementer.
+ * (Book III 7.8): hypervisor decrementer and directed hypervisor doorbell
+ * (exits: enabled by MSR[EE] in hypervisor state, always from a guest),
+ * then with MSR[EE] = 1 external, decrementer, directed privileged doorbell.
+ * Taking a doorbell interrupt clears its exception (doorbell.c).
  */
 static bool ppc_check_interrupts(struct cpu *cpu)
 {
@@ -229,6 +245,12 @@ static bool ppc_check_interrupts(struct cpu *cpu)
 		ppc_hv_interrupt(c, PPC_VEC_HDEC, c->pc, 0);
 		return true;
 	}
+	if (c->hdbell && (!hv || ee)) {
+		c->hdbell = false;
+		cpu->halted = false;
+		ppc_hv_interrupt(c, PPC_VEC_HDOORBELL, c->pc, 0);
+		return true;
+	}
 	if (!ee)
 		return false;
 	if (c->ext_irq) {
@@ -238,6 +260,11 @@ static bool ppc_check_interrupts(struct cpu *cpu)
 	if (c->dec_armed && (int64_t)cpu_ppc_get_dec(c) < 0) {
 		c->dec_armed = false;
 		cpu_ppc_deliver(c, PPC_VEC_DECREMENTER, c->pc, 0);
+		return false;
+	}
+	if (c->dpdes & 1) {
+		c->dpdes &= ~1ull;
+		cpu_ppc_deliver(c, PPC_VEC_DOORBELL, c->pc, 0);
 	}
 	return false;
 }
@@ -367,6 +394,34 @@ static int ppc_disas(struct cpu *cpu, uint64_t pc, const uint8_t *code, size_t l
 	return ret;
 }
 
+int cpu_ppc_disas_word(uint32_t insn, uint64_t pc, char *buf, size_t bufsize)
+{
+	uint8_t b[4];
+	csh h;
+	cs_insn *ci;
+	size_t n;
+
+	st32_be_p(b, insn);
+	if (cs_open(CS_ARCH_PPC, CS_MODE_64 | CS_MODE_BIG_ENDIAN, &h) != CS_ERR_OK)
+		return -1;
+	n = cs_disasm(h, b, 4, pc, 1, &ci);
+	if (n > 0) {
+		snprintf(buf, bufsize, "%s%s%s", ci[0].mnemonic, ci[0].op_str[0] ? " " : "",
+			 ci[0].op_str);
+		cs_free(ci, n);
+	} else {
+		/* Newer than capstone (msgsnd, ...): our decoder's mnemonic. */
+		const struct ppc_opcode *op = ppc_decode(insn);
+
+		if (op)
+			snprintf(buf, bufsize, ".long 0x%08x (%s)", insn, op->name);
+		else
+			snprintf(buf, bufsize, ".long 0x%08x", insn);
+	}
+	cs_close(&h);
+	return 0;
+}
+
 const struct cpu_arch_ops cpu_ppc_ops = {
 	.name = "ppc64",
 	.n_mmu_idx = PPC_MMU_NUM_IDX,
@@ -401,10 +456,12 @@ static void ppc_reset_regs(struct cpu_ppc *c, bool le)
 	/* The model and the hypervisor's hook are not registers a reset clears. */
 	uint64_t pvr = c->pvr;
 	void (*broadcast)(struct cpu_ppc *) = c->tlbie_broadcast;
+	void (*doorbell)(struct cpu_ppc *, uint32_t) = c->doorbell_send;
 
 	memset((char *)c + sizeof(struct cpu), 0, sizeof(*c) - sizeof(struct cpu));
 	c->cpu = saved;
 	c->tlbie_broadcast = broadcast;
+	c->doorbell_send = doorbell;
 	c->msr = PPC_MSR_SF | PPC_MSR_ME | (le ? PPC_MSR_LE : 0);
 	c->lpcr = le ? PPC_LPCR_ILE : 0;
 	c->pvr = pvr ? pvr : PPC_PVR_POWER9;

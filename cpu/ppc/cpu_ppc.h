@@ -364,6 +364,7 @@ struct cpu_ppc {
 	uint64_t hdec_val, hdec_tb;
 	bool dec_armed, hdec_armed; /* an interrupt is due when the value goes negative */
 	bool ext_irq;               /* external interrupt line (set by hv / devices) */
+	bool hdbell;                /* directed hypervisor doorbell exception (doorbell.c) */
 
 	/* Load-and-reserve. */
 	uint64_t reserve_addr; /* ~0: no reservation */
@@ -378,6 +379,12 @@ struct cpu_ppc {
 	 * other vcpus' translations. NULL: this CPU alone.
 	 */
 	void (*tlbie_broadcast)(struct cpu_ppc *c);
+	/*
+	 * msgsnd to another thread: the hypervisor's hook that rings the
+	 * directed hypervisor doorbell of the processor whose PIR is pir
+	 * (cpu_ppc_hv_doorbell). NULL: no other processor.
+	 */
+	void (*doorbell_send)(struct cpu_ppc *c, uint32_t pir);
 };
 
 static inline struct cpu_ppc *cpu_ppc_of(struct cpu *cpu)
@@ -450,7 +457,19 @@ uint64_t cpu_ppc_get_hdec(const struct cpu_ppc *c);
 /* The instruction count at which DEC goes negative (a decrementer interrupt
  * becomes due), or UINT64_MAX if none is armed. */
 uint64_t cpu_ppc_dec_deadline(const struct cpu_ppc *c);
+/* The same for HDEC: the instruction count at which it goes negative (a
+ * hypervisor decrementer interrupt, 0x980, becomes due while LPCR[HDICE]
+ * is set), or UINT64_MAX. */
+uint64_t cpu_ppc_hdec_deadline(const struct cpu_ppc *c);
 void cpu_ppc_set_external_irq(struct cpu_ppc *c, bool level);
+/* A directed hypervisor doorbell for c (msgsnd of another thread): 0xE80
+ * is taken at c's next TB boundary where enabled. */
+void cpu_ppc_hv_doorbell(struct cpu_ppc *c);
+
+/* Disassemble the instruction image insn (as HEIR holds it) at pc into buf
+ * (capstone; ".long 0x... (mnemonic)" for what only softvisor's decoder
+ * knows, ".long 0x..." if neither does). 0, or -1 without a disassembler. */
+int cpu_ppc_disas_word(uint32_t insn, uint64_t pc, char *buf, size_t bufsize);
 
 /* Name of a hypervisor interrupt vector ("HCALL", "HDSI", ...), or NULL. */
 const char *ppc_hv_vector_name(uint32_t vec);

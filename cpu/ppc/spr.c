@@ -65,7 +65,7 @@ static const struct ppc_spr_info ppc_sprs[] = {
 	S(FSCR, L_P, L_P, false, fscr),
 	S(UAMOR, L_P, L_P, false, uamor),
 	S(PSPB, L_P, L_P, false, pspb),
-	S(DPDES, L_H, L_H, false, dpdes),
+	S(DPDES, L_P, L_H, true, dpdes), /* a write may raise 0xA00 */
 	S(DAWR0, L_H, L_H, false, dawr0),
 	S(CIABR, L_H, L_H, false, ciabr),
 	S(DAWRX0, L_H, L_H, false, dawrx0),

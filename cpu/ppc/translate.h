@@ -184,6 +184,8 @@ static inline uint64_t ppc_mask(unsigned mb, unsigned me)
 }
 
 /* Helpers called from IR (helpers.c, spr.c). The args are temps' values. */
+/* msgsnd, msgclr, msgsndp, msgclrp (doorbell.c; the row's arg is the kind). */
+void ppc_trans_msg(struct ppc_dc *dc);
 uint64_t ppc_helper_program(struct cpu *cpu, uint64_t pc, uint64_t srr1_bits, uint64_t u1,
 			    uint64_t u2);
 uint64_t ppc_helper_hea(struct cpu *cpu, uint64_t pc, uint64_t insn, uint64_t u1, uint64_t u2);

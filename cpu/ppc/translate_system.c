@@ -229,7 +229,12 @@ const struct ppc_opcode ppc_opcodes_system[] = {
 	X("mfspr", 339, 0, RAISES_PROG | RAISES_HEA, trans_mfspr, 0),
 	X("mftb", 371, 0, 0, trans_mftb, 0),
 	X("mtspr", 467, 0, RAISES_PROG | RAISES_HEA, trans_mtspr, 0),
+	X("msgsndp", 142, PPC_F_PRIV | PPC_F_END, RAISES_PROG, ppc_trans_msg, 2),
+	X("msgclrp", 174, PPC_F_PRIV | PPC_F_END, RAISES_PROG, ppc_trans_msg, 3),
+	X("msgsnd", 206, PPC_F_HYP | PPC_F_END, RAISES_PROG | RAISES_HEA, ppc_trans_msg, 0),
+	X("msgclr", 238, PPC_F_HYP | PPC_F_END, RAISES_PROG | RAISES_HEA, ppc_trans_msg, 1),
 	X("sync", 598, 0, 0, trans_barrier, 0),
 	X("eieio", 854, 0, 0, trans_barrier, 0),
+	X("msgsync", 886, PPC_F_HYP, RAISES_PROG | RAISES_HEA, trans_barrier, 0),
 };
 const size_t ppc_n_opcodes_system = SV_ARRAY_SIZE(ppc_opcodes_system);

@@ -1,7 +1,10 @@
 /*
  * VMX (Power ISA v3.0B Book I chapter 6) and VSX (chapter 7) register
- * operations: logical, permute, merge, splat, shift, integer add/subtract,
- * min/max, compare (with CR6), count and bit-gather instructions.
+ * operations: logical, permute, merge, splat, shift, integer add/subtract
+ * (modulo, saturating, carry-out, quadword), average, absolute difference,
+ * multiply (even/odd, modulo word), sum-across, pack/unpack, negate and
+ * sign-extend, parity, min/max, compare (with CR6), count and bit-gather
+ * instructions. The saturating ones set VSCR[SAT] when they clamp.
  *
  * The 64 VSRs live in struct cpu_ppc as vsr[n][0..1] (doubleword 0 first);
  * VR n is VSR 32 + n. The helpers work on a 16-byte image in the ISA's
@@ -123,6 +126,265 @@ static unsigned velementwise(struct ppc_vr *t, const struct ppc_vr *a, const str
 	return (all ? 8u : 0u) | (none ? 2u : 0u);
 }
 
+/* Clamp x to the range of a w-byte element (signed or unsigned), setting
+ * VSCR[SAT] if it had to. */
+static uint64_t vsat(struct cpu_ppc *c, __int128 x, unsigned w, bool sgn)
+{
+	__int128 lo = sgn ? -((__int128)1 << (8 * w - 1)) : 0;
+	__int128 hi = sgn ? ((__int128)1 << (8 * w - 1)) - 1 : ((__int128)1 << (8 * w)) - 1;
+
+	if (x < lo || x > hi) {
+		c->vscr |= 1;
+		x = x < lo ? lo : hi;
+	}
+	return (uint64_t)x & vmask(w);
+}
+
+static __int128 vval(const struct ppc_vr *v, unsigned w, unsigned i, bool sgn)
+{
+	uint64_t x = vel(v, w, i);
+	return sgn ? (__int128)vsext(x, w) : (__int128)x;
+}
+
+static unsigned __int128 vquad(const struct ppc_vr *v)
+{
+	return ((unsigned __int128)vel(v, 8, 0) << 64) | vel(v, 8, 1);
+}
+
+static void vset_quad(struct ppc_vr *t, unsigned __int128 x)
+{
+	vset(t, 8, 0, (uint64_t)(x >> 64));
+	vset(t, 8, 1, (uint64_t)x);
+}
+
+/*
+ * The integer arithmetic added with ISA 2.03..3.0 beyond modulo add/sub:
+ * saturating add/sub, carries, quadword add/sub, averages, absolute
+ * differences, multiplies, sums across, packs, unpacks and word merges.
+ * false if xo is none of them.
+ */
+static bool ppc_vmx_arith(struct cpu_ppc *c, unsigned xo, const struct ppc_vr *a,
+			  const struct ppc_vr *b, struct ppc_vr *t)
+{
+	unsigned w = 1u << ((xo >> 6) & 3);
+
+	switch (xo) {
+	case 512:
+	case 576:
+	case 640: /* vaddu[bhw]s */
+	case 768:
+	case 832:
+	case 896: /* vadds[bhw]s */
+	case 1536:
+	case 1600:
+	case 1664: /* vsubu[bhw]s */
+	case 1792:
+	case 1856:
+	case 1920: { /* vsubs[bhw]s */
+		bool sgn = (xo & 0x100) != 0, sub = xo >= 1536;
+		for (unsigned i = 0; i < 16 / w; i++) {
+			__int128 x = vval(a, w, i, sgn), y = vval(b, w, i, sgn);
+			vset(t, w, i, vsat(c, sub ? x - y : x + y, w, sgn));
+		}
+		return true;
+	}
+	case 384:  /* vaddcuw */
+	case 1408: /* vsubcuw: the carry of a + ~b + 1, i.e. a >= b */
+		for (unsigned i = 0; i < 4; i++) {
+			uint64_t x = vel(a, 4, i), y = vel(b, 4, i);
+			vset(t, 4, i, xo == 384 ? (x + y) >> 32 : x >= y);
+		}
+		return true;
+	case 256: vset_quad(t, vquad(a) + vquad(b)); return true;  /* vadduqm */
+	case 1280: vset_quad(t, vquad(a) - vquad(b)); return true; /* vsubuqm */
+	case 320: /* vaddcuq */ vset_quad(t, vquad(a) + vquad(b) < vquad(a)); return true;
+	case 1344: vset_quad(t, vquad(a) >= vquad(b)); return true; /* vsubcuq */
+	case 1026:
+	case 1090:
+	case 1154: /* vavgu[bhw] */
+	case 1282:
+	case 1346:
+	case 1410: { /* vavgs[bhw] */
+		bool sgn = xo >= 1282;
+		w = 1u << (((xo - (sgn ? 1282 : 1026)) >> 6) & 3);
+		for (unsigned i = 0; i < 16 / w; i++) {
+			__int128 s = vval(a, w, i, sgn) + vval(b, w, i, sgn) + 1;
+			vset(t, w, i, (uint64_t)(s >> 1) & vmask(w));
+		}
+		return true;
+	}
+	case 1027:
+	case 1091:
+	case 1155: /* vabsdu[bhw] */
+		w = 1u << (((xo - 1027) >> 6) & 3);
+		for (unsigned i = 0; i < 16 / w; i++) {
+			uint64_t x = vel(a, w, i), y = vel(b, w, i);
+			vset(t, w, i, x > y ? x - y : y - x);
+		}
+		return true;
+	case 8:
+	case 72:
+	case 136: /* vmulou[bhw] */
+	case 264:
+	case 328:
+	case 392: /* vmulos[bhw] */
+	case 520:
+	case 584:
+	case 648: /* vmuleu[bhw] */
+	case 776:
+	case 840:
+	case 904: { /* vmules[bhw] */
+		bool sgn = (xo & 0x100) != 0, odd = xo < 520;
+		for (unsigned i = 0; i < 8 / w; i++) {
+			unsigned k = 2 * i + odd;
+			__int128 p = vval(a, w, k, sgn) * vval(b, w, k, sgn);
+			vset(t, 2 * w, i, (uint64_t)p & vmask(2 * w));
+		}
+		return true;
+	}
+	case 137: /* vmuluwm */
+		for (unsigned i = 0; i < 4; i++)
+			vset(t, 4, i, (vel(a, 4, i) * vel(b, 4, i)) & 0xffffffffu);
+		return true;
+	case 1544:   /* vsum4ubs */
+	case 1800:   /* vsum4sbs */
+	case 1608: { /* vsum4shs */
+		unsigned ew = xo == 1608 ? 2 : 1;
+		bool sgn = xo != 1544;
+		for (unsigned i = 0; i < 4; i++) {
+			__int128 s = vval(b, 4, i, sgn);
+			for (unsigned k = 0; k < 4 / ew; k++)
+				s += vval(a, ew, i * (4 / ew) + k, sgn);
+			vset(t, 4, i, vsat(c, s, 4, sgn));
+		}
+		return true;
+	}
+	case 1672: /* vsum2sws */
+		for (unsigned i = 0; i < 2; i++) {
+			__int128 s = vval(a, 4, 2 * i, true) + vval(a, 4, 2 * i + 1, true) +
+				     vval(b, 4, 2 * i + 1, true);
+			vset(t, 4, 2 * i, 0);
+			vset(t, 4, 2 * i + 1, vsat(c, s, 4, true));
+		}
+		return true;
+	case 1928: { /* vsumsws */
+		__int128 s = vval(b, 4, 3, true);
+		for (unsigned k = 0; k < 4; k++)
+			s += vval(a, 4, k, true);
+		memset(t, 0, sizeof(*t));
+		vset(t, 4, 3, vsat(c, s, 4, true));
+		return true;
+	}
+	case 14:
+	case 78:
+	case 1102: /* vpku[hwd]um */
+	case 142:
+	case 206:
+	case 1230: /* vpku[hwd]us */
+	case 270:
+	case 334:
+	case 1358: /* vpks[hwd]us */
+	case 398:
+	case 462:
+	case 1486: { /* vpks[hwd]ss */
+		unsigned kind = xo >= 1102 ? (xo - 1102) >> 7 : ((xo - 14) >> 6) >> 1;
+		unsigned sw = xo >= 1102 ? 8 : 2u << (((xo - 14) >> 6) & 1), dw = sw / 2;
+		for (unsigned i = 0; i < 16 / sw; i++)
+			for (unsigned h = 0; h < 2; h++) {
+				const struct ppc_vr *s = h ? b : a;
+				unsigned k = h * (16 / sw) + i;
+				switch (kind) {
+				case 0: vset(t, dw, k, vel(s, sw, i) & vmask(dw)); break;
+				case 1:
+					vset(t, dw, k, vsat(c, vval(s, sw, i, false), dw, false));
+					break;
+				case 2:
+					vset(t, dw, k, vsat(c, vval(s, sw, i, true), dw, false));
+					break;
+				default:
+					vset(t, dw, k, vsat(c, vval(s, sw, i, true), dw, true));
+					break;
+				}
+			}
+		return true;
+	}
+	case 526:
+	case 590:
+	case 1614: /* vupkhs[bhw] */
+	case 654:
+	case 718:
+	case 1742: { /* vupkls[bhw] */
+		unsigned sw = (xo == 526 || xo == 654) ? 1 : (xo == 590 || xo == 718) ? 2 : 4;
+		unsigned base = (xo == 654 || xo == 718 || xo == 1742) ? 8 / sw : 0;
+		for (unsigned i = 0; i < 8 / sw; i++)
+			vset(t, 2 * sw, i,
+			     (uint64_t)vsext(vel(b, sw, base + i), sw) & vmask(2 * sw));
+		return true;
+	}
+	case 1932: /* vmrgew */
+	case 1676: /* vmrgow */
+		for (unsigned i = 0; i < 2; i++) {
+			vset(t, 4, 2 * i, vel(a, 4, 2 * i + (xo == 1676)));
+			vset(t, 4, 2 * i + 1, vel(b, 4, 2 * i + (xo == 1676)));
+		}
+		return true;
+	default: return false;
+	}
+}
+
+/*
+ * The VX-form group at XO 1538 selected by the VRA field (v3.0): negate,
+ * sign-extend, byte parity, count trailing zeros (vclzlsbb/vctzlsbb, with a
+ * GPR result, are handled by the caller).
+ */
+static void ppc_vmx_1538(unsigned sel, const struct ppc_vr *b, struct ppc_vr *t)
+{
+	switch (sel) {
+	case 6:
+	case 7: { /* vneg[wd] */
+		unsigned w = sel == 6 ? 4 : 8;
+		for (unsigned i = 0; i < 16 / w; i++)
+			vset(t, w, i, (0 - vel(b, w, i)) & vmask(w));
+		break;
+	}
+	case 8:
+	case 9:
+	case 10: { /* vprtyb[wdq]: XOR of each byte's lsb */
+		unsigned w = sel == 8 ? 4 : sel == 9 ? 8 : 16;
+		for (unsigned i = 0; i < 16 / w; i++) {
+			unsigned p = 0;
+			for (unsigned k = 0; k < w; k++)
+				p ^= b->b[i * w + k] & 1;
+			if (w == 16)
+				vset_quad(t, p);
+			else
+				vset(t, w, i, p);
+		}
+		break;
+	}
+	case 16:
+	case 17:
+	case 24:
+	case 25:
+	case 26: { /* vexts[bhw]2[wd] */
+		unsigned dw = sel >= 24 ? 8 : 4;
+		unsigned sw = (sel == 16 || sel == 24) ? 1 : (sel == 17 || sel == 25) ? 2 : 4;
+		for (unsigned i = 0; i < 16 / dw; i++)
+			vset(t, dw, i,
+			     (uint64_t)vsext(vel(b, sw, (i + 1) * (dw / sw) - 1), sw) & vmask(dw));
+		break;
+	}
+	default: { /* 28..31: vctz[bhwd] */
+		unsigned w = 1u << (sel - 28);
+		for (unsigned i = 0; i < 16 / w; i++) {
+			uint64_t x = vel(b, w, i);
+			vset(t, w, i, x ? (unsigned)__builtin_ctzll(x) : 8 * w);
+		}
+		break;
+	}
+	}
+}
+
 /* Whole-register shifts by bits (vsl/vsr) or octets (vslo/vsro). */
 static void vshift128(struct ppc_vr *t, const struct ppc_vr *a, unsigned n_bits, bool left)
 {
@@ -172,6 +434,8 @@ static uint64_t ppc_vmx_vx(struct cpu_ppc *c, uint32_t insn, struct ppc_vr *t, b
 	int64_t sim = (int64_t)sv_sext(uim, 5);
 
 	*write = true;
+	if (ppc_vmx_arith(c, xo, &a, &b, t))
+		return 0;
 	switch (xo) {
 	case 0:
 	case 64:
@@ -319,6 +583,11 @@ static uint64_t ppc_vmx_vx(struct cpu_ppc *c, uint32_t insn, struct ppc_vr *t, b
 	case 1538: { /* vclzlsbb (VRA field 0) / vctzlsbb (1): RT = count */
 		unsigned n = 0;
 		bool ctz = ppc_ra(insn) == 1;
+
+		if (ppc_ra(insn) > 1) {
+			ppc_vmx_1538(ppc_ra(insn), &b, t);
+			return 0;
+		}
 		for (unsigned i = 0; i < 16; i++) {
 			if (b.b[ctz ? 15 - i : i] & 1)
 				break;
@@ -397,6 +666,13 @@ static unsigned xa(uint32_t i)
 	return ppc_ra(i) | (((i >> 2) & 1) << 5);
 }
 
+/* xvabssp 409, xvnabssp 425, xvnegsp 441, xvabsdp 473, xvnabsdp 489,
+ * xvnegdp 505 (XX2, XO bits 21:29). */
+static bool ppc_vsx_sign_op(unsigned x9)
+{
+	return x9 == 409 || x9 == 425 || x9 == 441 || x9 == 473 || x9 == 489 || x9 == 505;
+}
+
 uint64_t ppc_helper_vsx(struct cpu *cpu, uint64_t insn_w, uint64_t u1, uint64_t u2, uint64_t u3)
 {
 	struct cpu_ppc *c = cpu_ppc_of(cpu);
@@ -408,7 +684,20 @@ uint64_t ppc_helper_vsx(struct cpu *cpu, uint64_t insn_w, uint64_t u1, uint64_t 
 	(void)u3;
 
 	memset(&t, 0, sizeof(t));
-	if (((insn >> 4) & 3) == 3) { /* xxsel XT,XA,XB,XC (XX4) */
+	if (x8 == 240 || x8 == 208) { /* xvcpsgndp / xvcpsgnsp: XB with XA's signs */
+		unsigned w = x8 == 240 ? 8 : 4;
+		for (unsigned i = 0; i < 16 / w; i++) {
+			uint64_t sign = 1ull << (8 * w - 1);
+			vset(&t, w, i, (vel(&b, w, i) & ~sign) | (vel(&a, w, i) & sign));
+		}
+	} else if (ppc_vsx_sign_op((insn >> 2) & 0x1ff)) {
+		/* xv{abs,nabs,neg}{dp,sp}: the sign bit of each element */
+		unsigned x9 = (insn >> 2) & 0x1ff, w = x9 >= 473 ? 8 : 4, op = (x9 - 409) % 64 / 16;
+		for (unsigned i = 0; i < 16 / w; i++) {
+			uint64_t sign = 1ull << (8 * w - 1), x = vel(&b, w, i);
+			vset(&t, w, i, op == 0 ? x & ~sign : op == 1 ? x | sign : x ^ sign);
+		}
+	} else if (((insn >> 4) & 3) == 3) { /* xxsel XT,XA,XB,XC (XX4) */
 		struct ppc_vr cc = vget(c, ((insn >> 6) & 31) | (((insn >> 3) & 1) << 5));
 		for (unsigned i = 0; i < 16; i++)
 			t.b[i] = (uint8_t)((a.b[i] & ~cc.b[i]) | (b.b[i] & cc.b[i]));

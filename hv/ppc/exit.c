@@ -45,14 +45,42 @@ enum hv_exit_action hv_ppc_handle_exit(struct vcpu *v)
 	const char *name = ppc_hv_vector_name(e->reason);
 
 	hv_stats_exit(v, e->reason);
-	if (trace_on(tr, TRACE_EXITS))
+	if (trace_on(tr, TRACE_EXITS)) {
+		GString *detail = g_string_new(NULL);
+
+		hv_ppc_exit_describe(v, e, detail);
+		/* sc 1 saves the MSR in SRR1, the other HV interrupts in HSRR1. */
 		trace_printf(tr,
-			     "%" PRIu64 " d%uv%u HV 0x%x %s pc=0x%" PRIx64 " srr1=0x%" PRIx64 "\n",
+			     "%" PRIu64 " d%uv%u HV 0x%x %s pc=0x%" PRIx64 " %s=0x%" PRIx64 "%s\n",
 			     cpu_icount(v->cpu), d->domid, v->id, e->reason, name ? name : "?",
-			     e->pc, e->qualification);
+			     e->pc, e->reason == PPC_VEC_SYSTEM_CALL ? "srr1" : "hsrr1",
+			     e->reason == PPC_VEC_SYSTEM_CALL ? c->srr1 : c->hsrr1, detail->str);
+		g_string_free(detail, TRUE);
+	}
 
 	switch (e->reason) {
-	case 0xc00: return hv_ppc_hcall(v, c);
+	case PPC_VEC_SYSTEM_CALL: return hv_ppc_hcall(v, c);
+	case PPC_VEC_HEA:
+	case PPC_VEC_HFAC:
+		/*
+		 * hv emulates no instruction and enables no facility beyond
+		 * HFSCR: as KVM's HV exit path does for an instruction it does
+		 * not emulate, the guest's kernel gets an illegal-instruction
+		 * program interrupt at it (HSRR0).
+		 */
+		cpu_ppc_hv_return(c);
+		cpu_ppc_deliver(c, PPC_VEC_PROGRAM, c->pc, PPC_SRR1_PROG_ILLEGAL);
+		return HV_RESUME;
+	case PPC_VEC_HDOORBELL:
+		/* A doorbell hv rang to bring the vcpu here (msgsnd): it is
+		 * here; nothing else to do. */
+		cpu_ppc_hv_return(c);
+		return HV_RESUME;
+	case PPC_VEC_HDEC:
+		/* The slice hv armed at the turn's start ran out
+		 * (hv_ppc_begin_turn): the guest resumes there next turn. */
+		cpu_ppc_hv_return(c);
+		return HV_PREEMPT;
 	case 0xe00:
 	case 0xe20:
 		hv_domain_crash(d,

@@ -11,6 +11,7 @@
 #ifndef SV_HV_PPC_PAPR_H
 #define SV_HV_PPC_PAPR_H
 
+#include "hv/evtchn.h"
 #include "hv/hypercall.h"
 
 /* Status codes. */
@@ -116,8 +117,13 @@ struct papr_icp {
 
 struct papr_ics_src {
 	uint32_t server, priority, saved_priority; /* priority 0xff: masked */
-	bool asserted;                             /* the device's level */
+	bool asserted;                             /* the device's level, or an edge latched */
+	bool edge; /* presented once per assertion (message-signalled), not a level */
 };
+
+/* The vty's interrupt source (the device tree's "interrupts" of
+ * /vdevice/vty@...): edge, raised through VIRQ_CONSOLE. */
+#define PAPR_VTY_IRQ PAPR_XICS_IRQ_BASE
 
 struct papr_vcpu {
 	struct papr_icp icp;
@@ -143,7 +149,8 @@ struct papr_domain {
 	struct papr_ics_src ics[PAPR_XICS_NR_IRQS];
 	struct papr_vcpu *vcpus;
 	unsigned n_vcpus;
-	uint8_t *nvram; /* PAPR_NVRAM_SIZE bytes (hv/ppc/papr_nvram.c) */
+	uint8_t *nvram;               /* PAPR_NVRAM_SIZE bytes (hv/ppc/papr_nvram.c) */
+	struct hv_evtchn_irq vty_irq; /* VIRQ_CONSOLE -> PAPR_VTY_IRQ */
 };
 
 /* The NVRAM: its size, and the vdevice unit address the tree gives it. */
@@ -199,6 +206,9 @@ void papr_xics_reset_icp(struct papr_icp *icp);
 /* A device's interrupt source irq goes to level: 0, or -1 for no such
  * source. */
 int papr_xics_set_irq(struct domain *d, uint32_t irq, bool level);
+/* Bind VIRQ_CONSOLE of d (vcpu 0 exists) to the vty's edge source. 0, or a
+ * negative Xen error. */
+int papr_xics_bind_vty(struct domain *d);
 
 /* papr_nvram.c: the NVRAM, formatted as one free CHRP partition; 0 or -1
  * (no memory). nvram-fetch/store(index, buffer, length). */

@@ -90,6 +90,9 @@ int papr_vcpu_init(struct vcpu *v)
 	papr_xics_reset_icp(&p->vcpus[v->id].icp);
 	p->vcpus[v->id].confer_to = PAPR_CONFER_NONE;
 	papr_vcpu_reset(v);
+	/* Global VIRQs belong to vcpu 0: the vty's source is bound with it. */
+	if (v->id == 0 && papr_xics_bind_vty(v->d) < 0)
+		return -ENOMEM;
 	return 0;
 }
 

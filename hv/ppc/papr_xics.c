@@ -17,8 +17,14 @@
  * (old CPPR, source 2), CPPR = 4, the line drops; its handler sets MFRR to
  * 0xff (H_IPI) and H_EOI(0xff000002) restores CPPR 0xff.
  *
- * ICS sources are level-triggered (the vio devices' lines): one asserted
- * and routed is presented again after its EOI until the device lowers it.
+ * ICS sources are level-triggered (one asserted and routed is presented
+ * again after its EOI until the device lowers it) or edge-triggered (the
+ * vty's, as QEMU's and PowerVM's vio interrupts are message-signalled: the
+ * assertion is latched until H_XIRR accepts it, also while the source is
+ * masked). Devices reach a source through the event channel core: the
+ * vty's is bound to VIRQ_CONSOLE (papr_xics_bind_vty), so console input
+ * -> hv_console_input -> VIRQ_CONSOLE -> its port's hv_evtchn_irq -> the
+ * source is asserted -> the line of its server rises.
  */
 #include "hv/ppc/papr.h"
 #include "cpu/ppc/cpu_ppc.h"
@@ -101,6 +107,24 @@ int papr_xics_set_irq(struct domain *d, uint32_t irq, bool level)
 	return 0;
 }
 
+static void papr_xics_vty_raise(struct domain *d, void *opaque)
+{
+	(void)opaque;
+	papr_xics_set_irq(d, PAPR_VTY_IRQ, true);
+}
+
+int papr_xics_bind_vty(struct domain *d)
+{
+	struct papr_domain *p = d->papr;
+	int port;
+
+	p->ics[PAPR_VTY_IRQ - PAPR_XICS_IRQ_BASE].edge = true;
+	p->vty_irq.name = "XICS 0x1000 (vty)";
+	p->vty_irq.raise = papr_xics_vty_raise;
+	port = hv_evtchn_bind_virq_irq(d, VIRQ_CONSOLE, &p->vty_irq);
+	return port < 0 ? port : 0;
+}
+
 /* ------------------------------------------------------------ hcalls */
 
 /* The XIRR H_XIRR would return now, and whether it accepts something. */
@@ -122,8 +146,14 @@ long do_h_xirr(struct vcpu *v, const uint64_t a[6])
 	uint32_t src, prio, xirr = papr_xics_xirr(v->d, v->id, &src, &prio);
 	(void)a;
 
-	if (src)
+	if (src) {
+		struct papr_ics_src *q = papr_ics_src(v->d, src);
+
 		v->d->papr->vcpus[v->id].icp.cppr = prio;
+		/* An edge is presented once: accepting it consumes it. */
+		if (q && q->edge)
+			q->asserted = false;
+	}
 	c->gpr[4] = xirr;
 	papr_xics_update(v->d, v->id);
 	return H_SUCCESS;

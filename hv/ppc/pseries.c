@@ -19,7 +19,8 @@
  *                     numbers, ibm,pft-size (the HPT hv owns),
  *                     ibm,pa-features (the model's facilities, no TM);
  *                     POWER9 adds the radix page sizes and PID width
- *   /vdevice/vty@...  the hvterm1 console served by H_PUT/GET_TERM_CHAR
+ *   /vdevice/vty@...  the hvterm1 console served by H_PUT/GET_TERM_CHAR; its
+ *                     interrupt is XICS source PAPR_VTY_IRQ (edge)
  *   /vdevice/nvram@... the NVRAM RTAS nvram-fetch/nvram-store reach
  *   /rtas             the blob's address and size, one token per service,
  *                     ibm,hypertas-functions listing only the hcall sets
@@ -210,8 +211,14 @@ static int pseries_cpus(void *fdt, const struct domain *d, const struct hv_pseri
 	return rc ? rc : fdt_end_node(fdt);
 }
 
-static int pseries_vdevice(void *fdt, bool nvram)
+/* The phandle of the XICS node, the root's interrupt-parent. */
+#define PSERIES_PHANDLE_XICS 1
+
+static int pseries_vdevice(void *fdt, bool nvram, bool xics)
 {
+	/* The vty's interrupt: source PAPR_VTY_IRQ, sense 0 = edge (Linux's
+	 * XICS reads bit 0 of the second cell as "level"). */
+	const uint32_t vty_irq[2] = { PAPR_VTY_IRQ, 0 };
 	char name[32];
 	int rc = fdt_begin_node(fdt, "vdevice");
 
@@ -232,6 +239,8 @@ static int pseries_vdevice(void *fdt, bool nvram)
 		rc = fdt_property_string(fdt, "compatible", "hvterm1");
 	if (!rc)
 		rc = fdt_property_u32(fdt, "reg", PAPR_VTERM_NO);
+	if (!rc && xics)
+		rc = fdt_u32s(fdt, "interrupts", vty_irq, 2);
 	if (!rc)
 		rc = fdt_end_node(fdt);
 	/* The NVRAM behind nvram-fetch/nvram-store (hv/ppc/papr_nvram.c). */
@@ -267,6 +276,10 @@ static int pseries_xics(void *fdt, const struct domain *d)
 		rc = fdt_property_u32(fdt, "#interrupt-cells", 2);
 	if (!rc)
 		rc = fdt_u32s(fdt, "ibm,interrupt-server-ranges", ranges, 2);
+	if (!rc)
+		rc = fdt_property_u32(fdt, "phandle", PSERIES_PHANDLE_XICS);
+	if (!rc)
+		rc = fdt_property_u32(fdt, "linux,phandle", PSERIES_PHANDLE_XICS);
 	return rc ? rc : fdt_end_node(fdt);
 }
 
@@ -324,6 +337,9 @@ int hv_ppc_pseries_build_fdt(const struct domain *d, const struct hv_pseries_con
 		rc = fdt_property_string(fdt, "model", "softvisor pseries");
 	if (!rc)
 		rc = fdt_property_string(fdt, "compatible", "softvisor,pseries");
+	/* Every device's interrupts are XICS sources. */
+	if (!rc && d->papr)
+		rc = fdt_property_u32(fdt, "interrupt-parent", PSERIES_PHANDLE_XICS);
 	/* /chosen names the vty that pseries_vdevice lays out below. */
 	g_snprintf(vty_path, sizeof(vty_path), "/vdevice/vty@%x", PAPR_VTERM_NO);
 	if (!rc)
@@ -339,7 +355,7 @@ int hv_ppc_pseries_build_fdt(const struct domain *d, const struct hv_pseries_con
 	if (!rc)
 		rc = pseries_cpus(fdt, d, cfg);
 	if (!rc)
-		rc = pseries_vdevice(fdt, d->papr && d->papr->nvram);
+		rc = pseries_vdevice(fdt, d->papr && d->papr->nvram, d->papr != NULL);
 	if (!rc)
 		rc = pseries_rtas(fdt, rtas_base);
 	if (!rc && d->papr)

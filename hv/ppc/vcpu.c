@@ -8,6 +8,8 @@
 #include "hv/shared_info.h"
 #include "hv/time.h"
 
+#define HV_PPC_HFSCR_MSGP (1ull << 10) /* HFSCR bit 53 */
+
 struct cpu_ppc *hv_ppc_cpu(struct vcpu *v)
 {
 	return cpu_ppc_of(v->cpu);
@@ -76,6 +78,56 @@ static void hv_ppc_upcall_update(struct vcpu *v)
 	v->upcall_latched = false;
 }
 
+/*
+ * The guest's decrementer and the hypervisor decrementer as timers of the
+ * run driver: the instruction at which the next one becomes due ends the
+ * budget (cpu->icount_deadline), so both interrupts arrive at the same
+ * instruction whatever the TBs' shapes (breakpoints, single steps, replay).
+ * A decrementer already negative but not taken (MSR[EE] = 0) is no
+ * deadline: the CPU takes it once EE is set again.
+ */
+static uint64_t hv_ppc_timer_deadline(struct vcpu *v)
+{
+	struct cpu_ppc *c = hv_ppc_cpu(v);
+	uint64_t now = cpu_icount(v->cpu), at = UINT64_MAX, t;
+
+	t = cpu_ppc_dec_deadline(c);
+	if (t > now && t < at)
+		at = t;
+	t = (c->lpcr & PPC_LPCR_HDICE) ? cpu_ppc_hdec_deadline(c) : UINT64_MAX;
+	if (t > now && t < at)
+		at = t;
+	return at == UINT64_MAX ? HV_TIME_NONE : hv_time_insns_to_ns(at) + v->idle_ns;
+}
+
+/*
+ * The time slice, as an HV-mode kernel runs one: at each entry to the
+ * partition's vcpu hv programs HDEC with the slice (the time base, and so
+ * HDEC, moves one tick per instruction) and enables its interrupt; after
+ * quantum instructions HDEC goes negative, the CPU takes the hypervisor
+ * decrementer interrupt (0x980, HSRR0 = the next instruction, which has not
+ * run) and hv ends the turn (hv_ppc_handle_exit: HV_PREEMPT). Between turns
+ * LPCR[HDICE] is off, so a vcpu that blocked leaves no slice behind.
+ */
+static bool hv_ppc_begin_turn(struct vcpu *v, uint64_t quantum)
+{
+	struct cpu_ppc *c = hv_ppc_cpu(v);
+
+	/* HDEC = n is negative after n + 1 ticks. */
+	cpu_ppc_set_hdec(c, quantum - 1);
+	c->lpcr |= PPC_LPCR_HDICE;
+	/* The facilities hv lets the partition use without an exit, loaded
+	 * at each entry as KVM does: the privileged doorbells (msgsndp and
+	 * msgclrp reach only the vcpu's own thread, SMT being off). */
+	c->hfscr |= HV_PPC_HFSCR_MSGP;
+	return true;
+}
+
+static void hv_ppc_end_turn(struct vcpu *v)
+{
+	hv_ppc_cpu(v)->lpcr &= ~PPC_LPCR_HDICE;
+}
+
 static void hv_ppc_vcpu_destroy(struct vcpu *v)
 {
 	cpu_ppc_free(hv_ppc_cpu(v));
@@ -101,6 +153,9 @@ const struct hv_arch_ops hv_ppc_ops = {
 	.upcall_update = hv_ppc_upcall_update,
 	.wake_ready = papr_wake_ready,
 	.wake_deadline = papr_wake_deadline,
+	.timer_deadline = hv_ppc_timer_deadline,
+	.begin_turn = hv_ppc_begin_turn,
+	.end_turn = hv_ppc_end_turn,
 };
 
 /* tlbie reaches every processor of the partition: the other vcpus drop
@@ -112,6 +167,17 @@ static void hv_ppc_tlbie_broadcast(struct cpu_ppc *c)
 	for (unsigned i = 0; i < v->d->n_vcpus; i++)
 		if (v->d->vcpus[i] != v)
 			cpu_tlb_flush(v->d->vcpus[i]->cpu);
+}
+
+/* msgsnd reaches the partition's processor whose PIR is pir (none: the
+ * message is lost, as on hardware with no such thread). */
+static void hv_ppc_doorbell_send(struct cpu_ppc *c, uint32_t pir)
+{
+	struct vcpu *v = c->cpu.opaque;
+
+	for (unsigned i = 0; i < v->d->n_vcpus; i++)
+		if (hv_ppc_cpu(v->d->vcpus[i])->pir == pir)
+			cpu_ppc_hv_doorbell(hv_ppc_cpu(v->d->vcpus[i]));
 }
 
 void hv_ppc_kexec_boot(struct vcpu *v, uint64_t entry, uint64_t load_addr)
@@ -136,6 +202,7 @@ struct vcpu *hv_ppc_vcpu_create(struct domain *d, bool little_endian)
 	}
 	v = hv_vcpu_add(d, &c->cpu, &hv_ppc_ops);
 	c->tlbie_broadcast = hv_ppc_tlbie_broadcast;
+	c->doorbell_send = hv_ppc_doorbell_send;
 	/* A PAPR partition's vcpus translate through its HPT. */
 	if (d->papr && papr_vcpu_init(v) < 0)
 		return NULL;

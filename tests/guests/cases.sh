@@ -732,6 +732,32 @@ for e in le be; do
 
 	guest_test "ppc-spin-$e" 4 --timeout=1 "$(ppc_guest spin "$e")"
 	expect_no_stdout
+
+	# Time slices end with the hypervisor decrementer hv arms at each
+	# turn: 0x980 after exactly 200,000 instructions, HSRR0 in the loop.
+	guest_test "ppc-hdec-$e" 0 --trace=exits --stats "$(ppc_guest hdec "$e")"
+	expect_stdout '^counted past a time slice$'
+	expect_stderr '^200000 d1v0 HV 0x980 HDEC pc=0x10008 '
+	expect_stderr '^ +0x980 +HDEC +1$'
+	expect_stderr 'result: poweroff, 3276[0-9]{2} instructions retired'
+
+	# A hypervisor SPR from the guest kernel: HEA with the instruction in
+	# HEIR (decoded in the exits trace), reflected as an illegal
+	# instruction; hcalls decoded with the personality's names.
+	guest_test "ppc-hea-$e" 0 --trace=exits "$(ppc_guest hea "$e")"
+	expect_stdout '^hypervisor SPR: illegal instruction$'
+	expect_stderr '^[0-9]+ d1v0 HV 0xe40 HEA pc=0x1003c hsrr1=0x800000000000100[01] heir=0x7c764ba6 mtspr 0x136, r3 spr=HDEC$'
+	expect_stderr ' HV 0xc00 HCALL pc=0x734 srr1=0x800000000000100[01] nr=18 console_io:write\(0x0, 0x24, 0x[0-9a-f]+\)$'
+
+	# Doorbells: msgsndp/msgclrp and DPDES with hv's HFSCR[MSGP], the
+	# privileged doorbell interrupt 0xA00 in the guest; msgsnd is the
+	# hypervisor's (HEA, reflected as an illegal instruction).
+	guest_test "ppc-doorbell-$e" 0 --trace=exits "$(ppc_guest doorbell "$e")"
+	expect_stdout '^privileged doorbell taken at 0xa00$'
+	expect_stdout '^msgsnd from the guest: illegal instruction$'
+	expect_not_stdout 'unexpected'
+	expect_stderr ' HV 0xe40 HEA pc=0xa40 hsrr1=0x[0-9a-f]+ heir=0x7c00499c .long 0x7c00499c \(msgsnd\)$'
+	expect_not_stderr 'HFAC'
 done
 
 # ---------------------------------------------------------------- options

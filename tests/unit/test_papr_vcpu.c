@@ -296,3 +296,30 @@ Test(papr_vcpu, start_cpu_and_stop_self)
 	cr_assert_eq(papr_t_rtas(&t, 0, T_STOP_SELF, 0, NULL, 1, NULL), RTAS_SUCCESS);
 	cr_assert(t.d->shut_down, "no processor left");
 }
+
+/* msgsnd from hypervisor state reaches the partition's processor by PIR
+ * through hv's hook; an unknown PIR reaches nobody. vcpu 1 then exits with
+ * 0xE80 at its next instruction, and hv resumes it. */
+Test(papr_vcpu, msgsnd_rings_the_vcpu_with_that_pir)
+{
+	struct cpu_ppc *c1 = hv_ppc_cpu(t.v[1]);
+	uint8_t code[8];
+
+	st32_le_p(code, 0x7c00299c);     /* msgsnd r5 */
+	st32_le_p(code + 4, 0x7c00319c); /* msgsnd r6 */
+	cr_assert_eq(p2m_copy_to(t.d->p2m, 0x3000, code, 8), 0);
+	t.c->pc = 0x3000;
+	t.c->msr |= PPC_MSR_HV;
+	t.c->gpr[5] = (5u << 27) | c1->pir;
+	t.c->gpr[6] = (5u << 27) | 77;
+	cr_assert_eq(cpu_exec(&t.c->cpu, 2), CPU_STOP_BUDGET);
+	cr_expect(c1->hdbell);
+	cr_expect_not(t.c->hdbell);
+
+	c1->pc = 0x3000;
+	cr_assert_eq(cpu_exec(&c1->cpu, 10), CPU_STOP_EXIT);
+	cr_expect_eq(c1->cpu.exit.reason, PPC_VEC_HDOORBELL, "exit %#x", c1->cpu.exit.reason);
+	cr_expect_eq(hv_vcpu_handle_exit(t.v[1]), HV_RESUME);
+	cr_expect_eq(c1->pc, 0x3000);
+	cr_expect_not(c1->msr & PPC_MSR_HV);
+}

@@ -145,3 +145,28 @@ Test(papr_xics, rtas_rejects_bad_sources_and_servers)
 	cr_assert_eq(rtas(INT_OFF, 0, NULL, 1, r), RTAS_PARAMETER_ERROR);
 	cr_assert_eq(papr_xics_set_irq(t.d, PAPR_XICS_IRQ_BASE + PAPR_XICS_NR_IRQS, true), -1);
 }
+
+/*
+ * The vty's interrupt: console input raises VIRQ_CONSOLE, whose port the
+ * partition's XICS presents as the edge source PAPR_VTY_IRQ (latched while
+ * masked, consumed by the H_XIRR that accepts it, not re-presented after the
+ * EOI).
+ */
+Test(papr_xics, console_input_raises_the_vty_edge_source)
+{
+	uint32_t r[3], irq = PAPR_VTY_IRQ;
+
+	cr_assert_neq(t.v[0]->virq_to_port[VIRQ_CONSOLE], 0, "VIRQ_CONSOLE bound at vcpu 0");
+	cr_assert_eq(papr_t_hcall(&t, H_CPPR, 0xff, 0, 0, 0), H_SUCCESS);
+	hv_console_input(t.d);
+	cr_assert_not(line(0), "masked until ibm,set-xive");
+	cr_assert_eq(rtas(SET_XIVE, 3, (uint32_t[]){ irq, 0, 5 }, 1, r), RTAS_SUCCESS);
+	cr_assert(line(0), "the latched edge is presented once routed");
+	cr_assert_eq(papr_t_hcall(&t, H_XIRR, 0, 0, 0, 0), H_SUCCESS);
+	cr_assert_eq(t.c->gpr[4], 0xff000000 | irq);
+	cr_assert_eq(papr_t_hcall(&t, H_EOI, 0xff000000 | irq, 0, 0, 0), H_SUCCESS);
+	cr_assert_not(line(0), "an edge is not presented again after its EOI");
+	hv_console_input(t.d);
+	cr_assert(line(0), "more input, another edge");
+	cr_assert_not(line(1));
+}

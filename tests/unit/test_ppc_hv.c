@@ -331,3 +331,180 @@ Test(ppc_hv, budget_stops_spin)
 	cr_expect_eq(t.c->pc, 0x1000);
 	ppc_t_fini(&t);
 }
+
+/*
+ * The hypervisor decrementer (Book III 7.5.12): with LPCR[HDICE] a guest
+ * (MSR[HV] = 0, whatever MSR[EE]) takes 0x980 as soon as HDEC is negative,
+ * HSRR0 = the instruction that has not run; without HDICE HDEC only counts.
+ * HDEC = n goes negative after n + 1 time-base ticks (instructions), and the
+ * deadline the run driver stops at says so.
+ */
+Test(ppc_hv, hdec_interrupt_exits_to_hv)
+{
+	BOTH(le)
+	{
+		struct ppc_t t;
+		ppc_t_init(&t, le);
+		uint32_t w[] = { ppc_addi(3, 3, 1), ppc_b(-4, false) };
+		ppc_t_code(&t, PPC_T_CODE, w, 2);
+		uint64_t msr = t.c->msr;
+		cr_expect(!(msr & PPC_MSR_EE));
+		cpu_ppc_set_hdec(t.c, 99);
+		cr_expect_eq(cpu_ppc_hdec_deadline(t.c), 100);
+		/* HDICE off: no interrupt, HDEC goes on counting down. */
+		cr_expect_eq(cpu_exec(&t.c->cpu, 300), CPU_STOP_BUDGET);
+		cr_expect_eq((int64_t)cpu_ppc_get_hdec(t.c), 99 - 300);
+		/* A new slice of 100 instructions with HDICE on. */
+		cpu_ppc_set_hdec(t.c, 99);
+		t.c->lpcr |= PPC_LPCR_HDICE;
+		t.c->cpu.icount_deadline = cpu_ppc_hdec_deadline(t.c);
+		cr_expect_eq(t.c->cpu.icount_deadline, 400);
+		cr_expect_eq(cpu_exec(&t.c->cpu, 100000), CPU_STOP_EXIT);
+		cr_expect_eq(t.c->cpu.icount, 400);
+		cr_expect_eq(t.c->gpr[3], 200);
+		cr_expect_eq(t.c->cpu.exit.reason, PPC_VEC_HDEC);
+		cr_expect_str_eq(ppc_hv_vector_name(t.c->cpu.exit.reason), "HDEC");
+		cr_expect_eq(t.c->cpu.exit.pc, 0x1000);
+		cr_expect_eq(t.c->hsrr0, 0x1000);
+		cr_expect_eq(t.c->hsrr1, msr);
+		cr_expect(t.c->msr & PPC_MSR_HV);
+		/* hrfid back: the slice is spent, no second interrupt. */
+		cpu_ppc_hv_return(t.c);
+		cr_expect_eq(t.c->msr, msr);
+		cr_expect_eq(t.c->pc, 0x1000);
+		cr_expect_eq(cpu_ppc_hdec_deadline(t.c), UINT64_MAX);
+		t.c->cpu.icount_deadline = UINT64_MAX;
+		cr_expect_eq(cpu_exec(&t.c->cpu, 50), CPU_STOP_BUDGET);
+		ppc_t_fini(&t);
+	}
+}
+
+/* The guest cannot read or write HDEC: hypervisor-privileged SPR, HEA. */
+Test(ppc_hv, hdec_is_hypervisor_privileged)
+{
+	struct ppc_t t;
+	ppc_t_init(&t, true);
+	uint32_t w[] = { ppc_mtspr(SPR_HDEC, 3) };
+	ppc_t_code(&t, PPC_T_CODE, w, 1);
+	ppc_t_run_exit(&t, PPC_VEC_HEA);
+	cr_expect_eq(t.c->heir, w[0]);
+	ppc_t_fini(&t);
+}
+
+/* ---- doorbells (Book III 9; cpu/ppc/doorbell.c) */
+
+#define DBELL_SERVER (5u << 27) /* message type 5 in RB[32:36] */
+#define HFSCR_MSGP (1ull << 10)
+#define MSGSNDP(rb) ppc_x(31, 0, 0, rb, 142, 0)
+#define MSGCLRP(rb) ppc_x(31, 0, 0, rb, 174, 0)
+#define MSGSND(rb) ppc_x(31, 0, 0, rb, 206, 0)
+#define MSGCLR(rb) ppc_x(31, 0, 0, rb, 238, 0)
+#define MTMSRD_L1(rs) (ppc_x(31, rs, 0, 0, 178, 0) | (1 << 16))
+
+/* msgsndp to this thread sets DPDES; with MSR[EE] = 1 the guest's kernel
+ * takes 0xA00 (SRR0 = the next instruction), which clears the bit;
+ * msgclrp clears it without an interrupt. */
+Test(ppc_hv, privileged_doorbell)
+{
+	BOTH(le)
+	{
+		struct ppc_t t;
+		ppc_t_init(&t, le);
+		install_handler(&t, 0xa00);
+		t.c->hfscr = HFSCR_MSGP;
+		t.c->gpr[4] = PPC_MSR_EE;
+		t.c->gpr[5] = DBELL_SERVER; /* TIR 0: this thread */
+		uint32_t w[] = {
+			MSGSNDP(5),      ppc_mfspr(6, 176), /* DPDES = 1, EE = 0: pending */
+			MSGCLRP(5),      ppc_mfspr(7, 176), /* cleared */
+			MSGSNDP(5),      MTMSRD_L1(4),      /* EE = 1: taken here */
+			ppc_b(0, false),
+		};
+		ppc_t_code(&t, PPC_T_CODE, w, SV_ARRAY_SIZE(w));
+		ppc_t_run_exit(&t, 0xc00);
+		cr_expect_eq(t.c->gpr[6], 1);
+		cr_expect_eq(t.c->gpr[7], 0);
+		cr_expect_eq(t.c->cpu.exit.pc, 0xa0c, "the handler's sc 1");
+		cr_expect_eq(t.c->gpr[20], 0x1018, "SRR0: after the mtmsrd");
+		cr_expect(t.c->gpr[21] & PPC_MSR_EE);
+		cr_expect_eq(t.c->dpdes, 0, "taking the interrupt cleared it");
+		ppc_t_fini(&t);
+	}
+}
+
+/* Other message types, and other threads: nothing. */
+Test(ppc_hv, privileged_doorbell_other_type_or_thread)
+{
+	struct ppc_t t;
+	ppc_t_init(&t, true);
+	t.c->hfscr = HFSCR_MSGP;
+	t.c->gpr[5] = 2u << 27;         /* type 2 */
+	t.c->gpr[6] = DBELL_SERVER | 1; /* TIR 1: no such thread */
+	uint32_t w[] = { MSGSNDP(5), MSGSNDP(6), ppc_mfspr(7, 176), PPC_SC1 };
+	ppc_t_code(&t, PPC_T_CODE, w, SV_ARRAY_SIZE(w));
+	t.c->gpr[7] = 99;
+	ppc_t_run_exit(&t, 0xc00);
+	cr_expect_eq(t.c->gpr[7], 0);
+	ppc_t_fini(&t);
+}
+
+/* Without HFSCR[MSGP] a partition's msgsndp is the hypervisor facility
+ * unavailable interrupt 0xF80, HFSCR[IC] = 10, HSRR0 = the msgsndp. */
+Test(ppc_hv, msgsndp_needs_hfscr_msgp)
+{
+	struct ppc_t t;
+	ppc_t_init(&t, false);
+	t.c->gpr[5] = DBELL_SERVER;
+	uint32_t w[] = { PPC_NOP, MSGSNDP(5) };
+	ppc_t_code(&t, PPC_T_CODE, w, 2);
+	ppc_t_run_exit(&t, PPC_VEC_HFAC);
+	cr_expect_eq(t.c->hsrr0, 0x1004);
+	cr_expect_eq(t.c->hfscr >> 56, 10);
+	cr_expect_eq(t.c->dpdes, 0);
+	ppc_t_fini(&t);
+}
+
+/* msgsnd and msgclr are hypervisor-privileged: HEA from the guest kernel. */
+Test(ppc_hv, msgsnd_from_guest_is_hea)
+{
+	struct ppc_t t;
+	ppc_t_init(&t, true);
+	uint32_t w[] = { MSGSND(5) };
+	ppc_t_code(&t, PPC_T_CODE, w, 1);
+	ppc_t_run_exit(&t, PPC_VEC_HEA);
+	cr_expect_eq(t.c->heir, w[0]);
+	cr_expect_eq(t.c->hdbell, false);
+	ppc_t_fini(&t);
+}
+
+/* In hypervisor state, msgsnd to this thread's PIR with MSR[EE] = 0 leaves
+ * the doorbell pending; msgclr clears it; sent again, it is taken (0xE80,
+ * an exit) as soon as hrfid enters the guest (MSR[HV] = 0). */
+Test(ppc_hv, hypervisor_doorbell)
+{
+	BOTH(le)
+	{
+		struct ppc_t t;
+		ppc_t_init(&t, le);
+		uint64_t guest_msr = t.c->msr;
+		t.c->msr |= PPC_MSR_HV;
+		t.c->gpr[5] = DBELL_SERVER | t.c->pir;
+		t.c->hsrr0 = 0x2000;
+		t.c->hsrr1 = guest_msr;
+		uint32_t w[] = { MSGSND(5), MSGCLR(5), PPC_NOP, MSGSND(5), PPC_HRFID };
+		uint32_t g[] = { ppc_li(3, 1), PPC_SC1 };
+		ppc_t_code(&t, PPC_T_CODE, w, SV_ARRAY_SIZE(w));
+		ppc_t_code(&t, 0x2000, g, 2);
+		cr_expect_eq(cpu_exec(&t.c->cpu, 3), CPU_STOP_BUDGET);
+		cr_expect_eq(t.c->hdbell, false, "msgclr cleared it");
+		ppc_t_run_exit(&t, PPC_VEC_HDOORBELL);
+		cr_expect_eq(t.c->cpu.exit.pc, 0x2000, "before the guest's first instruction");
+		cr_expect_eq(t.c->hsrr1, guest_msr);
+		cr_expect_eq(t.c->gpr[3], 0);
+		cr_expect_eq(t.c->hdbell, false, "taking it cleared it");
+		cpu_ppc_hv_return(t.c);
+		ppc_t_run_exit(&t, 0xc00);
+		cr_expect_eq(t.c->gpr[3], 1);
+		ppc_t_fini(&t);
+	}
+}

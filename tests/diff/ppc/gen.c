@@ -24,6 +24,17 @@
  * Instructions with architecturally undefined results (divide by zero or
  * overflow, the high word of mulhw) are only generated in directed cases with
  * defined operands.
+ *
+ * Loads and stores (fixed-point, floating-point, VMX, VSX: every form
+ * softvisor implements but the element loads lve*x, which leave the rest of
+ * the register undefined) run against a 512-byte buffer at S_MEM_ADDR
+ * (state.h) whose random contents are part of the case's state: base
+ * register r30 points into its middle, r29 is an index, r28 a length for
+ * lxvl and friends. The buffer is compared after the case like the
+ * registers, so stores are checked byte for byte. The single-precision
+ * stores (stfs, stfsx, stxssp) are undefined for a double whose exponent is
+ * below the single denormal range (Book I 4.6.3): they run in directed
+ * cases over values where they are defined, not in the random mix.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -230,15 +241,149 @@ static uint64_t vec_special(struct rng *r)
 static uint32_t rand_vec_insn(struct rng *r)
 {
 	static const uint16_t vx[] = {
-		0,    64,   128,  192,  1024, 1088, 1152, 1216, 2,    66,   130, 194, 258,  322,
-		386,  450,  514,  578,  642,  706,  770,  834,  898,  962,  4,   68,  132,  196,
-		260,  324,  388,  1476, 516,  580,  644,  1732, 772,  836,  900, 964, 1036, 1100,
-		1028, 1092, 1156, 1220, 1284, 1348, 1412, 1668, 12,   76,   140, 268, 332,  396,
-		1794, 1858, 1922, 1986, 1795, 1859, 1923, 1987, 1292, 1356, 452, 708,
+		0,
+		64,
+		128,
+		192,
+		1024,
+		1088,
+		1152,
+		1216,
+		2,
+		66,
+		130,
+		194,
+		258,
+		322,
+		386,
+		450,
+		514,
+		578,
+		642,
+		706,
+		770,
+		834,
+		898,
+		962,
+		4,
+		68,
+		132,
+		196,
+		260,
+		324,
+		388,
+		1476,
+		516,
+		580,
+		644,
+		1732,
+		772,
+		836,
+		900,
+		964,
+		1036,
+		1100,
+		1028,
+		1092,
+		1156,
+		1220,
+		1284,
+		1348,
+		1412,
+		1668,
+		12,
+		76,
+		140,
+		268,
+		332,
+		396,
+		1794,
+		1858,
+		1922,
+		1986,
+		1795,
+		1859,
+		1923,
+		1987,
+		1292,
+		1356,
+		452,
+		708,
+		/* saturating add/sub, carries, quadword, averages, absolute
+		 * differences, multiplies, sums, packs, unpacks, word merges */
+		512,
+		576,
+		640,
+		768,
+		832,
+		896,
+		1536,
+		1600,
+		1664,
+		1792,
+		1856,
+		1920,
+		384,
+		1408,
+		256,
+		1280,
+		320,
+		1344,
+		1026,
+		1090,
+		1154,
+		1282,
+		1346,
+		1410,
+		1027,
+		1091,
+		1155,
+		8,
+		72,
+		136,
+		264,
+		328,
+		392,
+		520,
+		584,
+		648,
+		776,
+		840,
+		904,
+		137,
+		1544,
+		1800,
+		1608,
+		1672,
+		1928,
+		14,
+		78,
+		1102,
+		142,
+		206,
+		1230,
+		270,
+		334,
+		1358,
+		398,
+		462,
+		1486,
+		526,
+		590,
+		1614,
+		654,
+		718,
+		1742,
+		1932,
+		1676,
 	};
+	/* The VX group at XO 1538 by its VRA field: vneg[wd], vprtyb[wdq],
+	 * vexts*, vctz[bhwd]. */
+	static const uint8_t sel1538[] = { 6, 7, 8, 9, 10, 16, 17, 24, 25, 26, 28, 29, 30, 31 };
 	static const uint16_t vc[] = { 6,   70,  134, 199, 518, 582, 646, 711, 774,
 				       838, 902, 967, 7,   71,  135, 263, 327, 391 };
-	static const uint8_t xx3[] = { 130, 138, 146, 154, 162, 170, 178, 186, 18, 50 };
+	static const uint8_t xx3[] = { 130, 138, 146, 154, 162, 170, 178, 186, 18, 50, 208, 240 };
+	static const uint16_t xx2sign[] = { 409, 425, 441, 473, 489, 505 };
 	static const uint16_t mv[] = { 51, 115, 179, 211, 243, 307, 403, 435 };
 	unsigned t = rr(r, 32), a = rr(r, 32), b = rr(r, 32), c = rr(r, 32);
 	unsigned tx = rr(r, 2), ax = rr(r, 2), bx = rr(r, 2);
@@ -249,19 +394,24 @@ static uint32_t rand_vec_insn(struct rng *r)
 	case 2:
 	case 3: {
 		unsigned xo = vx[rr(r, sizeof(vx) / 2)];
-		if (xo >= 1794 || xo == 1292) /* one-operand forms: VRA reserved */
-			a = 0;
+		if ((xo >= 1794 && xo <= 1987 && (xo & 0x3e) == 2) || xo == 1292 || xo == 526 ||
+		    xo == 590 || xo == 1614 || xo == 654 || xo == 718 || xo == 1742)
+			a = 0; /* one-operand forms: VRA reserved */
+		if (rr(r, 8) == 0)
+			return (4u << 26) | t << 21 |
+			       (unsigned)sel1538[rr(r, sizeof(sel1538))] << 16 | b << 11 | 1538;
 		return (4u << 26) | t << 21 | a << 16 | b << 11 | xo;
 	}
 	case 4: /* splats (UIM / SIM in the VRA field, the reserved bits 0), mfvscr */
-		switch (rr(r, 7)) {
+		switch (rr(r, 8)) {
 		case 0: return (4u << 26) | t << 21 | (a & 15) << 16 | b << 11 | 524;
 		case 1: return (4u << 26) | t << 21 | (a & 7) << 16 | b << 11 | 588;
 		case 2: return (4u << 26) | t << 21 | (a & 3) << 16 | b << 11 | 652;
 		case 3: return (4u << 26) | t << 21 | a << 16 | 780;
 		case 4: return (4u << 26) | t << 21 | a << 16 | 844;
 		case 5: return (4u << 26) | t << 21 | a << 16 | 908;
-		default: return (4u << 26) | t << 21 | 1540;
+		case 6: return (4u << 26) | t << 21 | 1540;
+		default: return (4u << 26) | b << 11 | 1604; /* mtvscr: NJ and SAT */
 		}
 	case 5:
 		return (4u << 26) | t << 21 | a << 16 | b << 11 | rr(r, 2) << 10 |
@@ -290,8 +440,11 @@ static uint32_t rand_vec_insn(struct rng *r)
 			return (60u << 26) | t << 21 | a << 16 | b << 11 |
 			       (unsigned)xx3[rr(r, sizeof(xx3))] << 3 | ax << 2 | bx << 1 | tx;
 		}
-	case 10: /* xxsel, xxspltw, xxspltib, xxbr[hwdq] */
-		switch (rr(r, 4)) {
+	case 10: /* xxsel, xxspltw, xxspltib, xxbr[hwdq], xv{abs,nabs,neg}[ds]p */
+		switch (rr(r, 5)) {
+		case 4:
+			return (60u << 26) | t << 21 | b << 11 |
+			       (unsigned)xx2sign[rr(r, sizeof(xx2sign) / 2)] << 2 | bx << 1 | tx;
 		case 0:
 			return (60u << 26) | t << 21 | a << 16 | b << 11 | c << 6 | 3 << 4 |
 			       rr(r, 2) << 3 | ax << 2 | bx << 1 | tx;
@@ -309,6 +462,70 @@ static uint32_t rand_vec_insn(struct rng *r)
 			b = 0;
 		return (31u << 26) | t << 21 | a << 16 | b << 11 | xo << 1 | tx;
 	}
+	}
+}
+
+#define MEM_BASE_REG 30
+#define MEM_INDEX_REG 29
+#define MEM_LEN_REG 28
+#define MEM_BASE_OFF 256 /* r30 = S_MEM_ADDR + this */
+
+/* A GPR a memory case may write: not the base, index or length. */
+static unsigned mem_gpr(struct rng *r)
+{
+	return rr(r, 28);
+}
+
+/* One random load or store through r30 (+ r29 / a displacement). */
+static uint32_t rand_mem_insn(struct rng *r)
+{
+	/* X-form, opcode 31: RT/RS, RA = r30, RB = r29. */
+	static const uint16_t x_gpr[] = { 21,  23,  87,  279, 343, 341, 532, 534,
+					  790, 149, 151, 215, 407, 660, 662, 918 };
+	static const uint16_t x_fp[] = { 599, 535, 727, 855, 887, 983 }; /* not stfsx */
+	static const uint16_t x_vmx[] = { 103, 231, 359, 487, 135, 167, 199, 6, 38 };
+	static const uint16_t x_vsx[] = { 12,  76,  140, 268, 332, 364, 396, 588,
+					  716, 780, 844, 876, 908, 972, 1004 };
+	static const uint8_t d_gpr[] = { 34, 40, 42, 32, 38, 44, 36 };
+	static const uint8_t d_fp[] = { 50, 48, 54 }; /* not stfs */
+	unsigned t = mem_gpr(r), f = rr(r, 31), v = rr(r, 32), tx = rr(r, 2);
+	int disp = (int)rr(r, 129) - 64;
+	const unsigned a = MEM_BASE_REG, b = MEM_INDEX_REG;
+
+	switch (rr(r, 10)) {
+	case 0: return x10(t, a, b, x_gpr[rr(r, sizeof(x_gpr) / 2)], 0);
+	case 1: return x10(f, a, b, x_fp[rr(r, sizeof(x_fp) / 2)], 0);
+	case 2: return x10(v, a, b, x_vmx[rr(r, sizeof(x_vmx) / 2)], 0);
+	case 3: return x10(v, a, b, x_vsx[rr(r, sizeof(x_vsx) / 2)], 0) | tx;
+	case 4: /* lxvl lxvll stxvl stxvll: EA = (RA), length in RB[0:7] */
+		return x10(v, a, MEM_LEN_REG, ((const uint16_t[]){ 269, 301, 397, 429 })[rr(r, 4)],
+			   0) |
+		       tx;
+	case 5: return dform(d_gpr[rr(r, sizeof(d_gpr))], t, a, (uint32_t)disp);
+	case 6: return dform(d_fp[rr(r, sizeof(d_fp))], f, a, (uint32_t)disp);
+	case 7: /* ld ldu lwa std stdu (DS-form) */
+		switch (rr(r, 5)) {
+		case 0: return dform(58, t, a, (uint32_t)disp & ~3u);
+		case 1: return dform(58, t, a, ((uint32_t)disp & 0xc) | 1);
+		case 2: return dform(58, t, a, ((uint32_t)disp & ~3u) | 2);
+		case 3: return dform(62, t, a, (uint32_t)disp & ~3u);
+		default: return dform(62, t, a, ((uint32_t)disp & 0xc) | 1);
+		}
+	case 8: /* update forms, small displacements: lbzu lwzu stwu lfdu stfdu */
+		return dform(((const uint8_t[]){ 35, 33, 37, 51, 55 })[rr(r, 5)], t, a,
+			     (uint32_t)(disp & 0xf));
+	default: /* lxv stxv (DQ) and lxsd lxssp stxsd stxssp (DS), VRs */
+		switch (rr(r, 6)) {
+		case 0:
+			return (61u << 26) | v << 21 | a << 16 | ((disp & ~15) & 0xfff0u) |
+			       tx << 3 | 1;
+		case 1:
+			return (61u << 26) | v << 21 | a << 16 | ((disp & ~15) & 0xfff0u) |
+			       tx << 3 | 5;
+		case 2: return (57u << 26) | v << 21 | a << 16 | ((disp & ~3) & 0xfffcu) | 2;
+		case 3: return (57u << 26) | v << 21 | a << 16 | ((disp & ~3) & 0xfffcu) | 3;
+		default: return (61u << 26) | v << 21 | a << 16 | ((disp & ~3) & 0xfffcu) | 2;
+		}
 	}
 }
 
@@ -456,6 +673,11 @@ static void emit_case(struct out *o, const char *name, const uint32_t *w, unsign
 
 	fprintf(o->s, "\t# case %u: %s\n", k, name);
 	fprintf(o->s, "\tlis 1, init%u@h\n\tori 1, 1, init%u@l\n", k, k);
+	/* The data buffer's initial contents. */
+	fprintf(o->s,
+		"\taddi 3, 1, %u\n\tlis 4, 0x%x\n\tli 0, %u\n\tmtctr 0\n"
+		"1:\tld 0, 0(3)\n\tstd 0, 0(4)\n\taddi 3, 3, 8\n\taddi 4, 4, 8\n\tbdnz 1b\n",
+		8 * S_MEM, S_MEM_ADDR >> 16, S_MEM_DWORDS);
 	fprintf(o->s, "\tlfd 0, %u(1)\n\tmtfsf 0xff, 0, 1, 0\n", 8 * S_FPSCR);
 	/* VSCR: word 3 of the quadword [FPSCR, VSCR]. */
 	fprintf(o->s, "\tli 0, %u\n\tlxvd2x 32, 1, 0\n\tmtvscr 0\n", 8 * S_FPSCR);
@@ -476,7 +698,13 @@ static void emit_case(struct out *o, const char *name, const uint32_t *w, unsign
 	for (unsigned i = 0; i < 64; i++)
 		fprintf(o->s, "\tli 0, %u\n\tstxvd2x %u, 31, 0\n", 8 * (S_VSR + 2 * i), i);
 	fprintf(o->s, "\tmfvscr 0\n\tli 0, %u\n\tstxvd2x 32, 31, 0\n", 8 * S_FPSCR);
-	fprintf(o->s, "\tmffs 0\n\tstfd 0, %u(31)\n\tbl dump\n", 8 * S_FPSCR);
+	fprintf(o->s, "\tmffs 0\n\tstfd 0, %u(31)\n", 8 * S_FPSCR);
+	/* The data buffer after the case. */
+	fprintf(o->s,
+		"\tlis 3, 0x%x\n\taddi 4, 31, %u\n\tli 0, %u\n\tmtctr 0\n"
+		"1:\tld 0, 0(3)\n\tstd 0, 0(4)\n\taddi 3, 3, 8\n\taddi 4, 4, 8\n\tbdnz 1b\n",
+		S_MEM_ADDR >> 16, 8 * S_MEM, S_MEM_DWORDS);
+	fprintf(o->s, "\tbl dump\n");
 	fprintf(o->s, "\t.pushsection .data\n\t.balign 8\ninit%u:\n", k);
 	for (unsigned i = 0; i < NSTATE; i++)
 		fprintf(o->s, "\t.quad 0x%016llx\n", (unsigned long long)init[i]);
@@ -497,6 +725,24 @@ static void rand_init(struct rng *r, uint64_t *init)
 	init[S_VSCR] = rr(r, 4) == 0 ? 0x10000 : 0; /* NJ sometimes */
 	/* FPSCR: RN, FX and the sticky status bits at random; enables 0. */
 	init[S_FPSCR] = rr(r, 4) | (rr(r, 4) == 0 ? (rnd(r) & 0x9f8ff700ull) : 0);
+	for (unsigned i = 0; i < S_MEM_DWORDS; i++)
+		init[S_MEM + i] = rr(r, 3) ? rnd(r) : fp_special(r);
+}
+
+/* Is a single-precision store of the double x defined (Book I 4.6.3: not a
+ * nonzero value with an exponent below the single denormal range)? */
+static bool single_store_defined(uint64_t x)
+{
+	unsigned e = (unsigned)(x >> 52) & 0x7ff;
+	return e > 896 || (x << 1) == 0 || (e >= 874 && e <= 896);
+}
+
+/* The registers a load/store case addresses the buffer with. */
+static void mem_init(struct rng *r, uint64_t *init)
+{
+	init[MEM_BASE_REG] = S_MEM_ADDR + MEM_BASE_OFF;
+	init[MEM_INDEX_REG] = rr(r, 4) ? rr(r, 64) : (uint64_t) - (int64_t)rr(r, 64);
+	init[MEM_LEN_REG] = (uint64_t)rr(r, 20) << 56 | (rnd(r) & 0xffffffffffffffull);
 }
 
 int main(int argc, char **argv)
@@ -645,6 +891,18 @@ int main(int argc, char **argv)
 		for (unsigned k = 0; k < n; k++)
 			w[k] = rand_vec_insn(&r);
 		rand_init(&r, init);
+		/* mtvscr: VSCR's reserved bits keep what was written in qemu
+		 * (implementation-specific): only as the first instruction, its
+		 * VRB's word 3 reduced to NJ and SAT; later ones become mfvscr. */
+		for (unsigned k = 0; k < n; k++) {
+			if ((w[k] & 0xfc0007ffu) != ((4u << 26) | 1604))
+				continue;
+			if (k == 0)
+				init[S_VSR + 2 * (32 + ((w[k] >> 11) & 31)) + 1] &=
+					0xffffffff00010001ull;
+			else
+				w[k] = (4u << 26) | ((w[k] >> 11) & 31) << 21 | 1540;
+		}
 		snprintf(name, sizeof(name), "vec-random-%s-%u", argv[1], i);
 		emit_case(&o, name, w, n, init);
 	}
@@ -657,6 +915,46 @@ int main(int argc, char **argv)
 		snprintf(name, sizeof(name), "random-%s-%u", argv[1], i);
 		emit_case(&o, name, w, n, init);
 	}
+	/* Single-precision stores of values they are defined for (not below
+	 * the single denormal range): stfs, stfsx, stxssp. */
+	for (unsigned i = 0; i < 64; i++) {
+		uint32_t w[8];
+		rand_init(&r, init);
+		mem_init(&r, init);
+		for (unsigned k = 0; k < 8; k++) {
+			uint64_t x;
+			do
+				x = fp_special(&r);
+			while (!single_store_defined(x));
+			init[S_FPR(1 + k)] = x;
+			init[S_VSR + 2 * (40 + k)] = x;
+		}
+		for (unsigned k = 0; k < 8; k++) {
+			unsigned off = (unsigned)(4 * (int)rr(&r, 32) - 64) & 0xffff;
+			switch (rr(&r, 3)) {
+			case 0: w[k] = dform(52, 1 + k, MEM_BASE_REG, off); break;
+			case 1: w[k] = x10(1 + k, MEM_BASE_REG, MEM_INDEX_REG, 663, 0); break;
+			default:
+				w[k] = (61u << 26) | (8 + k) << 21 | MEM_BASE_REG << 16 |
+				       (off & 0xfffcu) | 3;
+				break;
+			}
+		}
+		snprintf(name, sizeof(name), "mem-store-single-%u", i);
+		emit_case(&o, name, w, 8, init);
+	}
+	/* Loads and stores: up to 8 (the update forms move r30 by at most 15
+	 * each, so every access stays in the buffer). */
+	for (unsigned i = 0; i < n_random; i++) {
+		uint32_t w[8];
+		unsigned n = 1 + rr(&r, 8);
+		for (unsigned k = 0; k < n; k++)
+			w[k] = rand_mem_insn(&r);
+		rand_init(&r, init);
+		mem_init(&r, init);
+		snprintf(name, sizeof(name), "mem-random-%s-%u", argv[1], i);
+		emit_case(&o, name, w, n, init);
+	}
 	fprintf(o.s, "\tli 0, 1\n\tli 3, 0\n\tsc\n");
 	/* dump: write(1, outbuf, 8 * NSTATE) */
 	fprintf(o.s,
@@ -664,6 +962,8 @@ int main(int argc, char **argv)
 		"\tli 5, %u\n\tsc\n\tblr\n",
 		8 * NSTATE);
 	fprintf(o.s, "\t.bss\n\t.balign 8\noutbuf:\t.space %u\n", 8 * NSTATE);
+	/* The data buffer, linked at S_MEM_ADDR (run.sh). */
+	fprintf(o.s, "\t.section .svmem, \"aw\"\n\t.space %u\n", 8 * S_MEM_DWORDS);
 	fclose(o.s);
 	fclose(o.c);
 	return 0;

@@ -1,7 +1,9 @@
 #!/bin/sh
 # run.sh BUILD_DIR RESULTFILE
 #
-# Differential test of the POWER fixed-point and floating-point instructions:
+# Differential test of the POWER user-level instructions (fixed-point,
+# floating-point, VMX, VSX, and loads/stores of every kind against a data
+# buffer that is compared too):
 # softvisor against qemu-ppc64le (-cpu power9). gen.c emits directed and
 # seeded-random cases into a static ppc64le Linux program, qemu runs it and
 # dumps r0..r31, CR, XER, f0..f31 and FPSCR after each case; svrun.c runs the
@@ -49,7 +51,7 @@ XXH=$(pkg-config --libs libxxhash 2>/dev/null || echo -lxxhash)
 	{ echo "fail ppc-diff-build-svrun" >>"$RES"; exit 1; }
 "$W/gen" "$SEED" "$N" "$W/t.S" "$W/t.cases" &&
 	"$PPC_AS" -a64 -mlittle -mpower9 -o "$W/t.o" "$W/t.S" &&
-	"$PPC_LD" -EL -static -Ttext=0x10000000 -o "$W/t.elf" "$W/t.o" ||
+	"$PPC_LD" -EL -static -Ttext=0x10000000 --section-start=.svmem=0x20000000 -o "$W/t.elf" "$W/t.o" ||
 	{ echo "fail ppc-diff-build-cases" >>"$RES"; exit 1; }
 timeout 30 "$QEMU" -cpu power9 "$W/t.elf" >"$W/t.qemu" ||
 	{ echo "fail ppc-diff-qemu" >>"$RES"; exit 1; }
@@ -62,7 +64,7 @@ if ! command -v "$QEMU_BE" >/dev/null 2>&1; then
 	exit $rc
 fi
 "$PPC_AS" -a64 -mbig -mpower9 -o "$W/tbe.o" "$W/t.S" &&
-	"$PPC_LD" -EB -m elf64ppc -static -Ttext=0x10000000 -o "$W/tbe.elf" "$W/tbe.o" ||
+	"$PPC_LD" -EB -m elf64ppc -static -Ttext=0x10000000 --section-start=.svmem=0x20000000 -o "$W/tbe.elf" "$W/tbe.o" ||
 	{ echo "fail ppc-diff-be-build-cases" >>"$RES"; exit 1; }
 timeout 30 "$QEMU_BE" -cpu power9 "$W/tbe.elf" >"$W/tbe.qemu" ||
 	{ echo "fail ppc-diff-be-qemu" >>"$RES"; exit 1; }

@@ -6,8 +6,9 @@
  * Runs every case of CASES (written by gen.c) on a fresh softvisor vcpu in
  * 64-bit real mode with MSR[FP,VEC,VSX] = 1, little-endian (or big-endian
  * with "be", against qemu-ppc64) -- instruction words at 0x1000 followed by
- * `sc 1` -- and compares the state of state.h with the one qemu dumped for
- * the same case. Result names are ppc-diff-NAME (ppc-diff-be-NAME). Appends "pass NAME" /
+ * `sc 1`, the data buffer of the load/store cases at S_MEM_ADDR -- and
+ * compares the state of state.h (registers and buffer) with the one qemu
+ * dumped for the same case. Result names are ppc-diff-NAME (ppc-diff-be-NAME). Appends "pass NAME" /
  * "fail NAME" to RESULTFILE and prints each difference on stderr.
  * Exit status 0 if every case passed.
  */
@@ -34,6 +35,8 @@ static const char *reg_name(unsigned i, char *buf)
 {
 	if (i < 32)
 		snprintf(buf, 12, "r%u", i);
+	else if (i >= S_MEM)
+		snprintf(buf, 12, "mem+%u", 8 * (i - S_MEM));
 	else if (i >= S_VSR)
 		snprintf(buf, 12, "vs%u.%u", (i - S_VSR) / 2, (i - S_VSR) % 2);
 	else
@@ -128,6 +131,16 @@ static bool svrun_case(const uint32_t *w, uint32_t n, const uint64_t *init, uint
 		return false;
 	p2m = p2m_new(&mem, 1);
 	p2m_populate_ram(p2m, 0, 16);
+	/* The data buffer of the load/store cases, in the guest's byte order. */
+	p2m_populate_ram(p2m, S_MEM_ADDR >> 12, 1);
+	for (unsigned i = 0; i < S_MEM_DWORDS; i++) {
+		uint8_t b[8];
+		if (le)
+			st64_le_p(b, init[S_MEM + i]);
+		else
+			st64_be_p(b, init[S_MEM + i]);
+		p2m_copy_to(p2m, S_MEM_ADDR + 8 * i, b, 8);
+	}
 	tbc = tb_cache_new(p2m, &backend_threaded);
 	c = cpu_ppc_new(p2m, tbc, 0, le);
 	cpu_ppc_reset_kexec(c, SVRUN_CODE, 0, 0, 0, le);
@@ -164,6 +177,11 @@ static bool svrun_case(const uint32_t *w, uint32_t n, const uint64_t *init, uint
 		}
 		out[S_FPSCR] = c->fpscr;
 		out[S_VSCR] = c->vscr;
+		for (unsigned i = 0; i < S_MEM_DWORDS; i++) {
+			uint8_t b[8];
+			p2m_copy_from(p2m, b, S_MEM_ADDR + 8 * i, 8);
+			out[S_MEM + i] = le ? ld64_le_p(b) : ld64_be_p(b);
+		}
 		ok = true;
 	}
 	cpu_ppc_free(c);
