@@ -980,7 +980,8 @@ static void x86_h_jmpf(struct x86_dc *dc, bool call)
 		x86_call(dc, x86_helper_lcall, sel, off, x86_imm(dc, dc->in.op_size),
 			 x86_rip_of(dc, dc->in.next));
 	else
-		x86_call(dc, x86_helper_ljmp, sel, off, x86_imm(dc, dc->in.op_size), IR_NO_TEMP);
+		x86_call(dc, x86_helper_ljmp, sel, off, x86_imm(dc, dc->in.op_size),
+			 x86_rip_of(dc, dc->in.next));
 	ir_exit_tb(dc->f); /* the helper set RIP and CS */
 	dc->tr->stop = true;
 }
