@@ -262,6 +262,26 @@ uint64_t x86_helper_bsx(struct cpu *cpu, uint64_t src, uint64_t old, uint64_t sz
 
 /* ---- exceptions and exits ----------------------------------------------------- */
 
+uint64_t x86_helper_seg_limit(struct cpu *cpu, uint64_t off, uint64_t info, uint64_t c_, uint64_t e)
+{
+	struct cpu_x86 *c = X(cpu);
+	unsigned s = info & 7;
+	uint64_t last = off + (info >> 8) - 1;
+	const struct x86_seg *seg = &c->seg[s];
+	bool fault;
+	/* An expand-down data segment (type bit 2) covers limit+1 .. the top
+	 * (64 KiB or 4 GiB by its B bit). */
+	if ((seg->attr & X86_SEG_ATTR_S) && !(seg->attr & 8) && (seg->attr & 4))
+		fault = off <= seg->limit ||
+			last > ((seg->attr & X86_SEG_ATTR_DB) ? 0xffffffffull : 0xffffull);
+	else
+		fault = last > seg->limit;
+	/* Real mode delivers no error code (SDM 20.1.4). */
+	if (fault)
+		cpu_x86_raise_exception(c, s == X86_SEG_SS ? X86_EXC_SS : X86_EXC_GP, false, 0);
+	return 0;
+}
+
 uint64_t x86_helper_raise(struct cpu *cpu, uint64_t vec, uint64_t err, uint64_t rip, uint64_t len)
 {
 	struct cpu_x86 *c = X(cpu);
@@ -938,8 +958,8 @@ uint64_t x86_helper_swapgs(struct cpu *cpu, uint64_t a, uint64_t b, uint64_t c_,
 /*
  * Check and read the code segment of a far JMP/CALL/RET/IRET target (SDM JMP
  * "far jumps in protected mode", RET "return to other privilege level").
- * ret: return-type checks (RPL >= CPL, new CPL = RPL). Call gates and task
- * switches are not modelled (#GP(sel)).
+ * ret: return-type checks (RPL >= CPL, new CPL = RPL). Call gates are not
+ * modelled (#GP(sel)); task switches are x86_far_task_switch's.
  */
 static void x86_target_cs(struct cpu_x86 *c, uint16_t sel, bool ret, struct x86_seg *cs,
 			  unsigned *new_cpl)
@@ -983,9 +1003,45 @@ static uint64_t x86_target_rip(const struct cpu_x86 *c, const struct x86_seg *cs
 	return to64 ? off : (uint32_t)off;
 }
 
-uint64_t x86_helper_ljmp(struct cpu *cpu, uint64_t sel, uint64_t off, uint64_t osz, uint64_t e)
+/*
+ * A far JMP or CALL to a TSS or a task gate outside IA-32e mode (SDM JMP/
+ * CALL "task switch", 7.3): DPL >= max(CPL, RPL) of the TSS descriptor or
+ * the gate (#GP(sel)), a present gate (#NP); then the task switch, which
+ * is a VM exit in VMX non-root operation (SDM 25.4.2: qualification = the
+ * TSS selector and the source, 0 CALL / 2 JMP) that hv performs. Returns
+ * if sel names a code segment.
+ */
+static void x86_far_task_switch(struct cpu_x86 *c, uint16_t sel, bool call, uint64_t next)
+{
+	uint64_t d[2];
+	int r;
+
+	if (cpu_x86_long_mode(c) || (sel & ~3u) == 0)
+		return;
+	r = x86_read_desc(c, sel, d, false);
+	if (r)
+		return; /* x86_target_cs reports it */
+	unsigned type = (unsigned)(d[0] >> 40) & 0x1f, dpl = (unsigned)(d[0] >> 45) & 3;
+	uint16_t tss = sel;
+	if (type != 1 && type != 9 && type != 5)
+		return;
+	if (dpl < c->cpl || dpl < (sel & 3u))
+		cpu_x86_raise_exception(c, X86_EXC_GP, true, sel & ~3u);
+	if (type == 5) {
+		if (!((d[0] >> 47) & 1))
+			cpu_x86_raise_exception(c, X86_EXC_NP, true, sel & ~3u);
+		tss = (uint16_t)(d[0] >> 16);
+	}
+	uint64_t rip = (c->cpu.insn_pc - c->seg[X86_SEG_CS].base) & 0xffffffffull;
+	cpu_x86_vmexit_now(c, VMX_EXIT_TASK_SWITCH, tss | ((call ? 0u : 2u) << 30), rip,
+			   (uint32_t)((uint32_t)next - (uint32_t)rip));
+}
+
+uint64_t x86_helper_ljmp(struct cpu *cpu, uint64_t sel, uint64_t off, uint64_t osz, uint64_t next)
 {
 	struct cpu_x86 *c = X(cpu);
+	if (c->cr0 & X86_CR0_PE)
+		x86_far_task_switch(c, (uint16_t)sel, false, next);
 	if (!(c->cr0 & X86_CR0_PE)) {
 		c->seg[X86_SEG_CS].sel = (uint16_t)sel;
 		c->seg[X86_SEG_CS].base = (sel & 0xffff) << 4;
@@ -1028,8 +1084,10 @@ uint64_t x86_helper_lcall(struct cpu *cpu, uint64_t sel, uint64_t off, uint64_t 
 	uint64_t sp = c->regs[X86_RSP];
 	struct x86_seg cs;
 	unsigned cpl;
-	if (c->cr0 & X86_CR0_PE)
+	if (c->cr0 & X86_CR0_PE) {
+		x86_far_task_switch(c, (uint16_t)sel, true, rip);
 		x86_target_cs(c, (uint16_t)sel, false, &cs, &cpl);
+	}
 	cpu_st(cpu, x86_stack_la(c, sp - n), (unsigned)osz, idx, c->seg[X86_SEG_CS].sel);
 	cpu_st(cpu, x86_stack_la(c, sp - 2 * n), (unsigned)osz, idx, rip);
 	x86_set_sp(c, sp - 2 * n);

@@ -29,6 +29,9 @@ uint64_t x86_helper_bsx(struct cpu *cpu, uint64_t src, uint64_t old, uint64_t sz
 
 /* Exceptions: vector | type << 8 | has_error << 16, error, rip, insn_len. */
 uint64_t x86_helper_raise(struct cpu *cpu, uint64_t vec, uint64_t err, uint64_t rip, uint64_t len);
+/* Real mode: #GP(0) / #SS(0) unless the access of info >> 8 bytes at
+ * offset off is within segment info & 7's limit. */
+uint64_t x86_helper_seg_limit(struct cpu *cpu, uint64_t off, uint64_t info, uint64_t c, uint64_t e);
 
 /* Instructions that exit or touch system state: (…, rip, len). */
 uint64_t x86_helper_cpuid(struct cpu *cpu, uint64_t a, uint64_t b, uint64_t rip, uint64_t len);

@@ -191,10 +191,24 @@ ir_temp x86_linear(struct x86_dc *dc, ir_temp ea, int seg)
 	return ir_op1(f, IR_EXT32U, ir_add(f, ea, base));
 }
 
+/* The linear address of a memory operand at offset off; in real mode it
+ * is remembered for the limit check of the accesses through it. */
+static ir_temp x86_operand_linear(struct x86_dc *dc, ir_temp off)
+{
+	ir_temp lin = x86_linear(dc, off, dc->in.seg);
+	if (!dc->pe) {
+		dc->lim_valid = true;
+		dc->lim_lin = lin;
+		dc->lim_off = off;
+		dc->lim_seg = dc->in.seg;
+	}
+	return lin;
+}
+
 ir_temp x86_mem_addr(struct x86_dc *dc)
 {
 	if (!dc->ea_valid) {
-		dc->ea = x86_linear(dc, x86_gen_ea(dc), dc->in.seg);
+		dc->ea = x86_operand_linear(dc, x86_gen_ea(dc));
 		dc->ea_valid = true;
 	}
 	return dc->ea;
@@ -203,16 +217,33 @@ ir_temp x86_mem_addr(struct x86_dc *dc)
 static ir_temp x86_moffs_addr(struct x86_dc *dc)
 {
 	ir_temp off = x86_zext(dc->f, x86_imm(dc, (uint64_t)dc->in.imm), dc->in.addr_size);
-	return x86_linear(dc, off, dc->in.seg);
+	return x86_operand_linear(dc, off);
+}
+
+/*
+ * Real-address mode (SDM vol. 3 20.1.1, and each instruction's "Real-
+ * Address Mode Exceptions"): an operand partly or wholly beyond its
+ * segment's limit (64 KiB after a reset, or what a protected-mode
+ * descriptor left in the segment cache) is #GP(0), #SS(0) for SS. Checked
+ * for the operands addressed by ModRM and moffs.
+ */
+static void x86_limit_check(struct x86_dc *dc, ir_temp addr, unsigned sz)
+{
+	if (dc->pe || !dc->lim_valid || addr != dc->lim_lin)
+		return;
+	x86_call(dc, x86_helper_seg_limit, dc->lim_off,
+		 x86_imm(dc, (unsigned)dc->lim_seg | ((1u << sz) << 8)), IR_NO_TEMP, IR_NO_TEMP);
 }
 
 ir_temp x86_qld(struct x86_dc *dc, ir_temp addr, unsigned sz)
 {
+	x86_limit_check(dc, addr, sz);
 	return ir_qld(dc->f, sz, dc->mmu_idx, addr, 0);
 }
 
 void x86_qst(struct x86_dc *dc, ir_temp addr, unsigned sz, ir_temp v)
 {
+	x86_limit_check(dc, addr, sz);
 	ir_qst(dc->f, sz, dc->mmu_idx, addr, 0, v);
 }
 
@@ -949,7 +980,8 @@ static void x86_h_jmpf(struct x86_dc *dc, bool call)
 		x86_call(dc, x86_helper_lcall, sel, off, x86_imm(dc, dc->in.op_size),
 			 x86_rip_of(dc, dc->in.next));
 	else
-		x86_call(dc, x86_helper_ljmp, sel, off, x86_imm(dc, dc->in.op_size), IR_NO_TEMP);
+		x86_call(dc, x86_helper_ljmp, sel, off, x86_imm(dc, dc->in.op_size),
+			 x86_rip_of(dc, dc->in.next));
 	ir_exit_tb(dc->f); /* the helper set RIP and CS */
 	dc->tr->stop = true;
 }

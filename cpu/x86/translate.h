@@ -35,6 +35,11 @@ struct x86_dc {
 	unsigned sp_size; /* log2 bytes of the stack pointer */
 	ir_temp ea;
 	bool ea_valid;
+	/* Real mode: the memory operand's linear address, offset and segment,
+	 * for the segment-limit check of its loads and stores. */
+	bool lim_valid;
+	ir_temp lim_lin, lim_off;
+	int lim_seg;
 };
 
 ir_temp x86_call(struct x86_dc *dc, ir_helper_fn fn, ir_temp a, ir_temp b, ir_temp c, ir_temp e);

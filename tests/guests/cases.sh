@@ -309,9 +309,12 @@ expect_stdout '^tasks: STR and SLDT zero-extend into 32-bit registers$'
 expect_stdout '^tasks: a 16-bit interrupt gate pushed IP, CS, FLAGS as words$'
 expect_stdout '^tasks: double fault through a task gate: new task, link, NT, TS, error code$'
 expect_stdout '^tasks: IRET with NT returned to the old task$'
+expect_stdout '^tasks: far JMP and CALL to a TSS switch tasks \(CALL nests\)$'
 expect_not_stdout 'FAILED'
 expect_stderr 'VMEXIT 9 TASK_SWITCH rip=0x[0-9a-f]+ len=0 qual=0xc0000020 tss=0x20 task-gate$'
 expect_stderr 'VMEXIT 9 TASK_SWITCH rip=0x[0-9a-f]+ len=1 qual=0x40000018 tss=0x18 iret$'
+expect_stderr 'VMEXIT 9 TASK_SWITCH rip=0x[0-9a-f]+ len=7 qual=0x80000020 tss=0x20 jmp$'
+expect_stderr 'VMEXIT 9 TASK_SWITCH rip=0x[0-9a-f]+ len=7 qual=0x18 tss=0x18 call$'
 
 guest_test x86-ept-violation 2 --memory=32M --trace=exits "$(x86_guest ept)"
 expect_stdout '^reading guest-physical 0x30000000: no RAM there$'

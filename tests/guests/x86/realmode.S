@@ -4,7 +4,8 @@
 # every 16-bit ModRM addressing form (BX+SI ... disp16, mod 00/01/10, 16-bit
 # wraparound, SS as the default segment of the BP forms, overrides, 67 and
 # 66 prefixes), takes INT 30h and a #DE through the interrupt vector table,
-# makes a far call into another segment, then sets CR0.PE again, far-jumps
+# makes a far call into another segment, takes #GP and #SS for operands
+# beyond the 64 KiB segment limits, then sets CR0.PE again, far-jumps
 # to 32-bit code and goes on to long mode, where it compares what it stored
 # with the values table 2-1 of SDM vol. 2 gives.
 #
@@ -96,6 +97,10 @@ rm_real:
 	movw $RM_SEG, 0xc2
 	movw $(rm_de - rm_start), 0
 	movw $RM_SEG, 2
+	movw $(rm_gp - rm_start), 13 * 4
+	movw $RM_SEG, 13 * 4 + 2
+	movw $(rm_ssf - rm_start), 12 * 4
+	movw $RM_SEG, 12 * 4 + 2
 	mov $(RES >> 4), %ax
 	mov %ax, %es
 	mov $0x1000, %ax
@@ -188,6 +193,24 @@ rm_real:
 	mov %cs, %es:72
 	mov %sp, %es:74
 	movw $0x600d, %es:76
+	# Segment limits (64 KiB): a word at DS:FFFF and a byte at DS:10000
+	# (a 32-bit offset) are #GP, a word at SS:FFFF is #SS; the handlers
+	# skip DX bytes. A byte at DS:FFFF is fine.
+	mov $0x1234, %ax
+	mov $3, %dx
+	mov 0xffff, %ax			# a1 ff ff
+	mov $0x10000, %ebx
+	mov $3, %dx
+	addr32 mov (%ebx), %al		# 67 8a 03
+	mov %ax, %es:82
+	mov %bp, %cx
+	mov $0xffff, %bp
+	mov $3, %dx
+	mov (%bp), %ax			# 8b 46 00: SS is the default segment
+	mov %cx, %bp
+	xor %ax, %ax
+	mov 0xffff, %al
+	mov %ax, %es:84
 	# Back to protected mode, 32-bit code, then long mode.
 	lgdtl %cs:(rm_gdtr16 - rm_start)
 	mov %cr0, %eax
@@ -207,6 +230,18 @@ rm_de:	push %bp
 	iret
 rm_far:	mov %cs, %es:70
 	lret
+rm_gp:	push %bp
+	mov %sp, %bp
+	add %dx, 2(%bp)			# the return IP: past the faulting instruction
+	incw %es:78
+	pop %bp
+	iret
+rm_ssf:	push %bp
+	mov %sp, %bp
+	add %dx, 2(%bp)
+	incw %es:80
+	pop %bp
+	iret
 rm_ivtr:
 	.word 0x3ff
 	.long 0
@@ -272,6 +307,10 @@ rm_expect:
 	.word RM_SEG					# CS after the far return
 	.word 0x7ff0					# SP balanced
 	.word 0x600d
+	.word 2						# two #GP beyond DS's limit
+	.word 1						# one #SS beyond SS's limit
+	.word 0x1234					# the faulting loads changed nothing
+	.word 0x00ff					# a byte at DS:FFFF is inside
 rm_expect_end:
 
 ok:	.ascii "realmode: all checks passed\n"

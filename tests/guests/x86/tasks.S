@@ -8,7 +8,9 @@
 #     error code on its stack, TR = 0x20, its link = 0x18, NT and CR0.TS set,
 #     the old task's EIP saved at the faulting instruction and both TSSs busy;
 #   - IRET with NT returns to the old task (its busy bit stays, the double
-#     fault task's is cleared).
+#     fault task's is cleared);
+#   - a far JMP to a TSS switches without nesting, a far CALL with (link,
+#     NT, the caller busy).
 	.include "pvh.inc"
 	PVH_ENTRY
 
@@ -106,6 +108,25 @@ after_return:				# IRET from the double fault task
 	cmp $0x8b, %eax			# the main one busy
 	jne fail
 	PRINT32 msg_iret, msg_iret_len
+
+	CHECK 14			# JMP to the double fault TSS, which CALLs back
+	movl $jmp_task, df_tss + 0x20	# its EIP
+	movl $df_stack_top, df_tss + 0x38	# and ESP
+	ljmp $SEL_TSS_DF, $0
+	CHECK 16			# back here through the CALL: nested
+	str %eax
+	cmp $SEL_TSS_MAIN, %eax
+	jne fail
+	pushf
+	pop %eax
+	bt $14, %eax
+	jnc fail
+	cmpw $SEL_TSS_DF, main_tss	# the link
+	jne fail
+	movzbl gdt + SEL_TSS_DF + 5, %eax
+	cmp $0x8b, %eax			# the caller stays busy
+	jne fail
+	PRINT32 msg_jmpcall, msg_jmpcall_len
 	mov $__HYPERVISOR_sched_op, %eax
 	mov $SCHEDOP_shutdown, %ebx
 	movl $SHUTDOWN_poweroff, pvh_shutdown_reason
@@ -150,6 +171,20 @@ df_task:
 	add $4, %esp			# the error code
 	iret
 
+jmp_task:				# the double fault TSS, entered by JMP
+	CHECK 15
+	str %eax
+	cmp $SEL_TSS_DF, %eax
+	jne fail
+	pushf
+	pop %eax
+	bt $14, %eax			# JMP does not nest
+	jc fail
+	movzbl gdt + SEL_TSS_MAIN + 5, %eax
+	cmp $0x89, %eax			# JMP left the old task available
+	jne fail
+	lcall $SEL_TSS_MAIN, $0
+
 fail:
 	PRINT32 msg_fail, msg_fail_len
 	mov $__HYPERVISOR_sched_op, %eax
@@ -190,6 +225,8 @@ msg_df:	.ascii "tasks: double fault through a task gate: new task, link, NT, TS,
 	.set msg_df_len, . - msg_df
 msg_iret:	.ascii "tasks: IRET with NT returned to the old task\n"
 	.set msg_iret_len, . - msg_iret
+msg_jmpcall:	.ascii "tasks: far JMP and CALL to a TSS switch tasks (CALL nests)\n"
+	.set msg_jmpcall_len, . - msg_jmpcall
 msg_fail:	.ascii "FAILED at check "
 fail_code:	.ascii "?\n"
 	.set msg_fail_len, . - msg_fail
