@@ -154,9 +154,9 @@ bool sv_options_parse_run(int argc, char **argv, struct sv_options *o)
 		{ "disk", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->disks,
 		  "PV block device backed by FILE (read-only with ,ro; repeatable)", "FILE[,ro]" },
 		{ "domain", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->domain_args,
-		  "another guest domain from IMAGE in the same machine (repeatable; "
-		  "ids 2, 3, ... in order)",
-		  "IMAGE[,memory=SIZE][,vcpus=N][,name=NAME][,console=file:PATH][,target=N]" },
+		  "another guest domain from IMAGE in the same machine (repeatable; ids 2, 3, ... "
+		  "in order); OPTS: memory=SIZE, vcpus=N, name=NAME, console=file:PATH, target=N",
+		  "IMAGE[,OPTS]" },
 		{ "console", 0, 0, G_OPTION_ARG_STRING, &console,
 		  "stdio|none|file:PATH|sdl (default stdio)", "KIND" },
 		{ "record", 0, 0, G_OPTION_ARG_FILENAME, &o->record,

@@ -669,6 +669,17 @@ for e in le be; do
 	expect_stderr 'EVTCHN upcall external interrupt 0x500$'
 done
 
+# Grant tables v2 on POWER: entries and status words in either byte order.
+for e in le be; do
+	guest_test "ppc-gnttab2-$e" 0 --trace=p2m "$(ppc_guest gnttab2 "$e")"
+	expect_stdout '^mapped: v2 full page ok$'
+	expect_stdout '^status while mapped: reading\|writing$'
+	expect_stdout '^sub-page copy: bytes 64\.\.95 of a sub-page grant$'
+	expect_stdout '^set_version 1 while mapped: -16$'
+	expect_stdout '^unmapped, back to version 1$'
+	expect_stderr 'P2M grant table version 2$'
+done
+
 # memory_op's physmap ops on POWER, the structures in either byte order
 # (tests/guests/ppc/physmap.S).
 for e in le be; do
