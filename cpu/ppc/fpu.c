@@ -848,3 +848,66 @@ uint64_t ppc_helper_vsx_fp(struct cpu *cpu, uint64_t insn_w, uint64_t xx2, uint6
 		ppc_helper_program(cpu, pc, PPC_SRR1_PROG_FP, 0, 0);
 	return 0;
 }
+
+/*
+ * VSX vector double precision (Book I 7.6.1): each doubleword element is
+ * computed as the scalar xs*dp instruction computes doubleword 0 (the XX3
+ * opcode 64 above it, the XX2 one 128 above), exceptions accumulating in
+ * FPSCR; a vector instruction does not change FPRF, FR or FI. An element
+ * whose enabled exception suppresses the result is not written. The
+ * compares (xvcmp{eq,gt,ge}dp[.]) give all-ones / zero elements and, with
+ * Rc, CR6 = all true (0b1000) / all false (0b0010).
+ */
+static uint64_t fp_vcompare(struct cpu_ppc *c, unsigned xo7, uint64_t a, uint64_t b)
+{
+	bool snan = is_snan(a) || is_snan(b), r;
+
+	if (is_nan(a) || is_nan(b)) {
+		if (snan)
+			fp_raise(c, PPC_FPSCR_VXSNAN);
+		/* gt / ge are ordered compares: VXVC for any NaN (not when an
+		 * SNaN's VXSNAN is enabled). */
+		if (xo7 != 99 && (!snan || !(c->fpscr & PPC_FPSCR_VE)))
+			fp_raise(c, PPC_FPSCR_VXVC);
+		return 0;
+	}
+	r = xo7 == 99 ? d_of(a) == d_of(b) : xo7 == 107 ? d_of(a) > d_of(b) : d_of(a) >= d_of(b);
+	return r ? ~0ull : 0;
+}
+
+uint64_t ppc_helper_vsx_vfp(struct cpu *cpu, uint64_t insn_w, uint64_t xx2, uint64_t pc,
+			    uint64_t u2)
+{
+	struct cpu_ppc *c = cpu_ppc_of(cpu);
+	uint32_t insn = (uint32_t)insn_w;
+	unsigned xt = ppc_rt(insn) | ((insn & 1) << 5);
+	unsigned xb = ppc_rb(insn) | (((insn >> 1) & 1) << 5);
+	unsigned xa = ppc_ra(insn) | (((insn >> 2) & 1) << 5);
+	uint64_t keep = c->fpscr & (PPC_FPSCR_FPRF | PPC_FPSCR_FR | PPC_FPSCR_FI);
+	uint64_t fex_before = c->fpscr & PPC_FPSCR_FEX, res[2];
+	bool write[2];
+	unsigned xo7 = (insn >> 3) & 0x7f;
+	(void)u2;
+
+	for (unsigned i = 0; i < 2; i++) {
+		uint64_t a = c->vsr[xa][i], b = c->vsr[xb][i], t = c->vsr[xt][i];
+		if (!xx2 && (xo7 == 99 || xo7 == 107 || xo7 == 115)) {
+			res[i] = fp_vcompare(c, xo7, a, b);
+			write[i] = true;
+		} else if (xx2) {
+			write[i] = fp_vsx_xx2(c, ((insn >> 2) & 0x1ff) - 128, b, &res[i]);
+		} else {
+			write[i] = fp_vsx_xx3(c, ((insn >> 3) & 0xff) - 64, a, b, t, insn, &res[i]);
+		}
+	}
+	c->fpscr = (c->fpscr & ~(PPC_FPSCR_FPRF | PPC_FPSCR_FR | PPC_FPSCR_FI)) | keep;
+	fp_summary(c);
+	for (unsigned i = 0; i < 2; i++)
+		if (write[i])
+			c->vsr[xt][i] = res[i];
+	if (!xx2 && (xo7 == 99 || xo7 == 107 || xo7 == 115) && (insn & (1u << 10)))
+		c->crf[6] = (res[0] && res[1] ? 8u : 0u) | (!res[0] && !res[1] ? 2u : 0u);
+	if (!fex_before && (c->fpscr & PPC_FPSCR_FEX) && (c->msr & (PPC_MSR_FE0 | PPC_MSR_FE1)))
+		ppc_helper_program(cpu, pc, PPC_SRR1_PROG_FP, 0, 0);
+	return 0;
+}

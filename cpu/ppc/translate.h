@@ -218,6 +218,7 @@ uint64_t ppc_helper_interrupt(struct cpu *cpu, uint64_t pc, uint64_t vec, uint64
 /* fpu.c: the floating-point helpers (see the file's header). */
 uint64_t ppc_helper_fp(struct cpu *cpu, uint64_t insn, uint64_t pc, uint64_t u1, uint64_t u2);
 /* VSX scalar FP: xx2 = 0 for the XX3 forms, 1 for XX2. */
+uint64_t ppc_helper_vsx_vfp(struct cpu *cpu, uint64_t insn, uint64_t xx2, uint64_t pc, uint64_t u2);
 uint64_t ppc_helper_vsx_fp(struct cpu *cpu, uint64_t insn, uint64_t xx2, uint64_t pc, uint64_t u2);
 uint64_t ppc_helper_lfs(struct cpu *cpu, uint64_t word, uint64_t u0, uint64_t u1, uint64_t u2);
 uint64_t ppc_helper_stfs(struct cpu *cpu, uint64_t dw, uint64_t u0, uint64_t u1, uint64_t u2);

@@ -228,6 +228,13 @@ static void trans_vmx(struct ppc_dc *dc)
 		ppc_st_gpr(dc, ppc_rt(dc->insn), r);
 }
 
+/* VSX vector double precision (fpu.c); arg 1 for the XX2 forms. */
+static void trans_vsx_vfp(struct ppc_dc *dc)
+{
+	ir_call(dc->f, ppc_helper_vsx_vfp, ir_movi(dc->f, dc->insn), ir_movi(dc->f, dc->op->arg),
+		ir_movi(dc->f, dc->pc), IR_NO_TEMP);
+}
+
 /* VSX scalar floating point (fpu.c); arg 1 for the XX2 forms. */
 static void trans_vsx_fp(struct ppc_dc *dc)
 {
@@ -328,6 +335,22 @@ static void trans_vsr_move(struct ppc_dc *dc)
 	{                                                                                          \
 		name, PPC_OP(60) | ((xo) << 2), PPC_M_OP | (0x1ffu << 2), FORM_X, VSX_F,           \
 			RAISES_PROG, trans_vsx_fp, 1                                               \
+	}
+
+#define XVF3(name, xo)                                                                             \
+	{                                                                                          \
+		name, PPC_OP(60) | ((xo) << 3), PPC_M_OP | (0xffu << 3), FORM_X, VSX_F,            \
+			RAISES_PROG, trans_vsx_vfp, 0                                              \
+	}
+#define XVCMP(name, xo)                                                                            \
+	{                                                                                          \
+		name, PPC_OP(60) | ((xo) << 3), PPC_M_OP | (0x7fu << 3), FORM_X, VSX_F,            \
+			RAISES_PROG, trans_vsx_vfp, 0                                              \
+	}
+#define XVF2(name, xo)                                                                             \
+	{                                                                                          \
+		name, PPC_OP(60) | ((xo) << 2), PPC_M_OP | (0x1ffu << 2), FORM_X, VSX_F,           \
+			RAISES_PROG, trans_vsx_vfp, 1                                              \
 	}
 
 const struct ppc_opcode ppc_opcodes_vec[] = {
@@ -684,6 +707,34 @@ const struct ppc_opcode ppc_opcodes_vec[] = {
 	XSF2("xsnabsdp", 361),
 	XSF2("xscvsxddp", 376),
 	XSF2("xsnegdp", 377),
+	/* VSX vector double precision. */
+	XVF3("xvadddp", 96),
+	XVF3("xvmaddadp", 97),
+	XVF3("xvsubdp", 104),
+	XVF3("xvmaddmdp", 105),
+	XVF3("xvmuldp", 112),
+	XVF3("xvmsubadp", 113),
+	XVF3("xvdivdp", 120),
+	XVF3("xvmsubmdp", 121),
+	XVF3("xvmaxdp", 224),
+	XVF3("xvnmaddadp", 225),
+	XVF3("xvmindp", 232),
+	XVF3("xvnmaddmdp", 233),
+	XVF3("xvnmsubadp", 241),
+	XVF3("xvnmsubmdp", 249),
+	XVCMP("xvcmpeqdp", 99),
+	XVCMP("xvcmpgtdp", 107),
+	XVCMP("xvcmpgedp", 115),
+	XVF2("xvrdpi", 201),
+	XVF2("xvsqrtdp", 203),
+	XVF2("xvrdpiz", 217),
+	XVF2("xvrdpip", 233),
+	XVF2("xvrdpic", 235),
+	XVF2("xvrdpim", 249),
+	XVF2("xvcvdpuxds", 456),
+	XVF2("xvcvdpsxds", 472),
+	XVF2("xvcvuxddp", 488),
+	XVF2("xvcvsxddp", 504),
 	{ "xxsel", PPC_OP(60) | (3u << 4), PPC_M_OP | (3u << 4), FORM_X, VSX_F, 0, trans_vsx, 0 },
 };
 const size_t ppc_n_opcodes_vec = SV_ARRAY_SIZE(ppc_opcodes_vec);

@@ -542,6 +542,52 @@ EOF
 
 reverse_pseries
 
+# POWER time slices: hdec.S counts 327,680 instructions, so the hypervisor
+# decrementer ends its first turn inside the loop (an exit hv handles, one
+# step of the reverse position). From the breakpoint after the loop,
+# reverse-stepi re-executes through that exit and must land exactly on the
+# loop's last bdnz (CTR = 1); back to the start, and forward again to the
+# same breakpoint through the same exit.
+reverse_hdec() {
+	t=gdb-ppc-hdec-reverse
+	elf=$PPC/hdec-le.elf
+	[ -f "$elf" ] || return
+	if ! start_sv "$elf"; then
+		result "$t" 1 "softvisor did not wait for gdb"
+		return
+	fi
+	cat >"$W/cmd" <<EOF
+set pagination off
+set confirm off
+target remote 127.0.0.1:$PORT
+break *counted
+continue
+info registers ctr
+reverse-stepi
+info registers pc
+info registers ctr
+reverse-continue
+info registers pc
+continue
+info registers pc
+delete
+continue
+EOF
+	run_gdb "$elf" "$W/gdb.out" "$W/cmd"
+	wait_sv
+	out=$W/gdb.out
+	loop=$(insn_addr "$elf" _start 3)
+	check "$t-continue" "^ctr +0x0 " "$out"
+	check "$t-stepi-pc" "^pc +${loop:-none} " "$out"
+	check "$t-stepi-ctr" "^ctr +0x1 " "$out"
+	check "$t-history-begin" "No more reverse-execution history" "$out"
+	check "$t-again" "^pc +0x[0-9a-f]+ +0x[0-9a-f]+ <counted>" "$out"
+	check "$t-exit" "exited normally" "$out"
+	check "$t-console" "^counted past a time slice" "$W/sv.out"
+}
+
+reverse_hdec
+
 interrupt_kill x86 "$X86/spin.elf" rip
 interrupt_kill ppc-be "$PPC/spin-be.elf" pc
 detach x86 "$X86/hello.elf" '^hello from x86-64'

@@ -10,6 +10,7 @@ _start:
 	lis	7, 5		# 5 << 16 = 327680
 	mtctr	7
 1:	bdnz	1b
+counted:
 	PUTS	msg, msg_end
 	SHUTDOWN poweroff
 2:	b	2b
