@@ -34,21 +34,13 @@ main:
 	test %rax, %rax
 	jnz fail
 
-	# vcpu_op(VCPUOP_register_vcpu_info, 0, {gfn of vcpu_page, 0x40})
-	lea vcpu_page(%rip), %rax
-	shr $12, %rax
-	mov %rax, rvi_mfn(%rip)
-	mov $VCPUOP_register_vcpu_info, %edi
-	xor %esi, %esi
-	lea rvi(%rip), %rdx
-	HYPERCALL __HYPERVISOR_vcpu_op
+	# vcpu 0's vcpu_info at vcpu_page + 0x40; upcalls by UPCALL_VECTOR.
+	lea vcpu_page(%rip), %rdi
+	mov $0x40, %esi
+	call register_vcpu_info
 	test %rax, %rax
 	jnz fail
-
-	# hvm_op(HVMOP_set_param, {DOMID_SELF, CALLBACK_IRQ, (2 << 56) | vector})
-	mov $HVMOP_set_param, %edi
-	lea hvmparam(%rip), %rsi
-	HYPERCALL __HYPERVISOR_hvm_op
+	call set_callback_vector
 	test %rax, %rax
 	jnz fail
 
@@ -289,13 +281,6 @@ failmsg: .ascii "fifo: FAILED at rax="
 
 	.data
 	.balign 8
-rvi:
-rvi_mfn: .quad 0
-	.long 0x40, 0
-hvmparam:
-	.word DOMID_SELF, 0
-	.long HVM_PARAM_CALLBACK_IRQ
-	.quad (2 << 56) | UPCALL_VECTOR
 initctl: .quad 0			# control_gfn
 	.long 0, 0			# offset, vcpu
 initctl_link_bits:
