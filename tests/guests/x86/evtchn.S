@@ -5,6 +5,7 @@
 # must interrupt it at once; power off.
 	.include "pvh.inc"
 	.include "xen.inc"
+	.include "idt.inc"
 	PVH_ENTRY
 	PVH_LONG_MODE main
 
@@ -130,19 +131,12 @@ upcall:
 	pop %rax
 	iretq
 
-# A 64-bit interrupt gate for UPCALL_VECTOR, then lidt.
+# The upcall's gate, then lidt.
 idt_init:
-	lea upcall(%rip), %rax
-	lea idt + UPCALL_VECTOR * 16(%rip), %rdi
-	mov %ax, (%rdi)
-	movw $0x08, 2(%rdi)
-	movw $0x8e00, 4(%rdi)
-	shr $16, %rax
-	mov %ax, 6(%rdi)
-	shr $16, %rax
-	mov %eax, 8(%rdi)
-	movl $0, 12(%rdi)
-	lidt idtr(%rip)
+	mov $UPCALL_VECTOR, %edi
+	lea upcall(%rip), %rsi
+	call set_gate
+	lidt idt_desc(%rip)
 	ret
 
 	.section .rodata
@@ -165,10 +159,7 @@ got_port: .long 0
 	.balign 8
 irq_time: .quad 0
 upcalls: .long 0
-idtr:	.word 256 * 16 - 1
-	.quad idt
 	.balign 4096
-idt:	.fill 4096, 1, 0
 shinfo:	.fill 4096, 1, 0
 vcpu_page: .fill 4096, 1, 0
 	.text

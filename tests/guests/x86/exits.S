@@ -36,7 +36,7 @@ main:
 	mov $2, %edi
 	lea nmi_isr(%rip), %rsi
 	call set_gate
-	lidt apic_idtr(%rip)
+	lidt idt_desc(%rip)
 
 	mov $1, %r15d			# INVD, WBINVD: resumed after them
 	invd

@@ -126,22 +126,7 @@ copy_dest:
 	.word secret_len, GNTCOPY_source_gref
 copy_status:
 	.word 0x7777, 0
-mapop:
-map_addr: .quad 0
-	.long GNTMAP_host_map, 1	# flags, ref
-	.word DOMID_SELF
-map_status:
-	.word 0x7777
-map_handle:
-	.long 0
-	.quad 0
-unmapop:
-unmap_addr: .quad 0
-	.quad 0
-unmap_handle:
-	.long 0
-unmap_status:
-	.word 0x7777, 0
+	GNTTAB_MAP_OPS 1, DOMID_SELF
 	.balign 4096
 gnttab_page: .fill 4096, 1, 0
 secret:	.ascii "a secret shared through a grant\n"

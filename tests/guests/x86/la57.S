@@ -62,7 +62,7 @@ main:
 	mov $14, %edi
 	lea pf_isr(%rip), %rsi
 	call set_gate
-	lidt apic_idtr(%rip)
+	lidt idt_desc(%rip)
 
 	mov $1, %r15d			# CPUID
 	mov $7, %eax

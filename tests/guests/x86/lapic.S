@@ -254,7 +254,7 @@ idt_init:
 	mov $IPI_VECTOR, %edi
 	lea ipi_isr(%rip), %rsi
 	call set_gate
-	lidt apic_idtr(%rip)
+	lidt idt_desc(%rip)
 	ret
 
 	.section .rodata

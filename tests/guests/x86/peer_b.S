@@ -162,22 +162,7 @@ failmsg: .ascii "client: FAILED "
 
 	.data
 	.balign 8
-mapop:
-map_addr: .quad 0
-	.long GNTMAP_host_map, RING_REF
-	.word SERVER_DOMID
-map_status:
-	.word 0x7777
-map_handle:
-	.long 0
-	.quad 0
-unmapop:
-unmap_addr: .quad 0
-	.quad 0
-unmap_handle:
-	.long 0
-unmap_status:
-	.word 0x7777, 0
+	GNTTAB_MAP_OPS RING_REF, SERVER_DOMID
 bind:	.word SERVER_DOMID, 0
 bind_remote_port:
 	.long 0

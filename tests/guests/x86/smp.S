@@ -38,7 +38,7 @@ main:
 	mov $2, %edi
 	lea nmi_isr(%rip), %rsi
 	call set_gate
-	lidt apic_idtr(%rip)
+	lidt idt_desc(%rip)
 
 	# The boot vcpu's APIC: enabled, logical ID 0x01 (flat model).
 	mov $APIC, %ebx
@@ -193,7 +193,7 @@ ap_64:
 	mov %eax, %es
 	mov %eax, %ss
 	lea ap_stack_top(%rip), %rsp
-	lidt apic_idtr(%rip)
+	lidt idt_desc(%rip)
 	mov $APIC, %ebx
 	movl $0x1ff, APIC_SVR(%rbx)
 	movl $0x02000000, APIC_LDR(%rbx)
