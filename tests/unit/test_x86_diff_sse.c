@@ -1131,8 +1131,8 @@ static void sx_host(const struct sx_op *op, struct sx_state *s)
 		     : [s] "r"(s), [fn] "r"(op->code)
 		     /* The call may clobber what the ABI lets a callee clobber
 		      * (PCMPxSTRx write rcx, read rdx): keep nothing there. */
-		     : "rax", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11", "xmm0",
-		       "xmm1", "memory", "cc");
+		     : "rax", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11", "xmm0", "xmm1",
+		       "memory", "cc");
 	asm volatile("ldmxcsr %0" : : "m"(host_mxcsr));
 }
 
