@@ -222,6 +222,11 @@ static uint64_t x86_tb_flags(const struct cpu_x86 *c)
 	f |= (c->cr0 & X86_CR0_TS) ? 1u << 13 : 0;
 	f |= (c->cr4 & X86_CR4_OSFXSR) ? 1u << 14 : 0;
 	f |= (c->cr0 & X86_CR0_MP) ? 1u << 15 : 0;
+	/* Bits 16..21: segment register ES..GS is not flat, its accesses
+	 * need limit and type checks (seg.c); never in 64-bit mode. */
+	if (!(f & 8))
+		for (unsigned s = X86_SEG_ES; s <= X86_SEG_GS; s++)
+			f |= cpu_x86_seg_flat(c, s) ? 0 : 1u << (16 + s);
 	return f;
 }
 

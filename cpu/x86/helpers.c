@@ -262,26 +262,6 @@ uint64_t x86_helper_bsx(struct cpu *cpu, uint64_t src, uint64_t old, uint64_t sz
 
 /* ---- exceptions and exits ----------------------------------------------------- */
 
-uint64_t x86_helper_seg_limit(struct cpu *cpu, uint64_t off, uint64_t info, uint64_t c_, uint64_t e)
-{
-	struct cpu_x86 *c = X(cpu);
-	unsigned s = info & 7;
-	uint64_t last = off + (info >> 8) - 1;
-	const struct x86_seg *seg = &c->seg[s];
-	bool fault;
-	/* An expand-down data segment (type bit 2) covers limit+1 .. the top
-	 * (64 KiB or 4 GiB by its B bit). */
-	if ((seg->attr & X86_SEG_ATTR_S) && !(seg->attr & 8) && (seg->attr & 4))
-		fault = off <= seg->limit ||
-			last > ((seg->attr & X86_SEG_ATTR_DB) ? 0xffffffffull : 0xffffull);
-	else
-		fault = last > seg->limit;
-	/* Real mode delivers no error code (SDM 20.1.4). */
-	if (fault)
-		cpu_x86_raise_exception(c, s == X86_SEG_SS ? X86_EXC_SS : X86_EXC_GP, false, 0);
-	return 0;
-}
-
 uint64_t x86_helper_raise(struct cpu *cpu, uint64_t vec, uint64_t err, uint64_t rip, uint64_t len)
 {
 	struct cpu_x86 *c = X(cpu);

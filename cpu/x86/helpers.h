@@ -29,9 +29,13 @@ uint64_t x86_helper_bsx(struct cpu *cpu, uint64_t src, uint64_t old, uint64_t sz
 
 /* Exceptions: vector | type << 8 | has_error << 16, error, rip, insn_len. */
 uint64_t x86_helper_raise(struct cpu *cpu, uint64_t vec, uint64_t err, uint64_t rip, uint64_t len);
-/* Real mode: #GP(0) / #SS(0) unless the access of info >> 8 bytes at
- * offset off is within segment info & 7's limit. */
-uint64_t x86_helper_seg_limit(struct cpu *cpu, uint64_t off, uint64_t info, uint64_t c, uint64_t e);
+/* Segment checks (seg.c): #GP(0) / #SS(0) unless the access of info >> 8
+ * bytes at offset off through segment info & 7 (a write if info has
+ * X86_SEG_CHECK_WRITE) passes the limit and type checks. */
+#define X86_SEG_CHECK_WRITE (1u << 3)
+uint64_t x86_helper_seg_check(struct cpu *cpu, uint64_t off, uint64_t info, uint64_t c, uint64_t e);
+bool cpu_x86_seg_flat(const struct cpu_x86 *c, unsigned s);
+void cpu_x86_seg_check(struct cpu_x86 *c, unsigned s, uint64_t off, unsigned bytes, bool write);
 
 /* Instructions that exit or touch system state: (…, rip, len). */
 uint64_t x86_helper_cpuid(struct cpu *cpu, uint64_t a, uint64_t b, uint64_t rip, uint64_t len);

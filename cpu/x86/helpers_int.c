@@ -103,6 +103,15 @@ static bool x86_str_step(struct cpu_x86 *c, unsigned kind, unsigned sz, unsigned
 	int64_t step = (c->rflags & X86_FLAG_DF) ? -(int64_t)(1u << sz) : (int64_t)(1u << sz);
 	uint64_t si = c->regs[X86_RSI] & am, di = c->regs[X86_RDI] & am;
 	uint64_t a, b;
+	/* Segment checks (seg.c) of the source and the destination. */
+	if (!cpu_x86_code64(c)) {
+		if (kind == X86_STR_MOVS || kind == X86_STR_LODS || kind == X86_STR_OUTS ||
+		    kind == X86_STR_CMPS)
+			cpu_x86_seg_check(c, (unsigned)seg, si, 1u << sz, false);
+		if (kind != X86_STR_LODS && kind != X86_STR_OUTS)
+			cpu_x86_seg_check(c, X86_SEG_ES, di, 1u << sz,
+					  kind != X86_STR_CMPS && kind != X86_STR_SCAS);
+	}
 	switch (kind) {
 	case X86_STR_MOVS:
 		a = cpu_ld(cpu, x86_str_la(c, seg, si), sz, idx);
@@ -491,6 +500,9 @@ uint64_t x86_helper_pusha(struct cpu *cpu, uint64_t osz, uint64_t b, uint64_t c_
 	struct cpu_x86 *c = X(cpu);
 	unsigned idx = cpu_x86_mmu_idx(c), sz = (unsigned)osz, n = 1u << sz;
 	uint64_t spm = x86_sp_mask(c), sp = c->regs[X86_RSP];
+	/* SDM PUSHA: #SS(0) if the starting or ending stack address is
+	 * outside the stack segment, before anything is written. */
+	cpu_x86_seg_check(c, X86_SEG_SS, (sp - 8 * n) & spm, 8 * n, true);
 	for (unsigned r = 0; r < 8; r++)
 		cpu_st(cpu, x86_stack_la(c, sp - n * (r + 1)), sz, idx, c->regs[r]);
 	c->regs[X86_RSP] = (c->regs[X86_RSP] & ~spm) | ((sp - 8 * n) & spm);
@@ -503,6 +515,7 @@ uint64_t x86_helper_popa(struct cpu *cpu, uint64_t osz, uint64_t b, uint64_t c_,
 	struct cpu_x86 *c = X(cpu);
 	unsigned idx = cpu_x86_mmu_idx(c), sz = (unsigned)osz, n = 1u << sz;
 	uint64_t spm = x86_sp_mask(c), sp = c->regs[X86_RSP], v[8];
+	cpu_x86_seg_check(c, X86_SEG_SS, sp & spm, 8 * n, false);
 	for (unsigned r = 0; r < 8; r++)
 		v[7 - r] = cpu_ld(cpu, x86_stack_la(c, sp + n * r), sz, idx);
 	for (unsigned r = 0; r < 8; r++)

@@ -191,18 +191,22 @@ ir_temp x86_linear(struct x86_dc *dc, ir_temp ea, int seg)
 	return ir_op1(f, IR_EXT32U, ir_add(f, ea, base));
 }
 
-/* The linear address of a memory operand at offset off; in real mode it
- * is remembered for the limit check of the accesses through it. */
-static ir_temp x86_operand_linear(struct x86_dc *dc, ir_temp off)
+/* The linear address of offset off in segment seg, for an access; if the
+ * segment is not flat it is remembered for the checks of the accesses at
+ * that address (x86_seg_check). */
+ir_temp x86_seg_linear(struct x86_dc *dc, ir_temp off, int seg)
 {
-	ir_temp lin = x86_linear(dc, off, dc->in.seg);
-	if (!dc->pe) {
-		dc->lim_valid = true;
-		dc->lim_lin = lin;
-		dc->lim_off = off;
-		dc->lim_seg = dc->in.seg;
+	ir_temp lin = x86_linear(dc, off, seg);
+	if ((dc->seg_checked >> seg) & 1) {
+		struct x86_lim *l = &dc->lim[dc->n_lim++ % G_N_ELEMENTS(dc->lim)];
+		*l = (struct x86_lim){ lin, off, (unsigned)seg };
 	}
 	return lin;
+}
+
+static ir_temp x86_operand_linear(struct x86_dc *dc, ir_temp off)
+{
+	return x86_seg_linear(dc, off, dc->in.seg);
 }
 
 ir_temp x86_mem_addr(struct x86_dc *dc)
@@ -221,29 +225,33 @@ static ir_temp x86_moffs_addr(struct x86_dc *dc)
 }
 
 /*
- * Real-address mode (SDM vol. 3 20.1.1, and each instruction's "Real-
- * Address Mode Exceptions"): an operand partly or wholly beyond its
- * segment's limit (64 KiB after a reset, or what a protected-mode
- * descriptor left in the segment cache) is #GP(0), #SS(0) for SS. Checked
- * for the operands addressed by ModRM and moffs.
+ * The segment checks (seg.c) of an access of `bytes` bytes at linear address
+ * addr, if addr was computed by x86_seg_linear through a segment that is not
+ * flat; nothing for flat segments and in 64-bit mode.
  */
-static void x86_limit_check(struct x86_dc *dc, ir_temp addr, unsigned sz)
+void x86_seg_check(struct x86_dc *dc, ir_temp addr, unsigned bytes, bool write)
 {
-	if (dc->pe || !dc->lim_valid || addr != dc->lim_lin)
+	unsigned n = dc->n_lim < G_N_ELEMENTS(dc->lim) ? dc->n_lim : G_N_ELEMENTS(dc->lim);
+	for (unsigned i = 0; i < n; i++) {
+		const struct x86_lim *l = &dc->lim[i];
+		if (l->lin != addr)
+			continue;
+		uint64_t info = l->seg | (write ? X86_SEG_CHECK_WRITE : 0) | ((uint64_t)bytes << 8);
+		x86_call(dc, x86_helper_seg_check, l->off, x86_imm(dc, info), IR_NO_TEMP,
+			 IR_NO_TEMP);
 		return;
-	x86_call(dc, x86_helper_seg_limit, dc->lim_off,
-		 x86_imm(dc, (unsigned)dc->lim_seg | ((1u << sz) << 8)), IR_NO_TEMP, IR_NO_TEMP);
+	}
 }
 
 ir_temp x86_qld(struct x86_dc *dc, ir_temp addr, unsigned sz)
 {
-	x86_limit_check(dc, addr, sz);
+	x86_seg_check(dc, addr, 1u << sz, false);
 	return ir_qld(dc->f, sz, dc->mmu_idx, addr, 0);
 }
 
 void x86_qst(struct x86_dc *dc, ir_temp addr, unsigned sz, ir_temp v)
 {
-	x86_limit_check(dc, addr, sz);
+	x86_seg_check(dc, addr, 1u << sz, true);
 	ir_qst(dc->f, sz, dc->mmu_idx, addr, 0, v);
 }
 
@@ -307,7 +315,7 @@ static ir_temp x86_stack_linear(struct x86_dc *dc, ir_temp sp)
 {
 	if (dc->code64)
 		return sp;
-	return x86_linear(dc, sp, X86_SEG_SS);
+	return x86_seg_linear(dc, sp, X86_SEG_SS);
 }
 
 static void x86_set_sp(struct x86_dc *dc, ir_temp sp)
@@ -1140,6 +1148,14 @@ static void x86_h_mov_cr(struct x86_dc *dc)
 	x86_end_tb(dc);
 }
 
+/* After a segment load: SS.B and CPL are TB flags, and outside 64-bit mode
+ * so is whether each segment needs access checks (the new one may not be
+ * flat). */
+static bool x86_seg_load_ends_tb(const struct x86_dc *dc, unsigned s)
+{
+	return s == X86_SEG_SS || (dc->pe && !dc->code64);
+}
+
 static void x86_h_mov_seg(struct x86_dc *dc)
 {
 	unsigned s = dc->in.reg & 7;
@@ -1159,8 +1175,8 @@ static void x86_h_mov_seg(struct x86_dc *dc)
 	}
 	ir_temp sel = x86_ld_opd(dc, OPD_E, 1);
 	x86_call(dc, x86_helper_load_seg, x86_imm(dc, s), sel, IR_NO_TEMP, IR_NO_TEMP);
-	if (s == X86_SEG_SS)
-		x86_end_tb(dc); /* SS.B and CPL are TB flags */
+	if (x86_seg_load_ends_tb(dc, s))
+		x86_end_tb(dc);
 }
 
 /*
@@ -1190,7 +1206,7 @@ static void x86_h_pop_seg(struct x86_dc *dc)
 	x86_call(dc, x86_helper_load_seg, x86_imm(dc, s), ir_andi(dc->f, v, 0xffff), IR_NO_TEMP,
 		 IR_NO_TEMP);
 	x86_set_sp(dc, nsp);
-	if (s == X86_SEG_SS)
+	if (x86_seg_load_ends_tb(dc, s))
 		x86_end_tb(dc);
 }
 
@@ -1207,7 +1223,7 @@ static void x86_h_lseg(struct x86_dc *dc)
 	ir_temp sel = x86_qld(dc, a2, 1);
 	x86_call(dc, x86_helper_load_seg, x86_imm(dc, s), sel, IR_NO_TEMP, IR_NO_TEMP);
 	x86_set_reg(dc, dc->in.reg, sz, off);
-	if (s == X86_SEG_SS)
+	if (x86_seg_load_ends_tb(dc, s))
 		x86_end_tb(dc);
 }
 
@@ -1217,7 +1233,7 @@ static void x86_h_xlat(struct x86_dc *dc)
 	struct ir_func *f = dc->f;
 	ir_temp ea = ir_add(f, x86_get_reg(dc, X86_RBX, 3), x86_get_reg(dc, X86_RAX, 0));
 	ea = x86_zext(f, ea, dc->in.addr_size);
-	x86_set_reg(dc, X86_RAX, 0, x86_qld(dc, x86_linear(dc, ea, dc->in.seg), 0));
+	x86_set_reg(dc, X86_RAX, 0, x86_qld(dc, x86_seg_linear(dc, ea, dc->in.seg), 0));
 }
 
 /* INTO: #OF (a trap: the pushed IP is the next instruction) if OF = 1. */
@@ -1739,6 +1755,7 @@ void cpu_x86_translate_insn(struct translator *tr)
 	dc.osfxsr = (fl >> 14) & 1;
 	dc.mp = (fl >> 15) & 1;
 	dc.sp_size = dc.code64 ? 3 : ((fl >> 5) & 1) ? 2 : 1;
+	dc.seg_checked = (fl >> 16) & 0x3f;
 
 	bool ok = x86_decode(tr, dc.code64, dc.code64 || ((fl >> 4) & 1), &dc.in, &gp);
 	tr->pc_next = dc.in.next;

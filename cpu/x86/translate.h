@@ -35,11 +35,16 @@ struct x86_dc {
 	unsigned sp_size; /* log2 bytes of the stack pointer */
 	ir_temp ea;
 	bool ea_valid;
-	/* Real mode: the memory operand's linear address, offset and segment,
-	 * for the segment-limit check of its loads and stores. */
-	bool lim_valid;
-	ir_temp lim_lin, lim_off;
-	int lim_seg;
+	/* Segments whose accesses need limit and type checks (a bit per
+	 * enum x86_seg_reg, from the TB flags), and the linear addresses this
+	 * instruction computed through them, with their offsets, for the
+	 * checks of the loads and stores at those addresses. */
+	unsigned seg_checked;
+	unsigned n_lim;
+	struct x86_lim {
+		ir_temp lin, off;
+		unsigned seg;
+	} lim[4];
 };
 
 ir_temp x86_call(struct x86_dc *dc, ir_helper_fn fn, ir_temp a, ir_temp b, ir_temp c, ir_temp e);
@@ -54,6 +59,8 @@ void x86_gen_raise(struct x86_dc *dc, unsigned vector, bool has_err, uint32_t er
 void x86_gen_ud(struct x86_dc *dc);
 ir_temp x86_mem_addr(struct x86_dc *dc);
 ir_temp x86_linear(struct x86_dc *dc, ir_temp ea, int seg);
+ir_temp x86_seg_linear(struct x86_dc *dc, ir_temp off, int seg);
+void x86_seg_check(struct x86_dc *dc, ir_temp addr, unsigned bytes, bool write);
 ir_temp x86_qld(struct x86_dc *dc, ir_temp addr, unsigned sz);
 void x86_qst(struct x86_dc *dc, ir_temp addr, unsigned sz, ir_temp v);
 ir_temp x86_ld_opd(struct x86_dc *dc, unsigned kind, unsigned sz);

@@ -316,6 +316,17 @@ expect_stderr 'VMEXIT 9 TASK_SWITCH rip=0x[0-9a-f]+ len=1 qual=0x40000018 tss=0x
 expect_stderr 'VMEXIT 9 TASK_SWITCH rip=0x[0-9a-f]+ len=7 qual=0x80000020 tss=0x20 jmp$'
 expect_stderr 'VMEXIT 9 TASK_SWITCH rip=0x[0-9a-f]+ len=7 qual=0x18 tss=0x18 call$'
 
+# Protected-mode segment limit and type checks: #GP(0) / #SS(0) for accesses
+# beyond limits (byte and page granular, expand-down B=1/B=0), writes to
+# read-only data and code, reads of execute-only code, null selectors, string
+# instructions and the stack.
+guest_test x86-segs 0 "$(x86_guest segs)"
+expect_stdout '^segs: byte and page limits, expand-down with B=1 and B=0$'
+expect_stdout '^segs: read-only data, CS writes, execute-only reads, null selectors are #GP\(0\)$'
+expect_stdout '^segs: string instructions stop at the limit$'
+expect_stdout '^segs: POP, SS-based operands and PUSHAD beyond SS.s limit are #SS\(0\)$'
+expect_not_stdout 'FAILED'
+
 guest_test x86-ept-violation 2 --memory=32M --trace=exits "$(x86_guest ept)"
 expect_stdout '^reading guest-physical 0x30000000: no RAM there$'
 expect_not_stdout 'unexpected'
