@@ -325,6 +325,7 @@ expect_stdout '^segs: byte and page limits, expand-down with B=1 and B=0$'
 expect_stdout '^segs: read-only data, CS writes, execute-only reads, null selectors are #GP\(0\)$'
 expect_stdout '^segs: string instructions stop at the limit$'
 expect_stdout '^segs: POP, SS-based operands and PUSHAD beyond SS.s limit are #SS\(0\)$'
+expect_stdout '^segs: segment loads: #NP, #SS, #GP with the selector$'
 expect_not_stdout 'FAILED'
 
 guest_test x86-ept-violation 2 --memory=32M --trace=exits "$(x86_guest ept)"

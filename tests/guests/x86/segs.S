@@ -13,7 +13,10 @@
 #     the faulting iteration, MOVS from beyond DS's limit, STOS through a
 #     null ES;
 #   - the stack: POP across SS's limit, an EBP-based operand (SS by default)
-#     beyond it, PUSHAD below an expand-down stack's limit (ESP unchanged).
+#     beyond it, PUSHAD below an expand-down stack's limit (ESP unchanged);
+#   - segment register loads: not present (#NP, #SS for SS), execute-only
+#     code, code or read-only data or DPL/RPL != CPL into SS, RPL > DPL, a
+#     null SS, beyond the GDT, an LDT selector with no LDT (#GP(selector)).
 # FS stays flat: the test's own bookkeeping goes through it.
 	.include "pvh.inc"
 	PVH_ENTRY
@@ -26,7 +29,8 @@
 	.set SEL_EDB, 0x30		# expand-down r/w, B = 1, limit 0xfff
 	.set SEL_ED16, 0x38		# expand-down r/w, B = 0, limit 0xfff
 	.set SEL_PAGE, 0x40		# r/w, G = 1, limit 0 (0xfff)
-	.set BASE, 0x300000
+	.set SEL_NP, 0x48		# data, not present
+	.set SEL_DPL3, 0x50		# data, DPL 3
 
 	.macro PRINT32 msg, len
 	mov $__HYPERVISOR_console_io, %eax
@@ -39,7 +43,7 @@
 	# FAULT n, vector, instruction: the instruction must raise vector with
 	# error code 0 (the handlers reload DS ES FS GS SS with flat data).
 	.macro FAULT n, vec, insn:vararg
-	movb $'a' + \n, %fs:fail_code
+	movb $'A' + \n, %fs:fail_code
 	movl $9f, %fs:resume
 	movl $0xff, %fs:got_vec
 	\insn
@@ -50,8 +54,21 @@
 	jne fail
 	.endm
 
+	# FAULTE n, vector, error, instruction: with that error code.
+	.macro FAULTE n, vec, err, insn:vararg
+	movb $'A' + \n, %fs:fail_code
+	movl $9f, %fs:resume
+	movl $0xff, %fs:got_vec
+	\insn
+	jmp fail
+9:	cmpl $\vec, %fs:got_vec
+	jne fail
+	cmpl $\err, %fs:got_err
+	jne fail
+	.endm
+
 	.macro NOFAULT n, insn:vararg
-	movb $'a' + \n, %fs:fail_code
+	movb $'A' + \n, %fs:fail_code
 	movl $fail, %fs:resume
 	\insn
 	.endm
@@ -67,6 +84,9 @@
 	lgdt gdtr
 	ljmp $SEL_CODE, $1f
 1:	SEG SEL_DATA, ds, es, ss, fs, gs
+	mov $h_np, %eax
+	mov $idt + 11 * 8, %edi
+	call gate
 	mov $h_ss, %eax
 	mov $idt + 12 * 8, %edi
 	call gate
@@ -120,7 +140,7 @@
 	mov $0x20, %ecx
 	cld
 	FAULT 21, 13, rep stosb
-	movb $'a' + 22, %fs:fail_code
+	movb $'A' + 22, %fs:fail_code
 	cmp $0x1000, %edi
 	jne fail
 	cmp $0x10, %ecx
@@ -147,10 +167,37 @@
 	SEG SEL_EDB, ss
 	mov $0x1010, %esp
 	FAULT 29, 12, pushal
-	movb $'a' + 30, %fs:fail_code
+	movb $'A' + 30, %fs:fail_code
 	cmpl $0x1010, got_esp
 	jne fail
 	PRINT32 msg_stack, msg_stack_len
+
+	# ---- segment register loads (SDM MOV, POP: protected-mode exceptions)
+	mov $SEL_NP, %ebx
+	FAULTE 31, 11, SEL_NP, mov %ebx, %ds
+	FAULTE 32, 12, SEL_NP, mov %ebx, %ss
+	mov $SEL_XO, %ebx
+	FAULTE 33, 13, SEL_XO, mov %ebx, %es
+	mov $SEL_CODE, %ebx
+	NOFAULT 34, mov %ebx, %es
+	FAULTE 35, 13, SEL_CODE, mov %ebx, %ss
+	mov $SEL_RO, %ebx
+	FAULTE 36, 13, SEL_RO, mov %ebx, %ss
+	mov $SEL_DPL3, %ebx
+	NOFAULT 37, mov %ebx, %gs
+	FAULTE 38, 13, SEL_DPL3, mov %ebx, %ss
+	mov $SEL_DATA | 3, %ebx
+	FAULTE 39, 13, SEL_DATA, mov %ebx, %ds
+	FAULTE 40, 13, SEL_DATA, mov %ebx, %ss
+	xor %ebx, %ebx
+	FAULTE 41, 13, 0, mov %ebx, %ss
+	mov $0x1000, %ebx
+	FAULTE 42, 13, 0x1000, mov %ebx, %ds
+	mov $4, %ebx
+	FAULTE 43, 13, 4, mov %ebx, %ds
+	push $SEL_NP
+	FAULTE 44, 11, SEL_NP, pop %gs
+	PRINT32 msg_loads, msg_loads_len
 
 	mov $__HYPERVISOR_sched_op, %eax
 	mov $SCHEDOP_shutdown, %ebx
@@ -159,8 +206,12 @@
 	vmcall
 	ud2
 
-# The #SS and #GP handlers: record the vector, the error code and the
+# The #NP, #SS and #GP handlers: record the vector, the error code and the
 # faulting ESP, reload flat segments and go on at `resume`.
+h_np:	mov $SEL_DATA, %eax
+	mov %eax, %ds
+	movl $11, got_vec
+	jmp 1f
 h_ss:	mov $SEL_DATA, %eax
 	mov %eax, %ds
 	movl $12, got_vec
@@ -206,6 +257,8 @@ msg_strings:	.ascii "segs: string instructions stop at the limit\n"
 	.set msg_strings_len, . - msg_strings
 msg_stack:	.ascii "segs: POP, SS-based operands and PUSHAD beyond SS's limit are #SS(0)\n"
 	.set msg_stack_len, . - msg_stack
+msg_loads:	.ascii "segs: segment loads: #NP, #SS, #GP with the selector\n"
+	.set msg_loads_len, . - msg_loads
 msg_fail:	.ascii "FAILED at check "
 fail_code:	.ascii "?\n"
 	.set msg_fail_len, . - msg_fail
@@ -221,12 +274,13 @@ gdt:	.quad 0
 	.quad 0x0040963000000fff	# 0x30: expand-down, B = 1
 	.quad 0x0000963000000fff	# 0x38: expand-down, B = 0
 	.quad 0x00c0923000000000	# 0x40: G = 1, limit 0
+	.quad 0x00cf12000000ffff	# 0x48: data, not present
+	.quad 0x00cff2000000ffff	# 0x50: data, DPL 3
 gdt_end:
 gdtr:	.word gdt_end - gdt - 1
 	.long gdt
 	.balign 8
-idt:	.fill 12, 8, 0
-	.fill 256 - 12, 8, 0		# 12 (#SS) and 13 (#GP): set at start
+idt:	.fill 256, 8, 0		# 11 (#NP), 12 (#SS), 13 (#GP): set at start
 idt_end:
 idtr:	.word idt_end - idt - 1
 	.long idt
