@@ -938,8 +938,8 @@ uint64_t x86_helper_swapgs(struct cpu *cpu, uint64_t a, uint64_t b, uint64_t c_,
 /*
  * Check and read the code segment of a far JMP/CALL/RET/IRET target (SDM JMP
  * "far jumps in protected mode", RET "return to other privilege level").
- * ret: return-type checks (RPL >= CPL, new CPL = RPL). Call gates are not
- * modelled (#GP(sel)); task switches are x86_far_task_switch's.
+ * ret: return-type checks (RPL >= CPL, new CPL = RPL). Call gates are
+ * x86_far_call_gate's, task switches x86_far_task_switch's.
  */
 static void x86_target_cs(struct cpu_x86 *c, uint16_t sel, bool ret, struct x86_seg *cs,
 			  unsigned *new_cpl)
@@ -1017,11 +1017,213 @@ static void x86_far_task_switch(struct cpu_x86 *c, uint16_t sel, bool call, uint
 			   (uint32_t)((uint32_t)next - (uint32_t)rip));
 }
 
+static void x86_set_sp(struct cpu_x86 *c, uint64_t sp);
+
+/* Leave after a failed linear access of a far transfer (the #PF is recorded,
+ * or an EPT violation's exit). */
+SV_NORETURN static void x86_access_fail(struct cpu_x86 *c, int r)
+{
+	if (r == CPU_XLAT_EXIT)
+		cpu_loop_exit_exit(&c->cpu);
+	cpu_loop_exit_fault(&c->cpu);
+}
+
+/*
+ * The inner stack of a CALL through a call gate to privilege level cpl
+ * (SDM 5.8.5, CALL "more privilege"): SS:ESP from the 32-bit or 16-bit TSS,
+ * RSP from the 64-bit TSS with a null SS in IA-32e mode. #TS(TSS) if the
+ * TSS is too short; #TS(SS) for a null, unreadable or unsuitable SS (RPL
+ * and DPL = cpl, writable data); #SS(SS) if it is not present.
+ */
+static void x86_gate_stack(struct cpu_x86 *c, unsigned cpl, struct x86_seg *ss, uint64_t *sp)
+{
+	const struct x86_seg *tr = &c->seg[X86_SEG_TR];
+	uint16_t tr_err = tr->sel & ~3u;
+	uint8_t b[8];
+	int r;
+	if (cpu_x86_long_mode(c)) {
+		if (4 + 8 * cpl + 7 > tr->limit)
+			cpu_x86_raise_exception(c, X86_EXC_TS, true, tr_err);
+		r = cpu_x86_access_linear(c, tr->base + 4 + 8 * cpl, b, 8, MMU_READ, false);
+		if (r)
+			x86_access_fail(c, r);
+		*sp = ld64_le_p(b);
+		*ss = (struct x86_seg){ (uint16_t)cpl, 0, 0,
+					X86_SEG_ATTR_UNUSABLE | (cpl << X86_SEG_ATTR_DPL_SHIFT) };
+		return;
+	}
+	bool tss32 = (tr->attr & 8) != 0;
+	unsigned off = tss32 ? 4 + 8 * cpl : 2 + 4 * cpl, len = tss32 ? 6 : 4;
+	if (off + len - 1 > tr->limit)
+		cpu_x86_raise_exception(c, X86_EXC_TS, true, tr_err);
+	r = cpu_x86_access_linear(c, tr->base + off, b, len, MMU_READ, false);
+	if (r)
+		x86_access_fail(c, r);
+	*sp = tss32 ? ld32_le_p(b) : ld16_le_p(b);
+	uint16_t sel = (uint16_t)ld16_le_p(b + len - 2);
+	uint64_t d[2];
+	if ((sel & ~3u) == 0)
+		cpu_x86_raise_exception(c, X86_EXC_TS, true, 0);
+	r = x86_read_desc(c, sel, d, false);
+	if (r)
+		x86_desc_fail(c, r, X86_EXC_TS, sel);
+	x86_desc_to_seg(d[0], 0, sel, ss);
+	unsigned dpl = (ss->attr >> X86_SEG_ATTR_DPL_SHIFT) & 3, type = ss->attr & 15;
+	if ((sel & 3u) != cpl || dpl != cpl || !(ss->attr & X86_SEG_ATTR_S) || (type & 8) ||
+	    !(type & 2))
+		cpu_x86_raise_exception(c, X86_EXC_TS, true, sel & ~3u);
+	if (!(ss->attr & X86_SEG_ATTR_P))
+		cpu_x86_raise_exception(c, X86_EXC_SS, true, sel & ~3u);
+	ss->attr |= 1;
+}
+
+/*
+ * Write the n values v[0..n-1] of w bytes each below sp in segment ss, v[0]
+ * highest (the order of pushes), as user accesses if user; #SS(err) if they
+ * do not fit in the segment (outside 64-bit mode).
+ */
+static void x86_gate_push(struct cpu_x86 *c, const struct x86_seg *ss, uint64_t sp,
+			  const uint64_t *v, unsigned n, unsigned w, bool user, uint16_t err)
+{
+	uint8_t buf[40 * 4];
+	uint64_t mask = cpu_x86_long_mode(c) && (ss->attr & X86_SEG_ATTR_UNUSABLE) ? ~0ull :
+			(ss->attr & X86_SEG_ATTR_DB)                          ? 0xffffffffull :
+										0xffffull;
+	uint64_t top = (sp - (uint64_t)n * w) & mask;
+	if (mask != ~0ull && !cpu_x86_seg_in_limit(ss, top, n * w))
+		cpu_x86_raise_exception(c, X86_EXC_SS, true, err);
+	for (unsigned i = 0; i < n; i++) {
+		uint8_t *p = buf + (size_t)(n - 1 - i) * w;
+		if (w == 8)
+			st64_le_p(p, v[i]);
+		else if (w == 4)
+			st32_le_p(p, (uint32_t)v[i]);
+		else
+			st16_le_p(p, (uint16_t)v[i]);
+	}
+	uint64_t la = mask == ~0ull ? top : (uint32_t)(ss->base + top);
+	int r = cpu_x86_access_linear(c, la, buf, (size_t)n * w, MMU_WRITE, user);
+	if (r)
+		x86_access_fail(c, r);
+}
+
+/*
+ * A far JMP or CALL through a call gate (SDM 5.8.3-5.8.6; JMP and CALL,
+ * "call gate"): 16- and 32-bit gates outside IA-32e mode, 64-bit gates
+ * (16 bytes, a 64-bit code segment as target) in it. Checks in the SDM's
+ * order: gate DPL >= CPL and RPL (#GP(gate)), gate present (#NP(gate)),
+ * a non-null target selector (#GP(0)) naming a code segment with DPL <=
+ * CPL (#GP(code)) - for JMP a conforming one or DPL = CPL - present
+ * (#NP(code)). A CALL to a more privileged non-conforming segment switches
+ * to the inner stack from the TSS (x86_gate_stack) and pushes the caller's
+ * SS and SP, the gate's parameter count of words or dwords copied from the
+ * caller's stack (none for 64-bit gates), CS and IP; otherwise CS and IP
+ * go on the current stack. The pushes are the gate's size. Returns false
+ * if sel does not name a call gate.
+ */
+static bool x86_far_call_gate(struct cpu_x86 *c, uint16_t sel, bool call, uint64_t ret_ip)
+{
+	bool lm = cpu_x86_long_mode(c);
+	uint64_t d[2], cd[2];
+	int r;
+
+	if ((sel & ~3u) == 0 || x86_read_desc(c, sel, d, false))
+		return false; /* x86_target_cs reports it */
+	unsigned type = (unsigned)(d[0] >> 40) & 0x1f, gdpl = (unsigned)(d[0] >> 45) & 3;
+	bool gate16 = !lm && type == 4;
+	if (type != 0xc && !gate16)
+		return false;
+	if (gdpl < c->cpl || gdpl < (sel & 3u))
+		cpu_x86_raise_exception(c, X86_EXC_GP, true, sel & ~3u);
+	if (!((d[0] >> 47) & 1))
+		cpu_x86_raise_exception(c, X86_EXC_NP, true, sel & ~3u);
+	uint64_t off = (d[0] & 0xffff) | (gate16 ? 0 : (d[0] >> 32) & 0xffff0000ull);
+	if (lm) {
+		/* The upper half's type field must be 0 (SDM 5.8.3.1). */
+		r = x86_read_desc(c, sel, d, true);
+		if (r)
+			x86_desc_fail(c, r, X86_EXC_GP, sel);
+		if ((d[1] >> 40) & 0x1f)
+			cpu_x86_raise_exception(c, X86_EXC_GP, true, sel & ~3u);
+		off |= (d[1] & 0xffffffffull) << 32;
+	}
+	uint16_t csel = (uint16_t)(d[0] >> 16);
+	unsigned nparams = lm ? 0 : (unsigned)(d[0] >> 32) & 0x1f;
+
+	if ((csel & ~3u) == 0)
+		x86_gp0(c);
+	r = x86_read_desc(c, csel, cd, false);
+	if (r)
+		x86_desc_fail(c, r, X86_EXC_GP, csel);
+	struct x86_seg cs;
+	x86_desc_to_seg(cd[0], 0, csel, &cs);
+	unsigned dpl = (cs.attr >> X86_SEG_ATTR_DPL_SHIFT) & 3;
+	bool code = (cs.attr & X86_SEG_ATTR_S) && (cs.attr & 8);
+	bool conforming = code && (cs.attr & 4);
+	if (!code || dpl > c->cpl || (!call && !conforming && dpl != c->cpl))
+		cpu_x86_raise_exception(c, X86_EXC_GP, true, csel & ~3u);
+	if (lm && (!(cs.attr & X86_SEG_ATTR_L) || (cs.attr & X86_SEG_ATTR_DB)))
+		cpu_x86_raise_exception(c, X86_EXC_GP, true, csel & ~3u);
+	if (!(cs.attr & X86_SEG_ATTR_P))
+		cpu_x86_raise_exception(c, X86_EXC_NP, true, csel & ~3u);
+	unsigned new_cpl = call && !conforming ? dpl : c->cpl;
+	cs.sel = (uint16_t)((csel & ~3u) | new_cpl);
+	cs.attr |= 1;
+	if (!lm)
+		off &= 0xffffffffull;
+
+	if (call) {
+		unsigned w = lm ? 8 : gate16 ? 2 : 4;
+		uint64_t v[36], sp = c->regs[X86_RSP];
+		unsigned n = 0;
+		if (new_cpl < c->cpl) {
+			struct x86_seg ss;
+			uint64_t nsp;
+			x86_gate_stack(c, new_cpl, &ss, &nsp);
+			v[n++] = c->seg[X86_SEG_SS].sel;
+			v[n++] = sp;
+			/* The parameters, read through the caller's SS
+			 * (#SS(0) beyond it) and with its privilege. */
+			uint64_t spm = x86_sp_mask(c);
+			if (nparams)
+				cpu_x86_seg_check(c, X86_SEG_SS, sp & spm, nparams * w, false);
+			for (unsigned i = nparams; i-- > 0;) {
+				uint8_t b[4] = { 0 };
+				r = cpu_x86_access_linear(c, x86_stack_la(c, sp + i * w), b, w,
+							  MMU_READ, c->cpl == 3);
+				if (r)
+					x86_access_fail(c, r);
+				v[n++] = ld32_le_p(b);
+			}
+			v[n++] = c->seg[X86_SEG_CS].sel;
+			v[n++] = ret_ip;
+			x86_gate_push(c, &ss, nsp, v, n, w, new_cpl == 3, ss.sel & ~3u);
+			c->seg[X86_SEG_SS] = ss;
+			nsp -= (uint64_t)n * w;
+			c->regs[X86_RSP] = lm				     ? nsp :
+					   (ss.attr & X86_SEG_ATTR_DB) ? (uint32_t)nsp :
+									 (uint16_t)nsp;
+		} else {
+			v[n++] = c->seg[X86_SEG_CS].sel;
+			v[n++] = ret_ip;
+			x86_gate_push(c, &c->seg[X86_SEG_SS], sp, v, n, w, c->cpl == 3, 0);
+			x86_set_sp(c, sp - (uint64_t)n * w);
+		}
+	}
+	c->seg[X86_SEG_CS] = cs;
+	c->rip = off;
+	cpu_x86_update_mode(c);
+	return true;
+}
+
 uint64_t x86_helper_ljmp(struct cpu *cpu, uint64_t sel, uint64_t off, uint64_t osz, uint64_t next)
 {
 	struct cpu_x86 *c = X(cpu);
-	if (c->cr0 & X86_CR0_PE)
+	if (c->cr0 & X86_CR0_PE) {
 		x86_far_task_switch(c, (uint16_t)sel, false, next);
+		if (x86_far_call_gate(c, (uint16_t)sel, false, 0))
+			return 0;
+	}
 	if (!(c->cr0 & X86_CR0_PE)) {
 		c->seg[X86_SEG_CS].sel = (uint16_t)sel;
 		c->seg[X86_SEG_CS].base = (sel & 0xffff) << 4;
@@ -1066,6 +1268,8 @@ uint64_t x86_helper_lcall(struct cpu *cpu, uint64_t sel, uint64_t off, uint64_t 
 	unsigned cpl;
 	if (c->cr0 & X86_CR0_PE) {
 		x86_far_task_switch(c, (uint16_t)sel, true, rip);
+		if (x86_far_call_gate(c, (uint16_t)sel, true, rip))
+			return 0;
 		x86_target_cs(c, (uint16_t)sel, false, &cs, &cpl);
 	}
 	cpu_st(cpu, x86_stack_la(c, sp - n), (unsigned)osz, idx, c->seg[X86_SEG_CS].sel);
@@ -1115,6 +1319,26 @@ static void x86_return_stack(struct cpu_x86 *c, uint16_t ss_sel, uint64_t rsp, u
 	c->regs[X86_RSP] = to64 ? rsp : (uint32_t)rsp;
 }
 
+/*
+ * After a RET or IRET to an outer privilege level (SDM RET and IRET,
+ * "return to outer privilege level"): each of ES, FS, GS and DS that holds
+ * a data or non-conforming code segment the new CPL could not load (DPL <
+ * CPL) is made null. The base stays (FS/GS bases in IA-32e mode).
+ */
+static void x86_null_inner_segs(struct cpu_x86 *c, unsigned cpl)
+{
+	static const unsigned segs[] = { X86_SEG_ES, X86_SEG_FS, X86_SEG_GS, X86_SEG_DS };
+	for (unsigned i = 0; i < sizeof(segs) / sizeof(segs[0]); i++) {
+		struct x86_seg *s = &c->seg[segs[i]];
+		unsigned dpl = (s->attr >> X86_SEG_ATTR_DPL_SHIFT) & 3;
+		bool conforming = (s->attr & X86_SEG_ATTR_S) && (s->attr & 0xc) == 0xc;
+		if ((s->attr & X86_SEG_ATTR_UNUSABLE) || conforming || dpl >= cpl)
+			continue;
+		s->sel = 0;
+		s->attr = X86_SEG_ATTR_UNUSABLE;
+	}
+}
+
 uint64_t x86_helper_lret(struct cpu *cpu, uint64_t osz, uint64_t imm, uint64_t c_, uint64_t e)
 {
 	struct cpu_x86 *c = X(cpu);
@@ -1138,6 +1362,7 @@ uint64_t x86_helper_lret(struct cpu *cpu, uint64_t osz, uint64_t imm, uint64_t c
 		uint64_t rsp = cpu_ld(cpu, x86_stack_la(c, nsp), (unsigned)osz, idx);
 		uint16_t ss = (uint16_t)cpu_ld(cpu, x86_stack_la(c, nsp + n), IR_MO_16, idx);
 		x86_return_stack(c, ss, rsp + imm, cpl, to64);
+		x86_null_inner_segs(c, cpl);
 	} else {
 		x86_set_sp(c, sp + 2 * n + imm);
 	}
@@ -1184,6 +1409,8 @@ uint64_t x86_helper_iret(struct cpu *cpu, uint64_t osz, uint64_t len, uint64_t c
 		v[3] = cpu_ld(cpu, x86_stack_la(c, sp + 3 * n), sz, idx);
 		v[4] = cpu_ld(cpu, x86_stack_la(c, sp + 4 * n), sz, idx);
 		x86_return_stack(c, (uint16_t)v[4], v[3], cpl, to64);
+		if (cpl > old_cpl)
+			x86_null_inner_segs(c, cpl);
 	} else {
 		x86_set_sp(c, sp + 3 * n);
 	}

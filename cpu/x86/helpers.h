@@ -35,6 +35,7 @@ uint64_t x86_helper_raise(struct cpu *cpu, uint64_t vec, uint64_t err, uint64_t 
 #define X86_SEG_CHECK_WRITE (1u << 3)
 uint64_t x86_helper_seg_check(struct cpu *cpu, uint64_t off, uint64_t info, uint64_t c, uint64_t e);
 bool cpu_x86_seg_flat(const struct cpu_x86 *c, unsigned s);
+bool cpu_x86_seg_in_limit(const struct x86_seg *seg, uint64_t off, unsigned bytes);
 void cpu_x86_seg_check(struct cpu_x86 *c, unsigned s, uint64_t off, unsigned bytes, bool write);
 
 /* Instructions that exit or touch system state: (…, rip, len). */

@@ -47,7 +47,7 @@ bool cpu_x86_seg_flat(const struct cpu_x86 *c, unsigned s)
 	       (seg->attr & (X86_TYPE_CODE | X86_TYPE_EXPDN | X86_TYPE_RW)) == X86_TYPE_RW;
 }
 
-static bool x86_seg_in_limit(const struct x86_seg *seg, uint64_t off, unsigned bytes)
+bool cpu_x86_seg_in_limit(const struct x86_seg *seg, uint64_t off, unsigned bytes)
 {
 	uint64_t last = off + bytes - 1;
 	/* SDM 5.3: an expand-down data segment covers limit+1 .. its top,
@@ -67,7 +67,7 @@ void cpu_x86_seg_check(struct cpu_x86 *c, unsigned s, uint64_t off, unsigned byt
 		return;
 	if (!(c->cr0 & X86_CR0_PE)) {
 		/* Real mode (SDM 20.1.4): no error code. */
-		if (!x86_seg_in_limit(seg, off, bytes))
+		if (!cpu_x86_seg_in_limit(seg, off, bytes))
 			cpu_x86_raise_exception(c, vec, false, 0);
 		return;
 	}
@@ -79,7 +79,7 @@ void cpu_x86_seg_check(struct cpu_x86 *c, unsigned s, uint64_t off, unsigned byt
 		if (write ? code || !rw : code && !rw)
 			cpu_x86_raise_exception(c, X86_EXC_GP, true, 0);
 	}
-	if (!x86_seg_in_limit(seg, off, bytes))
+	if (!cpu_x86_seg_in_limit(seg, off, bytes))
 		cpu_x86_raise_exception(c, vec, true, 0);
 }
 

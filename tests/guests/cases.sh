@@ -328,6 +328,17 @@ expect_stdout '^segs: POP, SS-based operands and PUSHAD beyond SS.s limit are #S
 expect_stdout '^segs: segment loads: #NP, #SS, #GP with the selector$'
 expect_not_stdout 'FAILED'
 
+# Call gates in 32-bit protected mode from CPL 3: the stack switch from the
+# TSS with parameter copy, RET to the outer level (with the data-segment
+# nulling rule), 16-bit gates, same-privilege gates, and the faults.
+guest_test x86-callgate 0 "$(x86_guest callgate)"
+expect_stdout '^callgate: CALL to CPL 0 through a 32-bit gate: TSS stack, SS ESP, 2 parameters, CS EIP$'
+expect_stdout '^callgate: RET \$8 to CPL 3: both stacks popped, ES \(DPL 0\) made null, FS kept$'
+expect_stdout '^callgate: #GP\(gate\) #NP\(gate\) #NP\(code\) #TS\(SS\) #GP\(code\)$'
+expect_stdout '^callgate: a 16-bit gate pushes words$'
+expect_stdout '^callgate: a gate to CPL 3 from CPL 3 keeps the stack$'
+expect_not_stdout 'FAILED'
+
 guest_test x86-ept-violation 2 --memory=32M --trace=exits "$(x86_guest ept)"
 expect_stdout '^reading guest-physical 0x30000000: no RAM there$'
 expect_not_stdout 'unexpected'
