@@ -339,6 +339,14 @@ expect_stdout '^callgate: a 16-bit gate pushes words$'
 expect_stdout '^callgate: a gate to CPL 3 from CPL 3 keeps the stack$'
 expect_not_stdout 'FAILED'
 
+# 64-bit call gates in IA-32e mode: RSP0 and a null SS, quadword pushes,
+# LRETQ to CPL 3, a gate to 32-bit code is #GP(code).
+guest_test x86-callgate64 0 "$(x86_guest callgate64)"
+expect_stdout '^callgate64: CALL through a 64-bit gate to CPL 0: RSP0, null SS, SS RSP CS RIP as quadwords$'
+expect_stdout '^callgate64: LRETQ to CPL 3: SS:RSP popped, ES \(DPL 0\) made null, FS kept$'
+expect_stdout '^callgate64: a gate to a 32-bit code segment is #GP\(code\)$'
+expect_not_stdout 'FAILED'
+
 guest_test x86-ept-violation 2 --memory=32M --trace=exits "$(x86_guest ept)"
 expect_stdout '^reading guest-physical 0x30000000: no RAM there$'
 expect_not_stdout 'unexpected'
