@@ -1087,8 +1087,8 @@ static void x86_gate_push(struct cpu_x86 *c, const struct x86_seg *ss, uint64_t 
 {
 	uint8_t buf[40 * 4];
 	uint64_t mask = cpu_x86_long_mode(c) && (ss->attr & X86_SEG_ATTR_UNUSABLE) ? ~0ull :
-			(ss->attr & X86_SEG_ATTR_DB)                          ? 0xffffffffull :
-										0xffffull;
+			(ss->attr & X86_SEG_ATTR_DB)                               ? 0xffffffffull :
+										     0xffffull;
 	uint64_t top = (sp - (uint64_t)n * w) & mask;
 	if (mask != ~0ull && !cpu_x86_seg_in_limit(ss, top, n * w))
 		cpu_x86_raise_exception(c, X86_EXC_SS, true, err);
@@ -1200,7 +1200,7 @@ static bool x86_far_call_gate(struct cpu_x86 *c, uint16_t sel, bool call, uint64
 			x86_gate_push(c, &ss, nsp, v, n, w, new_cpl == 3, ss.sel & ~3u);
 			c->seg[X86_SEG_SS] = ss;
 			nsp -= (uint64_t)n * w;
-			c->regs[X86_RSP] = lm				     ? nsp :
+			c->regs[X86_RSP] = lm                          ? nsp :
 					   (ss.attr & X86_SEG_ATTR_DB) ? (uint32_t)nsp :
 									 (uint16_t)nsp;
 		} else {

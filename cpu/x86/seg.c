@@ -29,9 +29,9 @@
 #include "cpu/x86/cpu_x86.h"
 #include "cpu/x86/helpers.h"
 
-#define X86_TYPE_CODE 8u   /* type bit 3: code */
-#define X86_TYPE_EXPDN 4u  /* data: expand-down */
-#define X86_TYPE_RW 2u     /* data: writable; code: readable */
+#define X86_TYPE_CODE 8u  /* type bit 3: code */
+#define X86_TYPE_EXPDN 4u /* data: expand-down */
+#define X86_TYPE_RW 2u    /* data: writable; code: readable */
 
 bool cpu_x86_seg_flat(const struct cpu_x86 *c, unsigned s)
 {
