@@ -142,7 +142,7 @@ bool sv_options_parse_run(int argc, char **argv, struct sv_options *o)
 		  "ppc64 CPU model: power8 (hash MMU) or power9 (radix MMU; default)", "MODEL" },
 		{ "intercept", 0, 0, G_OPTION_ARG_STRING, &o->intercept,
 		  "x86_64: more VM exits to trace: rdtsc,invlpg,mov-dr,exceptions,mtf,"
-		  "preemption-timer",
+		  "preemption-timer,cr0,cr3,cr4",
 		  "LIST" },
 		{ "memory", 0, 0, G_OPTION_ARG_STRING, &memory,
 		  "guest memory, e.g. 512M (default 512M)", "SIZE" },

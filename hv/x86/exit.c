@@ -183,18 +183,68 @@ static enum hv_exit_action hv_x86_exit_xsetbv(struct cpu_x86 *c)
  * 5:4, GPR 11:8). Only MOV to/from CR8 is configured to exit: the local
  * APIC's TPR.
  */
+/*
+ * The CR0 and CR4 read shadows when hv owns bits of them (--intercept=cr0,cr4
+ * set every bit in the guest/host masks): the guest's own values, so that it
+ * reads what it wrote while every change it makes exits (SDM 25.3: a MOV to
+ * CR0/CR4 exits when it would change a host-owned bit from its shadow).
+ * Called after hv emulates a CR write and before each VM entry, since hv
+ * also changes CR0/CR4 itself (resets, INIT-SIPI, task switches).
+ */
+void hv_x86_cr_shadows_sync(struct cpu_x86 *c)
+{
+	if (cpu_x86_vmcs_read(c, CR0_GUEST_HOST_MASK))
+		cpu_x86_vmcs_write(c, CR0_READ_SHADOW, c->cr0);
+	if (cpu_x86_vmcs_read(c, CR4_GUEST_HOST_MASK))
+		cpu_x86_vmcs_write(c, CR4_READ_SHADOW, c->cr4);
+}
+
+/*
+ * Control-register accesses (SDM 27.2.1 table 27-3: the CR in 3:0, the
+ * access type in 5:4 - 0 MOV to CR, 1 MOV from CR, 2 CLTS, 3 LMSW - the GPR
+ * in 11:8, LMSW's source data in 31:16). CR8 is the local APIC's TPR. The
+ * CR0, CR3 and CR4 exits come from --intercept and are emulated as the CPU
+ * would have run the instruction, with its checks (an invalid value is
+ * #GP(0), injected); outside 64-bit mode the GPR is 32 bits wide.
+ */
 static enum hv_exit_action hv_x86_exit_cr(struct vcpu *v, struct cpu_x86 *c, uint64_t qual)
 {
 	unsigned cr = qual & 15, type = (qual >> 4) & 3, gpr = (qual >> 8) & 15;
+	bool wide = cpu_x86_code64(c);
+	uint64_t val = wide ? c->regs[gpr] : (uint32_t)c->regs[gpr];
+	bool ok;
 
-	if (cr != 8 || type > 1) {
+	if (cr == 8 && type == 0) {
+		lapic_set_cr8(hv_x86_lapic(v), c->regs[gpr]);
+		ok = true;
+	} else if (cr == 8 && type == 1) {
+		c->regs[gpr] = lapic_get_cr8(hv_x86_lapic(v));
+		ok = true;
+	} else if (type == 0 && cr == 0) {
+		ok = cpu_x86_set_cr0(c, val);
+	} else if (type == 0 && cr == 3) {
+		ok = cpu_x86_set_cr3(c, val);
+	} else if (type == 0 && cr == 4) {
+		ok = cpu_x86_set_cr4(c, val);
+	} else if (type == 1 && cr == 3) {
+		c->regs[gpr] = wide ? c->cr3 : (uint32_t)c->cr3;
+		ok = true;
+	} else if (type == 2 && cr == 0) {
+		ok = cpu_x86_set_cr0(c, c->cr0 & ~X86_CR0_TS);
+	} else if (type == 3 && cr == 0) {
+		/* LMSW loads MP EM TS and can set PE but not clear it. */
+		uint64_t src = (qual >> 16) & 0xf;
+
+		ok = cpu_x86_set_cr0(c, (c->cr0 & ~0xeull) | (src & 0xe) | ((c->cr0 | src) & 1));
+	} else {
 		hv_domain_crash(v->d, "unexpected CR-access exit, qualification 0x%" PRIx64, qual);
 		return HV_STOP;
 	}
-	if (type == 0)
-		lapic_set_cr8(hv_x86_lapic(v), c->regs[gpr]);
-	else
-		c->regs[gpr] = lapic_get_cr8(hv_x86_lapic(v));
+	if (!ok) {
+		hv_x86_inject_exception(c, X86_EXC_GP, true, 0);
+		return HV_RESUME;
+	}
+	hv_x86_cr_shadows_sync(c);
 	hv_x86_skip_insn(c);
 	return HV_RESUME;
 }

@@ -60,6 +60,14 @@ static void hv_x86_time_skip(struct vcpu *v, uint64_t ticks)
 	hv_x86_cpu(v)->tsc_offset += ticks;
 }
 
+/* Before a VM entry (the run driver's upcall_update): the CR read shadows
+ * hv keeps equal to the guest's values, then the event to inject. */
+static void hv_x86_vm_entry(struct vcpu *v)
+{
+	hv_x86_cr_shadows_sync(hv_x86_cpu(v));
+	hv_x86_intr_update(v);
+}
+
 static void hv_x86_vcpu_destroy(struct vcpu *v)
 {
 	hv_x86_apic_destroy(v);
@@ -77,7 +85,7 @@ const struct hv_arch_ops hv_x86_ops = {
 	.vcpu_destroy = hv_x86_vcpu_destroy,
 	.guest_tsc = hv_x86_guest_tsc,
 	.time_skip = hv_x86_time_skip,
-	.upcall_update = hv_x86_intr_update,
+	.upcall_update = hv_x86_vm_entry,
 	.halt_wakeable = hv_x86_halt_wakeable,
 	.vcpu_initialise = hv_x86_vcpu_initialise,
 	.wake_ready = hv_x86_wake_ready,
@@ -91,13 +99,17 @@ static const struct {
 	const char *name;
 	uint32_t pin, cpu;
 	bool exceptions;
+	unsigned cr_masks; /* 1: own all of CR0, 4: all of CR4 */
 } hv_x86_intercepts[] = {
-	{ "rdtsc", 0, CPU_BASED_RDTSC_EXITING, false },
-	{ "invlpg", 0, CPU_BASED_INVLPG_EXITING, false },
-	{ "mov-dr", 0, CPU_BASED_MOV_DR_EXITING, false },
-	{ "exceptions", 0, 0, true },
-	{ "mtf", 0, CPU_BASED_MONITOR_TRAP_FLAG, false },
-	{ "preemption-timer", PIN_BASED_VMX_PREEMPTION_TIMER, 0, false },
+	{ "rdtsc", 0, CPU_BASED_RDTSC_EXITING, false, 0 },
+	{ "invlpg", 0, CPU_BASED_INVLPG_EXITING, false, 0 },
+	{ "mov-dr", 0, CPU_BASED_MOV_DR_EXITING, false, 0 },
+	{ "exceptions", 0, 0, true, 0 },
+	{ "mtf", 0, CPU_BASED_MONITOR_TRAP_FLAG, false, 0 },
+	{ "preemption-timer", PIN_BASED_VMX_PREEMPTION_TIMER, 0, false, 0 },
+	{ "cr0", 0, 0, false, 1 },
+	{ "cr3", 0, CPU_BASED_CR3_LOAD_EXITING | CPU_BASED_CR3_STORE_EXITING, false, 0 },
+	{ "cr4", 0, 0, false, 4 },
 };
 
 int hv_x86_intercept(struct domain *d, const char *list, char **err)
@@ -105,6 +117,7 @@ int hv_x86_intercept(struct domain *d, const char *list, char **err)
 	gchar **names = g_strsplit(list, ",", -1);
 	uint32_t pin = 0, cpu = 0;
 	bool exceptions = false;
+	unsigned cr_masks = 0;
 	int rc = 0;
 
 	for (gchar **n = names; *n; n++) {
@@ -115,7 +128,7 @@ int hv_x86_intercept(struct domain *d, const char *list, char **err)
 				break;
 		if (i == G_N_ELEMENTS(hv_x86_intercepts)) {
 			*err = g_strdup_printf("unknown intercept '%s' (rdtsc, invlpg, mov-dr, "
-					       "exceptions, mtf, preemption-timer)",
+					       "exceptions, mtf, preemption-timer, cr0, cr3, cr4)",
 					       *n);
 			rc = -EINVAL;
 			goto out;
@@ -123,6 +136,7 @@ int hv_x86_intercept(struct domain *d, const char *list, char **err)
 		pin |= hv_x86_intercepts[i].pin;
 		cpu |= hv_x86_intercepts[i].cpu;
 		exceptions |= hv_x86_intercepts[i].exceptions;
+		cr_masks |= hv_x86_intercepts[i].cr_masks;
 	}
 	for (unsigned i = 0; i < d->n_vcpus; i++) {
 		struct cpu_x86 *c = hv_x86_cpu(d->vcpus[i]);
@@ -135,6 +149,11 @@ int hv_x86_intercept(struct domain *d, const char *list, char **err)
 			cpu_x86_vmcs_write(c, EXCEPTION_BITMAP, 0xffffffffu);
 		if (pin & PIN_BASED_VMX_PREEMPTION_TIMER)
 			cpu_x86_vmcs_write(c, VMX_PREEMPTION_TIMER_VALUE, HV_X86_PREEMPTION_TIMER);
+		if (cr_masks & 1)
+			cpu_x86_vmcs_write(c, CR0_GUEST_HOST_MASK, ~0ull);
+		if (cr_masks & 4)
+			cpu_x86_vmcs_write(c, CR4_GUEST_HOST_MASK, ~0ull);
+		hv_x86_cr_shadows_sync(c);
 	}
 out:
 	g_strfreev(names);

@@ -66,6 +66,9 @@ uint64_t hv_x86_wake_deadline(struct vcpu *v);
 /* --intercept=LIST (comma-separated names, see hv/x86/vcpu.c): more exits
  * on every vcpu of d. 0, or -EINVAL with *err (g_free it). */
 int hv_x86_intercept(struct domain *d, const char *list, char **err);
+/* With CR0/CR4 bits owned by hv (--intercept=cr0,cr4): read shadows = the
+ * guest's values (hv/x86/exit.c). */
+void hv_x86_cr_shadows_sync(struct cpu_x86 *c);
 /* The preemption timer's value with --intercept=preemption-timer: an exit
  * every 100 * 32 instructions. */
 #define HV_X86_PREEMPTION_TIMER 100

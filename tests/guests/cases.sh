@@ -247,14 +247,23 @@ expect_stdout '^invd, wbinvd: resumed after them$'
 expect_stdout '^invlpg, invpcid: no stale translation$'
 expect_stdout '^exceptions: #UD, #BP, #PF with CR2 delivered$'
 expect_stdout '^nmi: the second NMI waited for the first one.s IRET$'
+expect_stdout '^cr: CR3, CR0 \(MOV, CLTS, LMSW\), CR4 written and read back, #GP for a reserved bit$'
 expect_stdout '^exits: all checks passed$'
 expect_stderr 'VMEXIT 13 INVD rip=0x[0-9a-f]+ len=2 qual=0x0$'
 expect_stderr 'VMEXIT 54 WBINVD rip=0x[0-9a-f]+ len=2 qual=0x0$'
 expect_stderr 'd1v0 VMEXIT 8 NMI_WINDOW rip=0x[0-9a-f]+ len=0 qual=0x0$'
 
 guest_test x86-exits-intercept 0 --trace=exits \
-	--intercept=rdtsc,invlpg,mov-dr,exceptions,preemption-timer "$(x86_guest exits)"
+	--intercept=rdtsc,invlpg,mov-dr,exceptions,preemption-timer,cr0,cr3,cr4 "$(x86_guest exits)"
+expect_stdout '^cr: CR3, CR0 \(MOV, CLTS, LMSW\), CR4 written and read back, #GP for a reserved bit$'
 expect_stdout '^exits: all checks passed$'
+expect_stderr 'VMEXIT 28 CR_ACCESS rip=0x[0-9a-f]+ len=3 qual=0x13 cr3 mov-from gpr=0$'
+expect_stderr 'VMEXIT 28 CR_ACCESS rip=0x[0-9a-f]+ len=3 qual=0x3 cr3 mov-to gpr=0$'
+expect_stderr 'VMEXIT 28 CR_ACCESS rip=0x[0-9a-f]+ len=3 qual=0x313 cr3 mov-from gpr=3$'
+expect_stderr 'VMEXIT 28 CR_ACCESS rip=0x[0-9a-f]+ len=3 qual=0x0 cr0 mov-to gpr=0$'
+expect_stderr 'VMEXIT 28 CR_ACCESS rip=0x[0-9a-f]+ len=2 qual=0x20 cr0 clts$'
+expect_stderr 'VMEXIT 28 CR_ACCESS rip=0x[0-9a-f]+ len=3 qual=0x[0-9a-f]*[89a-f]0030 cr0 lmsw$'
+expect_stderr 'VMEXIT 28 CR_ACCESS rip=0x[0-9a-f]+ len=3 qual=0x4 cr4 mov-to gpr=0$'
 expect_stderr 'VMEXIT 16 RDTSC rip=0x[0-9a-f]+ len=2 qual=0x0$'
 expect_stderr 'VMEXIT 51 RDTSCP rip=0x[0-9a-f]+ len=3 qual=0x0$'
 expect_stderr 'VMEXIT 14 INVLPG rip=0x[0-9a-f]+ len=3 qual=0x40080000$'
@@ -270,7 +279,7 @@ expect_stderr 'VMEXIT 52 PREEMPTION_TIMER rip=0x[0-9a-f]+ len=0 qual=0x0$'
 guest_test x86-exits-mtf 0 --trace=exits --stats --intercept=mtf "$(x86_guest exits)"
 expect_stdout '^exits: all checks passed$'
 expect_stderr 'VMEXIT 37 MONITOR_TRAP_FLAG rip=0x[0-9a-f]+ len=0 qual=0x0$'
-expect_stderr '^ +37 +MONITOR_TRAP_FLAG +[0-9]{4}$'
+expect_stderr '^ +37 +MONITOR_TRAP_FLAG +[0-9]{4,5}$'
 
 guest_test x86-intercept-unknown 1 --intercept=rdtsc,nonsense "$(x86_guest exits)"
 expect_stderr "unknown intercept 'nonsense'"

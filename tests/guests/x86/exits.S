@@ -2,7 +2,8 @@
 # and WBINVD (always exit; nothing to do without caches), an NMI sent by the
 # NMI handler itself (blocked until its IRET: hv waits for the NMI-window
 # exit), and the events --intercept adds (RDTSC/RDTSCP, INVLPG/INVPCID, MOV
-# DR, exceptions, MTF, the preemption timer), which hv must emulate exactly
+# DR, exceptions, MTF, the preemption timer, CR0/CR3/CR4 accesses), which
+# hv must emulate exactly
 # as the CPU would have run them: the guest checks each result, and cases.sh
 # the exits' reasons, qualifications and lengths in the trace.
 #
@@ -141,6 +142,63 @@ main:
 	jne fail
 	PRINT msg_nmi, msg_nmi_len
 
+	mov $8, %r15d			# MOV to/from CR3 (same value: paging goes on)
+	mov %cr3, %rax
+	mov %rax, %cr3
+	mov %cr3, %rbx
+	cmp %rax, %rbx
+	jne fail
+	cmpq $0, a_value(%rip)
+	je fail
+	mov $9, %r15d			# CR0: TS through MOV, CLTS and LMSW
+	mov %cr0, %rax
+	mov %rax, %r12
+	or $8, %rax
+	mov %rax, %cr0
+	mov %cr0, %rbx
+	cmp %rax, %rbx
+	jne fail
+	clts
+	mov %cr0, %rbx
+	cmp %r12, %rbx
+	jne fail
+	smsw %ax
+	or $8, %ax
+	lmsw %ax
+	mov %cr0, %rbx
+	bt $3, %rbx
+	jnc fail
+	clts
+	mov %cr0, %rbx
+	cmp %r12, %rbx
+	jne fail
+	mov $10, %r15d			# CR4: TSD on and off
+	mov %cr4, %rax
+	mov %rax, %r12
+	or $4, %rax
+	mov %rax, %cr4
+	mov %cr4, %rbx
+	cmp %rax, %rbx
+	jne fail
+	mov %r12, %cr4
+	mov %cr4, %rbx
+	cmp %r12, %rbx
+	jne fail
+	mov $11, %r15d			# an invalid CR4 bit: #GP(0), nothing changed
+	lea 1f(%rip), %rax
+	mov %rax, gp_resume(%rip)
+	mov $13, %edi
+	lea gp_isr(%rip), %rsi
+	call set_gate
+	mov %r12, %rax
+	bts $25, %rax			# reserved
+	mov %rax, %cr4
+	jmp fail
+1:	mov %cr4, %rbx
+	cmp %r12, %rbx
+	jne fail
+	PRINT msg_cr, msg_cr_len
+
 	PRINT msg_ok, msg_ok_len
 	SHUTDOWN SHUTDOWN_poweroff
 
@@ -150,6 +208,16 @@ fail:
 	call print_hex
 	PRINT nl, 1
 	SHUTDOWN SHUTDOWN_crash
+
+gp_isr:					# #GP(0): go on at gp_resume
+	cmpq $0, (%rsp)
+	jne fail
+	add $8, %rsp
+	push %rax
+	mov gp_resume(%rip), %rax
+	mov %rax, 8(%rsp)
+	pop %rax
+	iretq
 
 ud_isr:					# skip the ud2
 	incl ud_count(%rip)
@@ -204,6 +272,8 @@ msg_exc:	.ascii "exceptions: #UD, #BP, #PF with CR2 delivered\n"
 	.set msg_exc_len, . - msg_exc
 msg_nmi:	.ascii "nmi: the second NMI waited for the first one's IRET\n"
 	.set msg_nmi_len, . - msg_nmi
+msg_cr:	.ascii "cr: CR3, CR0 (MOV, CLTS, LMSW), CR4 written and read back, #GP for a reserved bit\n"
+	.set msg_cr_len, . - msg_cr
 msg_ok:	.ascii "exits: all checks passed\n"
 	.set msg_ok_len, . - msg_ok
 msg_fail:	.ascii "FAILED at check "
@@ -228,3 +298,4 @@ nmi_count:	.long 0
 nmi_nested:	.long 0
 	.balign 8
 pf_cr2:	.quad 0
+gp_resume:	.quad 0
