@@ -969,6 +969,7 @@ static void x86_far_operand(struct x86_dc *dc, ir_temp *sel, ir_temp *off)
 		return;
 	}
 	ir_temp addr = x86_mem_addr(dc);
+	x86_seg_check(dc, addr, (1u << osz) + 2, false); /* offset and selector */
 	*off = x86_qld(dc, addr, osz);
 	ir_temp a2 = ir_addi(dc->f, addr, 1u << osz);
 	if (!dc->code64)
@@ -1216,6 +1217,7 @@ static void x86_h_lseg(struct x86_dc *dc)
 {
 	unsigned s = dc->in.row->arg, sz = dc->in.op_size;
 	ir_temp addr = x86_mem_addr(dc);
+	x86_seg_check(dc, addr, (1u << sz) + 2, false); /* offset and selector */
 	ir_temp off = x86_qld(dc, addr, sz);
 	ir_temp a2 = ir_addi(dc->f, addr, 1u << sz);
 	if (!dc->code64)
@@ -1453,6 +1455,8 @@ static void x86_h_grp9(struct x86_dc *dc)
 	unsigned op = dc->in.row->arg, sz = dc->in.op_size;
 	if (op == 1) {
 		bool wide = dc->code64 && (dc->in.rex & 8);
+		/* A write (SDM CMPXCHG8B: #GP(0) in a non-writable segment). */
+		x86_seg_check(dc, x86_mem_addr(dc), wide ? 16 : 8, true);
 		x86_call(dc, x86_helper_cmpxchg8b, x86_mem_addr(dc),
 			 x86_imm(dc, (wide ? 1u : 0) | (dc->mmu_idx << 1)), IR_NO_TEMP, IR_NO_TEMP);
 		dc->c->tr_cc_op = X86_CC_DYNAMIC;

@@ -115,7 +115,11 @@ void x86_h_sse(struct x86_dc *dc)
 						      osz;
 		gval = x86_ld_opd(dc, OPD_E, gsz);
 	} else if (mem && esz < 0) {
+		static const unsigned char bytes[] = { [M16A] = 16, [M16] = 16, [M8] = 8,
+						       [M4] = 4,    [M2] = 2 };
+		unsigned n = mem_kind < MNONE ? bytes[mem_kind] : 16;
 		addr = x86_mem_addr(dc);
+		x86_seg_check(dc, addr, mmx && n > 8 ? 8 : n, kind == SSE_ST);
 		info |= (1u << 16) | ((uint64_t)dc->mmu_idx << 17);
 	}
 	ir_temp r = x86_call(dc, x86_helper_sse, x86_imm(dc, info), addr, gval,
@@ -152,6 +156,8 @@ void x86_h_grp15_mem(struct x86_dc *dc)
 		return;
 	}
 	uint64_t info = op | ((uint64_t)dc->mmu_idx << 2) | ((dc->in.rex & 8) ? 1u << 5 : 0);
+	/* FXSAVE/FXRSTOR: 512 bytes; LDMXCSR/STMXCSR: 4. */
+	x86_seg_check(dc, x86_mem_addr(dc), op < 2 ? 512 : 4, op == 0 || op == 3);
 	x86_call(dc, x86_helper_fxsave, x86_mem_addr(dc), x86_imm(dc, info), IR_NO_TEMP,
 		 IR_NO_TEMP);
 	if (op == 1 || op == 2)

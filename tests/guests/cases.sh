@@ -335,6 +335,7 @@ expect_stdout '^segs: read-only data, CS writes, execute-only reads, null select
 expect_stdout '^segs: string instructions stop at the limit$'
 expect_stdout '^segs: POP, SS-based operands and PUSHAD beyond SS.s limit are #SS\(0\)$'
 expect_stdout '^segs: segment loads: #NP, #SS, #GP with the selector$'
+expect_stdout '^segs: SSE, far pointers, CMPXCHG8B and FXSAVE operands are checked too$'
 expect_not_stdout 'FAILED'
 
 # Call gates in 32-bit protected mode from CPL 3: the stack switch from the

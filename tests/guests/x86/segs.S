@@ -14,6 +14,8 @@
 #     null ES;
 #   - the stack: POP across SS's limit, an EBP-based operand (SS by default)
 #     beyond it, PUSHAD below an expand-down stack's limit (ESP unchanged);
+#   - SSE operands (16 bytes), LES's far pointer (6 bytes), CMPXCHG8B (a
+#     write), FXSAVE (512 bytes), which helpers access;
 #   - segment register loads: not present (#NP, #SS for SS), execute-only
 #     code, code or read-only data or DPL/RPL != CPL into SS, RPL > DPL, a
 #     null SS, beyond the GDT, an LDT selector with no LDT (#GP(selector)).
@@ -199,6 +201,29 @@
 	FAULTE 44, 11, SEL_NP, pop %gs
 	PRINT32 msg_loads, msg_loads_len
 
+	# ---- operands that helpers access: SSE, far pointers, CMPXCHG8B, FXSAVE
+	mov %cr4, %eax
+	or $0x200, %eax			# CR4.OSFXSR
+	mov %eax, %cr4
+	SEG SEL_SMALL, ds
+	NOFAULT 45, movups 0xff0, %xmm0
+	FAULT 46, 13, movups 0xff8, %xmm0
+	SEG SEL_RO, ds
+	FAULT 47, 13, movups %xmm0, 0x10
+	SEG SEL_SMALL, ds
+	movw $0, 0xffe
+	NOFAULT 48, les 0xffa, %ebx	# a null ES
+	SEG SEL_SMALL, ds
+	FAULT 49, 13, les 0xffc, %ebx
+	SEG SEL_SMALL, ds
+	FAULT 50, 13, cmpxchg8b 0xffc
+	SEG SEL_RO, ds
+	FAULT 51, 13, cmpxchg8b 0x10
+	SEG SEL_SMALL, ds
+	NOFAULT 52, fxsave 0xc00
+	FAULT 53, 13, fxsave 0xe10
+	PRINT32 msg_helpers, msg_helpers_len
+
 	mov $__HYPERVISOR_sched_op, %eax
 	mov $SCHEDOP_shutdown, %ebx
 	movl $SHUTDOWN_poweroff, pvh_shutdown_reason
@@ -257,6 +282,8 @@ msg_strings:	.ascii "segs: string instructions stop at the limit\n"
 	.set msg_strings_len, . - msg_strings
 msg_stack:	.ascii "segs: POP, SS-based operands and PUSHAD beyond SS's limit are #SS(0)\n"
 	.set msg_stack_len, . - msg_stack
+msg_helpers:	.ascii "segs: SSE, far pointers, CMPXCHG8B and FXSAVE operands are checked too\n"
+	.set msg_helpers_len, . - msg_helpers
 msg_loads:	.ascii "segs: segment loads: #NP, #SS, #GP with the selector\n"
 	.set msg_loads_len, . - msg_loads
 msg_fail:	.ascii "FAILED at check "
