@@ -115,8 +115,9 @@ void x86_h_sse(struct x86_dc *dc)
 						      osz;
 		gval = x86_ld_opd(dc, OPD_E, gsz);
 	} else if (mem && esz < 0) {
-		static const unsigned char bytes[] = { [M16A] = 16, [M16] = 16, [M8] = 8,
-						       [M4] = 4,    [M2] = 2 };
+		static const unsigned char bytes[] = {
+			[M16A] = 16, [M16] = 16, [M8] = 8, [M4] = 4, [M2] = 2
+		};
 		unsigned n = mem_kind < MNONE ? bytes[mem_kind] : 16;
 		addr = x86_mem_addr(dc);
 		x86_seg_check(dc, addr, mmx && n > 8 ? 8 : n, kind == SSE_ST);
