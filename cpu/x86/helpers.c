@@ -1079,16 +1079,14 @@ static void x86_gate_stack(struct cpu_x86 *c, unsigned cpl, struct x86_seg *ss, 
 
 /*
  * Write the n values v[0..n-1] of w bytes each below sp in segment ss, v[0]
- * highest (the order of pushes), as user accesses if user; #SS(err) if they
- * do not fit in the segment (outside 64-bit mode).
+ * highest (the order of pushes), as user accesses if user; mask: the stack
+ * pointer's size (all ones: 64-bit, no limit). #SS(err) if they do not fit
+ * in the segment.
  */
-static void x86_gate_push(struct cpu_x86 *c, const struct x86_seg *ss, uint64_t sp,
+static void x86_gate_push(struct cpu_x86 *c, const struct x86_seg *ss, uint64_t sp, uint64_t mask,
 			  const uint64_t *v, unsigned n, unsigned w, bool user, uint16_t err)
 {
 	uint8_t buf[40 * 4];
-	uint64_t mask = cpu_x86_long_mode(c) && (ss->attr & X86_SEG_ATTR_UNUSABLE) ? ~0ull :
-			(ss->attr & X86_SEG_ATTR_DB)                               ? 0xffffffffull :
-										     0xffffull;
 	uint64_t top = (sp - (uint64_t)n * w) & mask;
 	if (mask != ~0ull && !cpu_x86_seg_in_limit(ss, top, n * w))
 		cpu_x86_raise_exception(c, X86_EXC_SS, true, err);
@@ -1197,16 +1195,17 @@ static bool x86_far_call_gate(struct cpu_x86 *c, uint16_t sel, bool call, uint64
 			}
 			v[n++] = c->seg[X86_SEG_CS].sel;
 			v[n++] = ret_ip;
-			x86_gate_push(c, &ss, nsp, v, n, w, new_cpl == 3, ss.sel & ~3u);
+			uint64_t mask = lm                          ? ~0ull :
+					(ss.attr & X86_SEG_ATTR_DB) ? 0xffffffffull :
+								      0xffffull;
+			x86_gate_push(c, &ss, nsp, mask, v, n, w, new_cpl == 3, ss.sel & ~3u);
 			c->seg[X86_SEG_SS] = ss;
-			nsp -= (uint64_t)n * w;
-			c->regs[X86_RSP] = lm                          ? nsp :
-					   (ss.attr & X86_SEG_ATTR_DB) ? (uint32_t)nsp :
-									 (uint16_t)nsp;
+			c->regs[X86_RSP] = (nsp - (uint64_t)n * w) & mask;
 		} else {
 			v[n++] = c->seg[X86_SEG_CS].sel;
 			v[n++] = ret_ip;
-			x86_gate_push(c, &c->seg[X86_SEG_SS], sp, v, n, w, c->cpl == 3, 0);
+			x86_gate_push(c, &c->seg[X86_SEG_SS], sp, x86_sp_mask(c), v, n, w,
+				      c->cpl == 3, 0);
 			x86_set_sp(c, sp - (uint64_t)n * w);
 		}
 	}
@@ -1253,6 +1252,16 @@ uint64_t x86_stack_la(const struct cpu_x86 *c, uint64_t sp)
 	return (uint32_t)(c->seg[X86_SEG_SS].base + (sp & x86_sp_mask(c)));
 }
 
+/* The segment checks (seg.c) of count stack slots of n bytes from sp up,
+ * each wrapping with the stack pointer's size, before a far transfer
+ * reads or writes them: #SS(0) beyond SS's limit. */
+static void x86_stack_check(struct cpu_x86 *c, uint64_t sp, unsigned count, unsigned n, bool write)
+{
+	uint64_t m = x86_sp_mask(c);
+	for (unsigned i = 0; i < count; i++)
+		cpu_x86_seg_check(c, X86_SEG_SS, (sp + (uint64_t)i * n) & m, n, write);
+}
+
 static void x86_set_sp(struct cpu_x86 *c, uint64_t sp)
 {
 	uint64_t m = x86_sp_mask(c);
@@ -1272,6 +1281,7 @@ uint64_t x86_helper_lcall(struct cpu *cpu, uint64_t sel, uint64_t off, uint64_t 
 			return 0;
 		x86_target_cs(c, (uint16_t)sel, false, &cs, &cpl);
 	}
+	x86_stack_check(c, sp - 2 * n, 2, n, true);
 	cpu_st(cpu, x86_stack_la(c, sp - n), (unsigned)osz, idx, c->seg[X86_SEG_CS].sel);
 	cpu_st(cpu, x86_stack_la(c, sp - 2 * n), (unsigned)osz, idx, rip);
 	x86_set_sp(c, sp - 2 * n);
@@ -1344,6 +1354,7 @@ uint64_t x86_helper_lret(struct cpu *cpu, uint64_t osz, uint64_t imm, uint64_t c
 	struct cpu_x86 *c = X(cpu);
 	unsigned idx = cpu_x86_mmu_idx(c), n = 1u << osz;
 	uint64_t sp = c->regs[X86_RSP];
+	x86_stack_check(c, sp, 2, n, false);
 	uint64_t off = cpu_ld(cpu, x86_stack_la(c, sp), (unsigned)osz, idx);
 	uint16_t sel = (uint16_t)cpu_ld(cpu, x86_stack_la(c, sp + n), IR_MO_16, idx);
 	if (!(c->cr0 & X86_CR0_PE)) {
@@ -1359,6 +1370,7 @@ uint64_t x86_helper_lret(struct cpu *cpu, uint64_t osz, uint64_t imm, uint64_t c
 	bool to64 = cpu_x86_long_mode(c) && (cs.attr & X86_SEG_ATTR_L);
 	if (cpl > c->cpl) {
 		uint64_t nsp = sp + 2 * n + imm;
+		x86_stack_check(c, nsp, 2, n, false);
 		uint64_t rsp = cpu_ld(cpu, x86_stack_la(c, nsp), (unsigned)osz, idx);
 		uint16_t ss = (uint16_t)cpu_ld(cpu, x86_stack_la(c, nsp + n), IR_MO_16, idx);
 		x86_return_stack(c, ss, rsp + imm, cpl, to64);
@@ -1390,6 +1402,7 @@ uint64_t x86_helper_iret(struct cpu *cpu, uint64_t osz, uint64_t len, uint64_t c
 		uint64_t rip = (c->cpu.insn_pc - c->seg[X86_SEG_CS].base) & 0xffffffffull;
 		cpu_x86_vmexit_now(c, VMX_EXIT_TASK_SWITCH, link | (1u << 30), rip, (uint32_t)len);
 	}
+	x86_stack_check(c, sp, 3, n, false);
 	for (unsigned i = 0; i < 3; i++)
 		v[i] = cpu_ld(cpu, x86_stack_la(c, sp + i * n), sz, idx);
 	if (!(c->cr0 & X86_CR0_PE)) {
@@ -1406,6 +1419,7 @@ uint64_t x86_helper_iret(struct cpu *cpu, uint64_t osz, uint64_t len, uint64_t c
 	x86_target_cs(c, (uint16_t)v[1], true, &cs, &cpl);
 	bool to64 = cpu_x86_long_mode(c) && (cs.attr & X86_SEG_ATTR_L);
 	if (code64 || cpl > old_cpl) {
+		x86_stack_check(c, sp + 3 * n, 2, n, false);
 		v[3] = cpu_ld(cpu, x86_stack_la(c, sp + 3 * n), sz, idx);
 		v[4] = cpu_ld(cpu, x86_stack_la(c, sp + 4 * n), sz, idx);
 		x86_return_stack(c, (uint16_t)v[4], v[3], cpl, to64);

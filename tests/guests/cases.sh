@@ -333,7 +333,7 @@ guest_test x86-segs 0 "$(x86_guest segs)"
 expect_stdout '^segs: byte and page limits, expand-down with B=1 and B=0$'
 expect_stdout '^segs: read-only data, CS writes, execute-only reads, null selectors are #GP\(0\)$'
 expect_stdout '^segs: string instructions stop at the limit$'
-expect_stdout '^segs: POP, SS-based operands and PUSHAD beyond SS.s limit are #SS\(0\)$'
+expect_stdout '^segs: POP, SS-based operands, PUSHAD, LRET and IRET beyond SS.s limit are #SS\(0\)$'
 expect_stdout '^segs: segment loads: #NP, #SS, #GP with the selector$'
 expect_stdout '^segs: SSE, far pointers, CMPXCHG8B and FXSAVE operands are checked too$'
 expect_not_stdout 'FAILED'

@@ -13,7 +13,8 @@
 #     the faulting iteration, MOVS from beyond DS's limit, STOS through a
 #     null ES;
 #   - the stack: POP across SS's limit, an EBP-based operand (SS by default)
-#     beyond it, PUSHAD below an expand-down stack's limit (ESP unchanged);
+#     beyond it, PUSHAD below an expand-down stack's limit (ESP unchanged),
+#     LRET and IRET frames across the limit;
 #   - SSE operands (16 bytes), LES's far pointer (6 bytes), CMPXCHG8B (a
 #     write), FXSAVE (512 bytes), which helpers access;
 #   - segment register loads: not present (#NP, #SS for SS), execute-only
@@ -172,6 +173,12 @@
 	movb $'A' + 30, %fs:fail_code
 	cmpl $0x1010, got_esp
 	jne fail
+	SEG SEL_SMALL, ss
+	mov $0xffe, %esp
+	FAULT 54, 12, lret
+	SEG SEL_SMALL, ss
+	mov $0xffc, %esp
+	FAULT 55, 12, iret
 	PRINT32 msg_stack, msg_stack_len
 
 	# ---- segment register loads (SDM MOV, POP: protected-mode exceptions)
@@ -280,7 +287,7 @@ msg_types:	.ascii "segs: read-only data, CS writes, execute-only reads, null sel
 	.set msg_types_len, . - msg_types
 msg_strings:	.ascii "segs: string instructions stop at the limit\n"
 	.set msg_strings_len, . - msg_strings
-msg_stack:	.ascii "segs: POP, SS-based operands and PUSHAD beyond SS's limit are #SS(0)\n"
+msg_stack:	.ascii "segs: POP, SS-based operands, PUSHAD, LRET and IRET beyond SS's limit are #SS(0)\n"
 	.set msg_stack_len, . - msg_stack
 msg_helpers:	.ascii "segs: SSE, far pointers, CMPXCHG8B and FXSAVE operands are checked too\n"
 	.set msg_helpers_len, . - msg_helpers
