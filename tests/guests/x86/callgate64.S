@@ -195,7 +195,7 @@ gdt_end:
 gdtr:	.word gdt_end - gdt - 1
 	.quad gdt
 	.balign 16
-idt:	.fill 256, 16, 0
+idt:	.fill 256 * 16, 1, 0
 idt_end:
 idtr:	.word idt_end - idt - 1
 	.quad idt
