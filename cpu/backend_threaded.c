@@ -31,15 +31,40 @@
 
 /* Handler kinds; specialised forms for the hottest operations. */
 /* clang-format off */
+/* Conditions, in enum ir_cond order: each has its own BRCOND/SETCOND handlers
+ * so the interpreter never switches on a condition at run time. */
+#define TH_CONDS(M, X) \
+	M(X, EQ, a == b) M(X, NE, a != b) \
+	M(X, LT, (int64_t)a < (int64_t)b) M(X, GE, (int64_t)a >= (int64_t)b) \
+	M(X, LE, (int64_t)a <= (int64_t)b) M(X, GT, (int64_t)a > (int64_t)b) \
+	M(X, LTU, a < b) M(X, GEU, a >= b) M(X, LEU, a <= b) M(X, GTU, a > b) \
+	M(X, TSTEQ, (a & b) == 0) M(X, TSTNE, (a & b) != 0)
+/* Binary ops with a handler each (register and immediate forms); the rest
+ * go through ir_fold. */
+#define TH_BINS(M, X) \
+	M(X, ADD, a + b) M(X, SUB, a - b) M(X, AND, a & b) M(X, OR, a | b) M(X, XOR, a ^ b) \
+	M(X, SHL, a << (b & 63)) M(X, SHR, a >> (b & 63)) \
+	M(X, SAR, (uint64_t)((int64_t)a >> (b & 63))) \
+	M(X, ROTL, ir_rotl64(a, (unsigned)b)) M(X, ROTL32, ir_rotl32(a, (unsigned)b)) \
+	M(X, MUL, a * b)
+/* Unary ops with a handler each. */
+#define TH_UNS(M, X) \
+	M(X, NEG, -a) M(X, NOT, ~a) \
+	M(X, EXT8S, (uint64_t)(int64_t)(int8_t)a) M(X, EXT8U, (uint8_t)a) \
+	M(X, EXT16S, (uint64_t)(int64_t)(int16_t)a) M(X, EXT16U, (uint16_t)a) \
+	M(X, EXT32S, (uint64_t)(int64_t)(int32_t)a) M(X, EXT32U, (uint32_t)a)
+#define TH_COND_OPS(X, name, expr) X(SETCOND_##name##_RR) X(SETCOND_##name##_RI) \
+	X(BRCOND_##name##_RR) X(BRCOND_##name##_RI)
+#define TH_BIN_OPS(X, name, expr) X(name##_RR) X(name##_RI)
+#define TH_UN_OPS(X, name, expr) X(name)
 #define TH_OPS(X) \
 	X(INSN_START) X(MOVI) X(MOV) \
 	X(LD_ENV8) X(LD_ENV16) X(LD_ENV32) X(LD_ENV64) \
 	X(ST_ENV8) X(ST_ENV16) X(ST_ENV32) X(ST_ENV64) \
-	X(ADD_RR) X(ADD_RI) X(SUB_RR) X(SUB_RI) X(AND_RR) X(AND_RI) X(OR_RR) X(OR_RI) \
-	X(XOR_RR) X(XOR_RI) X(SHL_RR) X(SHL_RI) X(SHR_RR) X(SHR_RI) X(SAR_RR) X(SAR_RI) \
+	TH_BINS(TH_BIN_OPS, X) TH_UNS(TH_UN_OPS, X) TH_CONDS(TH_COND_OPS, X) \
 	X(BIN_RR) X(BIN_RI) X(UN) \
-	X(SETCOND_RR) X(SETCOND_RI) X(MOVCOND) \
-	X(BR) X(BRCOND_RR) X(BRCOND_RI) \
+	X(MOVCOND) \
+	X(BR) \
 	X(QLD) X(QST) X(CALL) X(GOTO_TB) X(EXIT_TB)
 /* clang-format on */
 
@@ -229,28 +254,59 @@ dispatch:                                                                       
 			memcpy(env + ip->imm, &t[ip->a], 8);
 			NEXT;
 		}
-#define TH_BIN(name, expr_rr, expr_ri)                                                             \
+#define TH_BIN(X, name, expr)                                                                      \
 	CASE(name##_RR)                                                                            \
 	{                                                                                          \
 		uint64_t a = t[ip->a], b = t[ip->b];                                               \
-		t[ip->d] = (expr_rr);                                                              \
+		t[ip->d] = (expr);                                                                 \
 		NEXT;                                                                              \
 	}                                                                                          \
 	CASE(name##_RI)                                                                            \
 	{                                                                                          \
 		uint64_t a = t[ip->a], b = ip->imm;                                                \
-		t[ip->d] = (expr_ri);                                                              \
+		t[ip->d] = (expr);                                                                 \
 		NEXT;                                                                              \
 	}
-		TH_BIN(ADD, a + b, a + b)
-		TH_BIN(SUB, a - b, a - b)
-		TH_BIN(AND, a & b, a & b)
-		TH_BIN(OR, a | b, a | b)
-		TH_BIN(XOR, a ^ b, a ^ b)
-		TH_BIN(SHL, a << (b & 63), a << (b & 63))
-		TH_BIN(SHR, a >> (b & 63), a >> (b & 63))
-		TH_BIN(SAR, (uint64_t)((int64_t)a >> (b & 63)), (uint64_t)((int64_t)a >> (b & 63)))
+#define TH_UN(X, name, expr)                                                                       \
+	CASE(name)                                                                                 \
+	{                                                                                          \
+		uint64_t a = t[ip->a];                                                             \
+		t[ip->d] = (expr);                                                                 \
+		NEXT;                                                                              \
+	}
+#define TH_COND(X, name, expr)                                                                     \
+	CASE(SETCOND_##name##_RR)                                                                  \
+	{                                                                                          \
+		uint64_t a = t[ip->a], b = t[ip->b];                                               \
+		t[ip->d] = (expr);                                                                 \
+		NEXT;                                                                              \
+	}                                                                                          \
+	CASE(SETCOND_##name##_RI)                                                                  \
+	{                                                                                          \
+		uint64_t a = t[ip->a], b = ip->imm;                                                \
+		t[ip->d] = (expr);                                                                 \
+		NEXT;                                                                              \
+	}                                                                                          \
+	CASE(BRCOND_##name##_RR)                                                                   \
+	{                                                                                          \
+		uint64_t a = t[ip->a], b = t[ip->b];                                               \
+		if (expr)                                                                          \
+			JUMP(ip->target);                                                          \
+		NEXT;                                                                              \
+	}                                                                                          \
+	CASE(BRCOND_##name##_RI)                                                                   \
+	{                                                                                          \
+		uint64_t a = t[ip->a], b = ip->imm;                                                \
+		if (expr)                                                                          \
+			JUMP(ip->target);                                                          \
+		NEXT;                                                                              \
+	}
+		TH_BINS(TH_BIN, _)
+		TH_UNS(TH_UN, _)
+		TH_CONDS(TH_COND, _)
 #undef TH_BIN
+#undef TH_UN
+#undef TH_COND
 		CASE(BIN_RR)
 		{
 			ir_fold(ip->sub, t[ip->a], t[ip->b], &t[ip->d]);
@@ -266,16 +322,6 @@ dispatch:                                                                       
 			ir_fold(ip->sub, t[ip->a], 0, &t[ip->d]);
 			NEXT;
 		}
-		CASE(SETCOND_RR)
-		{
-			t[ip->d] = ir_cond_eval(ip->sub, t[ip->a], t[ip->b]);
-			NEXT;
-		}
-		CASE(SETCOND_RI)
-		{
-			t[ip->d] = ir_cond_eval(ip->sub, t[ip->a], ip->imm);
-			NEXT;
-		}
 		CASE(MOVCOND)
 		{
 			t[ip->d] = ir_cond_eval(ip->sub, t[ip->a], t[ip->b]) ? t[ip->c] : t[ip->e];
@@ -284,18 +330,6 @@ dispatch:                                                                       
 		CASE(BR)
 		{
 			JUMP(ip->target);
-		}
-		CASE(BRCOND_RR)
-		{
-			if (ir_cond_eval(ip->sub, t[ip->a], t[ip->b]))
-				JUMP(ip->target);
-			NEXT;
-		}
-		CASE(BRCOND_RI)
-		{
-			if (ir_cond_eval(ip->sub, t[ip->a], ip->imm))
-				JUMP(ip->target);
-			NEXT;
 		}
 		CASE(QLD)
 		{
@@ -359,20 +393,28 @@ static enum th_op th_select(const struct ir_insn *i, uint8_t *sub)
 	case IR_MOV: return TH_MOV;
 	case IR_LD_ENV: return (enum th_op)(TH_LD_ENV8 + (i->cond & 3));
 	case IR_ST_ENV: return (enum th_op)(TH_ST_ENV8 + (i->cond & 3));
-	case IR_ADD: return imm ? TH_ADD_RI : TH_ADD_RR;
-	case IR_SUB: return imm ? TH_SUB_RI : TH_SUB_RR;
-	case IR_AND: return imm ? TH_AND_RI : TH_AND_RR;
-	case IR_OR: return imm ? TH_OR_RI : TH_OR_RR;
-	case IR_XOR: return imm ? TH_XOR_RI : TH_XOR_RR;
-	case IR_SHL: return imm ? TH_SHL_RI : TH_SHL_RR;
-	case IR_SHR: return imm ? TH_SHR_RI : TH_SHR_RR;
-	case IR_SAR: return imm ? TH_SAR_RI : TH_SAR_RR;
-	case IR_ROTL ... IR_REMS: *sub = i->op; return imm ? TH_BIN_RI : TH_BIN_RR;
-	case IR_NEG ... IR_POPCNT: *sub = i->op; return TH_UN;
-	case IR_SETCOND: return imm ? TH_SETCOND_RI : TH_SETCOND_RR;
+#define TH_SEL_BIN(X, name, expr)                                                                  \
+	case IR_##name:                                                                            \
+		return imm ? TH_##name##_RI : TH_##name##_RR;
+#define TH_SEL_UN(X, name, expr)                                                                   \
+	case IR_##name: return TH_##name;
+		TH_BINS(TH_SEL_BIN, _)
+		TH_UNS(TH_SEL_UN, _)
+#undef TH_SEL_BIN
+#undef TH_SEL_UN
+	case IR_ROTR:
+	case IR_MULHU ... IR_REMS: *sub = i->op; return imm ? TH_BIN_RI : TH_BIN_RR;
+	case IR_BSWAP16 ... IR_POPCNT: *sub = i->op; return TH_UN;
+	case IR_SETCOND:
+		if (i->cond > IR_TSTNE)
+			return TH_NUM;
+		return (enum th_op)(TH_SETCOND_EQ_RR + 4 * i->cond + imm);
+	case IR_BRCOND:
+		if (i->cond > IR_TSTNE)
+			return TH_NUM;
+		return (enum th_op)(TH_BRCOND_EQ_RR + 4 * i->cond + imm);
 	case IR_MOVCOND: return TH_MOVCOND;
 	case IR_BR: return TH_BR;
-	case IR_BRCOND: return imm ? TH_BRCOND_RI : TH_BRCOND_RR;
 	case IR_QLD: return TH_QLD;
 	case IR_QST: return TH_QST;
 	case IR_CALL: return TH_CALL;
