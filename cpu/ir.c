@@ -560,9 +560,140 @@ static void ir_propagate_copies(struct ir_func *f)
 	g_free(ver);
 }
 
+/* Does insn i define d as a 0/1 value from a SETCOND? */
+static bool ir_is_setcond(const struct ir_insn *i)
+{
+	return i->op == IR_SETCOND && i->cond <= IR_TSTNE;
+}
+
+/* The zero-extension width (bytes) that leaves the value of i unchanged, or 0. */
+static unsigned ir_zext_bytes(const struct ir_insn *i)
+{
+	switch (i->op) {
+	case IR_EXT8U: return 1;
+	case IR_EXT16U: return 2;
+	case IR_EXT32U: return 4;
+	case IR_LD_ENV: return 1u << i->cond;
+	case IR_QLD: return (i->cond & IR_MO_SIGN) ? 0 : 1u << (i->cond & IR_MO_SIZE);
+	case IR_SETCOND: return 1;
+	case IR_AND:
+		if (!(i->flags & IR_F_BIMM))
+			return 0;
+		return i->imm <= 0xff ? 1 : i->imm <= 0xffff ? 2 : i->imm <= 0xffffffff ? 4 : 0;
+	default: return 0;
+	}
+}
+
+/*
+ * Peepholes over what the front ends generate, within basic blocks:
+ *   brcond eq/ne (setcond c a, b), 0   ->  brcond c / !c a, b
+ *   xor (setcond c a, b), 1            ->  setcond !c a, b
+ *   setcond ne/eq (setcond c a, b), 0  ->  mov / setcond !c a, b
+ *   extNu x where x already fits in N  ->  mov x
+ *   and (rotl y, n), ~0 << n           ->  shl y, n  (rotl used once)
+ *   and (rotl y, n), ~0 >> (64 - n)    ->  shr y, 64 - n
+ * A definition is looked through only while its operands are unchanged
+ * (last_write before it); conditions are inverted by flipping bit 0 of
+ * enum ir_cond.
+ */
+static void ir_peephole(struct ir_func *f)
+{
+	int *def = g_new(int, f->n_temps);
+	int *last_write = g_new(int, f->n_temps);
+	uint16_t *uses = g_new0(uint16_t, f->n_temps);
+
+	for (unsigned n = 0; n < f->n_insns; n++) {
+		const struct ir_insn *i = &f->insns[n];
+		if (i->op == IR_NOP || (ir_n_in[i->op] == 0 && i->op != IR_CALL))
+			continue;
+		if (i->a != IR_NO_TEMP && uses[i->a] < UINT16_MAX)
+			uses[i->a]++;
+		if (!(i->flags & IR_F_BIMM) && i->b != IR_NO_TEMP && uses[i->b] < UINT16_MAX)
+			uses[i->b]++;
+		if (i->c != IR_NO_TEMP && uses[i->c] < UINT16_MAX)
+			uses[i->c]++;
+		if (i->e != IR_NO_TEMP && uses[i->e] < UINT16_MAX)
+			uses[i->e]++;
+	}
+	for (unsigned k = 0; k < f->n_temps; k++)
+		def[k] = last_write[k] = -1;
+	for (unsigned n = 0; n < f->n_insns; n++) {
+		struct ir_insn *i = &f->insns[n];
+		const struct ir_insn *p = NULL;
+
+		if (i->op == IR_LABEL) {
+			for (unsigned k = 0; k < f->n_temps; k++)
+				def[k] = -1;
+			continue;
+		}
+		if (ir_n_in[i->op] >= 1 && i->a != IR_NO_TEMP && def[i->a] >= 0) {
+			const struct ir_insn *q = &f->insns[def[i->a]];
+			bool stable = q->a == IR_NO_TEMP || last_write[q->a] < def[i->a];
+			if (!(q->flags & IR_F_BIMM) && q->b != IR_NO_TEMP)
+				stable = stable && last_write[q->b] < def[i->a];
+			if (stable && ir_n_in[q->op] <= 2)
+				p = q;
+		}
+		if (p && ir_is_setcond(p) && (i->flags & IR_F_BIMM) && i->imm == 0 &&
+		    (i->cond == IR_EQ || i->cond == IR_NE) &&
+		    (i->op == IR_BRCOND || i->op == IR_SETCOND)) {
+			if (i->op == IR_SETCOND && i->cond == IR_NE) {
+				i->op = IR_MOV;
+				i->flags = 0;
+				i->imm = 0;
+			} else {
+				i->cond = i->cond == IR_NE ? p->cond : p->cond ^ 1;
+				i->a = p->a;
+				i->b = p->b;
+				i->flags = p->flags;
+				i->imm = p->imm;
+			}
+		} else if (p && ir_is_setcond(p) && i->op == IR_XOR && (i->flags & IR_F_BIMM) &&
+			   i->imm == 1) {
+			i->op = IR_SETCOND;
+			i->cond = p->cond ^ 1;
+			i->a = p->a;
+			i->b = p->b;
+			i->flags = p->flags;
+			i->imm = p->imm;
+		} else if (p && ir_zext_bytes(p) && i->op != IR_SETCOND && i->op != IR_AND &&
+			   ir_zext_bytes(i) && ir_zext_bytes(p) <= ir_zext_bytes(i) &&
+			   i->op != IR_LD_ENV && i->op != IR_QLD) {
+			i->op = IR_MOV;
+		} else if (p && p->op == IR_ROTL && (p->flags & IR_F_BIMM) && i->op == IR_AND &&
+			   (i->flags & IR_F_BIMM) && uses[i->a] == 1 && (p->imm & 63) != 0) {
+			unsigned sh = (unsigned)(p->imm & 63);
+			struct ir_insn *w = &f->insns[def[i->a]];
+			if (i->imm == ~0ull << sh) {
+				w->op = IR_SHL;
+				i->op = IR_MOV;
+			} else if (i->imm == ~0ull >> (64 - sh)) {
+				w->op = IR_SHR;
+				w->imm = 64 - sh;
+				i->op = IR_MOV;
+			}
+			if (i->op == IR_MOV) {
+				i->flags = 0;
+				i->imm = 0;
+			}
+		}
+		if (ir_n_out[i->op] && i->op != IR_CALL) {
+			def[i->d] = (int)n;
+			last_write[i->d] = (int)n;
+		} else if (ir_n_out[i->op]) {
+			def[i->d] = -1;
+			last_write[i->d] = (int)n;
+		}
+	}
+	g_free(def);
+	g_free(last_write);
+	g_free(uses);
+}
+
 /*
  * The passes, in order: INSN_START pruning; env forwarding and dead-store
- * elimination; copy propagation; constant propagation within basic blocks (temps may be
+ * elimination; copy propagation; peepholes (and copy propagation of the
+ * moves they leave); constant propagation within basic blocks (temps may be
  * reassigned by ir_mov_to across labels, so knowledge is dropped at every
  * label); dead pure-op elimination over the whole function.
  */
@@ -576,6 +707,8 @@ void ir_optimize(struct ir_func *f)
 		return;
 	ir_prune_insn_starts(f);
 	ir_forward_env(f);
+	ir_propagate_copies(f);
+	ir_peephole(f);
 	ir_propagate_copies(f);
 	val = g_new(uint64_t, f->n_temps);
 	known = g_new0(uint8_t, f->n_temps);

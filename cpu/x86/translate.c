@@ -13,7 +13,8 @@
  *    that can exit receive the RIP and length of their instruction.
  *  - Lazy flags: see cpu_x86.h. The translator remembers the last cc_op it
  *    emitted in this TB (c->tr_cc_op) so Jcc/SETcc/CMOVcc after CMP/SUB/TEST
- *    compare the recorded operands inline instead of calling a helper.
+ *    compare the recorded operands inline instead of calling a helper (and
+ *    JE/JNE/JS/JNS after any other arithmetic op test the recorded result).
  *
  * Example: `jne 1f` after `cmp %ecx, %eax` becomes
  *     t0 = ld_env64 [cc_dst] ; t1 = setcond ne t0, 0 ; brcond ne t1, 0, L1
@@ -431,6 +432,25 @@ static ir_temp x86_gen_cond(struct x86_dc *dc, unsigned cc)
 			case 7: r = ir_setcondi(f, IR_LE, x86_sext(f, d, sz), 0); break;
 			default: break;
 			}
+		}
+	}
+	if (r == IR_NO_TEMP && op != X86_CC_DYNAMIC && kind != X86_CC_EFLAGS) {
+		/* Every other kind takes ZF and SF from its result; INC/DEC
+		 * keep the old CF in cc_src, ADD's CF is an unsigned overflow. */
+		uint64_t m = sz == 3 ? ~0ull : (1ull << (8u << sz)) - 1;
+		switch (cc >> 1) {
+		case 1:
+			if (kind == X86_CC_INC || kind == X86_CC_DEC)
+				r = ir_setcondi(f, IR_NE, ir_ld_env(f, 3, X86_ENV(cc_src)), 0);
+			else if (kind == X86_CC_ADD)
+				r = x86_gen_cf(dc);
+			break;
+		case 2: r = ir_setcondi(f, IR_TSTEQ, ir_ld_env(f, 3, X86_ENV(cc_dst)), m); break;
+		case 4:
+			r = ir_setcondi(f, IR_TSTNE, ir_ld_env(f, 3, X86_ENV(cc_dst)),
+					1ull << ((8u << sz) - 1));
+			break;
+		default: break;
 		}
 	}
 	if (r == IR_NO_TEMP)

@@ -328,3 +328,77 @@ Test(ir, env_forwarding_and_dead_stores)
 	cr_assert_eq(m.cpu->r[3],
 		     SV_HOST_BIG_ENDIAN ? 0x3333333322222222ull : 0x1111111133333333ull);
 }
+
+/* r2 = setcond(c, r0, r1) ^ 1; r3 = 1 if brcond ne on the setcond, else 0;
+ * r4 = (r0 rotl 13) & ~0 << 13; r5 = (r0 rotl 57) & ~0 >> 7;
+ * r6 = ext32u(ext16u(r0)). With redefine, r0's temp changes between the
+ * setcond and its uses (an ir_mov_to), so nothing may be looked through. */
+static void build_peephole(struct ir_func *f, enum ir_cond c, bool redefine)
+{
+	ir_temp a = ir_ld_env(f, 3, R(0)), b = ir_ld_env(f, 3, R(1));
+	ir_temp s = ir_setcond(f, c, a, b);
+	ir_label taken = ir_new_label(f), done = ir_new_label(f);
+
+	if (redefine)
+		ir_mov_to(f, a, ir_addi(f, a, 1));
+	ir_st_env(f, 3, R(2), ir_op2i(f, IR_XOR, s, 1));
+	ir_st_env(f, 3, R(4), ir_andi(f, ir_op2i(f, IR_ROTL, a, 13), ~0ull << 13));
+	ir_st_env(f, 3, R(5), ir_andi(f, ir_op2i(f, IR_ROTL, a, 57), ~0ull >> 7));
+	ir_st_env(f, 3, R(6), ir_op1(f, IR_EXT32U, ir_op1(f, IR_EXT16U, a)));
+	ir_brcondi(f, IR_NE, s, 0, taken);
+	ir_st_envi(f, 3, R(3), 0);
+	ir_br(f, done);
+	ir_set_label(f, taken);
+	ir_st_envi(f, 3, R(3), 1);
+	ir_set_label(f, done);
+}
+
+Test(ir, peepholes_keep_results)
+{
+	static const uint64_t vals[] = {
+		0, 1, 0x8000, 0xffffffff, 0x8000000000000000ull, 0xfffffffffffffffeull
+	};
+
+	for (unsigned c = IR_EQ; c <= IR_TSTNE; c++) {
+		for (unsigned x = 0; x < G_N_ELEMENTS(vals); x++) {
+			for (unsigned y = 0; y < G_N_ELEMENTS(vals); y++) {
+				for (int redef = 0; redef < 2; redef++) {
+					uint64_t want[7], got[7];
+					for (int opt = 0; opt < 2; opt++) {
+						struct ir_func f;
+						ir_func_init(&f);
+						memset(m.cpu->r, 0, sizeof(m.cpu->r));
+						m.cpu->r[0] = vals[x];
+						m.cpu->r[1] = vals[y];
+						build_peephole(&f, (enum ir_cond)c, redef);
+						if (opt) {
+							ir_exit_tb(&f);
+							ir_optimize(&f);
+							if (!redef) {
+								cr_assert_eq(
+									count_op(&f, IR_SETCOND),
+									1);
+								cr_assert_eq(count_op(&f, IR_XOR),
+									     0);
+								cr_assert_eq(count_op(&f, IR_ROTL),
+									     0);
+								cr_assert_eq(count_op(&f, IR_AND),
+									     0);
+								cr_assert_eq(
+									count_op(&f, IR_EXT32U), 0);
+							}
+						}
+						run_ir(&f, false);
+						ir_func_destroy(&f);
+						memcpy(opt ? got : want, m.cpu->r, sizeof(want));
+					}
+					for (unsigned k = 0; k < 7; k++)
+						cr_assert_eq(got[k], want[k],
+							     "cond %u x %#llx y %#llx redef %d r%u",
+							     c, (unsigned long long)vals[x],
+							     (unsigned long long)vals[y], redef, k);
+				}
+			}
+		}
+	}
+}
