@@ -55,7 +55,7 @@
 	M(X, EXT32S, (uint64_t)(int64_t)(int32_t)a) M(X, EXT32U, (uint32_t)a)
 #define TH_COND_OPS(X, name, expr) X(SETCOND_##name##_RR) X(SETCOND_##name##_RI) \
 	X(BRCOND_##name##_RR) X(BRCOND_##name##_RI)
-#define TH_BIN_OPS(X, name, expr) X(name##_RR) X(name##_RI)
+#define TH_BIN_OPS(X, name, expr) X(name##_RR) X(name##_RI) X(name##_RR_ST) X(name##_RI_ST)
 #define TH_UN_OPS(X, name, expr) X(name)
 #define TH_OPS(X) \
 	X(INSN_START) X(MOVI) X(MOV) \
@@ -82,7 +82,10 @@ struct tcode {
 	uint8_t mmu_idx;
 	ir_temp d, a, b, c, e;
 	uint64_t imm;
-	const struct tcode *target;
+	union {
+		const struct tcode *target; /* BR, BRCOND */
+		uint64_t st_off;            /* *_ST: env offset the result is also stored at */
+	};
 };
 
 struct tprog {
@@ -266,6 +269,20 @@ dispatch:                                                                       
 		uint64_t a = t[ip->a], b = ip->imm;                                                \
 		t[ip->d] = (expr);                                                                 \
 		NEXT;                                                                              \
+	}                                                                                          \
+	CASE(name##_RR_ST)                                                                         \
+	{                                                                                          \
+		uint64_t a = t[ip->a], b = t[ip->b], r = (expr);                                   \
+		t[ip->d] = r;                                                                      \
+		memcpy(env + ip->st_off, &r, 8);                                                   \
+		NEXT;                                                                              \
+	}                                                                                          \
+	CASE(name##_RI_ST)                                                                         \
+	{                                                                                          \
+		uint64_t a = t[ip->a], b = ip->imm, r = (expr);                                    \
+		t[ip->d] = r;                                                                      \
+		memcpy(env + ip->st_off, &r, 8);                                                   \
+		NEXT;                                                                              \
 	}
 #define TH_UN(X, name, expr)                                                                       \
 	CASE(name)                                                                                 \
@@ -429,6 +446,28 @@ static ir_temp th_temp(ir_temp t)
 	return t == IR_NO_TEMP ? (ir_temp)TH_ZERO_TEMP : t;
 }
 
+/*
+ * Superinstruction: a specialised binary op whose result the next insn
+ * stores to env with 8 bytes (the common "compute, write the guest
+ * register" pair) runs as one handler. Returns the index of that store, or 0.
+ */
+static unsigned th_fused_store(const struct ir_func *f, unsigned k)
+{
+	const struct ir_insn *i = &f->insns[k];
+	uint8_t sub;
+	enum th_op op = th_select(i, &sub);
+	unsigned n = k + 1;
+
+	if (op < TH_ADD_RR || op > TH_MUL_RI_ST)
+		return 0;
+	while (n < f->n_insns && f->insns[n].op == IR_NOP)
+		n++;
+	if (n >= f->n_insns || f->insns[n].op != IR_ST_ENV || f->insns[n].cond != 3 ||
+	    f->insns[n].a != i->d)
+		return 0;
+	return n;
+}
+
 static int th_compile(struct tb *tb, const struct ir_func *f)
 {
 	const void *const *table;
@@ -441,10 +480,14 @@ static int th_compile(struct tb *tb, const struct ir_func *f)
 	for (unsigned k = 0; k < f->n_labels; k++)
 		label_at[k] = UINT32_MAX;
 	for (unsigned k = 0; k < f->n_insns; k++) {
-		if (f->insns[k].op == IR_LABEL)
+		if (f->insns[k].op == IR_LABEL) {
 			label_at[f->insns[k].label] = n;
-		else if (f->insns[k].op != IR_NOP)
+		} else if (f->insns[k].op != IR_NOP) {
+			unsigned st = th_fused_store(f, k);
 			n++;
+			if (st)
+				k = st;
+		}
 	}
 	/* One spare EXIT_TB guards against a front end falling off the end. */
 	p = g_malloc0(sizeof(*p) + (n + 1) * sizeof(struct tcode));
@@ -470,6 +513,15 @@ static int th_compile(struct tb *tb, const struct ir_func *f)
 		c->c = (i->op == IR_INSN_START || i->op == IR_GOTO_TB) ? i->c : th_temp(i->c);
 		c->e = th_temp(i->e);
 		c->imm = i->imm;
+		unsigned st = th_fused_store(f, k);
+		if (st) {
+			/* The _ST forms follow RR, RI in TH_BIN_OPS. */
+			op = (enum th_op)(op + 2);
+			c->op = (uint8_t)op;
+			c->h = table ? table[op] : NULL;
+			c->st_off = f->insns[st].imm;
+			k = st;
+		}
 		if (i->op == IR_BR || i->op == IR_BRCOND) {
 			if (i->label >= f->n_labels || label_at[i->label] == UINT32_MAX)
 				goto bad;

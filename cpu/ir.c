@@ -626,6 +626,11 @@ static void ir_peephole(struct ir_func *f)
 				def[k] = -1;
 			continue;
 		}
+		/* Read through copies whose source is unchanged. */
+		while (ir_n_in[i->op] >= 1 && i->a != IR_NO_TEMP && def[i->a] >= 0 &&
+		       f->insns[def[i->a]].op == IR_MOV &&
+		       last_write[f->insns[def[i->a]].a] < def[i->a])
+			i->a = f->insns[def[i->a]].a;
 		if (ir_n_in[i->op] >= 1 && i->a != IR_NO_TEMP && def[i->a] >= 0) {
 			const struct ir_insn *q = &f->insns[def[i->a]];
 			bool stable = q->a == IR_NO_TEMP || last_write[q->a] < def[i->a];

@@ -38,12 +38,13 @@ ir_temp ppc_ld_gpr_or0(struct ppc_dc *dc, unsigned r)
 static ir_temp ppc_cmp_field(struct ppc_dc *dc, ir_temp a, ir_temp b, bool is_signed)
 {
 	struct ir_func *f = dc->f;
+	/* Exactly one of LT (8), GT (4), EQ (2) is set: the field is
+	 * 2 << (2 * lt + gt), SO or'ed in (fewer IR ops than three bits). */
 	ir_temp lt = ir_setcond(f, is_signed ? IR_LT : IR_LTU, a, b);
 	ir_temp gt = ir_setcond(f, is_signed ? IR_GT : IR_GTU, a, b);
-	ir_temp eq = ir_setcond(f, IR_EQ, a, b);
 	ir_temp so = ir_ld_env(f, 3, PPC_OFF(so));
-	ir_temp v = ir_or(f, ir_shli(f, lt, 3), ir_shli(f, gt, 2));
-	v = ir_or(f, v, ir_shli(f, eq, 1));
+	ir_temp n = ir_or(f, ir_shli(f, lt, 1), gt);
+	ir_temp v = ir_op2(f, IR_SHL, ir_movi(f, 2), n);
 	return ir_or(f, v, so);
 }
 
