@@ -58,7 +58,7 @@
 #define TH_BIN_OPS(X, name, expr) X(name##_RR) X(name##_RI) X(name##_RR_ST) X(name##_RI_ST)
 #define TH_UN_OPS(X, name, expr) X(name)
 #define TH_OPS(X) \
-	X(INSN_START) X(MOVI) X(MOV) \
+	X(INSN_START) X(MOVI) X(MOV) X(MOVI_ST) X(ST2_ENV64) \
 	X(LD_ENV8) X(LD_ENV16) X(LD_ENV32) X(LD_ENV64) \
 	X(ST_ENV8) X(ST_ENV16) X(ST_ENV32) X(ST_ENV64) \
 	TH_BINS(TH_BIN_OPS, X) TH_UNS(TH_UN_OPS, X) TH_CONDS(TH_COND_OPS, X) \
@@ -84,7 +84,7 @@ struct tcode {
 	uint64_t imm;
 	union {
 		const struct tcode *target; /* BR, BRCOND */
-		uint64_t st_off;            /* *_ST: env offset the result is also stored at */
+		uint64_t st_off; /* *_ST, ST2: env offset the result (b) is also stored at */
 	};
 };
 
@@ -204,6 +204,18 @@ dispatch:                                                                       
 		CASE(MOVI)
 		{
 			t[ip->d] = ip->imm;
+			NEXT;
+		}
+		CASE(MOVI_ST)
+		{
+			t[ip->d] = ip->imm;
+			memcpy(env + ip->st_off, &ip->imm, 8);
+			NEXT;
+		}
+		CASE(ST2_ENV64)
+		{
+			memcpy(env + ip->imm, &t[ip->a], 8);
+			memcpy(env + ip->st_off, &t[ip->b], 8);
 			NEXT;
 		}
 		CASE(MOV)
@@ -447,24 +459,36 @@ static ir_temp th_temp(ir_temp t)
 }
 
 /*
- * Superinstruction: a specialised binary op whose result the next insn
- * stores to env with 8 bytes (the common "compute, write the guest
- * register" pair) runs as one handler. Returns the index of that store, or 0.
+ * Superinstructions: a MOVI or specialised binary op whose result the next
+ * insn stores to env with 8 bytes (the common "compute, write the guest
+ * register" pair), and two consecutive 8-byte env stores (x86's lazy flags),
+ * each run as one handler. Returns the index of the store folded into insn
+ * k and sets *op to the fused handler, or returns 0.
  */
-static unsigned th_fused_store(const struct ir_func *f, unsigned k)
+static unsigned th_fused_store(const struct ir_func *f, unsigned k, enum th_op *fused)
 {
-	const struct ir_insn *i = &f->insns[k];
+	const struct ir_insn *i = &f->insns[k], *st;
 	uint8_t sub;
 	enum th_op op = th_select(i, &sub);
 	unsigned n = k + 1;
 
-	if (op < TH_ADD_RR || op > TH_MUL_RI_ST)
+	if (op != TH_MOVI && op != TH_ST_ENV64 && (op < TH_ADD_RR || op > TH_MUL_RI_ST))
 		return 0;
 	while (n < f->n_insns && f->insns[n].op == IR_NOP)
 		n++;
-	if (n >= f->n_insns || f->insns[n].op != IR_ST_ENV || f->insns[n].cond != 3 ||
-	    f->insns[n].a != i->d)
+	if (n >= f->n_insns)
 		return 0;
+	st = &f->insns[n];
+	if (st->op != IR_ST_ENV || st->cond != 3)
+		return 0;
+	if (op == TH_ST_ENV64) {
+		*fused = TH_ST2_ENV64;
+		return n;
+	}
+	if (st->a != i->d)
+		return 0;
+	/* The _ST forms follow RR, RI in TH_BIN_OPS. */
+	*fused = op == TH_MOVI ? TH_MOVI_ST : (enum th_op)(op + 2);
 	return n;
 }
 
@@ -483,7 +507,8 @@ static int th_compile(struct tb *tb, const struct ir_func *f)
 		if (f->insns[k].op == IR_LABEL) {
 			label_at[f->insns[k].label] = n;
 		} else if (f->insns[k].op != IR_NOP) {
-			unsigned st = th_fused_store(f, k);
+			enum th_op fused;
+			unsigned st = th_fused_store(f, k, &fused);
 			n++;
 			if (st)
 				k = st;
@@ -513,13 +538,14 @@ static int th_compile(struct tb *tb, const struct ir_func *f)
 		c->c = (i->op == IR_INSN_START || i->op == IR_GOTO_TB) ? i->c : th_temp(i->c);
 		c->e = th_temp(i->e);
 		c->imm = i->imm;
-		unsigned st = th_fused_store(f, k);
+		enum th_op fused;
+		unsigned st = th_fused_store(f, k, &fused);
 		if (st) {
-			/* The _ST forms follow RR, RI in TH_BIN_OPS. */
-			op = (enum th_op)(op + 2);
-			c->op = (uint8_t)op;
-			c->h = table ? table[op] : NULL;
+			c->op = (uint8_t)fused;
+			c->h = table ? table[fused] : NULL;
 			c->st_off = f->insns[st].imm;
+			if (fused == TH_ST2_ENV64)
+				c->b = th_temp(f->insns[st].a);
 			k = st;
 		}
 		if (i->op == IR_BR || i->op == IR_BRCOND) {
