@@ -179,19 +179,6 @@ uint64_t x86_helper_mul1(struct cpu *cpu, uint64_t val, uint64_t sz_signed, uint
 	return 0;
 }
 
-uint64_t x86_helper_imul(struct cpu *cpu, uint64_t a, uint64_t b, uint64_t sz, uint64_t e)
-{
-	struct cpu_x86 *c = X(cpu);
-	unsigned bits = 8u << sz;
-	uint64_t m = sv_mask(bits);
-	__int128 p = (__int128)(int64_t)sv_sext(a, bits) * (__int128)(int64_t)sv_sext(b, bits);
-	uint64_t lo = (uint64_t)p & m;
-	c->cc_op = X86_CC_OP(X86_CC_MUL, sz);
-	c->cc_dst = lo;
-	c->cc_src = p != (__int128)(int64_t)sv_sext(lo, bits);
-	return lo;
-}
-
 /* SDM DIV/IDIV: #DE for a zero divisor or a quotient that does not fit. */
 uint64_t x86_helper_div(struct cpu *cpu, uint64_t val, uint64_t sz_signed, uint64_t c_, uint64_t e)
 {

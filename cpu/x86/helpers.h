@@ -24,7 +24,6 @@ uint64_t x86_helper_sti(struct cpu *cpu, uint64_t a, uint64_t b, uint64_t c, uin
 uint64_t x86_helper_rot(struct cpu *cpu, uint64_t val, uint64_t count, uint64_t sz_op, uint64_t e);
 uint64_t x86_helper_mul1(struct cpu *cpu, uint64_t val, uint64_t sz_signed, uint64_t c, uint64_t e);
 uint64_t x86_helper_div(struct cpu *cpu, uint64_t val, uint64_t sz_signed, uint64_t c, uint64_t e);
-uint64_t x86_helper_imul(struct cpu *cpu, uint64_t a, uint64_t b, uint64_t sz, uint64_t e);
 uint64_t x86_helper_bsx(struct cpu *cpu, uint64_t src, uint64_t old, uint64_t sz_rev, uint64_t e);
 
 /* Exceptions: vector | type << 8 | has_error << 16, error, rip, insn_len. */

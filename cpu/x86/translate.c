@@ -570,9 +570,20 @@ static void x86_h_imul(struct x86_dc *dc)
 	ir_temp a = x86_ld_opd(dc, OPD_E, sz);
 	ir_temp b =
 		dc->in.row->opd[2] == OPD_I ? x86_ld_opd(dc, OPD_I, sz) : x86_ld_opd(dc, OPD_G, sz);
-	ir_temp r = x86_call(dc, x86_helper_imul, a, b, x86_imm(dc, sz), IR_NO_TEMP);
+	struct ir_func *f = dc->f;
+	ir_temp r, of;
+	/* SDM IMUL (two and three operands): the product truncated to the
+	 * destination; CF = OF = the signed product does not fit it. */
+	if (sz == 3) {
+		r = ir_mul(f, a, b);
+		of = ir_setcond(f, IR_NE, ir_op2(f, IR_MULHS, a, b), ir_sari(f, r, 63));
+	} else {
+		ir_temp p = ir_mul(f, x86_sext(f, a, sz), x86_sext(f, b, sz));
+		r = x86_zext(f, p, sz);
+		of = ir_setcond(f, IR_NE, p, x86_sext(f, r, sz));
+	}
 	x86_set_reg(dc, dc->in.reg, sz, r);
-	dc->c->tr_cc_op = X86_CC_DYNAMIC;
+	x86_set_cc(dc, X86_CC_MUL, sz, r, of, IR_NO_TEMP);
 }
 
 /* SHL/SHR/SAR inline; ROL/ROR/RCL/RCR through a helper (SDM SAL/SAR/SHL/SHR,
