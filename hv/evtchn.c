@@ -706,7 +706,8 @@ long do_event_channel_op(struct vcpu *v, const uint64_t a[6])
 /*
  * Snapshots: the port table (every port's state; a backend port names its
  * backend, which the machine being loaded into has already bound at the
- * same port, or re-binds when its own device loads) and which port ABI the
+ * same port, or re-binds when its own device loads; a port presented as a
+ * platform interrupt names it, bound by the build likewise) and which port ABI the
  * domain uses. The pending and mask bits live in guest memory (shared_info,
  * FIFO event words) and come back with it.
  */
@@ -724,6 +725,7 @@ void hv_evtchn_save(struct domain *d, struct sv_snap_w *w)
 		sv_snap_put_u32(w, c->remote_port);
 		sv_snap_put_u32(w, c->virq);
 		sv_snap_put_str(w, c->be ? c->be->name : NULL);
+		sv_snap_put_str(w, c->irq ? c->irq->name : NULL);
 		sv_snap_put_u8(w, c->priority);
 		sv_snap_put_u8(w, c->last_priority);
 		sv_snap_put_u16(w, c->last_vcpu);
@@ -747,14 +749,14 @@ int hv_evtchn_load(struct domain *d, struct sv_snap_r *r)
 	d->evtchn_ops = fifo ? &hv_evtchn_fifo_ops : &hv_evtchn_2l_ops;
 	for (uint32_t p = 0; p < n && rc == 0; p++) {
 		struct hv_evtchn *c = &d->evtchn[p];
-		char *be = NULL;
+		char *be = NULL, *irq = NULL;
 
 		if (!sv_snap_get_u8(r, &c->state) || !sv_snap_get_bool(r, &c->reserved) ||
 		    !sv_snap_get_u16(r, &c->notify_vcpu) || !sv_snap_get_u16(r, &c->remote_domid) ||
 		    !sv_snap_get_u32(r, &c->remote_port) || !sv_snap_get_u32(r, &c->virq) ||
-		    !sv_snap_get_str(r, 64, &be) || !sv_snap_get_u8(r, &c->priority) ||
-		    !sv_snap_get_u8(r, &c->last_priority) || !sv_snap_get_u16(r, &c->last_vcpu) ||
-		    !sv_snap_get_bool(r, &c->fifo_pending)) {
+		    !sv_snap_get_str(r, 64, &be) || !sv_snap_get_str(r, 64, &irq) ||
+		    !sv_snap_get_u8(r, &c->priority) || !sv_snap_get_u8(r, &c->last_priority) ||
+		    !sv_snap_get_u16(r, &c->last_vcpu) || !sv_snap_get_bool(r, &c->fifo_pending)) {
 			rc = -EINVAL;
 			break;
 		}
@@ -767,7 +769,14 @@ int hv_evtchn_load(struct domain *d, struct sv_snap_r *r)
 		 * (else its device binds it when it loads). */
 		if (be && p < n_old && old[p].be && !strcmp(old[p].be->name, be))
 			c->be = old[p].be;
+		/* A platform interrupt (PAPR's vty) is bound at build too. */
+		if (irq && p < n_old && old[p].irq && !strcmp(old[p].irq->name, irq))
+			c->irq = old[p].irq;
+		else if (irq)
+			rc = sv_snap_fail(r, "event channel %u: no platform interrupt '%s' here", p,
+					  irq);
 		g_free(be);
+		g_free(irq);
 	}
 	g_free(old);
 	return rc;
