@@ -4,7 +4,7 @@
  * hv_save writes, in this order: the machine frames (owner, references,
  * free list, non-zero contents: mmu/machmem.c), then per domain its p2m
  * (mmu/p2m.c), its own fields (shutdown state, the unflushed console line,
- * vm_assist, reservation, shared_info, HVM params), its event channels
+ * vm_assist, reservation, shared_info, HVM params, watchdog timers), its event channels
  * (hv/evtchn.c, hv/evtchn_fifo.c), its grant table (hv/grant_table.c), the
  * arch's domain state (hv_arch_ops.domain_save: the PAPR partition), and
  * each vcpu: blocking, timers, clock offset (idle_ns), vcpu_info and guest
@@ -50,6 +50,7 @@ static void hv_vcpu_save(struct vcpu *v, struct sv_snap_w *w)
 	sv_snap_put_bytes(w, &v->time_area, sizeof(v->time_area));
 	sv_snap_put_bytes(w, &v->runstate_area, sizeof(v->runstate_area));
 	sv_snap_put_bytes(w, v->virq_to_port, sizeof(v->virq_to_port));
+	sv_snap_put_bool(w, v->yielded);
 	cpu_save(v->cpu, w);
 	if (v->arch->vcpu_save)
 		v->arch->vcpu_save(v, w);
@@ -81,7 +82,8 @@ static int hv_vcpu_load(struct vcpu *v, struct sv_snap_r *r)
 	    !sv_snap_get_u64(r, &v->periodic_next_ns) || !sv_snap_get_u64(r, &v->idle_ns) ||
 	    !sv_snap_get_bytes(r, &v->time_area, sizeof(v->time_area)) ||
 	    !sv_snap_get_bytes(r, &v->runstate_area, sizeof(v->runstate_area)) ||
-	    !sv_snap_get_bytes(r, v->virq_to_port, sizeof(v->virq_to_port)))
+	    !sv_snap_get_bytes(r, v->virq_to_port, sizeof(v->virq_to_port)) ||
+	    !sv_snap_get_bool(r, &v->yielded))
 		return -EINVAL;
 	v->block = block;
 	v->vcpu_info_mfn = (int64_t)mfn;
@@ -117,6 +119,8 @@ static void hv_domain_save(struct domain *d, struct sv_snap_w *w)
 	sv_snap_put_u64(w, d->shared_info_mfn);
 	sv_snap_put_u64(w, d->shared_info_gfn);
 	sv_snap_put_bytes(w, d->hvm_params, sizeof(d->hvm_params));
+	sv_snap_put_bytes(w, d->watchdog_ns, sizeof(d->watchdog_ns));
+	sv_snap_put_u16(w, d->target);
 	hv_evtchn_save(d, w);
 	hv_evtchn_fifo_save(d, w);
 	hv_gnttab_save(d, w);
@@ -160,7 +164,9 @@ static int hv_domain_load(struct domain *d, struct sv_snap_r *r)
 	if (!sv_snap_get_bool(r, &d->big_endian) || !sv_snap_get_u64(r, &d->vm_assist) ||
 	    !sv_snap_get_u64(r, &d->tot_pages) || !sv_snap_get_u64(r, &d->max_pages) ||
 	    !sv_snap_get_u64(r, &d->shared_info_mfn) || !sv_snap_get_u64(r, &d->shared_info_gfn) ||
-	    !sv_snap_get_bytes(r, d->hvm_params, sizeof(d->hvm_params)))
+	    !sv_snap_get_bytes(r, d->hvm_params, sizeof(d->hvm_params)) ||
+	    !sv_snap_get_bytes(r, d->watchdog_ns, sizeof(d->watchdog_ns)) ||
+	    !sv_snap_get_u16(r, &d->target))
 		return -EINVAL;
 	if (!machmem_valid(&d->hv->mem, d->shared_info_mfn))
 		return sv_snap_fail(r, "bad shared_info frame");
