@@ -33,6 +33,8 @@ struct translator;
 struct p2m;
 struct trace;
 struct ir_func;
+struct sv_snap_w;
+struct sv_snap_r;
 
 /* Why cpu_exec() returned. */
 enum cpu_stop {
@@ -126,6 +128,10 @@ struct cpu_arch_ops {
 		     size_t bufsize);
 	/* Registers and target description for the gdb stub (cpu/gdb.h; may be NULL). */
 	const struct cpu_gdb_ops *gdb;
+	/* Snapshots: the architectural state (include/sv/snap.h); load
+	 * returns 0 or a negative errno after sv_snap_fail. */
+	void (*save)(struct cpu *cpu, struct sv_snap_w *w);
+	int (*load)(struct cpu *cpu, struct sv_snap_r *r);
 };
 
 /*
@@ -282,6 +288,11 @@ int cpu_phys_read(struct cpu *cpu, uint64_t gpa, void *buf, size_t len);
 int cpu_phys_write(struct cpu *cpu, uint64_t gpa, const void *buf, size_t len);
 
 /* Invalidate this CPU's TLB (all contexts) and jump cache. */
+/* Snapshots (cpu/snapshot.c): instruction count and run state, then the
+ * arch's registers; load flushes the TLB and the jump cache (the caller
+ * drops the TB cache). */
+void cpu_save(struct cpu *cpu, struct sv_snap_w *w);
+int cpu_load(struct cpu *cpu, struct sv_snap_r *r);
 void cpu_tlb_flush(struct cpu *cpu);
 void cpu_tlb_flush_page(struct cpu *cpu, uint64_t va);
 

@@ -9,6 +9,7 @@
 #include "devices/xen_ring.h"
 #include "hv/evtchn.h"
 #include "hv/grant_table.h"
+#include "sv/snap.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -737,4 +738,51 @@ uint32_t xen_blkback_port(const struct xen_blkback *b)
 uint64_t xen_blkback_sectors(const struct xen_blkback *b)
 {
 	return b->sectors;
+}
+
+/* ------------------------------------------------------------ snapshots */
+
+/*
+ * The backend's connection: xenbus state, the ring's grant references and
+ * the frames they map (the frame table holds the mappings' references), the
+ * ring indexes it keeps and the bound port. Its one watch (the frontend's
+ * state) is set when the machine is built and stays, ahead of the guest's
+ * in the store's firing order, as in the saved run. The disk file is not
+ * part of a snapshot: restore with the file as it was then.
+ */
+void xen_blkback_save(const struct xen_blkback *b, struct sv_snap_w *w)
+{
+	sv_snap_put_u32(w, b->state);
+	sv_snap_put_bool(w, b->connected);
+	sv_snap_put_bool(w, b->broken);
+	sv_snap_put_u32(w, b->nr_pages);
+	sv_snap_put_bytes(w, b->ring_ref, sizeof(b->ring_ref));
+	sv_snap_put_bytes(w, b->ring_mfn, sizeof(b->ring_mfn));
+	sv_snap_put_u32(w, b->nr_ents);
+	sv_snap_put_u32(w, b->req_cons);
+	sv_snap_put_u32(w, b->rsp_prod_pvt);
+	sv_snap_put_u32(w, b->port);
+}
+
+int xen_blkback_load(struct xen_blkback *b, struct sv_snap_r *r)
+{
+	uint32_t state = 0;
+
+	if (!sv_snap_get_u32(r, &state) || !sv_snap_get_bool(r, &b->connected) ||
+	    !sv_snap_get_bool(r, &b->broken) || !sv_snap_get_u32(r, &b->nr_pages) ||
+	    !sv_snap_get_bytes(r, b->ring_ref, sizeof(b->ring_ref)) ||
+	    !sv_snap_get_bytes(r, b->ring_mfn, sizeof(b->ring_mfn)) ||
+	    !sv_snap_get_u32(r, &b->nr_ents) || !sv_snap_get_u32(r, &b->req_cons) ||
+	    !sv_snap_get_u32(r, &b->rsp_prod_pvt) || !sv_snap_get_u32(r, &b->port))
+		return -EINVAL;
+	b->state = state;
+	if (state > XENBUS_STATE_CLOSED || b->nr_pages > BLK_MAX_RING_PAGES ||
+	    (b->connected && (!b->nr_pages || !b->nr_ents || (b->nr_ents & (b->nr_ents - 1)))))
+		return sv_snap_fail(r, "bad block backend state");
+	for (unsigned i = 0; b->connected && i < b->nr_pages; i++)
+		if (!machmem_valid(&b->d->hv->mem, b->ring_mfn[i]))
+			return sv_snap_fail(r, "bad block ring frame");
+	if (b->connected)
+		hv_evtchn_rebind_backend(b->d, b->port, &b->be);
+	return 0;
 }

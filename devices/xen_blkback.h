@@ -106,5 +106,11 @@ enum xenbus_state xen_blkback_state(const struct xen_blkback *b);
 /* The frontend's event channel while connected, else 0. */
 uint32_t xen_blkback_port(const struct xen_blkback *b);
 uint64_t xen_blkback_sectors(const struct xen_blkback *b);
+/* Snapshots (include/sv/snap.h): the connection and the ring indexes (not
+ * the disk file's contents). */
+struct sv_snap_w;
+struct sv_snap_r;
+void xen_blkback_save(const struct xen_blkback *b, struct sv_snap_w *w);
+int xen_blkback_load(struct xen_blkback *b, struct sv_snap_r *r);
 
 #endif

@@ -3,6 +3,7 @@
  * devices/xenstore.h for the layout and a worked example).
  */
 #include "devices/xenstore.h"
+#include "sv/snap.h"
 #include "devices/xen_ring.h"
 #include "hv/evtchn.h"
 #include "hv/shared_info.h"
@@ -634,4 +635,40 @@ int xenstore_populate_domain(struct xs_store *s, struct domain *d, const char *n
 	g_snprintf(val, sizeof(val), "/vm/%u", id);
 	rc |= xs_store_write_str(s, path, val);
 	return rc ? -EINVAL : 0;
+}
+
+/* ------------------------------------------------------------ snapshots */
+
+/* The connection: a request half received, replies and events not yet in
+ * the ring, and the guest's watches (the ring itself is guest memory). */
+void xenstore_save(const struct xenstore *x, struct sv_snap_w *w)
+{
+	sv_snap_put_bytes(w, x->in->data, x->in->len);
+	sv_snap_put_u32(w, x->discard);
+	sv_snap_put_bytes(w, x->out->data, x->out->len);
+	sv_snap_put_bytes(w, x->events->data, x->events->len);
+	sv_snap_put_bool(w, x->broken);
+	xs_store_save_watches(x->store, (void *)x, w);
+}
+
+int xenstore_load(struct xenstore *x, struct sv_snap_r *r)
+{
+	const uint8_t *in, *out, *ev;
+	size_t lin = 0, lout = 0, lev = 0;
+
+	in = sv_snap_get_blob(r, XENSTORE_HDR_SIZE + XS_STORE_PAYLOAD_MAX, &lin);
+	if (!in || !sv_snap_get_u32(r, &x->discard))
+		return -EINVAL;
+	out = sv_snap_get_blob(r, 1u << 24, &lout);
+	ev = out ? sv_snap_get_blob(r, 1u << 24, &lev) : NULL;
+	if (!ev || !sv_snap_get_bool(r, &x->broken))
+		return -EINVAL;
+	g_byte_array_set_size(x->in, 0);
+	g_byte_array_append(x->in, in, (guint)lin);
+	g_byte_array_set_size(x->out, 0);
+	g_byte_array_append(x->out, out, (guint)lout);
+	g_byte_array_set_size(x->events, 0);
+	g_byte_array_append(x->events, ev, (guint)lev);
+	x->handling = false;
+	return xs_store_load_watches(x->store, x, xs_watch_fire, r);
 }

@@ -80,6 +80,12 @@ void xenstore_destroy(struct xenstore *x);
 /* Serve the ring now (what a notify does). */
 void xenstore_process(struct xenstore *x);
 uint32_t xenstore_port(const struct xenstore *x);
+/* Snapshots (include/sv/snap.h): the connection's state and watches
+ * (the store is saved by its owner, before). */
+struct sv_snap_w;
+struct sv_snap_r;
+void xenstore_save(const struct xenstore *x, struct sv_snap_w *w);
+int xenstore_load(struct xenstore *x, struct sv_snap_r *r);
 
 /* Write d's nodes as a toolstack does for a new domU: /local/domain/<id>
  * with name, domid, memory, cpu, device, control, and the console's

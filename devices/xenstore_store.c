@@ -6,6 +6,7 @@
  * against XENSTORE_ABS_PATH_MAX before anything else.
  */
 #include "devices/xenstore_store.h"
+#include "sv/snap.h"
 
 #include <errno.h>
 
@@ -643,4 +644,161 @@ int xs_store_set_owner(struct xs_store *s, const char *path, uint16_t owner, cha
 	if (reader != owner)
 		len += g_snprintf(buf + len, sizeof(buf) - (size_t)len, "r%u", reader) + 1;
 	return xs_store_set_perms(s, 0, 0, path, buf, (size_t)len);
+}
+
+/* ------------------------------------------------------------ snapshots */
+
+/*
+ * The tree (each node: name, value, permission list, children in creation
+ * order), the open transactions with their copies and pending watch paths,
+ * and the next transaction id. Watches belong to their owners, which save
+ * theirs (xs_store_save_watches) and register them again when they load.
+ */
+static void node_save(const struct xs_node *n, struct sv_snap_w *w)
+{
+	sv_snap_put_str(w, n->name);
+	sv_snap_put_bytes(w, n->value, n->len);
+	sv_snap_put_bytes(w, n->perms, n->n_perms * sizeof(*n->perms));
+	sv_snap_put_u32(w, n->children->len);
+	for (unsigned i = 0; i < n->children->len; i++)
+		node_save(g_ptr_array_index(n->children, i), w);
+}
+
+static struct xs_node *node_load(struct sv_snap_r *r, unsigned depth, unsigned *count)
+{
+	const uint8_t *val, *perms;
+	size_t vlen = 0, plen = 0;
+	struct xs_node *n;
+	uint32_t nc = 0;
+	char *name = NULL;
+
+	if (depth > XS_STORE_ABS_PATH_MAX / 2 || ++*count > XS_STORE_MAX_NODES) {
+		sv_snap_fail(r, "xenstore tree too deep or too large");
+		return NULL;
+	}
+	if (!sv_snap_get_str(r, XS_STORE_ABS_PATH_MAX, &name) || !name)
+		return NULL;
+	val = sv_snap_get_blob(r, XS_STORE_PAYLOAD_MAX, &vlen);
+	perms = val ? sv_snap_get_blob(r, XS_STORE_MAX_PERMS * sizeof(struct xs_perm), &plen) :
+		      NULL;
+	if (!perms || plen % sizeof(struct xs_perm) || !sv_snap_get_u32(r, &nc)) {
+		g_free(name);
+		sv_snap_fail(r, "bad xenstore node");
+		return NULL;
+	}
+	n = node_new(name, (const struct xs_perm *)perms,
+		     (unsigned)(plen / sizeof(struct xs_perm)));
+	g_free(name);
+	n->value = g_memdup2(val, vlen);
+	n->len = vlen;
+	for (uint32_t i = 0; i < nc; i++) {
+		struct xs_node *c = node_load(r, depth + 1, count);
+
+		if (!c) {
+			node_free(n);
+			return NULL;
+		}
+		g_ptr_array_add(n->children, c);
+	}
+	return n;
+}
+
+void xs_store_save(const struct xs_store *s, struct sv_snap_w *w)
+{
+	node_save(s->root, w);
+	sv_snap_put_u32(w, s->next_tx);
+	sv_snap_put_u32(w, s->txs->len);
+	for (unsigned i = 0; i < s->txs->len; i++) {
+		const struct xs_tx *t = g_ptr_array_index(s->txs, i);
+
+		sv_snap_put_u32(w, t->id);
+		sv_snap_put_u16(w, t->dom);
+		node_save(t->root, w);
+		sv_snap_put_u32(w, t->changed->len);
+		for (unsigned j = 0; j < t->changed->len; j++)
+			sv_snap_put_str(w, g_ptr_array_index(t->changed, j));
+	}
+}
+
+int xs_store_load(struct xs_store *s, struct sv_snap_r *r)
+{
+	unsigned count = 0;
+	struct xs_node *root = node_load(r, 0, &count);
+	uint32_t n = 0;
+
+	if (!root)
+		return -EINVAL;
+	node_free(s->root);
+	s->root = root;
+	s->n_nodes = count;
+	while (s->txs->len)
+		xs_store_tx_end(s, ((struct xs_tx *)g_ptr_array_index(s->txs, 0))->dom,
+				((struct xs_tx *)g_ptr_array_index(s->txs, 0))->id, false);
+	if (!sv_snap_get_u32(r, &s->next_tx) || !sv_snap_get_u32(r, &n))
+		return -EINVAL;
+	if (n > 64 * XS_STORE_MAX_TX)
+		return sv_snap_fail(r, "bad xenstore transaction count");
+	for (uint32_t i = 0; i < n; i++) {
+		struct xs_tx *t = g_new0(struct xs_tx, 1);
+		uint32_t nch = 0;
+		unsigned tc = 0;
+
+		t->changed = g_ptr_array_new_with_free_func(g_free);
+		g_ptr_array_add(s->txs, t);
+		if (!sv_snap_get_u32(r, &t->id) || !sv_snap_get_u16(r, &t->dom) ||
+		    !(t->root = node_load(r, 0, &tc)) || !sv_snap_get_u32(r, &nch))
+			return -EINVAL;
+		if (nch > XS_STORE_MAX_NODES)
+			return sv_snap_fail(r, "bad xenstore transaction");
+		for (uint32_t j = 0; j < nch; j++) {
+			char *p = NULL;
+
+			if (!sv_snap_get_str(r, XS_STORE_ABS_PATH_MAX + 1, &p) || !p)
+				return sv_snap_fail(r, "bad xenstore transaction path");
+			g_ptr_array_add(t->changed, p);
+		}
+	}
+	return 0;
+}
+
+void xs_store_save_watches(const struct xs_store *s, void *owner, struct sv_snap_w *w)
+{
+	uint32_t n = 0;
+
+	for (unsigned i = 0; i < s->watches->len; i++)
+		n += ((struct xs_watch *)g_ptr_array_index(s->watches, i))->owner == owner;
+	sv_snap_put_u32(w, n);
+	for (unsigned i = 0; i < s->watches->len; i++) {
+		const struct xs_watch *x = g_ptr_array_index(s->watches, i);
+
+		if (x->owner != owner)
+			continue;
+		sv_snap_put_str(w, x->path);
+		sv_snap_put_str(w, x->token);
+		sv_snap_put_bool(w, x->relative);
+	}
+}
+
+int xs_store_load_watches(struct xs_store *s, void *owner, xs_watch_fn fn, struct sv_snap_r *r)
+{
+	uint32_t n = 0;
+
+	xs_store_unwatch_all(s, owner);
+	if (!sv_snap_get_u32(r, &n) || n > XS_STORE_MAX_WATCHES)
+		return sv_snap_fail(r, "bad xenstore watch count");
+	for (uint32_t i = 0; i < n; i++) {
+		char *path = NULL, *token = NULL;
+		bool rel = false;
+		int rc = -EINVAL;
+
+		if (sv_snap_get_str(r, XS_STORE_ABS_PATH_MAX, &path) &&
+		    sv_snap_get_str(r, XS_STORE_ABS_PATH_MAX, &token) && path && token &&
+		    sv_snap_get_bool(r, &rel))
+			rc = xs_store_watch(s, owner, path, token, rel, fn);
+		g_free(path);
+		g_free(token);
+		if (rc < 0)
+			return sv_snap_fail(r, "bad xenstore watch %u", i);
+	}
+	return 0;
 }

@@ -85,4 +85,13 @@ int xs_store_write_str(struct xs_store *s, const char *path, const char *val);
 int xs_store_set_owner(struct xs_store *s, const char *path, uint16_t owner, char mode,
 		       uint16_t reader);
 
+/* Snapshots (include/sv/snap.h): the tree and transactions; an owner's
+ * watches (load replaces that owner's, with fn). 0 or a negative errno. */
+struct sv_snap_w;
+struct sv_snap_r;
+void xs_store_save(const struct xs_store *s, struct sv_snap_w *w);
+int xs_store_load(struct xs_store *s, struct sv_snap_r *r);
+void xs_store_save_watches(const struct xs_store *s, void *owner, struct sv_snap_w *w);
+int xs_store_load_watches(struct xs_store *s, void *owner, xs_watch_fn fn, struct sv_snap_r *r);
+
 #endif

@@ -196,3 +196,14 @@ char *sv_digest_diff(const struct sv_digest *want, const struct sv_digest *have)
 	}
 	return NULL;
 }
+
+uint64_t sv_digest_hash(const struct sv_digest *dg)
+{
+	GByteArray *b = g_byte_array_new();
+	uint64_t h;
+
+	sv_digest_put(dg, b);
+	h = XXH3_64bits(b->data, b->len);
+	g_byte_array_free(b, TRUE);
+	return h;
+}

@@ -37,6 +37,8 @@ struct sv_digest {
 
 void sv_digest_compute(struct domain *d, struct sv_digest *out);
 void sv_digest_clear(struct sv_digest *dg);
+/* One number for the whole digest (registers, icounts, pcs, memory). */
+uint64_t sv_digest_hash(const struct sv_digest *dg);
 /* Serialize (little-endian) / parse; parse returns false if buf is not
  * exactly one digest. */
 void sv_digest_put(const struct sv_digest *dg, GByteArray *out);

@@ -45,7 +45,7 @@
  * X06 (SIGABRT); --timeout -> X0e (SIGALRM). `k` (kill) stops softvisor with
  * exit status 4, as --timeout does; `D` (detach) removes the breakpoints and
  * lets the guest run on without gdb, as does a dropped connection. Monitor
- * commands (gdb's `monitor`): help, info exits, info vcpus.
+ * commands (gdb's `monitor`, qRcmd) are frontend/monitor.c's (`monitor help`).
  *
  * Nothing here trusts the peer: a malformed packet gets an error reply (or,
  * with a bad checksum, a NAK), lengths are bounded, and a dropped connection
@@ -53,6 +53,7 @@
  */
 #include "frontend/gdbstub.h"
 #include "cpu/gdb.h"
+#include "frontend/monitor.h"
 #include "frontend/options.h"
 #include "hv/hv.h"
 
@@ -141,6 +142,10 @@ struct sv_gdb {
 	enum sv_gdb_reverse reverse;
 	bool reverse_ok;
 	bool history_begin; /* the next stop reply says replaylog:begin */
+
+	/* monitor savevm (frontend/monitor.h). */
+	char *(*savevm)(void *opaque, const char *path);
+	void *savevm_opaque;
 
 	/* Input bytes not consumed yet. */
 	uint8_t in[4096];
@@ -833,52 +838,19 @@ static void gdb_monitor_output(struct sv_gdb *g, const char *text)
 
 static void gdb_monitor(struct sv_gdb *g, const char *hex)
 {
+	struct sv_monitor mon = { g->d, g->savevm, g->savevm_opaque };
 	size_t n = strlen(hex) / 2;
 	char *cmd = g_malloc0(n + 1);
-	char *out = NULL;
+	char *out;
 
 	if (strlen(hex) % 2 || !gdb_decode_hex(hex, (uint8_t *)cmd, n)) {
 		g_free(cmd);
 		gdb_put_packet(g, "E01");
 		return;
 	}
-	g_strstrip(cmd);
-	if (!strcmp(cmd, "info exits") || !strcmp(cmd, "info stats")) {
-		size_t size = 0;
-		FILE *f = open_memstream(&out, &size);
-
-		if (f) {
-			char *text = NULL;
-
-			hv_stats_print(g->d, f);
-			fclose(f);
-			text = g_strdup(out ? out : "");
-			free(out);
-			out = text;
-		}
-	} else if (!strcmp(cmd, "info vcpus")) {
-		GString *s = g_string_new(NULL);
-
-		for (unsigned i = 0; i < g->d->n_vcpus; i++) {
-			struct vcpu *v = g->d->vcpus[i];
-			g_string_append_printf(s,
-					       "thread %u: vcpu %u (%s) pc=0x%" PRIx64
-					       " icount=%" PRIu64 " exits=%" PRIu64 "%s\n",
-					       i + 1, v->id, v->cpu->name,
-					       v->cpu->arch->get_pc(v->cpu), v->cpu->icount,
-					       v->n_exits, v->blocked ? " (blocked)" : "");
-		}
-		out = g_string_free(s, FALSE);
-	} else {
-		out = g_strdup_printf("%smonitor commands:\n"
-				      "  info exits   exit and hypercall counters (as --stats)\n"
-				      "  info vcpus   the vcpus (gdb threads) and their state\n",
-				      strcmp(cmd, "help") ? "unknown command; " : "");
-	}
-	if (out) {
-		gdb_monitor_output(g, out);
-		g_free(out);
-	}
+	out = sv_monitor_run(&mon, cmd);
+	gdb_monitor_output(g, out);
+	g_free(out);
 	g_free(cmd);
 	gdb_put_packet(g, "OK");
 }
@@ -1250,6 +1222,13 @@ void sv_gdb_finish(struct sv_gdb *g, int status)
 	gdb_put_packet(g, buf);
 	gdb_hangup(g);
 	g->attached = false;
+}
+
+void sv_gdb_set_savevm(struct sv_gdb *g, char *(*savevm)(void *opaque, const char *path),
+		       void *opaque)
+{
+	g->savevm = savevm;
+	g->savevm_opaque = opaque;
 }
 
 void sv_gdb_allow_reverse(struct sv_gdb *g, bool on)

@@ -65,6 +65,9 @@ enum sv_gdb_reverse_stop {
 };
 
 void sv_gdb_allow_reverse(struct sv_gdb *g, bool on);
+/* `monitor savevm FILE` calls savevm(opaque, FILE) (frontend/monitor.h). */
+void sv_gdb_set_savevm(struct sv_gdb *g, char *(*savevm)(void *opaque, const char *path),
+		       void *opaque);
 enum sv_gdb_reverse sv_gdb_reverse_request(const struct sv_gdb *g, unsigned *cpu_index);
 /* The machine was rebuilt: serve the new domain, with every breakpoint and
  * watchpoint gdb set inserted into its vcpus. */

@@ -16,6 +16,7 @@
 #include "frontend/options.h"
 #include "frontend/rr.h"
 #include "hv/hv.h"
+#include "sv/snap.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -351,4 +352,35 @@ size_t sv_input_read(struct sv_input *in, char *buf, size_t len, bool consume)
 	if (consume)
 		g_byte_array_remove_range(in->queue, 0, (guint)n);
 	return n;
+}
+
+/*
+ * Snapshots: the round the machine is at and the bytes delivered but not
+ * yet taken. The history stays this run's: re-executing from a snapshot of
+ * round R replays the deliveries after R.
+ */
+void sv_input_save(const struct sv_input *in, struct sv_snap_w *w)
+{
+	sv_snap_put_u64(w, in->round);
+	sv_snap_put_bytes(w, in->queue->data, in->queue->len);
+}
+
+int sv_input_load(struct sv_input *in, struct sv_snap_r *r)
+{
+	const uint8_t *q;
+	size_t len = 0;
+
+	if (!sv_snap_get_u64(r, &in->round))
+		return -EINVAL;
+	q = sv_snap_get_blob(r, 1u << 24, &len);
+	if (!q)
+		return -EINVAL;
+	g_byte_array_set_size(in->queue, 0);
+	g_byte_array_append(in->queue, q, (guint)len);
+	in->hist_next = 0;
+	while (in->hist_next < in->history->len &&
+	       g_array_index(in->history, struct sv_input_delivery, in->hist_next).round <=
+		       in->round)
+		in->hist_next++;
+	return 0;
 }

@@ -102,5 +102,10 @@ int sv_input_finish(struct sv_input *in, int status);
 void sv_input_idle(struct sv_input *in, uint64_t ns);
 /* The polled consoles' read (hv_console_sink.read). */
 size_t sv_input_read(struct sv_input *in, char *buf, size_t len, bool consume);
+/* Snapshots (frontend/snapshot.h): the round and the undelivered bytes. */
+struct sv_snap_w;
+struct sv_snap_r;
+void sv_input_save(const struct sv_input *in, struct sv_snap_w *w);
+int sv_input_load(struct sv_input *in, struct sv_snap_r *r);
 
 #endif

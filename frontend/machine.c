@@ -13,7 +13,9 @@
 #include "frontend/machine.h"
 #include "cpu/cpu.h"
 #include "frontend/gdbstub.h"
+#include "frontend/digest.h"
 #include "frontend/rr.h"
+#include "frontend/snapshot.h"
 #include "cpu/ppc/cpu_ppc.h"
 #include "hv/time.h"
 #include "hv/ppc/ppc.h"
@@ -170,7 +172,11 @@ static int sv_xen_backends(struct sv_machine *m, struct domain *d, const char *n
 		return err;
 	if (d == m->dom)
 		m->xen_console = con; /* console input goes to the KERNEL's domain */
-	if (!xenstore_create(m->xs, d, hv_x86_special_gfn(d, HV_X86_SPECIAL_XENSTORE), &err))
+	struct xenstore *xs =
+		xenstore_create(m->xs, d, hv_x86_special_gfn(d, HV_X86_SPECIAL_XENSTORE), &err);
+	if (xs && d == m->dom)
+		m->xenstore = xs; /* the KERNEL's: the one a snapshot saves */
+	if (!xs)
 		return err;
 	return xenstore_populate_domain(m->xs, d, name, xen_console_gfn(con),
 					xen_console_port(con));
@@ -221,7 +227,9 @@ static int sv_xen_disks(struct sv_machine *m, const struct sv_options *o, struct
 		char *msg = NULL;
 		int err = 0;
 
-		if (!xen_blkback_create(m->xs, d, i, o->disk[i].path, o->disk[i].ro, &err, &msg)) {
+		m->disks[i] =
+			xen_blkback_create(m->xs, d, i, o->disk[i].path, o->disk[i].ro, &err, &msg);
+		if (!m->disks[i]) {
 			sv_fail("%s", msg);
 			g_free(msg);
 			return SV_EXIT_USAGE;
@@ -345,6 +353,31 @@ static void sv_guests_close(struct sv_machine *m)
 static int sv_machine_build(struct sv_machine *m, const struct sv_options *o,
 			    const struct sv_image *img);
 
+/* --restore: the machine just built takes the saved state. -1, or the exit
+ * status after a message. */
+static int sv_machine_restore(struct sv_machine *m, const struct sv_options *o)
+{
+	GError *gerr = NULL;
+	gchar *data = NULL;
+	gsize len = 0;
+	char *msg;
+
+	if (!g_file_get_contents(o->restore, &data, &len, &gerr)) {
+		sv_error("cannot read --restore %s: %s", o->restore, gerr->message);
+		g_error_free(gerr);
+		return SV_EXIT_USAGE;
+	}
+	m->restore_hash = sv_rr_hash(data, len);
+	msg = sv_snapshot_load(m, o, (const uint8_t *)data, len);
+	g_free(data);
+	if (msg) {
+		sv_error("cannot restore %s: %s", o->restore, msg);
+		g_free(msg);
+		return SV_EXIT_USAGE;
+	}
+	return -1;
+}
+
 int sv_machine_create(struct sv_machine *m, const struct sv_options *o, const struct sv_image *img)
 {
 	int err = 0;
@@ -374,12 +407,17 @@ int sv_machine_create(struct sv_machine *m, const struct sv_options *o, const st
 				       g_strerror(errno));
 		m->own_trace = true;
 	}
+	if (o->n_doms && (o->restore || o->snapshot_on))
+		return sv_fail("snapshots of a machine with --domain are not supported yet");
 	if (o->n_doms) {
 		int st = sv_guests_open(m, o);
 		if (st >= 0)
 			return st;
 	}
-	return sv_machine_build(m, o, img);
+	err = sv_machine_build(m, o, img);
+	if (err >= 0 || !o->restore)
+		return err;
+	return sv_machine_restore(m, o);
 }
 
 /* The hypervisor, the domain and its vcpus at their start state (again for
@@ -522,6 +560,8 @@ void sv_machine_destroy(struct sv_machine *m)
 {
 	sv_input_close(&m->input);
 	sv_gdb_close(m->gdb);
+	sv_reverse_history_free(&m->rev_hist);
+	g_free(m->savevm_path);
 	hv_destroy(&m->hv);
 	memset(&m->hv, 0, sizeof(m->hv));
 	m->generation++;
@@ -553,6 +593,24 @@ int sv_machine_rebuild(struct sv_machine *m, const struct sv_options *o)
 	return -1;
 }
 
+int sv_machine_rewind(struct sv_machine *m, const struct sv_options *o, const uint8_t *img,
+		      size_t len)
+{
+	char *msg;
+
+	hv_console_flush(m->dom);
+	/* As sv_machine_build does for a re-execution: no traces. */
+	m->hv.trace.mask = m->rev.active ? 0 : o->trace_mask;
+	m->generation++;
+	msg = sv_snapshot_load(m, o, img, len);
+	if (msg) {
+		sv_error("cannot go back to an in-memory snapshot: %s", msg);
+		g_free(msg);
+		return SV_EXIT_USAGE;
+	}
+	return -1;
+}
+
 void sv_machine_reexec_done(struct sv_machine *m, const struct sv_options *o)
 {
 	m->hv.trace.mask = o->trace_mask;
@@ -568,6 +626,41 @@ static int sv_shutdown_status(struct domain *d)
 	}
 }
 
+/* gdb's `monitor savevm FILE`: the machine is saved between two rounds
+ * (a snapshot in the middle of a vcpu's turn could not resume it exactly),
+ * so when the guest runs on. */
+static char *sv_machine_savevm(void *opaque, const char *path)
+{
+	struct sv_machine *m = opaque;
+
+	g_free(m->savevm_path);
+	m->savevm_path = g_strdup(path);
+	return g_strdup_printf("the machine will be saved to %s when the guest runs on "
+			       "(at the next round boundary); resume it with --restore=%s\n",
+			       path, path);
+}
+
+/* Between rounds: a snapshot asked for by gdb. -1, or an exit status. */
+static int sv_machine_savevm_now(struct sv_machine *m, const struct sv_options *o)
+{
+	char *msg;
+
+	if (!m->savevm_path || m->rev.active)
+		return -1;
+	msg = sv_snapshot_write_file(m, o, m->savevm_path);
+	if (msg) {
+		sv_error("cannot save the snapshot to %s: %s", m->savevm_path, msg);
+		g_free(msg);
+	} else {
+		sv_error("saved the machine to %s at round %" PRIu64 " (%" PRIu64
+			 " instructions retired)",
+			 m->savevm_path, m->input.round, hv_domain_icount(m->dom));
+	}
+	g_free(m->savevm_path);
+	m->savevm_path = NULL;
+	return -1;
+}
+
 /* --gdb: wait for gdb and let it look at the guest before the first
  * instruction. -1 to run, or an exit status. */
 static int sv_machine_gdb_start(struct sv_machine *m, const struct sv_options *o)
@@ -578,6 +671,7 @@ static int sv_machine_gdb_start(struct sv_machine *m, const struct sv_options *o
 	/* Re-execution replays the input history this run keeps; with a log
 	 * the log would be written or read twice: no reverse execution. */
 	sv_gdb_allow_reverse(m->gdb, !o->record && !o->replay);
+	sv_gdb_set_savevm(m->gdb, sv_machine_savevm, m);
 	return sv_gdb_start(m->gdb);
 }
 
@@ -602,11 +696,14 @@ static struct sv_rr *sv_machine_rr_open(struct sv_machine *m, const struct sv_op
 	*status = -1;
 	if (!o->record && !o->replay)
 		return NULL;
-	opts = g_strdup_printf(
-		"arch=%s personality=%s memory=%" PRIu64 " vcpus=%u cpu=%s cmdline=%s",
-		hv_arch_name(d->arch), d->personality == HV_PERSONALITY_PAPR ? "pseries" : "xen",
-		d->ram_bytes, d->n_vcpus, o->cpu ? o->cpu : "default",
-		o->cmdline ? o->cmdline : "");
+	opts = sv_snapshot_options(m, o);
+	if (o->restore) {
+		/* A run from a snapshot replays only from the same one. */
+		char *full = g_strdup_printf("%s restore=%016" PRIx64, opts, m->restore_hash);
+
+		g_free(opts);
+		opts = full;
+	}
 	cfg.options = opts;
 	rr = o->record ? sv_rr_record(o->record, &cfg) : sv_rr_replay(o->replay, &cfg);
 	g_free(opts);
@@ -779,7 +876,14 @@ static void sv_machine_report(struct sv_machine *m, const struct sv_options *o)
 	for (unsigned i = 0; i < m->hv.domains->len; i++) {
 		struct domain *d = sv_dom(m, i);
 
+		struct sv_digest dg;
+
 		hv_stats_print(d, stderr);
+		/* The machine's final state, comparable across runs (a run
+		 * restored from a snapshot ends with the uninterrupted one's). */
+		sv_digest_compute(d, &dg);
+		fprintf(stderr, "  state digest: %016" PRIx64 "\n", sv_digest_hash(&dg));
+		sv_digest_clear(&dg);
 		fprintf(stderr, "  result: %s, %" PRIu64 " instructions retired\n",
 			d->shut_down ? hv_shutdown_name(d->shutdown_reason) : "timeout",
 			hv_domain_icount(d));
@@ -803,10 +907,34 @@ int sv_machine_run(struct sv_machine *m, const struct sv_options *o)
 	/* Console input from the terminal once gdb is there (a raw terminal
 	 * while softvisor waits for gdb would swallow Ctrl-C). */
 	sv_input_open(&m->input, d, m->xen_console, o->console == SV_CONSOLE_STDIO, rr);
+	if (m->restore_input) {
+		struct sv_snap_r r = { .p = m->restore_input->data, .len = m->restore_input->len };
+
+		/* Checked when the snapshot was read: cannot fail. */
+		sv_input_load(&m->input, &r);
+		g_byte_array_free(m->restore_input, TRUE);
+		m->restore_input = NULL;
+	}
 	while (status < 0) {
 		bool all_blocked = true, rebuilt = false;
 		struct vcpu *live;
 
+		/* Between rounds: where snapshots are taken. */
+		sv_reverse_checkpoint(m, o);
+		sv_machine_savevm_now(m, o);
+		if (o->snapshot_on && !m->snapshot_done &&
+		    hv_domain_icount(m->dom) >= o->snapshot_at && !m->rev.active) {
+			char *msg = sv_snapshot_write_file(m, o, o->snapshot_file);
+
+			m->snapshot_done = true;
+			if (msg) {
+				sv_error("cannot save the snapshot to %s: %s", o->snapshot_file,
+					 msg);
+				g_free(msg);
+				status = SV_EXIT_USAGE;
+				break;
+			}
+		}
 		/* A round: input is delivered only here (frontend/input.h). */
 		if ((status = sv_input_round_start(&m->input)) >= 0)
 			break;
@@ -870,6 +998,10 @@ int sv_machine_run(struct sv_machine *m, const struct sv_options *o)
 		}
 	}
 	sv_machine_flush(m);
+	if (o->snapshot_on && !m->snapshot_done)
+		sv_error("the run ended after %" PRIu64
+			 " instructions, before --snapshot-at=%" PRIu64 ": no snapshot saved",
+			 hv_domain_icount(m->dom), o->snapshot_at);
 	status = sv_input_finish(&m->input, status);
 	sv_input_close(&m->input); /* the terminal back before the last messages */
 	sv_machine_report(m, o);

@@ -30,16 +30,23 @@ struct sv_machine {
 	struct sv_guest *guests; /* the --domain ones, n_guests of them */
 	unsigned n_guests;
 	struct console_backend console;
-	struct xs_store *xs;               /* the xenstore database (Xen personality) */
-	struct xen_console *xen_console;   /* the domain's console ring, or NULL */
-	struct sv_input input;             /* console input (frontend/input.h) */
-	uint64_t kernel_hash, initrd_hash; /* what a replay log must match */
-	const struct sv_image *img;        /* what the machine was built from */
-	struct sv_reverse rev;             /* gdb's reverse execution */
-	unsigned generation;               /* rebuilds so far */
+	struct xs_store *xs;                /* the xenstore database (Xen personality) */
+	struct xen_console *xen_console;    /* the domain's console ring, or NULL */
+	struct sv_input input;              /* console input (frontend/input.h) */
+	uint64_t kernel_hash, initrd_hash;  /* what a replay log must match */
+	const struct sv_image *img;         /* what the machine was built from */
+	struct sv_reverse rev;              /* gdb's reverse execution */
+	struct sv_reverse_history rev_hist; /* its in-memory snapshots */
+	unsigned generation;                /* rebuilds so far */
 	FILE *trace_out;
 	bool own_trace;
-	struct sv_gdb *gdb; /* --gdb: the remote stub's session, or NULL */
+	struct sv_gdb *gdb;                      /* --gdb: the remote stub's session, or NULL */
+	struct xen_blkback *disks[SV_MAX_DISKS]; /* --disk backends */
+	struct xenstore *xenstore;               /* the domain's xenstore connection, or NULL */
+	GByteArray *restore_input; /* --restore: the input layer's part, until it opens */
+	uint64_t restore_hash;     /* --restore: XXH3 of the image (a log must match) */
+	bool snapshot_done;        /* --snapshot-at: taken */
+	char *savevm_path;         /* gdb's monitor savevm: saved at the next round */
 };
 
 /* Build the machine for image (already parsed). Exit status on failure
@@ -51,6 +58,11 @@ void sv_machine_destroy(struct sv_machine *m);
 /* Reverse execution: the machine back at its start state (same console,
  * traces, gdb session and input history). Exit status on failure, else -1. */
 int sv_machine_rebuild(struct sv_machine *m, const struct sv_options *o);
+/* Reverse execution: the machine back at an in-memory snapshot of this
+ * run (loaded over it: every object stays, the gdb session's breakpoints
+ * too). Exit status on failure, else -1. */
+int sv_machine_rewind(struct sv_machine *m, const struct sv_options *o, const uint8_t *img,
+		      size_t len);
 /* The re-execution reached its point: traces on again. */
 void sv_machine_reexec_done(struct sv_machine *m, const struct sv_options *o);
 

@@ -128,6 +128,7 @@ out:
 bool sv_options_parse_run(int argc, char **argv, struct sv_options *o)
 {
 	char *memory = NULL, *console = NULL, *trace = NULL, *digest = NULL, **rest = NULL;
+	char *snap_at = NULL, *rev_iv = NULL;
 	int vcpus = 1;
 	double timeout = 0;
 	gboolean stats = FALSE;
@@ -166,6 +167,18 @@ bool sv_options_parse_run(int argc, char **argv, struct sv_options *o)
 		{ "digest-interval", 0, 0, G_OPTION_ARG_STRING, &digest,
 		  "with --record: instructions between state digests (default: one per byte of "
 		  "guest memory, at least 64M)",
+		  "N" },
+		{ "snapshot-at", 0, 0, G_OPTION_ARG_STRING, &snap_at,
+		  "save the machine to --snapshot-file once N instructions have retired (and run on)",
+		  "N" },
+		{ "snapshot-file", 0, 0, G_OPTION_ARG_FILENAME, &o->snapshot_file,
+		  "where --snapshot-at (and gdb's monitor savevm default) saves", "FILE" },
+		{ "restore", 0, 0, G_OPTION_ARG_FILENAME, &o->restore,
+		  "resume the machine saved in FILE (same image and options)", "FILE" },
+		{ "reverse-interval", 0, 0, G_OPTION_ARG_STRING, &rev_iv,
+		  "with --gdb: instructions between in-memory snapshots for reverse execution "
+		  "(default 2000000, or 4 per byte of a snapshot if more; 0: none, re-execute "
+		  "from the start)",
 		  "N" },
 		{ "gdb", 0, 0, G_OPTION_ARG_STRING, &o->gdb,
 		  "wait for gdb on [HOST:]PORT (default host 127.0.0.1) before the first instruction",
@@ -277,6 +290,33 @@ bool sv_options_parse_run(int argc, char **argv, struct sv_options *o)
 			goto out;
 		}
 	}
+	if (snap_at) {
+		char *end;
+
+		errno = 0;
+		o->snapshot_at = g_ascii_strtoull(snap_at, &end, 0);
+		if (errno || end == snap_at || *end) {
+			sv_error("bad --snapshot-at '%s' (a number of instructions)", snap_at);
+			goto out;
+		}
+		o->snapshot_on = true;
+		if (!o->snapshot_file) {
+			sv_error("--snapshot-at needs --snapshot-file");
+			goto out;
+		}
+	}
+	o->reverse_interval = 2000000;
+	if (rev_iv) {
+		char *end;
+
+		errno = 0;
+		o->reverse_interval = g_ascii_strtoull(rev_iv, &end, 0);
+		o->reverse_interval_set = true;
+		if (errno || end == rev_iv || *end) {
+			sv_error("bad --reverse-interval '%s' (a number of instructions)", rev_iv);
+			goto out;
+		}
+	}
 	if (o->gdb) {
 		char *host = NULL;
 		unsigned port;
@@ -323,6 +363,8 @@ out:
 	g_free(memory);
 	g_free(console);
 	g_free(digest);
+	g_free(snap_at);
+	g_free(rev_iv);
 	g_free(trace);
 	g_strfreev(rest);
 	g_option_context_free(ctx);
@@ -349,6 +391,8 @@ void sv_options_free(struct sv_options *o)
 	g_free(o->console_path);
 	g_free(o->record);
 	g_free(o->replay);
+	g_free(o->snapshot_file);
+	g_free(o->restore);
 	g_free(o->gdb);
 	g_free(o->trace_file);
 	memset(o, 0, sizeof(*o));

@@ -57,6 +57,13 @@ struct sv_options {
 	char *console_path;
 	char *record, *replay, *gdb;
 	uint64_t digest_interval; /* --digest-interval; 0: the default */
+	/* Snapshots (frontend/snapshot.h). */
+	bool snapshot_on;          /* --snapshot-at given */
+	uint64_t snapshot_at;      /* instructions retired (all vcpus) */
+	char *snapshot_file;       /* --snapshot-file */
+	char *restore;             /* --restore */
+	uint64_t reverse_interval; /* --reverse-interval (0: none) */
+	bool reverse_interval_set; /* given: exactly that, not adapted */
 	unsigned trace_mask;
 	char *trace_file;
 	bool stats;

@@ -17,15 +17,36 @@
  *                        hit (reported as such), or report the start of
  *                        the history (replaylog:begin) if there was none
  *
- * Limits: each reverse operation costs a re-execution from the start of the
- * run (no in-memory snapshots yet); not with --record or --replay; changes
- * gdb made to registers or memory are not re-applied; a watchpoint is
- * reported before the accessing instruction.
+ * In-memory snapshots (frontend/snapshot.h) shorten the re-execution: the
+ * run keeps one at its first round (its start, or the --restore point) and
+ * then one every --reverse-interval instructions (default 2,000,000, or 4
+ * per byte of the last snapshot if that is more: a Linux guest's 70 MB
+ * snapshots come every 280 M instructions, so taking them costs about a
+ * tenth of the run) at a round boundary. A re-execution rebuilds the machine, loads the latest
+ * snapshot before the target and runs from there; reverse-continue searches
+ * the stretch from that snapshot to the target first and, if no breakpoint
+ * or watchpoint was hit in it, the stretch before, back to the first one:
+ *
+ *   snapshots   S0 ------ S1 ------ S2 ---- now
+ *   bc          run S2 -> now noting hits; none: S1 -> S2; hit at h: load
+ *               S1 again and run to h, report it
+ *
+ * Memory: at most SV_REVERSE_MAX_SNAPS snapshots and SV_REVERSE_MAX_BYTES
+ * of them (each holds the non-zero guest pages); past either, every other
+ * one is dropped (the first stays) and the interval doubles, so a long run
+ * keeps snapshots spread over all of it.
+ *
+ * Limits: not with --record or --replay; the history starts at the first
+ * snapshot (the run's start, or the --restore point); changes gdb made to
+ * registers or memory are not re-applied; a watchpoint is reported before
+ * the accessing instruction.
  */
 #ifndef SV_FRONTEND_REVERSE_H
 #define SV_FRONTEND_REVERSE_H
 
 #include "frontend/gdbstub.h"
+
+#include <glib.h>
 
 struct sv_machine;
 struct sv_options;
@@ -46,7 +67,31 @@ struct sv_reverse {
 	enum sv_gdb_reverse_stop hit_why;
 	uint64_t hit_addr;
 	unsigned hit_kind;
+	/* The snapshot this re-execution started from (-1: none). */
+	int from;
 };
+
+#define SV_REVERSE_MAX_SNAPS 64
+#define SV_REVERSE_MAX_BYTES (512ull << 20)
+
+/* One in-memory snapshot: the round it was taken before, each vcpu's
+ * position then, and the image. */
+struct sv_reverse_snap {
+	uint64_t round, icount;
+	uint64_t *pos;
+	GByteArray *img;
+};
+
+/* The run's snapshots, oldest first (kept across rebuilds). */
+struct sv_reverse_history {
+	GPtrArray *snaps; /* struct sv_reverse_snap * */
+	uint64_t bytes;
+	uint64_t interval; /* instructions (all vcpus) between snapshots; 0: none */
+};
+
+/* At a round boundary: take an in-memory snapshot if one is due. */
+void sv_reverse_checkpoint(struct sv_machine *m, const struct sv_options *o);
+void sv_reverse_history_free(struct sv_reverse_history *h);
 
 /* Instructions v executed (its icount without the idle time skipped). */
 uint64_t sv_reverse_pos(const struct vcpu *v);

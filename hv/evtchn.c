@@ -16,6 +16,7 @@
  *     unbound, accepting a new binding from the same domain.
  */
 #include "hv/evtchn.h"
+#include "sv/snap.h"
 #include "hv/hypercall.h"
 #include "hv/shared_info.h"
 
@@ -700,4 +701,90 @@ long do_event_channel_op(struct vcpu *v, const uint64_t a[6])
 	if (rc == 0 && out && hv_copy_to_guest(v, a[1], b, size) < 0)
 		return -XEN_EFAULT;
 	return rc;
+}
+
+/*
+ * Snapshots: the port table (every port's state; a backend port names its
+ * backend, which the machine being loaded into has already bound at the
+ * same port, or re-binds when its own device loads; a port presented as a
+ * platform interrupt names it, bound by the build likewise) and which port ABI the
+ * domain uses. The pending and mask bits live in guest memory (shared_info,
+ * FIFO event words) and come back with it.
+ */
+void hv_evtchn_save(struct domain *d, struct sv_snap_w *w)
+{
+	sv_snap_put_bool(w, d->evtchn_ops == &hv_evtchn_fifo_ops);
+	sv_snap_put_u32(w, d->n_evtchn);
+	for (uint32_t p = 0; p < d->n_evtchn; p++) {
+		const struct hv_evtchn *c = &d->evtchn[p];
+
+		sv_snap_put_u8(w, c->state);
+		sv_snap_put_bool(w, c->reserved);
+		sv_snap_put_u16(w, c->notify_vcpu);
+		sv_snap_put_u16(w, c->remote_domid);
+		sv_snap_put_u32(w, c->remote_port);
+		sv_snap_put_u32(w, c->virq);
+		sv_snap_put_str(w, c->be ? c->be->name : NULL);
+		sv_snap_put_str(w, c->irq ? c->irq->name : NULL);
+		sv_snap_put_u8(w, c->priority);
+		sv_snap_put_u8(w, c->last_priority);
+		sv_snap_put_u16(w, c->last_vcpu);
+		sv_snap_put_bool(w, c->fifo_pending);
+	}
+}
+
+int hv_evtchn_load(struct domain *d, struct sv_snap_r *r)
+{
+	struct hv_evtchn *old = d->evtchn;
+	uint32_t n_old = d->n_evtchn, n = 0;
+	bool fifo = false;
+	int rc = 0;
+
+	if (!sv_snap_get_bool(r, &fifo) || !sv_snap_get_u32(r, &n))
+		return -EINVAL;
+	if (n < 1 || n > hv_evtchn_fifo_ops.nr_ports || (!fifo && n > HV_EVTCHN_2L_NR_PORTS))
+		return sv_snap_fail(r, "bad event channel count %u", n);
+	d->evtchn = g_new0(struct hv_evtchn, n);
+	d->n_evtchn = n;
+	d->evtchn_ops = fifo ? &hv_evtchn_fifo_ops : &hv_evtchn_2l_ops;
+	for (uint32_t p = 0; p < n && rc == 0; p++) {
+		struct hv_evtchn *c = &d->evtchn[p];
+		char *be = NULL, *irq = NULL;
+
+		if (!sv_snap_get_u8(r, &c->state) || !sv_snap_get_bool(r, &c->reserved) ||
+		    !sv_snap_get_u16(r, &c->notify_vcpu) || !sv_snap_get_u16(r, &c->remote_domid) ||
+		    !sv_snap_get_u32(r, &c->remote_port) || !sv_snap_get_u32(r, &c->virq) ||
+		    !sv_snap_get_str(r, 64, &be) || !sv_snap_get_str(r, 64, &irq) ||
+		    !sv_snap_get_u8(r, &c->priority) || !sv_snap_get_u8(r, &c->last_priority) ||
+		    !sv_snap_get_u16(r, &c->last_vcpu) || !sv_snap_get_bool(r, &c->fifo_pending)) {
+			rc = -EINVAL;
+			break;
+		}
+		if (c->state > EVTCHNSTAT_ipi || c->notify_vcpu >= d->n_vcpus ||
+		    c->last_vcpu >= d->n_vcpus || c->virq >= NR_VIRQS ||
+		    c->priority > EVTCHN_FIFO_PRIORITY_MIN ||
+		    c->last_priority > EVTCHN_FIFO_PRIORITY_MIN)
+			rc = sv_snap_fail(r, "bad event channel %u", p);
+		/* A backend port: the one this machine bound there, if any
+		 * (else its device binds it when it loads). */
+		if (be && p < n_old && old[p].be && !strcmp(old[p].be->name, be))
+			c->be = old[p].be;
+		/* A platform interrupt (PAPR's vty) is bound at build too. */
+		if (irq && p < n_old && old[p].irq && !strcmp(old[p].irq->name, irq))
+			c->irq = old[p].irq;
+		else if (irq)
+			rc = sv_snap_fail(r, "event channel %u: no platform interrupt '%s' here", p,
+					  irq);
+		g_free(be);
+		g_free(irq);
+	}
+	g_free(old);
+	return rc;
+}
+
+void hv_evtchn_rebind_backend(struct domain *d, uint32_t port, const struct hv_evtchn_backend *be)
+{
+	if (port < d->n_evtchn && d->evtchn[port].state == EVTCHNSTAT_interdomain &&
+	    d->evtchn[port].remote_domid == 0)
+		d->evtchn[port].be = be;
 }

@@ -130,6 +130,17 @@ int hv_evtchn_bind_virq_irq(struct domain *d, uint32_t virq, const struct hv_evt
 /* Is virq per-vcpu (TIMER, DEBUG, XENOPROF, XENPMU) rather than global? */
 bool hv_evtchn_virq_is_per_vcpu(uint32_t virq);
 
+/* Snapshots (include/sv/snap.h), after the frame table: the port table
+ * and ABI, and the FIFO ABI's state. A backend that binds a port after the
+ * machine is built re-attaches with hv_evtchn_rebind_backend. */
+struct sv_snap_w;
+struct sv_snap_r;
+void hv_evtchn_save(struct domain *d, struct sv_snap_w *w);
+int hv_evtchn_load(struct domain *d, struct sv_snap_r *r);
+void hv_evtchn_fifo_save(struct domain *d, struct sv_snap_w *w);
+int hv_evtchn_fifo_load(struct domain *d, struct sv_snap_r *r);
+void hv_evtchn_rebind_backend(struct domain *d, uint32_t port, const struct hv_evtchn_backend *be);
+
 long do_event_channel_op(struct vcpu *v, const uint64_t a[6]);
 
 #endif

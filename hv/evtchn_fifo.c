@@ -36,6 +36,7 @@
  * word appears); EVTCHNOP_reset moves it back to 2-level.
  */
 #include "hv/evtchn.h"
+#include "sv/snap.h"
 #include "hv/shared_info.h"
 
 #include <inttypes.h>
@@ -329,4 +330,70 @@ void hv_evtchn_fifo_destroy(struct domain *d)
 	g_free(f);
 	d->evtchn_fifo = NULL;
 	d->evtchn_ops = &hv_evtchn_2l_ops;
+}
+
+/*
+ * Snapshots: the event-array pages and control blocks (frames whose
+ * references the frame table already holds: nothing is taken here) and each
+ * queue's tail. The words themselves are guest memory.
+ */
+void hv_evtchn_fifo_save(struct domain *d, struct sv_snap_w *w)
+{
+	struct hv_evtchn_fifo *f = d->evtchn_fifo;
+
+	sv_snap_put_bool(w, f != NULL);
+	if (!f)
+		return;
+	sv_snap_put_u32(w, f->n_pages);
+	sv_snap_put_bytes(w, f->page_mfn, f->n_pages * sizeof(f->page_mfn[0]));
+	sv_snap_put_u32(w, f->n_vcpus);
+	for (unsigned i = 0; i < f->n_vcpus; i++) {
+		sv_snap_put_u64(w, (uint64_t)f->vcpu[i].cb_mfn);
+		sv_snap_put_u32(w, f->vcpu[i].cb_off);
+		sv_snap_put_bytes(w, f->vcpu[i].tail, sizeof(f->vcpu[i].tail));
+	}
+}
+
+int hv_evtchn_fifo_load(struct domain *d, struct sv_snap_r *r)
+{
+	struct machmem *mem = &d->hv->mem;
+	struct hv_evtchn_fifo *f;
+	bool on = false;
+
+	/* The frames' references were replaced with the frame table. */
+	if (d->evtchn_fifo) {
+		g_free(d->evtchn_fifo->vcpu);
+		g_free(d->evtchn_fifo);
+		d->evtchn_fifo = NULL;
+	}
+	if (!sv_snap_get_bool(r, &on))
+		return -EINVAL;
+	if (!on)
+		return 0;
+	f = g_new0(struct hv_evtchn_fifo, 1);
+	d->evtchn_fifo = f;
+	if (!sv_snap_get_u32(r, &f->n_pages) || f->n_pages > FIFO_MAX_PAGES) {
+		f->n_pages = 0;
+		return sv_snap_fail(r, "bad FIFO event array size");
+	}
+	if (!sv_snap_get_bytes(r, f->page_mfn, f->n_pages * sizeof(f->page_mfn[0])))
+		return -EINVAL;
+	for (unsigned i = 0; i < f->n_pages; i++)
+		if (!machmem_valid(mem, f->page_mfn[i]))
+			return sv_snap_fail(r, "bad FIFO event array frame");
+	if (!sv_snap_get_u32(r, &f->n_vcpus) || f->n_vcpus != d->n_vcpus)
+		return sv_snap_fail(r, "bad FIFO vcpu count");
+	f->vcpu = g_new0(struct hv_evtchn_fifo_vcpu, f->n_vcpus);
+	for (unsigned i = 0; i < f->n_vcpus; i++) {
+		struct hv_evtchn_fifo_vcpu *fv = &f->vcpu[i];
+		uint64_t mfn = 0;
+
+		if (!sv_snap_get_u64(r, &mfn) || !sv_snap_get_u32(r, &fv->cb_off) ||
+		    !sv_snap_get_bytes(r, fv->tail, sizeof(fv->tail)))
+			return -EINVAL;
+		fv->cb_mfn = (int64_t)mfn;
+		if ((fv->cb_mfn >= 0 && !machmem_valid(mem, mfn)) || fv->cb_off > SV_PAGE_SIZE - 72)
+			return sv_snap_fail(r, "bad FIFO control block of vcpu %u", i);
+	}
+	return 0;
 }

@@ -12,6 +12,7 @@
  * entry's status word), and an entry with pins may not change version.
  */
 #include "hv/grant_table.h"
+#include "sv/snap.h"
 #include "hv/hypercall.h"
 
 #include <inttypes.h>
@@ -854,4 +855,60 @@ long do_grant_table_op(struct vcpu *v, const uint64_t a[6])
 	case GNTTABOP_get_status_frames: return gnttab_get_status_frames(v, uop);
 	default: return gnttab_get_version(v, uop);
 	}
+}
+
+/*
+ * Snapshots: the table as it is (version, its frames, where the guest mapped
+ * them, the maptrack of the domain's own grant mappings). The frames'
+ * references are in the frame table.
+ */
+void hv_gnttab_save(struct domain *d, struct sv_snap_w *w)
+{
+	const struct hv_gnttab *gt = d->gnttab;
+
+	sv_snap_put_u32(w, gt->version);
+	sv_snap_put_u32(w, gt->nr_frames);
+	sv_snap_put_bytes(w, gt->mfn, sizeof(gt->mfn));
+	sv_snap_put_bytes(w, gt->gfn, sizeof(gt->gfn));
+	sv_snap_put_u32(w, gt->nr_status);
+	sv_snap_put_bytes(w, gt->status_mfn, sizeof(gt->status_mfn));
+	sv_snap_put_bytes(w, gt->status_gfn, sizeof(gt->status_gfn));
+	sv_snap_put_u32(w, gt->n_pins);
+	sv_snap_put_bytes(w, gt->pins, gt->n_pins * sizeof(*gt->pins));
+	sv_snap_put_bytes(w, gt->maptrack, sizeof(gt->maptrack));
+}
+
+int hv_gnttab_load(struct domain *d, struct sv_snap_r *r)
+{
+	struct hv_gnttab *gt = d->gnttab;
+	struct machmem *mem = &d->hv->mem;
+	uint32_t version = 0, nr = 0, nrs = 0, np = 0;
+
+	if (!sv_snap_get_u32(r, &version) || !sv_snap_get_u32(r, &nr) ||
+	    !sv_snap_get_bytes(r, gt->mfn, sizeof(gt->mfn)) ||
+	    !sv_snap_get_bytes(r, gt->gfn, sizeof(gt->gfn)) || !sv_snap_get_u32(r, &nrs) ||
+	    !sv_snap_get_bytes(r, gt->status_mfn, sizeof(gt->status_mfn)) ||
+	    !sv_snap_get_bytes(r, gt->status_gfn, sizeof(gt->status_gfn)) ||
+	    !sv_snap_get_u32(r, &np))
+		return -EINVAL;
+	if ((version != 1 && version != 2) || nr > HV_GNTTAB_MAX_FRAMES ||
+	    nrs > HV_GNTTAB_MAX_STATUS_FRAMES ||
+	    np > HV_GNTTAB_MAX_FRAMES * HV_GNTTAB_ENTRIES_PER_FRAME)
+		return sv_snap_fail(r, "bad grant table (version %u, %u frames, %u status frames)",
+				    version, nr, nrs);
+	gt->version = version;
+	gt->nr_frames = nr;
+	gt->nr_status = nrs;
+	gt->pins = g_renew(struct hv_gnttab_pin, gt->pins, np ? np : 1);
+	gt->n_pins = np;
+	if (!sv_snap_get_bytes(r, gt->pins, np * sizeof(*gt->pins)) ||
+	    !sv_snap_get_bytes(r, gt->maptrack, sizeof(gt->maptrack)))
+		return -EINVAL;
+	for (unsigned i = 0; i < nr; i++)
+		if (!machmem_valid(mem, gt->mfn[i]))
+			return sv_snap_fail(r, "bad grant table frame %u", i);
+	for (unsigned i = 0; i < nrs; i++)
+		if (!machmem_valid(mem, gt->status_mfn[i]))
+			return sv_snap_fail(r, "bad grant status frame %u", i);
+	return 0;
 }

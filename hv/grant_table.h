@@ -103,6 +103,12 @@ int hv_gnttab_backend_copy(struct domain *gd, uint32_t ref, unsigned off, void *
 int hv_gnttab_backend_map(struct domain *gd, uint32_t ref, uint64_t *mfn);
 void hv_gnttab_backend_unmap(struct domain *gd, uint32_t ref, uint64_t mfn);
 
+/* Snapshots (include/sv/snap.h), after the frame table. */
+struct sv_snap_w;
+struct sv_snap_r;
+void hv_gnttab_save(struct domain *d, struct sv_snap_w *w);
+int hv_gnttab_load(struct domain *d, struct sv_snap_r *r);
+
 long do_grant_table_op(struct vcpu *v, const uint64_t a[6]);
 
 #endif

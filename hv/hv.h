@@ -46,6 +46,8 @@ struct hv_evtchn_fifo;
 struct hv_gnttab;
 struct papr_domain;
 struct hv_x86_vcpu;
+struct sv_snap_w;
+struct sv_snap_r;
 
 enum hv_arch {
 	HV_ARCH_X86_64,
@@ -148,6 +150,13 @@ struct hv_arch_ops {
 	 * false): the run driver counts the quantum itself (x86). */
 	bool (*begin_turn)(struct vcpu *v, uint64_t quantum);
 	void (*end_turn)(struct vcpu *v);
+	/* Snapshots (hv/snapshot.c): the arch's part of a vcpu (x86: the
+	 * local APIC) and of a domain (the PAPR partition); NULL: none. Load
+	 * returns 0 or a negative errno after sv_snap_fail. */
+	void (*vcpu_save)(struct vcpu *v, struct sv_snap_w *w);
+	int (*vcpu_load)(struct vcpu *v, struct sv_snap_r *r);
+	void (*domain_save)(struct domain *d, struct sv_snap_w *w);
+	int (*domain_load)(struct domain *d, struct sv_snap_r *r);
 };
 
 /* Why a blocked vcpu waits (hv/sched.c). */
@@ -431,6 +440,12 @@ void hv_stats_exit(struct vcpu *v, uint32_t reason);
 void hv_stats_print(struct domain *d, FILE *out);
 /* Instructions retired by all the domain's vcpus (no idle time). */
 uint64_t hv_domain_icount(const struct domain *d);
+
+/* Snapshots (hv/snapshot.c): the whole hypervisor state; load fills a
+ * machine built from the same image and options. 0 or a negative errno
+ * (the reader holds the message). */
+void hv_save(struct hv *hv, struct sv_snap_w *w);
+int hv_load(struct hv *hv, struct sv_snap_r *r);
 
 const char *hv_arch_name(enum hv_arch a);
 const char *hv_shutdown_name(unsigned reason);

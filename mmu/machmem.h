@@ -12,6 +12,7 @@
 #define SV_MMU_MACHMEM_H
 
 #include "sv/common.h"
+#include "sv/snap.h"
 
 #define MACHMEM_OWNER_NONE 0xffffu
 
@@ -37,6 +38,11 @@ int64_t machmem_alloc(struct machmem *m, uint16_t owner);
 void machmem_get(struct machmem *m, uint64_t mfn);
 /* Drop a reference; the frame is freed (and scrubbed) at zero. */
 void machmem_put(struct machmem *m, uint64_t mfn);
+
+/* Snapshots (include/sv/snap.h): load overwrites every frame's owner,
+ * references and contents; the holders of references are loaded after. */
+void machmem_save(const struct machmem *m, struct sv_snap_w *w);
+int machmem_load(struct machmem *m, struct sv_snap_r *r);
 
 static inline uint8_t *machmem_ptr(const struct machmem *m, uint64_t mfn)
 {

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <glib.h>
+#include <inttypes.h>
 
 #define P2M_LEVEL_BITS 9
 #define P2M_FANOUT (1u << P2M_LEVEL_BITS)
@@ -410,4 +411,95 @@ const char *p2m_type_name(enum p2m_type t)
 #undef P2M_NAME
 	};
 	return t < P2M_NUM_TYPES ? names[t] : "?";
+}
+
+/*
+ * Snapshots: every mapped leaf (512 entries) with its first gfn. The
+ * references the entries hold are in the frame table (machmem_load runs
+ * first), so loading replaces the tree without taking or dropping any.
+ * Code marks are not kept: the TB cache is empty after a load. MMIO
+ * regions are the machine's own (registered when it is built), so an MMIO
+ * entry must name one that exists. The listeners are not told: the loader
+ * flushes every TLB and the TB cache (hv/snapshot.c).
+ */
+static void p2m_save_level(const struct p2m *p, void *node, int level, uint64_t gfn,
+			   struct sv_snap_w *w, uint64_t *n)
+{
+	if (!node)
+		return;
+	if (level == 0) {
+		if (w) {
+			sv_snap_put_u64(w, gfn);
+			sv_snap_put_bytes(w, node, sizeof(struct p2m_leaf));
+		}
+		(*n)++;
+		return;
+	}
+	for (unsigned i = 0; i < P2M_FANOUT; i++)
+		p2m_save_level(p, ((struct p2m_node *)node)->child[i], level - 1,
+			       gfn | (uint64_t)i << (level * P2M_LEVEL_BITS), w, n);
+}
+
+void p2m_save(const struct p2m *p, struct sv_snap_w *w)
+{
+	uint64_t n = 0;
+
+	p2m_save_level(p, p->root, 3, 0, NULL, &n);
+	sv_snap_put_u64(w, n);
+	n = 0;
+	p2m_save_level(p, p->root, 3, 0, w, &n);
+}
+
+static void p2m_drop_level(void *node, int level)
+{
+	if (!node)
+		return;
+	if (level > 0)
+		for (unsigned i = 0; i < P2M_FANOUT; i++)
+			p2m_drop_level(((struct p2m_node *)node)->child[i], level - 1);
+	g_free(node);
+}
+
+int p2m_load(struct p2m *p, struct sv_snap_r *r)
+{
+	struct p2m_leaf *leaf = g_new(struct p2m_leaf, 1);
+	uint64_t n = 0, prev = 0;
+	int rc = 0;
+
+	if (!sv_snap_get_u64(r, &n) || n > (P2M_MAX_GFN >> P2M_LEVEL_BITS) + 1) {
+		rc = sv_snap_fail(r, "bad p2m leaf count");
+		goto out;
+	}
+	/* The tree as built held references machmem_load replaced. */
+	p2m_drop_level(p->root, 3);
+	p->root = g_new0(struct p2m_node, 1);
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t gfn = 0;
+		struct p2m_entry *e;
+
+		if (!sv_snap_get_u64(r, &gfn) || gfn > P2M_MAX_GFN || (gfn & (P2M_FANOUT - 1)) ||
+		    (i && gfn <= prev) || !sv_snap_get_bytes(r, leaf, sizeof(*leaf))) {
+			rc = sv_snap_fail(r, "bad p2m leaf at gfn 0x%" PRIx64, gfn);
+			goto out;
+		}
+		prev = gfn;
+		for (unsigned j = 0; j < P2M_FANOUT; j++) {
+			struct p2m_entry *s = &leaf->e[j];
+
+			if (s->type == P2M_INVALID)
+				continue;
+			if (s->type >= P2M_NUM_TYPES || (s->access & ~P2M_ACCESS_RWX) ||
+			    (s->type == P2M_MMIO ? s->mfn >= p->mmio->len :
+						   !machmem_valid(p->mem, s->mfn))) {
+				rc = sv_snap_fail(r, "bad p2m entry for gfn 0x%" PRIx64, gfn + j);
+				goto out;
+			}
+			e = p2m_entry_of(p, gfn + j, true);
+			*e = *s;
+			e->flags &= (uint8_t)~P2M_F_CODE;
+		}
+	}
+out:
+	g_free(leaf);
+	return rc;
 }

@@ -141,4 +141,8 @@ int p2m_table_write(struct p2m *p, uint64_t gpa, const void *src, size_t len);
 
 const char *p2m_type_name(enum p2m_type t);
 
+/* Snapshots (include/sv/snap.h): the mappings, after machmem_load. */
+void p2m_save(const struct p2m *p, struct sv_snap_w *w);
+int p2m_load(struct p2m *p, struct sv_snap_r *r);
+
 #endif

@@ -436,6 +436,8 @@ const struct cpu_arch_ops cpu_ppc_ops = {
 	.get_pc = ppc_get_pc,
 	.disas = ppc_disas,
 	.gdb = &cpu_ppc_gdb_ops,
+	.save = cpu_ppc_save,
+	.load = cpu_ppc_load,
 };
 
 int cpu_ppc_set_hpt(struct cpu_ppc *c, uint64_t gpa_base, unsigned size_log2)

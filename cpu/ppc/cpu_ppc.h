@@ -394,6 +394,12 @@ static inline struct cpu_ppc *cpu_ppc_of(struct cpu *cpu)
 
 extern const struct cpu_arch_ops cpu_ppc_ops;
 
+/* Snapshots (cpu/ppc/snapshot.c): the cpu_arch_ops save/load hooks. */
+struct sv_snap_w;
+struct sv_snap_r;
+void cpu_ppc_save(struct cpu *cpu, struct sv_snap_w *w);
+int cpu_ppc_load(struct cpu *cpu, struct sv_snap_r *r);
+
 /* Create a vcpu in the power-on state (big-endian, HV=0, real mode). NULL on ENOMEM. */
 struct cpu_ppc *cpu_ppc_new(struct p2m *p2m, struct tb_cache *tbc, unsigned index,
 			    bool little_endian);

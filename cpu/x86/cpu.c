@@ -877,6 +877,14 @@ static bool x86_window_exits(struct cpu_x86 *c)
 		cpu_x86_vmexit(c, VMX_EXIT_INTERRUPT_WINDOW, 0, c->rip, 0);
 		return true;
 	}
+	/* The window opens when the shadow ends (SDM 25.2: the exit comes
+	 * right after the instruction in the shadow): stop there, not at a
+	 * later TB boundary whose place depends on how TBs were chained (so a
+	 * run restored from a snapshot, with a fresh TB cache, exits at the
+	 * same instruction). */
+	if ((ctl & (CPU_BASED_INTR_WINDOW_EXITING | CPU_BASED_NMI_WINDOW_EXITING)) &&
+	    c->intr_shadow && c->intr_shadow_icount < c->cpu.icount_limit)
+		c->cpu.icount_limit = c->intr_shadow_icount;
 	return false;
 }
 
@@ -970,4 +978,6 @@ const struct cpu_arch_ops cpu_x86_ops = {
 	.get_pc = x86_get_pc,
 	.disas = x86_disas,
 	.gdb = &cpu_x86_gdb_ops,
+	.save = cpu_x86_save,
+	.load = cpu_x86_load,
 };

@@ -434,6 +434,12 @@ struct cpu_x86 {
 
 extern const struct cpu_arch_ops cpu_x86_ops;
 
+/* Snapshots (cpu/x86/snapshot.c): the cpu_arch_ops save/load hooks. */
+struct sv_snap_w;
+struct sv_snap_r;
+void cpu_x86_save(struct cpu *cpu, struct sv_snap_w *w);
+int cpu_x86_load(struct cpu *cpu, struct sv_snap_r *r);
+
 struct cpu_x86 *cpu_x86_new(struct p2m *p2m, struct tb_cache *tbc, unsigned index);
 void cpu_x86_free(struct cpu_x86 *c);
 static inline struct cpu_x86 *cpu_x86_of(struct cpu *cpu)

@@ -3,6 +3,7 @@
  * interrupt command register (see lapic.h for the model and an example).
  */
 #include "devices/x86/lapic.h"
+#include "sv/snap.h"
 
 #include <errno.h>
 
@@ -654,4 +655,23 @@ int lapic_msr_write(struct lapic *l, uint32_t msr, uint64_t val)
 	if (reg == LAPIC_REG_SELF_IPI && (val & ~0xffull))
 		return -EINVAL;
 	return lapic_reg_write(l, reg, (uint32_t)val, (uint32_t)(val >> 32));
+}
+
+/*
+ * Snapshots: every register and the timer's and pending events' state (the
+ * host layout of struct lapic after its ops pointer, which the loading
+ * machine's APIC keeps).
+ */
+#define LAPIC_SNAP_START offsetof(struct lapic, apic_id)
+
+void lapic_save(const struct lapic *l, struct sv_snap_w *w)
+{
+	sv_snap_put_bytes(w, (const uint8_t *)l + LAPIC_SNAP_START, sizeof(*l) - LAPIC_SNAP_START);
+}
+
+int lapic_load(struct lapic *l, struct sv_snap_r *r)
+{
+	if (!sv_snap_get_bytes(r, (uint8_t *)l + LAPIC_SNAP_START, sizeof(*l) - LAPIC_SNAP_START))
+		return -EINVAL;
+	return 0;
 }

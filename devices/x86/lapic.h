@@ -171,6 +171,12 @@ struct lapic {
 
 #define LAPIC_TIME_NONE UINT64_MAX
 
+/* Snapshots (include/sv/snap.h): the APIC's registers and timer. */
+struct sv_snap_w;
+struct sv_snap_r;
+void lapic_save(const struct lapic *l, struct sv_snap_w *w);
+int lapic_load(struct lapic *l, struct sv_snap_r *r);
+
 /* Power-up state (SDM 10.4.7.1) for APIC ID apic_id; bsp sets
  * IA32_APIC_BASE.BSP. The APIC starts enabled in xAPIC mode at the default
  * base, software-disabled (SVR = 0xff), every LVT masked. */

@@ -7,6 +7,7 @@
 #include "cpu/ppc/cpu_ppc.h"
 #include "hv/ppc/ppc.h"
 #include "hv/ppc/rtas.h"
+#include "sv/snap.h"
 
 #define PAPR_SLOTS (PAPR_HCALL_MAX / 4 + 1 + PAPR_PRIVATE_COUNT)
 
@@ -112,4 +113,64 @@ long do_h_get_term_char(struct vcpu *v, const uint64_t a[6])
 long do_h_rtas(struct vcpu *v, const uint64_t a[6])
 {
 	return hv_ppc_rtas_call(v, a[0]);
+}
+
+/*
+ * Snapshots (hv_arch_ops.domain_save/load): the partition's state beyond
+ * guest memory: MMU mode (radix, GTSE; the HPT and partition table are hv
+ * frames, saved with the machine's), H_RANDOM's generator, the XICS sources
+ * and each vcpu's presentation controller, VPA/SLB shadow/DTL registrations,
+ * DABR, prod and confer state, and the NVRAM. None of it exists under the
+ * Xen personality on POWER.
+ */
+void papr_domain_save(struct domain *d, struct sv_snap_w *w)
+{
+	struct papr_domain *p = d->papr;
+
+	sv_snap_put_bool(w, p != NULL);
+	if (!p)
+		return;
+	sv_snap_put_u32(w, p->hpt_shift);
+	sv_snap_put_bool(w, p->radix);
+	sv_snap_put_bool(w, p->gtse);
+	sv_snap_put_u64(w, p->rng);
+	sv_snap_put_bytes(w, p->ics, sizeof(p->ics));
+	sv_snap_put_u32(w, p->n_vcpus);
+	sv_snap_put_bytes(w, p->vcpus, p->n_vcpus * sizeof(*p->vcpus));
+	sv_snap_put_bool(w, p->nvram != NULL);
+	if (p->nvram)
+		sv_snap_put_bytes(w, p->nvram, PAPR_NVRAM_SIZE);
+}
+
+int papr_domain_load(struct domain *d, struct sv_snap_r *r)
+{
+	struct papr_domain *p = d->papr;
+	uint32_t shift = 0, n = 0;
+	bool on = false, nv = false;
+
+	if (!sv_snap_get_bool(r, &on))
+		return -EINVAL;
+	if (on != (p != NULL))
+		return sv_snap_fail(r, "the snapshot's platform is not this machine's");
+	if (!p)
+		return 0;
+	if (!sv_snap_get_u32(r, &shift) || shift != p->hpt_shift)
+		return sv_snap_fail(r, "another hashed page table size");
+	if (!sv_snap_get_bool(r, &p->radix) || !sv_snap_get_bool(r, &p->gtse) ||
+	    !sv_snap_get_u64(r, &p->rng) || !sv_snap_get_bytes(r, p->ics, sizeof(p->ics)) ||
+	    !sv_snap_get_u32(r, &n))
+		return -EINVAL;
+	if (n != p->n_vcpus)
+		return sv_snap_fail(r, "%u PAPR vcpus saved, %u here", n, p->n_vcpus);
+	if (!sv_snap_get_bytes(r, p->vcpus, n * sizeof(*p->vcpus)) || !sv_snap_get_bool(r, &nv))
+		return -EINVAL;
+	if (nv != (p->nvram != NULL))
+		return sv_snap_fail(r, "NVRAM presence differs");
+	if (nv && !sv_snap_get_bytes(r, p->nvram, PAPR_NVRAM_SIZE))
+		return -EINVAL;
+	for (unsigned i = 0; i < n; i++)
+		if (p->vcpus[i].confer_to < PAPR_CONFER_NONE ||
+		    p->vcpus[i].confer_to >= (int)d->n_vcpus)
+			return sv_snap_fail(r, "bad H_CONFER target of vcpu %u", i);
+	return 0;
 }

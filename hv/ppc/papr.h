@@ -161,6 +161,11 @@ struct papr_domain {
  * KiB) and its teardown. 0 or -ENOMEM. */
 int papr_domain_init(struct domain *d);
 void papr_domain_destroy(struct domain *d);
+/* Snapshots (hv_arch_ops.domain_save/load; hv/ppc/papr.c). */
+struct sv_snap_w;
+struct sv_snap_r;
+void papr_domain_save(struct domain *d, struct sv_snap_w *w);
+int papr_domain_load(struct domain *d, struct sv_snap_r *r);
 /* Register vcpu v (its PAPR state) and give its CPU the partition's
  * translation (the HPT, or the radix partition table once registered);
  * papr_vcpu_reset again after a reset (kexec boot, start-cpu). 0 or -ENOMEM. */

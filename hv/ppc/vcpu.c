@@ -156,6 +156,8 @@ const struct hv_arch_ops hv_ppc_ops = {
 	.timer_deadline = hv_ppc_timer_deadline,
 	.begin_turn = hv_ppc_begin_turn,
 	.end_turn = hv_ppc_end_turn,
+	.domain_save = papr_domain_save,
+	.domain_load = papr_domain_load,
 };
 
 /* tlbie reaches every processor of the partition: the other vcpus drop

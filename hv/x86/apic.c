@@ -274,3 +274,14 @@ uint64_t hv_x86_wake_deadline(struct vcpu *v)
 		return HV_TIME_NONE;
 	return hv_x86_apic_timer_deadline(v);
 }
+
+/* Snapshots: the vcpu's local APIC (hv_arch_ops.vcpu_save/load). */
+void hv_x86_vcpu_save(struct vcpu *v, struct sv_snap_w *w)
+{
+	lapic_save(&v->x86->lapic, w);
+}
+
+int hv_x86_vcpu_load(struct vcpu *v, struct sv_snap_r *r)
+{
+	return lapic_load(&v->x86->lapic, r);
+}

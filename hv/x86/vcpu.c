@@ -93,6 +93,8 @@ const struct hv_arch_ops hv_x86_ops = {
 	.timer_deadline = hv_x86_apic_timer_deadline,
 	.timer_fire = hv_x86_apic_timer_fire,
 	.send_nmi = hv_x86_send_nmi,
+	.vcpu_save = hv_x86_vcpu_save,
+	.vcpu_load = hv_x86_vcpu_load,
 };
 
 static const struct {

@@ -50,6 +50,11 @@ long hv_x86_vcpu_initialise(struct vcpu *caller, struct vcpu *v, uint64_t arg);
 int hv_x86_apic_create(struct vcpu *v);
 void hv_x86_apic_destroy(struct vcpu *v);
 struct lapic *hv_x86_lapic(struct vcpu *v);
+/* Snapshots: the local APIC (hv/x86/apic.c). */
+struct sv_snap_w;
+struct sv_snap_r;
+void hv_x86_vcpu_save(struct vcpu *v, struct sv_snap_w *w);
+int hv_x86_vcpu_load(struct vcpu *v, struct sv_snap_r *r);
 /* Is msr the APIC's (IA32_APIC_BASE, x2APIC, TSC deadline)? Access: 0 or
  * -EINVAL (#GP). */
 bool hv_x86_apic_msr(uint32_t msr);

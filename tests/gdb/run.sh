@@ -588,6 +588,173 @@ EOF
 
 reverse_hdec
 
+# Reverse execution across in-memory snapshots (frontend/reverse.h): long.S
+# runs 40 M instructions between its two calls of `mark`. With a snapshot
+# every 2 M instructions (the default) and with none (--reverse-interval=0:
+# re-execution from the start), gdb must see the same: reverse-stepi from
+# after the second call's `ret` back onto it, reverse-continue to the second
+# call and then, searching back across every snapshot, to the first, then
+# the start of the history. The session's time is printed for each.
+reverse_long() { # NAME [OPTION]
+	name=$1
+	t="gdb-x86-reverse-long-$name"
+	elf=$X86/long.elf
+	[ -f "$elf" ] || return
+	shift
+	if ! start_sv "$elf" "$@"; then
+		result "$t" 1 "softvisor did not wait for gdb"
+		return
+	fi
+	cat >"$W/cmd" <<EOF
+set pagination off
+set confirm off
+target remote 127.0.0.1:$PORT
+break mark
+continue
+p/x *(long *)\$rsp
+continue
+p/x *(long *)\$rsp
+stepi 2
+p/x \$rip
+reverse-stepi
+p/x \$rip
+reverse-continue
+p/x *(long *)\$rsp
+reverse-continue
+p/x *(long *)\$rsp
+reverse-continue
+info registers rip
+delete
+continue
+EOF
+	t0=$(date +%s%N)
+	run_gdb "$elf" "$W/gdb.out" "$W/cmd"
+	wait_sv
+	t1=$(date +%s%N)
+	echo "$t: gdb session $(((t1 - t0) / 1000000)) ms"
+	out=$W/gdb.out
+	for i in 1 2 3 4 5 6; do
+		eval "v$i=\$(sed -n 's/^\\\$$i = \\(0x[0-9a-f]*\\)\$/\\1/p' \"\$out\")"
+	done
+	mark=$(elf_gdb "$elf" 'p/x &mark' | sed -n 's/^\$[0-9]* = \(0x[0-9a-f]*\).*/\1/p')
+	if [ -n "$v1" ] && [ "$v1" != "$v2" ] && [ "$v3" = "$v2" ] && [ -n "$mark" ] &&
+		[ "$v4" = "$(printf '0x%x' $((mark + 1)))" ] && [ "$v5" = "$v2" ] && [ "$v6" = "$v1" ]; then
+		result "$t" 0
+	else
+		result "$t" 1 "calls return to $v1 $v2; after stepi $v3, back $v4 (mark $mark); reverse-continue: $v5 $v6"
+	fi
+	check "$t-history-begin" "No more reverse-execution history" "$out"
+	check "$t-exit" "exited normally" "$out"
+	grep -v '^\[Inferior\|^Remote debugging\|^Breakpoint [0-9]*, \|^0x' "$out" >"$W/long-$name.out"
+}
+
+reverse_long snapshots
+reverse_long from-start --reverse-interval=0
+if [ -f "$W/long-snapshots.out" ] && [ -f "$W/long-from-start.out" ]; then
+	if cmp -s "$W/long-snapshots.out" "$W/long-from-start.out"; then
+		result gdb-x86-reverse-long-same 0
+	else
+		result gdb-x86-reverse-long-same 1 "gdb saw different things with and without snapshots"
+	fi
+fi
+
+# Monitor commands (frontend/monitor.c) with the x86 grant-table guest
+# stopped while it has a grant mapped: help, domains, vcpus, the VMCS (the
+# last exit was the map's VMCALL), the event channel table (console and
+# xenstore backends), the grant table (its entry 1 and the mapping), the p2m
+# entry of the mapped page, a POWER-only command and an unknown one.
+monitor_x86() {
+	t=gdb-x86-monitor
+	elf=$X86/gnttab.elf
+	[ -f "$elf" ] || return
+	page=$(elf_gdb "$elf" 'p/x &mapped_page' | sed -n 's/^\$[0-9]* = \(0x[0-9a-f]*\).*/\1/p')
+	gfn=$(printf '0x%x' $((${page:-0} >> 12)))
+	if ! start_sv "$elf"; then
+		result "$t" 1 "softvisor did not wait for gdb"
+		return
+	fi
+	cat >"$W/cmd" <<EOF
+set pagination off
+set confirm off
+target remote 127.0.0.1:$PORT
+break mapped
+continue
+monitor help
+monitor info domains
+monitor info vcpus
+monitor info vmcs
+monitor info evtchn
+monitor info gnttab
+monitor p2m $gfn
+monitor info hvspr
+monitor no-such-command
+delete
+continue
+EOF
+	run_gdb "$elf" "$W/gdb.out" "$W/cmd"
+	wait_sv
+	out=$W/gdb.out
+	check "$t-help" "^  info vmcs \[VCPU\] +x86: the software VMCS" "$out"
+	check "$t-domains" "^d1: x86_64 xen, 1 vcpu\(s\), 512 MiB" "$out"
+	check "$t-vcpus" "^thread 1: vcpu 0 \(d1v0\) pc=0x[0-9a-f]+ icount=[0-9]+ exits=[1-9]" "$out"
+	check "$t-vmcs" "^  VM_EXIT_REASON +\(0x4402\) 0x12$" "$out"
+	check "$t-vmcs-rip" "^  GUEST_RIP +\(0x681e\) 0x10[0-9a-f]+$" "$out"
+	check "$t-evtchn" "^  port 1: interdomain d0 \(backend console\) vcpu 0 pending [01] masked [01]" "$out"
+	check "$t-gnttab" "^    ref 1: flags 0x[0-9a-f]{4} to d1 frame 0x[0-9a-f]+$" "$out"
+	check "$t-gnttab-mapped" "^  mapped: d1 ref 1 at gfn $gfn$" "$out"
+	check "$t-p2m" "^gfn $gfn: grant_map_rw mfn 0x[0-9a-f]+ rw- \(frame owner d1, [0-9]+ refs\)" "$out"
+	check "$t-wrong-arch" "^info hvspr is for ppc64 guests" "$out"
+	check "$t-unknown" "^unknown command 'no-such-command'" "$out"
+	check "$t-exit" "exited normally" "$out"
+}
+
+# POWER pseries: the hypervisor SPRs at the decrementer handler, then
+# `monitor savevm` mid-run: the snapshot is written when the guest runs on,
+# and a run restored from it prints the rest of the run's output.
+monitor_ppc() {
+	t=gdb-ppc-monitor
+	elf=$PPC/papr_ticks-le.elf
+	[ -f "$elf" ] || return
+	if ! start_sv "$elf" --platform=pseries --memory=32M; then
+		result "$t" 1 "softvisor did not wait for gdb"
+		return
+	fi
+	cat >"$W/cmd" <<EOF
+set pagination off
+set confirm off
+target remote 127.0.0.1:$PORT
+break dec_handler
+continue
+continue
+continue
+monitor info hvspr
+monitor info vmcs
+monitor savevm $W/ticks.svs
+delete
+continue
+EOF
+	run_gdb "$elf" "$W/gdb.out" "$W/cmd"
+	wait_sv
+	out=$W/gdb.out
+	check "$t-hvspr" "^  MSR +0x[0-9a-f]{16}  LPCR +0x[0-9a-f]{16}" "$out"
+	check "$t-hvspr-vector" "^  last HV interrupt vector 0x[0-9a-f]+$" "$out"
+	check "$t-wrong-arch" "^info vmcs is for x86_64 guests" "$out"
+	check "$t-savevm" "will be saved to .*ticks.svs when the guest runs on" "$out"
+	check "$t-saved" "saved the machine to .*ticks.svs at round" "$W/sv.err"
+	timeout "$LIMIT" "$SOFTVISOR" run --platform=pseries --memory=32M --restore="$W/ticks.svs" \
+		"$elf" >"$W/restored.out" 2>"$W/restored.err"
+	n=$(wc -c <"$W/restored.out")
+	if [ "$n" -gt 0 ] && [ "$n" -lt "$(wc -c <"$W/sv.out")" ] &&
+		tail -c "$n" "$W/sv.out" | cmp -s - "$W/restored.out"; then
+		result "$t-restore" 0
+	else
+		result "$t-restore" 1 "restored output ($n bytes) is not the end of the run's"
+	fi
+}
+
+monitor_x86
+monitor_ppc
+
 interrupt_kill x86 "$X86/spin.elf" rip
 interrupt_kill ppc-be "$PPC/spin-be.elf" pc
 detach x86 "$X86/hello.elf" '^hello from x86-64'

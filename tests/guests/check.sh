@@ -18,6 +18,8 @@
 #     expect_not_stderr 'ERE'  no line of stderr matches
 #     save_stdout FILE         keep stdout (without CRs) for a later case
 #     expect_stdout_file FILE  stdout (without CRs) is exactly FILE
+#     save_stderr FILE         keep stderr for a later case
+#     expect_stdout_tail_of FILE  stdout is a non-empty proper end of FILE
 #
 # Console input: a case's standard input is /dev/null, unless the line
 # before it says
@@ -249,6 +251,26 @@ save_stdout() {
 expect_stdout_file() {
 	case_ran || return 0
 	tr -d '\r' <"$case_out" | cmp -s - "$1" || case_fails+=("stdout differs from $1")
+}
+
+save_stderr() {
+	case_ran || return 0
+	cp "$case_err" "$1"
+}
+
+# expect_stdout_tail_of FILE: stdout (without CRs) is a non-empty proper
+# suffix of FILE (a run restored from a snapshot shows what the whole run
+# showed after the snapshot).
+expect_stdout_tail_of() {
+	case_ran || return 0
+	local n full
+	n=$(tr -d '\r' <"$case_out" | wc -c)
+	full=$(wc -c <"$1")
+	if [ "$n" -eq 0 ] || [ "$n" -ge "$full" ]; then
+		case_fails+=("stdout ($n bytes) is not a proper part of $1 ($full bytes)")
+	elif ! tail -c "$n" "$1" | cmp -s - <(tr -d '\r' <"$case_out"); then
+		case_fails+=("stdout is not the end of $1")
+	fi
 }
 
 expect_no_stdout() {

@@ -35,10 +35,16 @@ x86_64) mem=512M ;;
 esac
 out=$(mktemp)
 err=$(mktemp)
-trap 'rm -f "$out" "$err"' EXIT INT TERM
+snap=$(mktemp)
+trap 'rm -f "$out" "$err" "$snap" "$snap.out" "$snap.err"' EXIT INT TERM
+# The plain boot also saves a snapshot half-way (frontend/snapshot.c),
+# restored below.
+SNAP_AT=500000000
+SNAP_OPTS=
+[ -n "$OPTS" ] || SNAP_OPTS="--snapshot-at=$SNAP_AT --snapshot-file=$snap"
 start=$(date +%s)
 # shellcheck disable=SC2086 # OPTS are separate words
-"$SV" run --memory=$mem --timeout="$TIMEOUT" --stats --cmdline="console=hvc0" $OPTS \
+"$SV" run --memory=$mem --timeout="$TIMEOUT" --stats --cmdline="console=hvc0" $OPTS $SNAP_OPTS \
 	--initrd="$CACHE/initrd-$ARCH.cpio.gz" "$CACHE/kernel-$ARCH" </dev/null >"$out" 2>"$err"
 status=$?
 end=$(date +%s)
@@ -63,6 +69,29 @@ else
 fi
 
 if [ -z "$OPTS" ]; then
+	# Restored from the half-way snapshot: the rest of the console output
+	# and the same final state digest as the whole boot.
+	start=$(date +%s)
+	"$SV" run --memory=$mem --timeout="$TIMEOUT" --stats --cmdline="console=hvc0" \
+		--restore="$snap" --initrd="$CACHE/initrd-$ARCH.cpio.gz" "$CACHE/kernel-$ARCH" \
+		</dev/null >"$snap.out" 2>"$snap.err"
+	rstatus=$?
+	end=$(date +%s)
+	want=$(grep -o 'state digest: [0-9a-f]*' "$err")
+	got=$(grep -o 'state digest: [0-9a-f]*' "$snap.err")
+	n=$(wc -c <"$snap.out")
+	echo "linux $ARCH boot restored from a snapshot at $SNAP_AT instructions" \
+		"($(wc -c <"$snap") bytes): exit status $rstatus in $((end - start)) s, $want / $got"
+	if [ $status -eq 0 ] && [ $rstatus -eq 0 ] && [ -n "$want" ] && [ "$want" = "$got" ] &&
+		[ "$n" -gt 0 ] && [ "$n" -lt "$(wc -c <"$out")" ] &&
+		tail -c "$n" "$out" | cmp -s - "$snap.out" &&
+		grep -q "softvisor-linux-test: checksum $SUM" "$snap.out"; then
+		echo "pass linux-$ARCH-restore" >>"$RES"
+	else
+		tail -n 5 "$snap.err"
+		echo "fail linux-$ARCH-restore (exit status $rstatus)" >>"$RES"
+	fi
+
 	start=$(date +%s)
 	"$SV" run --memory=$mem --timeout="$TIMEOUT" --stats --cmdline="console=hvc0" \
 		"$CACHE/kernel-$ARCH" >"$out" 2>"$err"

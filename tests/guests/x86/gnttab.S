@@ -71,6 +71,7 @@ main:
 	jnz fail
 	cmpw $0, map_status(%rip)
 	jne fail
+mapped:					# (tests/gdb: the grant is mapped here)
 	PRINT msg_mapped, msg_mapped_len
 	lea mapped_page(%rip), %rdx
 	mov $CONSOLEIO_write, %edi
