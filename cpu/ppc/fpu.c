@@ -853,8 +853,10 @@ uint64_t ppc_helper_vsx_fp(struct cpu *cpu, uint64_t insn_w, uint64_t xx2, uint6
  * VSX vector double precision (Book I 7.6.1): each doubleword element is
  * computed as the scalar xs*dp instruction computes doubleword 0 (the XX3
  * opcode 64 above it, the XX2 one 128 above), exceptions accumulating in
- * FPSCR; a vector instruction does not change FPRF, FR or FI. An element
- * whose enabled exception suppresses the result is not written. The
+ * FPSCR; a vector instruction does not change FPRF, FR or FI. If any
+ * element raises an enabled exception (VE with a VX* bit, OE with OX, UE
+ * with UX, ZE with ZX, XE with XX: the pseudocode's ex_flag), XT is not
+ * written at all, not even the other element. The
  * compares (xvcmp{eq,gt,ge}dp[.]) give all-ones / zero elements and, with
  * Rc, CR6 = all true (0b1000) / all false (0b0010).
  */
@@ -875,6 +877,16 @@ static uint64_t fp_vcompare(struct cpu_ppc *c, unsigned xo7, uint64_t a, uint64_
 	return r ? ~0ull : 0;
 }
 
+/* Does the exception set e (FPSCR bits) contain one the FPSCR f enables? */
+static bool fp_exc_enabled(uint32_t f, uint32_t e)
+{
+	return ((e & PPC_FPSCR_VX_ALL) && (f & PPC_FPSCR_VE)) ||
+	       ((e & PPC_FPSCR_OX) && (f & PPC_FPSCR_OE)) ||
+	       ((e & PPC_FPSCR_UX) && (f & PPC_FPSCR_UE)) ||
+	       ((e & PPC_FPSCR_ZX) && (f & PPC_FPSCR_ZE)) ||
+	       ((e & PPC_FPSCR_XX) && (f & PPC_FPSCR_XE));
+}
+
 uint64_t ppc_helper_vsx_vfp(struct cpu *cpu, uint64_t insn_w, uint64_t xx2, uint64_t pc,
 			    uint64_t u2)
 {
@@ -885,12 +897,16 @@ uint64_t ppc_helper_vsx_vfp(struct cpu *cpu, uint64_t insn_w, uint64_t xx2, uint
 	unsigned xa = ppc_ra(insn) | (((insn >> 2) & 1) << 5);
 	uint64_t keep = c->fpscr & (PPC_FPSCR_FPRF | PPC_FPSCR_FR | PPC_FPSCR_FI);
 	uint64_t fex_before = c->fpscr & PPC_FPSCR_FEX, res[2];
-	bool write[2];
+	uint32_t before = (uint32_t)c->fpscr, raised = 0;
+	bool write[2], ex_flag = false;
 	unsigned xo7 = (insn >> 3) & 0x7f;
 	(void)u2;
 
 	for (unsigned i = 0; i < 2; i++) {
 		uint64_t a = c->vsr[xa][i], b = c->vsr[xb][i], t = c->vsr[xt][i];
+		/* Each element's own exception flags (reset_xflags()): run it on
+		 * an FPSCR with the exception bits clear, then merge. */
+		c->fpscr &= ~(uint64_t)PPC_FPSCR_EXC_ALL;
 		if (!xx2 && (xo7 == 99 || xo7 == 107 || xo7 == 115)) {
 			res[i] = fp_vcompare(c, xo7, a, b);
 			write[i] = true;
@@ -899,11 +915,19 @@ uint64_t ppc_helper_vsx_vfp(struct cpu *cpu, uint64_t insn_w, uint64_t xx2, uint
 		} else {
 			write[i] = fp_vsx_xx3(c, ((insn >> 3) & 0xff) - 64, a, b, t, insn, &res[i]);
 		}
+		uint32_t e = (uint32_t)c->fpscr & PPC_FPSCR_EXC_ALL;
+		ex_flag |= fp_exc_enabled(before, e);
+		raised |= e;
 	}
-	c->fpscr = (c->fpscr & ~(PPC_FPSCR_FPRF | PPC_FPSCR_FR | PPC_FPSCR_FI)) | keep;
+	/* SetFX: FX when an exception bit goes from 0 to 1. */
+	c->fpscr &= ~(uint64_t)(PPC_FPSCR_EXC_ALL | PPC_FPSCR_FX | PPC_FPSCR_FPRF | PPC_FPSCR_FR |
+				PPC_FPSCR_FI);
+	c->fpscr |= keep | (before & (PPC_FPSCR_EXC_ALL | PPC_FPSCR_FX)) | raised;
+	if (raised & ~before)
+		c->fpscr |= PPC_FPSCR_FX;
 	fp_summary(c);
 	for (unsigned i = 0; i < 2; i++)
-		if (write[i])
+		if (write[i] && !ex_flag)
 			c->vsr[xt][i] = res[i];
 	if (!xx2 && (xo7 == 99 || xo7 == 107 || xo7 == 115) && (insn & (1u << 10)))
 		c->crf[6] = (res[0] && res[1] ? 8u : 0u) | (!res[0] && !res[1] ? 2u : 0u);

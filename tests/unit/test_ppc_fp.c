@@ -434,3 +434,56 @@ Test(ppc_fp, vector_double_precision)
 	cr_expect_eq((t.c->fpscr & PPC_FPSCR_FPRF) >> PPC_FPSCR_FPRF_SHIFT, 0x11, "FPRF unchanged");
 	ppc_t_fini(&t);
 }
+
+/*
+ * An enabled exception in one element of a vector instruction suppresses
+ * the whole result (Book I 7.6.1, ex_flag): with VE, an SNaN in element 1
+ * of xvadddp leaves both doublewords of XT; with XE, an inexact element 0
+ * of xvmuldp leaves element 1 too. The exception bits are still set, FX
+ * only when one goes from 0 to 1, and a program interrupt follows with
+ * MSR[FE0,FE1].
+ */
+Test(ppc_fp, vector_enabled_exception_suppresses_all_elements)
+{
+	struct ppc_t t;
+	fp_init(&t, true);
+	t.c->msr |= PPC_MSR_VSX;
+	t.c->fpscr = PPC_FPSCR_VE;
+	t.c->vsr[1][0] = dbits(1.5);
+	t.c->vsr[1][1] = 0x7ff4000000000000ull; /* SNaN */
+	t.c->vsr[2][0] = dbits(0.1);
+	t.c->vsr[2][1] = dbits(2.0);
+	t.c->vsr[3][0] = 0x1111;
+	t.c->vsr[3][1] = 0x2222;
+	t.c->vsr[4][0] = 0x3333;
+	t.c->vsr[4][1] = 0x4444;
+	uint32_t w[] = {
+		XX3(96, 3, 1, 2), /* xvadddp vs3, vs1, vs2: VXSNAN (enabled) in element 1 */
+	};
+	fp_run(&t, w, SV_ARRAY_SIZE(w));
+	cr_expect_eq(t.c->vsr[3][0], 0x1111, "element 0 not written either");
+	cr_expect_eq(t.c->vsr[3][1], 0x2222);
+	cr_expect(t.c->fpscr & PPC_FPSCR_VXSNAN);
+	cr_expect(t.c->fpscr & PPC_FPSCR_FX);
+	cr_expect(t.c->fpscr & PPC_FPSCR_FEX);
+	ppc_t_fini(&t);
+
+	fp_init(&t, false);
+	t.c->msr |= PPC_MSR_VSX;
+	t.c->fpscr = PPC_FPSCR_XE | PPC_FPSCR_XX; /* XX already set: FX stays clear */
+	t.c->vsr[2][0] = dbits(0.1);
+	t.c->vsr[2][1] = dbits(2.0);
+	t.c->vsr[4][0] = 0x3333;
+	t.c->vsr[4][1] = 0x4444;
+	uint32_t w2[] = {
+		XX3(112, 4, 2, 2), /* xvmuldp vs4, vs2, vs2: 0.01 inexact, 4 exact */
+		XX3(96, 5, 2, 2),  /* xvadddp vs5, vs2, vs2: exact in both elements */
+	};
+	fp_run(&t, w2, SV_ARRAY_SIZE(w2));
+	cr_expect_eq(t.c->vsr[4][0], 0x3333);
+	cr_expect_eq(t.c->vsr[4][1], 0x4444, "the exact element is not written");
+	cr_expect_eq(t.c->vsr[5][0], dbits(0.2));
+	cr_expect_eq(t.c->vsr[5][1], dbits(4.0));
+	cr_expect(!(t.c->fpscr & PPC_FPSCR_FX), "no exception bit went from 0 to 1");
+	ppc_t_fini(&t);
+}
