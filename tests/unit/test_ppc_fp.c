@@ -487,3 +487,56 @@ Test(ppc_fp, vector_enabled_exception_suppresses_all_elements)
 	cr_expect(!(t.c->fpscr & PPC_FPSCR_FX), "no exception bit went from 0 to 1");
 	ppc_t_fini(&t);
 }
+
+static uint32_t fbits(float f)
+{
+	uint32_t u;
+	memcpy(&u, &f, 4);
+	return u;
+}
+
+#define VXF(xo, t, a, b) ((4u << 26) | (t) << 21 | (a) << 16 | (b) << 11 | (xo))
+#define VR(t, n) ((t).c->vsr[32 + (n)])
+
+/*
+ * VMX floating point: VSCR[NJ] flushes denormal operands and tiny results
+ * (also one that rounds up to the smallest normal), vctsxs saturates and
+ * sets VSCR[SAT], vcmpbfp. gives CR6 bit 2 only when every word is within
+ * bounds, and FPSCR is untouched (RN = round toward zero is ignored).
+ */
+Test(ppc_fp, vmx_floating_point)
+{
+	struct ppc_t t;
+	fp_init(&t, false);
+	t.c->msr |= PPC_MSR_VEC;
+	t.c->fpscr = 1;      /* RN: toward zero (VMX rounds to nearest anyway) */
+	t.c->vscr = 0x10000; /* NJ */
+	/* v1 + v2: [1 + 1.5 x 2^-24, two denormals, 1.5 x 2^-126 - 2^-126, 3 - 1]. */
+	VR(t, 1)[0] = (uint64_t)fbits(1.0f) << 32 | 0x00000001u;
+	VR(t, 1)[1] = (uint64_t)fbits(0x1.8p-126f) << 32 | fbits(3.0f);
+	VR(t, 2)[0] = (uint64_t)fbits(0x1.8p-24f) << 32 | 0x00000001u;
+	VR(t, 2)[1] = (uint64_t)fbits(-0x1p-126f) << 32 | fbits(-1.0f);
+	/* v9 x v10 + 0: (1 - 2^-24) x 2^-126 rounds (RN) up to 2^-126. */
+	VR(t, 9)[0] = (uint64_t)0x3f7fffffu << 32;
+	VR(t, 10)[0] = (uint64_t)fbits(0x1p-126f) << 32;
+	VR(t, 4)[0] = (uint64_t)fbits(1e10f) << 32 | fbits(-1e10f);
+	VR(t, 4)[1] = (uint64_t)fbits(-5.75f) << 32 | 0x7fc00000u;
+	uint32_t w[] = {
+		VXF(10, 3, 1, 2), /* vaddfp v3,v1,v2 */
+		(4u << 26) | 8 << 21 | 9 << 16 | 11 << 11 | 10 << 6 |
+			46,                   /* vmaddfp v8,v9,v10,v11 */
+		VXF(970, 5, 0, 4),            /* vctsxs v5,v4,0 */
+		VXF(966 | 1u << 10, 6, 1, 1), /* vcmpbfp. v6,v1,v1 */
+	};
+	fp_run(&t, w, SV_ARRAY_SIZE(w));
+	cr_expect_eq(VR(t, 3)[0], (uint64_t)fbits(1.0f + 0x1p-23f) << 32,
+		     "RN (not FPSCR's RZ); denormal operands are 0");
+	cr_expect_eq(VR(t, 3)[1], fbits(2.0f), "2^-127 flushed to +0");
+	cr_expect_eq(VR(t, 8)[0], 0, "tiny before rounding: +0, not 2^-126");
+	cr_expect_eq(VR(t, 5)[0], 0x7fffffff80000000ull);
+	cr_expect_eq(VR(t, 5)[1], 0xfffffffb00000000ull, "-5.75 truncates to -5; NaN -> 0");
+	cr_expect(t.c->vscr & 1, "SAT");
+	cr_expect_eq(t.c->crf[6], 2, "all within bounds (x <= x and x >= -x for x >= 0)");
+	cr_expect_eq(t.c->fpscr, 1, "FPSCR unchanged");
+	ppc_t_fini(&t);
+}

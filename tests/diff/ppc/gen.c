@@ -388,7 +388,25 @@ static uint32_t rand_vec_insn(struct rng *r)
 	unsigned t = rr(r, 32), a = rr(r, 32), b = rr(r, 32), c = rr(r, 32);
 	unsigned tx = rr(r, 2), ax = rr(r, 2), bx = rr(r, 2);
 
-	switch (rr(r, 12)) {
+	switch (rr(r, 14)) {
+	case 12:
+	case 13: { /* VMX floating point (not the estimates: see vmx_fp_insn) */
+		static const uint16_t fx[] = { 10,  74,  522, 586, 650,  714,
+					       778, 842, 906, 970, 1034, 1098 };
+		static const uint16_t fc[] = { 198, 454, 710, 966 };
+		switch (rr(r, 4)) {
+		case 0: return (4u << 26) | t << 21 | a << 16 | b << 11 | c << 6 | (46 + rr(r, 2));
+		case 1:
+			return (4u << 26) | t << 21 | a << 16 | b << 11 | rr(r, 2) << 10 |
+			       fc[rr(r, sizeof(fc) / 2)];
+		default: {
+			unsigned xo = fx[rr(r, sizeof(fx) / 2)];
+			if (xo >= 522 && xo <= 714)
+				a = 0; /* vrfi*: VRA reserved */
+			return (4u << 26) | t << 21 | a << 16 | b << 11 | xo;
+		}
+		}
+	}
 	case 0:
 	case 1:
 	case 2:
