@@ -21,6 +21,11 @@
  * stay 0 -- qemu-user runs with MSR[FE0,FE1] = 0, so enabled exceptions
  * only change which results are written, tested in the unit tests).
  *
+ * Vector floating point: the VSX double-precision instructions run in the
+ * random FP mix, the VMX ones (VSCR[NJ] in a quarter of the cases) in the
+ * random vector mix; the VMX estimates only last in a case (svrun.c checks
+ * them against the architected precision).
+ *
  * Instructions with architecturally undefined results (divide by zero or
  * overflow, the high word of mulhw) are only generated in directed cases with
  * defined operands.
@@ -967,6 +972,13 @@ int main(int argc, char **argv)
 					0xffffffff00010001ull;
 			else
 				w[k] = (4u << 26) | ((w[k] >> 11) & 31) << 21 | 1540;
+		}
+		/* A VMX estimate (vrefp vrsqrtefp vexptefp vlogefp) as the last
+		 * instruction in a third of the cases, its VRB not its VRT: svrun.c
+		 * compares its result within the architected precision. */
+		if (rr(&r, 3) == 0) {
+			unsigned vt = rr(&r, 32), vb = (vt + 1 + rr(&r, 31)) % 32;
+			w[n - 1] = (4u << 26) | vt << 21 | vb << 11 | (266 + 64 * rr(&r, 4));
 		}
 		snprintf(name, sizeof(name), "vec-random-%s-%u", argv[1], i);
 		emit_case(&o, name, w, n, init);
