@@ -540,3 +540,37 @@ Test(ppc_fp, vmx_floating_point)
 	cr_expect_eq(t.c->fpscr, 1, "FPSCR unchanged");
 	ppc_t_fini(&t);
 }
+
+/*
+ * VSX vector single precision: each word rounded to single (a product just
+ * below a halfway point rounds down), an SNaN word gives its QNaN and
+ * VXSNAN, a result below the single range underflows to +0 (UX); the
+ * compares set CR6 over the four words. FI stays.
+ */
+Test(ppc_fp, vector_single_precision)
+{
+	struct ppc_t t;
+	fp_init(&t, true);
+	t.c->msr |= PPC_MSR_VSX;
+	t.c->fpscr = PPC_FPSCR_FI;
+	t.c->vsr[1][0] = (uint64_t)fbits(1.0f + 0x1p-23f) << 32 | 0x7fa00000u; /* SNaN */
+	t.c->vsr[1][1] = (uint64_t)fbits(0x1p-126f) << 32 | fbits(3.0f);
+	t.c->vsr[2][0] = (uint64_t)fbits(1.0f - 0x1p-24f) << 32 | fbits(1.0f);
+	t.c->vsr[2][1] = (uint64_t)fbits(0x1p-127f) << 32 | fbits(-1.0f);
+	uint32_t w[] = {
+		XX3(80, 3, 1, 2),            /* xvmulsp vs3, vs1, vs2 */
+		XX3(75, 4, 1, 2) | 1u << 10, /* xvcmpgtsp. vs4, vs1, vs2 */
+	};
+	fp_run(&t, w, SV_ARRAY_SIZE(w));
+	/* (1 + 2^-23)(1 - 2^-24) = 1 + 2^-24 - 2^-47: below the halfway point. */
+	cr_expect_eq(t.c->vsr[3][0], (uint64_t)fbits(1.0f) << 32 | 0x7fe00000u);
+	cr_expect_eq(t.c->vsr[3][1], (uint64_t)0x00000000u << 32 | fbits(-3.0f),
+		     "2^-253 underflows to +0");
+	cr_expect(t.c->fpscr & PPC_FPSCR_VXSNAN);
+	cr_expect(t.c->fpscr & PPC_FPSCR_UX);
+	cr_expect(t.c->fpscr & PPC_FPSCR_FI, "FI unchanged");
+	cr_expect_eq(t.c->vsr[4][0], 0xffffffff00000000ull, "1+ulp > 1-ulp; NaN unordered");
+	cr_expect_eq(t.c->vsr[4][1], ~0ull, "2^-126 > 2^-127, 3 > -1");
+	cr_expect_eq(t.c->crf[6], 0, "neither all true nor all false");
+	ppc_t_fini(&t);
+}

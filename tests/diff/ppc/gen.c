@@ -625,12 +625,14 @@ static uint32_t rand_fp_insn(struct rng *r)
 		static const uint16_t xx2[] = { 11,  72,  73,  75,  88,  89,  105, 107,
 						121, 265, 281, 296, 312, 328, 329, 331,
 						344, 345, 360, 361, 376, 377 };
-		/* The vector double-precision instructions: arithmetic,
-		 * multiply-adds, max/min, compares (Rc at random), round to
-		 * integer, square root and the doubleword conversions. */
-		static const uint8_t xv3[] = { 96,  97,  104, 105, 112, 113, 120,
-					       121, 224, 225, 232, 233, 241, 249 };
-		static const uint16_t xv2[] = { 201, 203, 217, 233, 235, 249, 456, 472, 488, 504 };
+		/* The vector double- and single-precision instructions:
+		 * arithmetic, multiply-adds, max/min, compares (Rc at random),
+		 * round to integer, square root and the doubleword conversions. */
+		static const uint8_t xv3[] = { 96,  97,  104, 105, 112, 113, 120, 121, 224, 225,
+					       232, 233, 241, 249, 64,  65,  72,  73,  80,  81,
+					       88,  89,  192, 193, 200, 201, 209, 217 };
+		static const uint16_t xv2[] = { 201, 203, 217, 233, 235, 249, 456, 472,
+						488, 504, 137, 139, 153, 169, 171, 185 };
 		unsigned tx = rr(r, 2), ax = rr(r, 2), bx = rr(r, 2);
 		switch (rr(r, 6)) {
 		case 0:
@@ -638,8 +640,8 @@ static uint32_t rand_fp_insn(struct rng *r)
 			       (unsigned)xv3[rr(r, sizeof(xv3))] << 3 | ax << 2 | bx << 1 | tx;
 		case 1:
 			return (60u << 26) | t << 21 | a << 16 | b << 11 | rr(r, 2) << 10 |
-			       ((const uint8_t[]){ 99, 107, 115 })[rr(r, 3)] << 3 | ax << 2 |
-			       bx << 1 | tx;
+			       ((const uint8_t[]){ 99, 107, 115, 67, 75, 83 })[rr(r, 6)] << 3 |
+			       ax << 2 | bx << 1 | tx;
 		case 2:
 			return (60u << 26) | t << 21 | b << 11 |
 			       (unsigned)xv2[rr(r, sizeof(xv2) / 2)] << 2 | bx << 1 | tx;

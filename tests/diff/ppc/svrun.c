@@ -50,18 +50,20 @@ static const char *reg_name(unsigned i, char *buf)
 	return buf;
 }
 
-/* A VSX vector double-precision arithmetic, compare, round or convert
- * instruction (the ones gen.c generates). */
+/* A VSX vector double- or single-precision arithmetic, compare, round or
+ * convert instruction (the ones gen.c generates). */
 static bool svrun_is_xvdp(uint32_t w)
 {
-	static const uint8_t xx3[] = { 96,  97,  104, 105, 112, 113, 120,
-				       121, 224, 225, 232, 233, 241, 249 };
-	static const uint16_t xx2[] = { 201, 203, 217, 233, 235, 249, 456, 472, 488, 504 };
+	static const uint8_t xx3[] = { 96,  97,  104, 105, 112, 113, 120, 121, 224, 225,
+				       232, 233, 241, 249, 64,  65,  72,  73,  80,  81,
+				       88,  89,  192, 193, 200, 201, 209, 217 };
+	static const uint16_t xx2[] = { 201, 203, 217, 233, 235, 249, 456, 472,
+					488, 504, 137, 139, 153, 169, 171, 185 };
 	unsigned x7 = (w >> 3) & 0x7f, x8 = (w >> 3) & 0xff, x9 = (w >> 2) & 0x1ff;
 
 	if (w >> 26 != 60 || ((w >> 4) & 3) == 3) /* not xxsel */
 		return false;
-	if (x7 == 99 || x7 == 107 || x7 == 115)
+	if (x7 == 99 || x7 == 107 || x7 == 115 || x7 == 67 || x7 == 75 || x7 == 83)
 		return true;
 	for (unsigned i = 0; i < sizeof(xx3); i++)
 		if (x8 == xx3[i])
@@ -85,11 +87,11 @@ static bool svrun_is_xvdp(uint32_t w)
  *     round-to-single model classifies in single format;
  *   fcti*: FPRF is undefined (4.6.7);
  *   fcfidu, fcfids, fcfidus (and xscv[su]xdsp): qemu does not set FPRF;
- *   xsmaxdp, xsmindp, xvmaxdp, xvmindp: qemu does not clear the softfloat
+ *   xsmaxdp, xsmindp, xv{max,min}{dp,sp}: qemu does not clear the softfloat
  *     flags first and re-raises an overflow, underflow or inexact left over
  *     from an earlier instruction (OX, UX, XX; also CR1's copy of OX after
  *     a `.` form); the ISA sets only VXSNAN;
- *   the vector double-precision instructions (xv*dp): FI. Book I 7.6.1 lists
+ *   the vector floating-point instructions (xv*dp, xv*sp): FI. Book I 7.6.1 lists
  *     for them no FPSCR fields but the exception bits (FX, OX, UX, XX, VX*):
  *     FPRF, FR and FI are left unchanged; qemu 7.2 sets FI from the
  *     inexact flag as for a scalar instruction (later qemu versions take a
@@ -111,7 +113,8 @@ static uint64_t svrun_fpscr_ignore(const uint32_t *w, uint32_t n)
 				 x9 == 10 || x9 == 281 || x9 == 265))
 			m |= 1u << 16;
 		/* x[sv]maxdp / x[sv]mindp: stale OX, UX, XX in qemu. */
-		if (po == 60 && (x8 == 160 || x8 == 168 || x8 == 224 || x8 == 232))
+		if (po == 60 &&
+		    (x8 == 160 || x8 == 168 || x8 == 224 || x8 == 232 || x8 == 192 || x8 == 200))
 			m |= PPC_FPSCR_OX | PPC_FPSCR_UX | PPC_FPSCR_XX;
 		if (svrun_is_xvdp(w[k]))
 			m |= PPC_FPSCR_FI;
@@ -143,8 +146,9 @@ static uint64_t svrun_fpscr_ignore(const uint32_t *w, uint32_t n)
  */
 static uint64_t svrun_vec_ux_ignore(const uint32_t *w, uint32_t n, uint64_t want, uint64_t got)
 {
-	/* xv{add,sub,mul,div}dp and the multiply-adds (XX3). */
-	static const uint8_t xx3[] = { 96, 97, 104, 105, 112, 113, 120, 121, 225, 233, 241, 249 };
+	/* xv{add,sub,mul,div}{dp,sp} and the multiply-adds (XX3). */
+	static const uint8_t xx3[] = { 96, 97, 104, 105, 112, 113, 120, 121, 225, 233, 241, 249,
+				       64, 65, 72,  73,  80,  81,  88,  89,  193, 201, 209, 217 };
 	bool arith = false;
 
 	for (uint32_t k = 0; k < n; k++) {
