@@ -856,12 +856,13 @@ uint64_t ppc_helper_vsx_fp(struct cpu *cpu, uint64_t insn_w, uint64_t xx2, uint6
  * FPSCR. Vector single precision the same on each of the four words, taken
  * exactly as doubles and computed as the xs*sp instruction (rounded once
  * to single; max/min, compares and round-to-integer as the double-precision
- * ones on the exact values); a vector instruction does not change FPRF, FR or FI. If any
- * element raises an enabled exception (VE with a VX* bit, OE with OX, UE
- * with UX, ZE with ZX, XE with XX: the pseudocode's ex_flag), XT is not
- * written at all, not even the other element. The
- * compares (xvcmp{eq,gt,ge}dp[.]) give all-ones / zero elements and, with
- * Rc, CR6 = all true (0b1000) / all false (0b0010).
+ * ones on the exact values; xvcv[us]xwsp convert each word as an integer).
+ * A vector instruction does not change FPRF, FR or FI. If any element
+ * raises an enabled exception (VE with a VX* bit, OE with OX, UE with UX,
+ * ZE with ZX, XE with XX: the pseudocode's ex_flag), XT is not written at
+ * all, not even the other elements. The compares (xvcmp{eq,gt,ge}{dp,sp}[.])
+ * give all-ones / zero elements and, with Rc, CR6 = all true (0b1000) /
+ * all false (0b0010).
  */
 static uint64_t fp_vcompare(struct cpu_ppc *c, unsigned xo7, uint64_t a, uint64_t b)
 {
@@ -934,6 +935,8 @@ uint64_t ppc_helper_vsx_vfp(struct cpu *cpu, uint64_t insn_w, uint64_t xx2, uint
 	/* The scalar opcode computing one element (see above). */
 	if (cmp)
 		op = sp ? xo7 + 32 : xo7;
+	else if (xx2 && sp && (xo9 == 168 || xo9 == 184))
+		op = xo9 == 168 ? 296 : 312; /* xvcv[us]xwsp as xscv[us]xdsp */
 	else if (xx2)
 		op = !sp ? xo9 - 128 : xo9 == 139 ? 11 : xo9 - 64; /* xvsqrtsp, xvrspi* */
 	else if (sp && xo8 >= 192 && (xo8 & 7) == 0)
@@ -943,6 +946,10 @@ uint64_t ppc_helper_vsx_vfp(struct cpu *cpu, uint64_t insn_w, uint64_t xx2, uint
 	for (unsigned i = 0; i < n; i++) {
 		uint64_t a = vfp_elem_get(c, xa, i, sp), b = vfp_elem_get(c, xb, i, sp);
 		uint64_t t = vfp_elem_get(c, xt, i, sp);
+		if (op == 296 || op == 312) { /* an integer word, extended */
+			uint32_t word = (uint32_t)(c->vsr[xb][i >> 1] >> ((i & 1) ? 0 : 32));
+			b = op == 312 ? (uint64_t)(int64_t)(int32_t)word : word;
+		}
 		/* Each element's own exception flags (reset_xflags()): run it on
 		 * an FPSCR with the exception bits clear, then merge. */
 		c->fpscr &= ~(uint64_t)PPC_FPSCR_EXC_ALL;

@@ -773,6 +773,8 @@ const struct ppc_opcode ppc_opcodes_vec[] = {
 	XVF2("xvrspip", 169),
 	XVF2("xvrspic", 171),
 	XVF2("xvrspim", 185),
+	XVF2("xvcvuxwsp", 168),
+	XVF2("xvcvsxwsp", 184),
 	/* VSX vector double precision. */
 	XVF3("xvadddp", 96),
 	XVF3("xvmaddadp", 97),
