@@ -853,10 +853,16 @@ uint64_t ppc_helper_vsx_fp(struct cpu *cpu, uint64_t insn_w, uint64_t xx2, uint6
  * VSX vector double precision (Book I 7.6.1): each doubleword element is
  * computed as the scalar xs*dp instruction computes doubleword 0 (the XX3
  * opcode 64 above it, the XX2 one 128 above), exceptions accumulating in
- * FPSCR; a vector instruction does not change FPRF, FR or FI. An element
- * whose enabled exception suppresses the result is not written. The
- * compares (xvcmp{eq,gt,ge}dp[.]) give all-ones / zero elements and, with
- * Rc, CR6 = all true (0b1000) / all false (0b0010).
+ * FPSCR. Vector single precision the same on each of the four words, taken
+ * exactly as doubles and computed as the xs*sp instruction (rounded once
+ * to single; max/min, compares and round-to-integer as the double-precision
+ * ones on the exact values; xvcv[us]xwsp convert each word as an integer).
+ * A vector instruction does not change FPRF, FR or FI. If any element
+ * raises an enabled exception (VE with a VX* bit, OE with OX, UE with UX,
+ * ZE with ZX, XE with XX: the pseudocode's ex_flag), XT is not written at
+ * all, not even the other elements. The compares (xvcmp{eq,gt,ge}{dp,sp}[.])
+ * give all-ones / zero elements and, with Rc, CR6 = all true (0b1000) /
+ * all false (0b0010).
  */
 static uint64_t fp_vcompare(struct cpu_ppc *c, unsigned xo7, uint64_t a, uint64_t b)
 {
@@ -875,6 +881,38 @@ static uint64_t fp_vcompare(struct cpu_ppc *c, unsigned xo7, uint64_t a, uint64_
 	return r ? ~0ull : 0;
 }
 
+/* Element i of VSR x: doubleword i, or (sp) word i as a double (exact). */
+static uint64_t vfp_elem_get(const struct cpu_ppc *c, unsigned x, unsigned i, bool sp)
+{
+	if (!sp)
+		return c->vsr[x][i];
+	return ppc_fp_single_to_double((uint32_t)(c->vsr[x][i >> 1] >> ((i & 1) ? 0 : 32)));
+}
+
+/* Write element i: a doubleword, or (sp) word i (v: a single-format word,
+ * or all-ones / zero from a compare). */
+static void vfp_elem_put(struct cpu_ppc *c, unsigned x, unsigned i, bool sp, uint64_t v)
+{
+	unsigned sh = (i & 1) ? 0 : 32;
+
+	if (!sp) {
+		c->vsr[x][i] = v;
+		return;
+	}
+	c->vsr[x][i >> 1] = (c->vsr[x][i >> 1] & ~(0xffffffffull << sh)) | (v & 0xffffffffull)
+										   << sh;
+}
+
+/* Does the exception set e (FPSCR bits) contain one the FPSCR f enables? */
+static bool fp_exc_enabled(uint32_t f, uint32_t e)
+{
+	return ((e & PPC_FPSCR_VX_ALL) && (f & PPC_FPSCR_VE)) ||
+	       ((e & PPC_FPSCR_OX) && (f & PPC_FPSCR_OE)) ||
+	       ((e & PPC_FPSCR_UX) && (f & PPC_FPSCR_UE)) ||
+	       ((e & PPC_FPSCR_ZX) && (f & PPC_FPSCR_ZE)) ||
+	       ((e & PPC_FPSCR_XX) && (f & PPC_FPSCR_XE));
+}
+
 uint64_t ppc_helper_vsx_vfp(struct cpu *cpu, uint64_t insn_w, uint64_t xx2, uint64_t pc,
 			    uint64_t u2)
 {
@@ -884,29 +922,65 @@ uint64_t ppc_helper_vsx_vfp(struct cpu *cpu, uint64_t insn_w, uint64_t xx2, uint
 	unsigned xb = ppc_rb(insn) | (((insn >> 1) & 1) << 5);
 	unsigned xa = ppc_ra(insn) | (((insn >> 2) & 1) << 5);
 	uint64_t keep = c->fpscr & (PPC_FPSCR_FPRF | PPC_FPSCR_FR | PPC_FPSCR_FI);
-	uint64_t fex_before = c->fpscr & PPC_FPSCR_FEX, res[2];
-	bool write[2];
-	unsigned xo7 = (insn >> 3) & 0x7f;
+	uint64_t fex_before = c->fpscr & PPC_FPSCR_FEX, res[4];
+	uint32_t before = (uint32_t)c->fpscr, raised = 0;
+	bool write[4], ex_flag = false, all_true = true, all_false = true;
+	unsigned xo7 = (insn >> 3) & 0x7f, xo8 = (insn >> 3) & 0xff, xo9 = (insn >> 2) & 0x1ff;
+	bool sp = xx2 ? xo9 < 192 : xo8 < 96 || (xo8 >= 192 && xo8 < 224);
+	bool cmp = !xx2 &&
+		   (xo7 == 99 || xo7 == 107 || xo7 == 115 || xo7 == 67 || xo7 == 75 || xo7 == 83);
+	unsigned n = sp ? 4 : 2, op;
 	(void)u2;
 
-	for (unsigned i = 0; i < 2; i++) {
-		uint64_t a = c->vsr[xa][i], b = c->vsr[xb][i], t = c->vsr[xt][i];
-		if (!xx2 && (xo7 == 99 || xo7 == 107 || xo7 == 115)) {
-			res[i] = fp_vcompare(c, xo7, a, b);
-			write[i] = true;
-		} else if (xx2) {
-			write[i] = fp_vsx_xx2(c, ((insn >> 2) & 0x1ff) - 128, b, &res[i]);
-		} else {
-			write[i] = fp_vsx_xx3(c, ((insn >> 3) & 0xff) - 64, a, b, t, insn, &res[i]);
+	/* The scalar opcode computing one element (see above). */
+	if (cmp)
+		op = sp ? xo7 + 32 : xo7;
+	else if (xx2 && sp && (xo9 == 168 || xo9 == 184))
+		op = xo9 == 168 ? 296 : 312; /* xvcv[us]xwsp as xscv[us]xdsp */
+	else if (xx2)
+		op = !sp ? xo9 - 128 : xo9 == 139 ? 11 : xo9 - 64; /* xvsqrtsp, xvrspi* */
+	else if (sp && xo8 >= 192 && (xo8 & 7) == 0)
+		op = xo8 - 32; /* xv{max,min}sp as xs{max,min}dp on the exact doubles */
+	else
+		op = xo8 - 64;
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t a = vfp_elem_get(c, xa, i, sp), b = vfp_elem_get(c, xb, i, sp);
+		uint64_t t = vfp_elem_get(c, xt, i, sp);
+		if (op == 296 || op == 312) { /* an integer word, extended */
+			uint32_t word = (uint32_t)(c->vsr[xb][i >> 1] >> ((i & 1) ? 0 : 32));
+			b = op == 312 ? (uint64_t)(int64_t)(int32_t)word : word;
 		}
+		/* Each element's own exception flags (reset_xflags()): run it on
+		 * an FPSCR with the exception bits clear, then merge. */
+		c->fpscr &= ~(uint64_t)PPC_FPSCR_EXC_ALL;
+		if (cmp) {
+			res[i] = fp_vcompare(c, op, a, b);
+			write[i] = true;
+			all_true &= res[i] != 0;
+			all_false &= res[i] == 0;
+		} else if (xx2) {
+			write[i] = fp_vsx_xx2(c, op, b, &res[i]);
+		} else {
+			write[i] = fp_vsx_xx3(c, op, a, b, t, insn, &res[i]);
+		}
+		if (sp && !cmp)
+			res[i] = ppc_fp_double_to_single(res[i]);
+		uint32_t e = (uint32_t)c->fpscr & PPC_FPSCR_EXC_ALL;
+		ex_flag |= fp_exc_enabled(before, e);
+		raised |= e;
 	}
-	c->fpscr = (c->fpscr & ~(PPC_FPSCR_FPRF | PPC_FPSCR_FR | PPC_FPSCR_FI)) | keep;
+	/* SetFX: FX when an exception bit goes from 0 to 1. */
+	c->fpscr &= ~(uint64_t)(PPC_FPSCR_EXC_ALL | PPC_FPSCR_FX | PPC_FPSCR_FPRF | PPC_FPSCR_FR |
+				PPC_FPSCR_FI);
+	c->fpscr |= keep | (before & (PPC_FPSCR_EXC_ALL | PPC_FPSCR_FX)) | raised;
+	if (raised & ~before)
+		c->fpscr |= PPC_FPSCR_FX;
 	fp_summary(c);
-	for (unsigned i = 0; i < 2; i++)
-		if (write[i])
-			c->vsr[xt][i] = res[i];
-	if (!xx2 && (xo7 == 99 || xo7 == 107 || xo7 == 115) && (insn & (1u << 10)))
-		c->crf[6] = (res[0] && res[1] ? 8u : 0u) | (!res[0] && !res[1] ? 2u : 0u);
+	for (unsigned i = 0; i < n; i++)
+		if (write[i] && !ex_flag)
+			vfp_elem_put(c, xt, i, sp, res[i]);
+	if (cmp && (insn & (1u << 10)))
+		c->crf[6] = (all_true ? 8u : 0u) | (all_false ? 2u : 0u);
 	if (!fex_before && (c->fpscr & PPC_FPSCR_FEX) && (c->msr & (PPC_MSR_FE0 | PPC_MSR_FE1)))
 		ppc_helper_program(cpu, pc, PPC_SRR1_PROG_FP, 0, 0);
 	return 0;

@@ -223,6 +223,9 @@ uint64_t ppc_helper_vsx_fp(struct cpu *cpu, uint64_t insn, uint64_t xx2, uint64_
 uint64_t ppc_helper_lfs(struct cpu *cpu, uint64_t word, uint64_t u0, uint64_t u1, uint64_t u2);
 uint64_t ppc_helper_stfs(struct cpu *cpu, uint64_t dw, uint64_t u0, uint64_t u1, uint64_t u2);
 
+/* vmx_fp.c: VMX floating point; form 0 VX, 1 VC, 2 VA. */
+uint64_t ppc_helper_vmx_fp(struct cpu *cpu, uint64_t insn, uint64_t form, uint64_t u2, uint64_t u3);
+
 /* vec.c: the VMX (opcode 4) and VSX (opcode 60) register operations. */
 uint64_t ppc_helper_vmx(struct cpu *cpu, uint64_t insn, uint64_t u1, uint64_t u2, uint64_t u3);
 uint64_t ppc_helper_vsx(struct cpu *cpu, uint64_t insn, uint64_t u1, uint64_t u2, uint64_t u3);

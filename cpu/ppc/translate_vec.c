@@ -228,6 +228,13 @@ static void trans_vmx(struct ppc_dc *dc)
 		ppc_st_gpr(dc, ppc_rt(dc->insn), r);
 }
 
+/* VMX floating point (vmx_fp.c); arg 0 VX, 1 VC, 2 VA. */
+static void trans_vmx_fp(struct ppc_dc *dc)
+{
+	ir_call(dc->f, ppc_helper_vmx_fp, ir_movi(dc->f, dc->insn), ir_movi(dc->f, dc->op->arg),
+		IR_NO_TEMP, IR_NO_TEMP);
+}
+
 /* VSX vector double precision (fpu.c); arg 1 for the XX2 forms. */
 static void trans_vsx_vfp(struct ppc_dc *dc)
 {
@@ -320,6 +327,18 @@ static void trans_vsr_move(struct ppc_dc *dc)
 	{                                                                                          \
 		name, PPC_OP(4) | (xo), PPC_M_OP | 0x3f, FORM_A, VEC_F, 0, trans_vmx, 2            \
 	}
+#define VXF(name, xo)                                                                              \
+	{                                                                                          \
+		name, PPC_OP(4) | (xo), PPC_M_OP | 0x7ff, FORM_X, VEC_F, 0, trans_vmx_fp, 0        \
+	}
+#define VCF(name, xo)                                                                              \
+	{                                                                                          \
+		name, PPC_OP(4) | (xo), PPC_M_OP | 0x3ff, FORM_X, VEC_F, 0, trans_vmx_fp, 1        \
+	}
+#define VAF(name, xo)                                                                              \
+	{                                                                                          \
+		name, PPC_OP(4) | (xo), PPC_M_OP | 0x3f, FORM_A, VEC_F, 0, trans_vmx_fp, 2         \
+	}
 #define XX3(name, xo)                                                                              \
 	{                                                                                          \
 		name, PPC_OP(60) | ((xo) << 3), PPC_M_OP | (0xffu << 3), FORM_X, VSX_F, 0,         \
@@ -411,6 +430,29 @@ const struct ppc_opcode ppc_opcodes_vec[] = {
 	VLX("mtvsrdd", 435, 0, trans_vsr_move, MV_MTDD),
 
 	/* VMX register operations (opcode 4). */
+	/* VMX floating point. */
+	VAF("vmaddfp", 46),
+	VAF("vnmsubfp", 47),
+	VXF("vaddfp", 10),
+	VXF("vsubfp", 74),
+	VXF("vrefp", 266),
+	VXF("vrsqrtefp", 330),
+	VXF("vexptefp", 394),
+	VXF("vlogefp", 458),
+	VXF("vrfin", 522),
+	VXF("vrfiz", 586),
+	VXF("vrfip", 650),
+	VXF("vrfim", 714),
+	VXF("vcfux", 778),
+	VXF("vcfsx", 842),
+	VXF("vctuxs", 906),
+	VXF("vctsxs", 970),
+	VXF("vmaxfp", 1034),
+	VXF("vminfp", 1098),
+	VCF("vcmpeqfp", 198),
+	VCF("vcmpgefp", 454),
+	VCF("vcmpgtfp", 710),
+	VCF("vcmpbfp", 966),
 	VA("vsel", 42),
 	VA("vperm", 43),
 	VA("vsldoi", 44),
@@ -707,6 +749,32 @@ const struct ppc_opcode ppc_opcodes_vec[] = {
 	XSF2("xsnabsdp", 361),
 	XSF2("xscvsxddp", 376),
 	XSF2("xsnegdp", 377),
+	/* VSX vector single precision (each word as the xs*sp instruction). */
+	XVF3("xvaddsp", 64),
+	XVF3("xvmaddasp", 65),
+	XVF3("xvsubsp", 72),
+	XVF3("xvmaddmsp", 73),
+	XVF3("xvmulsp", 80),
+	XVF3("xvmsubasp", 81),
+	XVF3("xvdivsp", 88),
+	XVF3("xvmsubmsp", 89),
+	XVF3("xvmaxsp", 192),
+	XVF3("xvnmaddasp", 193),
+	XVF3("xvminsp", 200),
+	XVF3("xvnmaddmsp", 201),
+	XVF3("xvnmsubasp", 209),
+	XVF3("xvnmsubmsp", 217),
+	XVCMP("xvcmpeqsp", 67),
+	XVCMP("xvcmpgtsp", 75),
+	XVCMP("xvcmpgesp", 83),
+	XVF2("xvrspi", 137),
+	XVF2("xvsqrtsp", 139),
+	XVF2("xvrspiz", 153),
+	XVF2("xvrspip", 169),
+	XVF2("xvrspic", 171),
+	XVF2("xvrspim", 185),
+	XVF2("xvcvuxwsp", 168),
+	XVF2("xvcvsxwsp", 184),
 	/* VSX vector double precision. */
 	XVF3("xvadddp", 96),
 	XVF3("xvmaddadp", 97),

@@ -434,3 +434,143 @@ Test(ppc_fp, vector_double_precision)
 	cr_expect_eq((t.c->fpscr & PPC_FPSCR_FPRF) >> PPC_FPSCR_FPRF_SHIFT, 0x11, "FPRF unchanged");
 	ppc_t_fini(&t);
 }
+
+/*
+ * An enabled exception in one element of a vector instruction suppresses
+ * the whole result (Book I 7.6.1, ex_flag): with VE, an SNaN in element 1
+ * of xvadddp leaves both doublewords of XT; with XE, an inexact element 0
+ * of xvmuldp leaves element 1 too. The exception bits are still set, FX
+ * only when one goes from 0 to 1, and a program interrupt follows with
+ * MSR[FE0,FE1].
+ */
+Test(ppc_fp, vector_enabled_exception_suppresses_all_elements)
+{
+	struct ppc_t t;
+	fp_init(&t, true);
+	t.c->msr |= PPC_MSR_VSX;
+	t.c->fpscr = PPC_FPSCR_VE;
+	t.c->vsr[1][0] = dbits(1.5);
+	t.c->vsr[1][1] = 0x7ff4000000000000ull; /* SNaN */
+	t.c->vsr[2][0] = dbits(0.1);
+	t.c->vsr[2][1] = dbits(2.0);
+	t.c->vsr[3][0] = 0x1111;
+	t.c->vsr[3][1] = 0x2222;
+	t.c->vsr[4][0] = 0x3333;
+	t.c->vsr[4][1] = 0x4444;
+	uint32_t w[] = {
+		XX3(96, 3, 1, 2), /* xvadddp vs3, vs1, vs2: VXSNAN (enabled) in element 1 */
+	};
+	fp_run(&t, w, SV_ARRAY_SIZE(w));
+	cr_expect_eq(t.c->vsr[3][0], 0x1111, "element 0 not written either");
+	cr_expect_eq(t.c->vsr[3][1], 0x2222);
+	cr_expect(t.c->fpscr & PPC_FPSCR_VXSNAN);
+	cr_expect(t.c->fpscr & PPC_FPSCR_FX);
+	cr_expect(t.c->fpscr & PPC_FPSCR_FEX);
+	ppc_t_fini(&t);
+
+	fp_init(&t, false);
+	t.c->msr |= PPC_MSR_VSX;
+	t.c->fpscr = PPC_FPSCR_XE | PPC_FPSCR_XX; /* XX already set: FX stays clear */
+	t.c->vsr[2][0] = dbits(0.1);
+	t.c->vsr[2][1] = dbits(2.0);
+	t.c->vsr[4][0] = 0x3333;
+	t.c->vsr[4][1] = 0x4444;
+	uint32_t w2[] = {
+		XX3(112, 4, 2, 2), /* xvmuldp vs4, vs2, vs2: 0.01 inexact, 4 exact */
+		XX3(96, 5, 2, 2),  /* xvadddp vs5, vs2, vs2: exact in both elements */
+	};
+	fp_run(&t, w2, SV_ARRAY_SIZE(w2));
+	cr_expect_eq(t.c->vsr[4][0], 0x3333);
+	cr_expect_eq(t.c->vsr[4][1], 0x4444, "the exact element is not written");
+	cr_expect_eq(t.c->vsr[5][0], dbits(0.2));
+	cr_expect_eq(t.c->vsr[5][1], dbits(4.0));
+	cr_expect(!(t.c->fpscr & PPC_FPSCR_FX), "no exception bit went from 0 to 1");
+	ppc_t_fini(&t);
+}
+
+static uint32_t fbits(float f)
+{
+	uint32_t u;
+	memcpy(&u, &f, 4);
+	return u;
+}
+
+#define VXF(xo, t, a, b) ((4u << 26) | (t) << 21 | (a) << 16 | (b) << 11 | (xo))
+#define VR(t, n) ((t).c->vsr[32 + (n)])
+
+/*
+ * VMX floating point: VSCR[NJ] flushes denormal operands and tiny results
+ * (also one that rounds up to the smallest normal), vctsxs saturates and
+ * sets VSCR[SAT], vcmpbfp. gives CR6 bit 2 only when every word is within
+ * bounds, and FPSCR is untouched (RN = round toward zero is ignored).
+ */
+Test(ppc_fp, vmx_floating_point)
+{
+	struct ppc_t t;
+	fp_init(&t, false);
+	t.c->msr |= PPC_MSR_VEC;
+	t.c->fpscr = 1;      /* RN: toward zero (VMX rounds to nearest anyway) */
+	t.c->vscr = 0x10000; /* NJ */
+	/* v1 + v2: [1 + 1.5 x 2^-24, two denormals, 1.5 x 2^-126 - 2^-126, 3 - 1]. */
+	VR(t, 1)[0] = (uint64_t)fbits(1.0f) << 32 | 0x00000001u;
+	VR(t, 1)[1] = (uint64_t)fbits(0x1.8p-126f) << 32 | fbits(3.0f);
+	VR(t, 2)[0] = (uint64_t)fbits(0x1.8p-24f) << 32 | 0x00000001u;
+	VR(t, 2)[1] = (uint64_t)fbits(-0x1p-126f) << 32 | fbits(-1.0f);
+	/* v9 x v10 + 0: (1 - 2^-24) x 2^-126 rounds (RN) up to 2^-126. */
+	VR(t, 9)[0] = (uint64_t)0x3f7fffffu << 32;
+	VR(t, 10)[0] = (uint64_t)fbits(0x1p-126f) << 32;
+	VR(t, 4)[0] = (uint64_t)fbits(1e10f) << 32 | fbits(-1e10f);
+	VR(t, 4)[1] = (uint64_t)fbits(-5.75f) << 32 | 0x7fc00000u;
+	uint32_t w[] = {
+		VXF(10, 3, 1, 2), /* vaddfp v3,v1,v2 */
+		(4u << 26) | 8 << 21 | 9 << 16 | 11 << 11 | 10 << 6 |
+			46,                   /* vmaddfp v8,v9,v10,v11 */
+		VXF(970, 5, 0, 4),            /* vctsxs v5,v4,0 */
+		VXF(966 | 1u << 10, 6, 1, 1), /* vcmpbfp. v6,v1,v1 */
+	};
+	fp_run(&t, w, SV_ARRAY_SIZE(w));
+	cr_expect_eq(VR(t, 3)[0], (uint64_t)fbits(1.0f + 0x1p-23f) << 32,
+		     "RN (not FPSCR's RZ); denormal operands are 0");
+	cr_expect_eq(VR(t, 3)[1], fbits(2.0f), "2^-127 flushed to +0");
+	cr_expect_eq(VR(t, 8)[0], 0, "tiny before rounding: +0, not 2^-126");
+	cr_expect_eq(VR(t, 5)[0], 0x7fffffff80000000ull);
+	cr_expect_eq(VR(t, 5)[1], 0xfffffffb00000000ull, "-5.75 truncates to -5; NaN -> 0");
+	cr_expect(t.c->vscr & 1, "SAT");
+	cr_expect_eq(t.c->crf[6], 2, "all within bounds (x <= x and x >= -x for x >= 0)");
+	cr_expect_eq(t.c->fpscr, 1, "FPSCR unchanged");
+	ppc_t_fini(&t);
+}
+
+/*
+ * VSX vector single precision: each word rounded to single (a product just
+ * below a halfway point rounds down), an SNaN word gives its QNaN and
+ * VXSNAN, a result below the single range underflows to +0 (UX); the
+ * compares set CR6 over the four words. FI stays.
+ */
+Test(ppc_fp, vector_single_precision)
+{
+	struct ppc_t t;
+	fp_init(&t, true);
+	t.c->msr |= PPC_MSR_VSX;
+	t.c->fpscr = PPC_FPSCR_FI;
+	t.c->vsr[1][0] = (uint64_t)fbits(1.0f + 0x1p-23f) << 32 | 0x7fa00000u; /* SNaN */
+	t.c->vsr[1][1] = (uint64_t)fbits(0x1p-126f) << 32 | fbits(3.0f);
+	t.c->vsr[2][0] = (uint64_t)fbits(1.0f - 0x1p-24f) << 32 | fbits(1.0f);
+	t.c->vsr[2][1] = (uint64_t)fbits(0x1p-127f) << 32 | fbits(-1.0f);
+	uint32_t w[] = {
+		XX3(80, 3, 1, 2),            /* xvmulsp vs3, vs1, vs2 */
+		XX3(75, 4, 1, 2) | 1u << 10, /* xvcmpgtsp. vs4, vs1, vs2 */
+	};
+	fp_run(&t, w, SV_ARRAY_SIZE(w));
+	/* (1 + 2^-23)(1 - 2^-24) = 1 + 2^-24 - 2^-47: below the halfway point. */
+	cr_expect_eq(t.c->vsr[3][0], (uint64_t)fbits(1.0f) << 32 | 0x7fe00000u);
+	cr_expect_eq(t.c->vsr[3][1], (uint64_t)0x00000000u << 32 | fbits(-3.0f),
+		     "2^-253 underflows to +0");
+	cr_expect(t.c->fpscr & PPC_FPSCR_VXSNAN);
+	cr_expect(t.c->fpscr & PPC_FPSCR_UX);
+	cr_expect(t.c->fpscr & PPC_FPSCR_FI, "FI unchanged");
+	cr_expect_eq(t.c->vsr[4][0], 0xffffffff00000000ull, "1+ulp > 1-ulp; NaN unordered");
+	cr_expect_eq(t.c->vsr[4][1], ~0ull, "2^-126 > 2^-127, 3 > -1");
+	cr_expect_eq(t.c->crf[6], 0, "neither all true nor all false");
+	ppc_t_fini(&t);
+}

@@ -21,6 +21,11 @@
  * stay 0 -- qemu-user runs with MSR[FE0,FE1] = 0, so enabled exceptions
  * only change which results are written, tested in the unit tests).
  *
+ * Vector floating point: the VSX double-precision instructions run in the
+ * random FP mix, the VMX ones (VSCR[NJ] in a quarter of the cases) in the
+ * random vector mix; the VMX estimates only last in a case (svrun.c checks
+ * them against the architected precision).
+ *
  * Instructions with architecturally undefined results (divide by zero or
  * overflow, the high word of mulhw) are only generated in directed cases with
  * defined operands.
@@ -388,7 +393,25 @@ static uint32_t rand_vec_insn(struct rng *r)
 	unsigned t = rr(r, 32), a = rr(r, 32), b = rr(r, 32), c = rr(r, 32);
 	unsigned tx = rr(r, 2), ax = rr(r, 2), bx = rr(r, 2);
 
-	switch (rr(r, 12)) {
+	switch (rr(r, 14)) {
+	case 12:
+	case 13: { /* VMX floating point (not the estimates: see vmx_fp_insn) */
+		static const uint16_t fx[] = { 10,  74,  522, 586, 650,  714,
+					       778, 842, 906, 970, 1034, 1098 };
+		static const uint16_t fc[] = { 198, 454, 710, 966 };
+		switch (rr(r, 4)) {
+		case 0: return (4u << 26) | t << 21 | a << 16 | b << 11 | c << 6 | (46 + rr(r, 2));
+		case 1:
+			return (4u << 26) | t << 21 | a << 16 | b << 11 | rr(r, 2) << 10 |
+			       fc[rr(r, sizeof(fc) / 2)];
+		default: {
+			unsigned xo = fx[rr(r, sizeof(fx) / 2)];
+			if (xo >= 522 && xo <= 714)
+				a = 0; /* vrfi*: VRA reserved */
+			return (4u << 26) | t << 21 | a << 16 | b << 11 | xo;
+		}
+		}
+	}
 	case 0:
 	case 1:
 	case 2:
@@ -592,22 +615,38 @@ static uint32_t rand_fp_insn(struct rng *r)
 	case 9: /* the A-form multiply-adds again: the core of glibc's libm */
 		return fa(rr(r, 2) ? 63 : 59, t, a, b, c, 28 + rr(r, 4), rc);
 	default: { /* VSX scalar floating point (what gcc -mcpu=power8 emits) */
-		/* Not xsmaxdp/xsmindp: qemu 7.2 re-raises the exception flags left by
-		 * an earlier instruction there; not the single-precision arithmetic
-		 * (xsaddsp ...): qemu rounds twice (to double, then to single), the
-		 * ISA once. The unit tests check both. */
-		static const uint8_t xx3[] = { 32, 33, 35,  40,  41,  43,  48, 49,
-					       56, 57, 161, 169, 176, 177, 185 };
+		/* Not the single-precision arithmetic (xsaddsp ...): qemu rounds
+		 * twice (to double, then to single), the ISA once. The unit tests
+		 * check them. xsmaxdp/xsmindp run with OX, UX, XX not compared
+		 * (svrun.c). */
+		static const uint8_t xx3[] = { 32, 33,  35,  40,  41,  43,  48,  49, 56,
+					       57, 160, 161, 168, 169, 176, 177, 185 };
 		/* Not xscvdpspn: undefined for values not representable in single. */
 		static const uint16_t xx2[] = { 11,  72,  73,  75,  88,  89,  105, 107,
 						121, 265, 281, 296, 312, 328, 329, 331,
 						344, 345, 360, 361, 376, 377 };
-		/* Not the vector double-precision instructions yet: on the
-		 * denormal-rich doubleword 1 qemu 7.2 and softvisor disagree on
-		 * UX for some results (unresolved), qemu clears FI (the ISA
-		 * leaves it) and keeps element 0's invalid flag for element 1
-		 * of xvcvdp[su]xds. The unit tests cover them. */
+		/* The vector double- and single-precision instructions:
+		 * arithmetic, multiply-adds, max/min, compares (Rc at random),
+		 * round to integer, square root and the doubleword conversions. */
+		static const uint8_t xv3[] = { 96,  97,  104, 105, 112, 113, 120, 121, 224, 225,
+					       232, 233, 241, 249, 64,  65,  72,  73,  80,  81,
+					       88,  89,  192, 193, 200, 201, 209, 217 };
+		static const uint16_t xv2[] = { 201, 203, 217, 233, 235, 249, 456, 472, 488,
+						504, 137, 139, 153, 169, 171, 185, 168, 184 };
 		unsigned tx = rr(r, 2), ax = rr(r, 2), bx = rr(r, 2);
+		switch (rr(r, 6)) {
+		case 0:
+			return (60u << 26) | t << 21 | a << 16 | b << 11 |
+			       (unsigned)xv3[rr(r, sizeof(xv3))] << 3 | ax << 2 | bx << 1 | tx;
+		case 1:
+			return (60u << 26) | t << 21 | a << 16 | b << 11 | rr(r, 2) << 10 |
+			       ((const uint8_t[]){ 99, 107, 115, 67, 75, 83 })[rr(r, 6)] << 3 |
+			       ax << 2 | bx << 1 | tx;
+		case 2:
+			return (60u << 26) | t << 21 | b << 11 |
+			       (unsigned)xv2[rr(r, sizeof(xv2) / 2)] << 2 | bx << 1 | tx;
+		default: break;
+		}
 		if (rr(r, 2)) {
 			unsigned xo = xx3[rr(r, sizeof(xx3))];
 			if (xo == 35 || xo == 43) /* compares: BF, no TX */
@@ -643,6 +682,33 @@ static void fnm_only_rn0(uint32_t *w, unsigned n, uint64_t fpscr)
 		/* xsnm{add,sub}{a,m}{s,d}p -> xsm...: XO - 128 */
 		if (po == 60 && x8 >= 128 && ((x8 & 0x1f) % 8) == 1)
 			w[k] -= 128 << 3;
+	}
+}
+
+/*
+ * qemu 7.2 carries the exception flags of doubleword 0 of xvcvdp[su]xds into
+ * doubleword 1 and picks element 1's result from them: after a NaN in
+ * element 0 it returns the NaN result (0x8000000000000000 / 0) for element 1
+ * whatever its value, after an out-of-range element 0 the saturated value
+ * for a NaN element 1 (qemu issue 1941; Book I 7.6.1 converts each element
+ * on its own). These conversions run only as the first instruction of a
+ * case, with an element 0 that converts without an invalid operation; a
+ * later one becomes xvrdpiz (the same form). Element 1 takes any value.
+ */
+static void xvcvdpxds_first(uint32_t *w, unsigned n, uint64_t *init)
+{
+	for (unsigned k = 0; k < n; k++) {
+		unsigned x9 = (w[k] >> 2) & 0x1ff;
+		if (w[k] >> 26 != 60 || (x9 != 456 && x9 != 472))
+			continue;
+		if (k) {
+			w[k] = (w[k] & ~(0x1ffu << 2)) | 217u << 2;
+			continue;
+		}
+		uint64_t *b = &init[S_VSR + 2 * (((w[k] >> 11) & 31) | ((w[k] & 2) << 4))];
+		unsigned e = (unsigned)(*b >> 52) & 0x7ff;
+		if (e >= 0x43e || (x9 == 456 && (*b >> 63) && e >= 0x3ff))
+			*b = 0x4000000000000000ull | (*b & 0xfffffffffffffull); /* in [2, 4) */
 	}
 }
 
@@ -887,6 +953,7 @@ int main(int argc, char **argv)
 			w[k] = rand_fp_insn(&r);
 		rand_init(&r, init);
 		fnm_only_rn0(w, n, init[S_FPSCR]);
+		xvcvdpxds_first(w, n, init);
 		snprintf(name, sizeof(name), "fp-random-%s-%u", argv[1], i);
 		emit_case(&o, name, w, n, init);
 	}
@@ -907,6 +974,13 @@ int main(int argc, char **argv)
 					0xffffffff00010001ull;
 			else
 				w[k] = (4u << 26) | ((w[k] >> 11) & 31) << 21 | 1540;
+		}
+		/* A VMX estimate (vrefp vrsqrtefp vexptefp vlogefp) as the last
+		 * instruction in a third of the cases, its VRB not its VRT: svrun.c
+		 * compares its result within the architected precision. */
+		if (rr(&r, 3) == 0) {
+			unsigned vt = rr(&r, 32), vb = (vt + 1 + rr(&r, 31)) % 32;
+			w[n - 1] = (4u << 26) | vt << 21 | vb << 11 | (266 + 64 * rr(&r, 4));
 		}
 		snprintf(name, sizeof(name), "vec-random-%s-%u", argv[1], i);
 		emit_case(&o, name, w, n, init);
