@@ -913,6 +913,55 @@ static bool fp_exc_enabled(uint32_t f, uint32_t e)
 	       ((e & PPC_FPSCR_XX) && (f & PPC_FPSCR_XE));
 }
 
+/*
+ * The conversions between element sizes (Book I 7.6.1) work on two
+ * elements: doubleword i, or word 2i (words 0 and 2). A word result is
+ * written to words 2i and 2i + 1 (undefined in v3.0; POWER9 replicates).
+ * Each computes as a scalar instruction: xvcvspdp as xscvspdp, xvcvdpsp as
+ * xscvdpsp, xvcvsp[su]xds as xscvdp[su]xds on the exact double,
+ * xvcvdp[su]xws as xscvdp[su]xws, xvcv[su]xdsp as xscv[su]xdsp,
+ * xvcv[su]xwdp as xscv[su]xddp on the extended word; xvcvsp[su]xws convert
+ * all four words as xscvdp[su]xws. The estimates xvre{s,d}p and
+ * xvrsqrte{s,d}p as xsre{s,d}p and xsrsqrte{s,d}p.
+ */
+struct vfp_cvt {
+	uint16_t xo9, op;
+	bool src_w, dst_w, four; /* word source / word result / all four words */
+};
+
+static const struct vfp_cvt vfp_cvts[] = {
+	{ 457, 329, true, false, false }, /* xvcvspdp */
+	{ 393, 265, false, true, false }, /* xvcvdpsp */
+	{ 408, 344, true, false, false }, /* xvcvspsxds */
+	{ 392, 328, true, false, false }, /* xvcvspuxds */
+	{ 216, 88, false, true, false },  /* xvcvdpsxws */
+	{ 200, 72, false, true, false },  /* xvcvdpuxws */
+	{ 440, 312, false, true, false }, /* xvcvsxdsp */
+	{ 424, 296, false, true, false }, /* xvcvuxdsp */
+	{ 248, 376, true, false, false }, /* xvcvsxwdp */
+	{ 232, 360, true, false, false }, /* xvcvuxwdp */
+	{ 152, 88, true, true, true },    /* xvcvspsxws */
+	{ 136, 72, true, true, true },    /* xvcvspuxws */
+	{ 168, 296, true, true, true },   /* xvcvuxwsp */
+	{ 184, 312, true, true, true },   /* xvcvsxwsp */
+	{ 154, 26, true, true, true },    /* xvresp */
+	{ 138, 10, true, true, true },    /* xvrsqrtesp */
+};
+
+static const struct vfp_cvt *vfp_cvt_of(unsigned xo9)
+{
+	for (size_t i = 0; i < SV_ARRAY_SIZE(vfp_cvts); i++)
+		if (vfp_cvts[i].xo9 == xo9)
+			return &vfp_cvts[i];
+	return NULL;
+}
+
+/* Word w of VSR x. */
+static uint32_t vsr_word(const struct cpu_ppc *c, unsigned x, unsigned w)
+{
+	return (uint32_t)(c->vsr[x][w >> 1] >> ((w & 1) ? 0 : 32));
+}
+
 uint64_t ppc_helper_vsx_vfp(struct cpu *cpu, uint64_t insn_w, uint64_t xx2, uint64_t pc,
 			    uint64_t u2)
 {
@@ -926,6 +975,7 @@ uint64_t ppc_helper_vsx_vfp(struct cpu *cpu, uint64_t insn_w, uint64_t xx2, uint
 	uint32_t before = (uint32_t)c->fpscr, raised = 0;
 	bool write[4], ex_flag = false, all_true = true, all_false = true;
 	unsigned xo7 = (insn >> 3) & 0x7f, xo8 = (insn >> 3) & 0xff, xo9 = (insn >> 2) & 0x1ff;
+	const struct vfp_cvt *cv = xx2 ? vfp_cvt_of(xo9) : NULL;
 	bool sp = xx2 ? xo9 < 192 : xo8 < 96 || (xo8 >= 192 && xo8 < 224);
 	bool cmp = !xx2 &&
 		   (xo7 == 99 || xo7 == 107 || xo7 == 115 || xo7 == 67 || xo7 == 75 || xo7 == 83);
@@ -933,22 +983,31 @@ uint64_t ppc_helper_vsx_vfp(struct cpu *cpu, uint64_t insn_w, uint64_t xx2, uint
 	(void)u2;
 
 	/* The scalar opcode computing one element (see above). */
-	if (cmp)
+	if (cv) {
+		op = cv->op;
+		n = cv->four ? 4 : 2;
+		sp = false;
+	} else if (cmp) {
 		op = sp ? xo7 + 32 : xo7;
-	else if (xx2 && sp && (xo9 == 168 || xo9 == 184))
-		op = xo9 == 168 ? 296 : 312; /* xvcv[us]xwsp as xscv[us]xdsp */
-	else if (xx2)
+	} else if (xx2) {
 		op = !sp ? xo9 - 128 : xo9 == 139 ? 11 : xo9 - 64; /* xvsqrtsp, xvrspi* */
-	else if (sp && xo8 >= 192 && (xo8 & 7) == 0)
+	} else if (sp && xo8 >= 192 && (xo8 & 7) == 0) {
 		op = xo8 - 32; /* xv{max,min}sp as xs{max,min}dp on the exact doubles */
-	else
+	} else {
 		op = xo8 - 64;
+	}
 	for (unsigned i = 0; i < n; i++) {
 		uint64_t a = vfp_elem_get(c, xa, i, sp), b = vfp_elem_get(c, xb, i, sp);
 		uint64_t t = vfp_elem_get(c, xt, i, sp);
-		if (op == 296 || op == 312) { /* an integer word, extended */
-			uint32_t word = (uint32_t)(c->vsr[xb][i >> 1] >> ((i & 1) ? 0 : 32));
-			b = op == 312 ? (uint64_t)(int64_t)(int32_t)word : word;
+		if (cv && cv->src_w) {
+			uint32_t word = vsr_word(c, xb, cv->four ? i : 2 * i);
+			if (op == 296 || op == 312 || op == 360 || op == 376) /* an integer */
+				b = op == 312 || op == 376 ? (uint64_t)(int64_t)(int32_t)word :
+							     word;
+			else if (op == 329) /* xscvspdp's operand: word 0 */
+				b = (uint64_t)word << 32;
+			else
+				b = ppc_fp_single_to_double(word);
 		}
 		/* Each element's own exception flags (reset_xflags()): run it on
 		 * an FPSCR with the exception bits clear, then merge. */
@@ -963,7 +1022,9 @@ uint64_t ppc_helper_vsx_vfp(struct cpu *cpu, uint64_t insn_w, uint64_t xx2, uint
 		} else {
 			write[i] = fp_vsx_xx3(c, op, a, b, t, insn, &res[i]);
 		}
-		if (sp && !cmp)
+		if (cv && cv->dst_w && op != 72 && op != 88 && op != 265)
+			res[i] = ppc_fp_double_to_single(res[i]);
+		else if (sp && !cmp)
 			res[i] = ppc_fp_double_to_single(res[i]);
 		uint32_t e = (uint32_t)c->fpscr & PPC_FPSCR_EXC_ALL;
 		ex_flag |= fp_exc_enabled(before, e);
@@ -976,9 +1037,16 @@ uint64_t ppc_helper_vsx_vfp(struct cpu *cpu, uint64_t insn_w, uint64_t xx2, uint
 	if (raised & ~before)
 		c->fpscr |= PPC_FPSCR_FX;
 	fp_summary(c);
-	for (unsigned i = 0; i < n; i++)
-		if (write[i] && !ex_flag)
-			vfp_elem_put(c, xt, i, sp, res[i]);
+	for (unsigned i = 0; i < n; i++) {
+		if (!write[i] || ex_flag)
+			continue;
+		if (cv && cv->dst_w && !cv->four) {
+			vfp_elem_put(c, xt, 2 * i, true, res[i]);
+			vfp_elem_put(c, xt, 2 * i + 1, true, res[i]);
+		} else {
+			vfp_elem_put(c, xt, i, (cv && cv->dst_w) || sp, res[i]);
+		}
+	}
 	if (cmp && (insn & (1u << 10)))
 		c->crf[6] = (all_true ? 8u : 0u) | (all_false ? 2u : 0u);
 	if (!fex_before && (c->fpscr & PPC_FPSCR_FEX) && (c->msr & (PPC_MSR_FE0 | PPC_MSR_FE1)))

@@ -6,6 +6,9 @@
  * denormal classification), and enabled exceptions (VE/ZE suppress the
  * write; MSR[FE0,FE1] -> program interrupt with SRR1[43]).
  */
+#include <math.h>
+#include <string.h>
+
 #include "test_ppc.h"
 
 #define BOTH(le) for (int le = 1; le >= 0; le--)
@@ -572,5 +575,118 @@ Test(ppc_fp, vector_single_precision)
 	cr_expect_eq(t.c->vsr[4][0], 0xffffffff00000000ull, "1+ulp > 1-ulp; NaN unordered");
 	cr_expect_eq(t.c->vsr[4][1], ~0ull, "2^-126 > 2^-127, 3 > -1");
 	cr_expect_eq(t.c->crf[6], 0, "neither all true nor all false");
+	ppc_t_fini(&t);
+}
+
+/*
+ * VSX conversions between element sizes (Book I 7.6.1): doubleword i <->
+ * word 2i, a word result replicated into word 2i + 1. xvcvdpsp rounds per
+ * FPSCR[RN] (here toward +infinity) and quiets an SNaN with VXSNAN;
+ * xvcvspdp is exact and quiets too; the conversions to integer truncate
+ * and saturate with VXCVI (a NaN gives the most negative / zero value);
+ * xvcvuxdsp rounds an integer once to single. FI unchanged.
+ */
+Test(ppc_fp, vector_size_conversions)
+{
+	struct ppc_t t;
+	fp_init(&t, true);
+	t.c->msr |= PPC_MSR_VSX;
+	t.c->fpscr = 2 | PPC_FPSCR_FI; /* RN = +infinity */
+	t.c->vsr[2][0] = dbits(1.0 + 0x1p-24);
+	t.c->vsr[2][1] = 0x7ff4000000000000ull; /* SNaN */
+	t.c->vsr[3][0] = 0x7f80000112345678ull; /* word 0: SNaN */
+	t.c->vsr[3][1] = (uint64_t)fbits(-0.75f) << 32 | 0x9abcdef0u;
+	t.c->vsr[4][0] = (uint64_t)fbits(3.7f) << 32 | fbits(-0x1p31f);
+	t.c->vsr[4][1] = (uint64_t)fbits(3e9f) << 32 | 0x7fc00000u;
+	t.c->vsr[5][0] = (uint64_t)0xfffffff9u << 32 | 0x11111111u;
+	t.c->vsr[5][1] = (uint64_t)0x7fffffffu << 32 | 0x22222222u;
+	t.c->vsr[6][0] = ~0ull;
+	t.c->vsr[6][1] = 3;
+	t.c->vsr[7][0] = dbits(-2.5);
+	t.c->vsr[7][1] = dbits(1e10);
+	uint32_t w[] = {
+		XX2(393, 10, 2), /* xvcvdpsp vs10, vs2 */
+		XX2(457, 11, 3), /* xvcvspdp vs11, vs3 */
+		XX2(152, 12, 4), /* xvcvspsxws vs12, vs4 */
+		XX2(392, 13, 4), /* xvcvspuxds vs13, vs4 */
+		XX2(248, 14, 5), /* xvcvsxwdp vs14, vs5 */
+		XX2(424, 15, 6), /* xvcvuxdsp vs15, vs6 */
+		XX2(216, 16, 7), /* xvcvdpsxws vs16, vs7 */
+	};
+	fp_run(&t, w, SV_ARRAY_SIZE(w));
+	cr_expect_eq(t.c->vsr[10][0], 0x3f8000013f800001ull, "1 + 2^-24 rounds up");
+	cr_expect_eq(t.c->vsr[10][1], 0x7fe000007fe00000ull, "SNaN -> QNaN");
+	cr_expect_eq(t.c->vsr[11][0], 0x7ff8000020000000ull);
+	cr_expect_eq(t.c->vsr[11][1], dbits(-0.75));
+	cr_expect_eq(t.c->vsr[12][0], 0x0000000380000000ull);
+	cr_expect_eq(t.c->vsr[12][1], 0x7fffffff80000000ull, "3e9 saturates; NaN");
+	cr_expect_eq(t.c->vsr[13][0], 3);
+	cr_expect_eq(t.c->vsr[13][1], 3000000000ull);
+	cr_expect_eq(t.c->vsr[14][0], dbits(-7.0));
+	cr_expect_eq(t.c->vsr[14][1], dbits(2147483647.0));
+	cr_expect_eq(t.c->vsr[15][0], 0x5f8000005f800000ull, "2^64 - 1 -> 2^64");
+	cr_expect_eq(t.c->vsr[15][1], 0x4040000040400000ull);
+	cr_expect_eq(t.c->vsr[16][0], 0xfffffffefffffffeull);
+	cr_expect_eq(t.c->vsr[16][1], 0x7fffffff7fffffffull);
+	cr_expect(t.c->fpscr & PPC_FPSCR_VXSNAN);
+	cr_expect(t.c->fpscr & PPC_FPSCR_VXCVI);
+	cr_expect(t.c->fpscr & PPC_FPSCR_XX);
+	cr_expect(t.c->fpscr & PPC_FPSCR_FI, "FI unchanged");
+	ppc_t_fini(&t);
+}
+
+/*
+ * The VSX vector estimates: xvredp / xvresp within 1/16384 of 1/x
+ * (relative), xvrsqrtedp / xvrsqrtesp of 1/sqrt(x); special values exact
+ * (1/+0 = +inf with ZX, 1/-inf = -0, rsqrte(-1) = the default QNaN with
+ * VXSQRT, rsqrte(+inf) = +0).
+ */
+Test(ppc_fp, vector_estimates)
+{
+	struct ppc_t t;
+	fp_init(&t, true);
+	t.c->msr |= PPC_MSR_VSX;
+	t.c->vsr[1][0] = dbits(3.0);
+	t.c->vsr[1][1] = 0; /* +0 */
+	t.c->vsr[2][0] = dbits(-1.0);
+	t.c->vsr[2][1] = dbits(0.7);
+	t.c->vsr[3][0] = (uint64_t)fbits(3.0f) << 32 | 0xff800000u; /* -inf */
+	t.c->vsr[3][1] = (uint64_t)fbits(7e-30f) << 32 | fbits(1e30f);
+	t.c->vsr[4][0] = (uint64_t)0x7f800000u << 32 | fbits(-4.0f);
+	t.c->vsr[4][1] = (uint64_t)fbits(2.0f) << 32 | fbits(5e-40f);
+	uint32_t w[] = {
+		XX2(218, 10, 1), /* xvredp vs10, vs1 */
+		XX2(202, 11, 2), /* xvrsqrtedp vs11, vs2 */
+		XX2(154, 12, 3), /* xvresp vs12, vs3 */
+		XX2(138, 13, 4), /* xvrsqrtesp vs13, vs4 */
+	};
+	fp_run(&t, w, SV_ARRAY_SIZE(w));
+	double d;
+	memcpy(&d, &t.c->vsr[10][0], 8);
+	cr_expect(fabs(d - 1.0 / 3.0) <= (1.0 / 3.0) / 16384, "1/3: %a", d);
+	cr_expect_eq(t.c->vsr[10][1], 0x7ff0000000000000ull, "1/+0 = +inf");
+	cr_expect_eq(t.c->vsr[11][0], 0x7ff8000000000000ull, "rsqrte(-1): default QNaN");
+	memcpy(&d, &t.c->vsr[11][1], 8);
+	cr_expect(fabs(d - 1.0 / sqrt(0.7)) <= (1.0 / sqrt(0.7)) / 16384, "%a", d);
+	float f;
+	uint32_t u = (uint32_t)(t.c->vsr[12][0] >> 32);
+	memcpy(&f, &u, 4);
+	cr_expect(fabs(f - 1.0 / 3.0) <= (1.0 / 3.0) / 16384);
+	cr_expect_eq((uint32_t)t.c->vsr[12][0], 0x80000000u, "1/-inf = -0");
+	u = (uint32_t)(t.c->vsr[12][1] >> 32);
+	memcpy(&f, &u, 4);
+	cr_expect(fabs(f - 1.0 / 7e-30) <= (1.0 / 7e-30) / 16384);
+	u = (uint32_t)t.c->vsr[12][1];
+	memcpy(&f, &u, 4);
+	cr_expect(fabs(f - 1e-30) <= 1e-30 / 16384);
+	cr_expect_eq(t.c->vsr[13][0], 0x000000007fc00000ull, "rsqrte(+inf) = +0; -4: QNaN");
+	u = (uint32_t)(t.c->vsr[13][1] >> 32);
+	memcpy(&f, &u, 4);
+	cr_expect(fabs(f - 1.0 / sqrt(2.0)) <= (1.0 / sqrt(2.0)) / 16384);
+	u = (uint32_t)t.c->vsr[13][1];
+	memcpy(&f, &u, 4);
+	cr_expect(fabs(f - 1.0 / sqrt(5e-40f)) <= (1.0 / sqrt(5e-40f)) / 16384, "a denormal");
+	cr_expect(t.c->fpscr & PPC_FPSCR_ZX);
+	cr_expect(t.c->fpscr & PPC_FPSCR_VXSQRT);
 	ppc_t_fini(&t);
 }

@@ -631,8 +631,9 @@ static uint32_t rand_fp_insn(struct rng *r)
 		static const uint8_t xv3[] = { 96,  97,  104, 105, 112, 113, 120, 121, 224, 225,
 					       232, 233, 241, 249, 64,  65,  72,  73,  80,  81,
 					       88,  89,  192, 193, 200, 201, 209, 217 };
-		static const uint16_t xv2[] = { 201, 203, 217, 233, 235, 249, 456, 472, 488,
-						504, 137, 139, 153, 169, 171, 185, 168, 184 };
+		static const uint16_t xv2[] = { 201, 203, 217, 233, 235, 249, 456, 472, 488, 504,
+						137, 139, 153, 169, 171, 185, 168, 184, 457, 393,
+						408, 392, 216, 200, 440, 424, 248, 232, 152, 136 };
 		unsigned tx = rr(r, 2), ax = rr(r, 2), bx = rr(r, 2);
 		switch (rr(r, 6)) {
 		case 0:
@@ -686,29 +687,41 @@ static void fnm_only_rn0(uint32_t *w, unsigned n, uint64_t fpscr)
 }
 
 /*
- * qemu 7.2 carries the exception flags of doubleword 0 of xvcvdp[su]xds into
- * doubleword 1 and picks element 1's result from them: after a NaN in
- * element 0 it returns the NaN result (0x8000000000000000 / 0) for element 1
- * whatever its value, after an out-of-range element 0 the saturated value
- * for a NaN element 1 (qemu issue 1941; Book I 7.6.1 converts each element
- * on its own). These conversions run only as the first instruction of a
- * case, with an element 0 that converts without an invalid operation; a
- * later one becomes xvrdpiz (the same form). Element 1 takes any value.
+ * qemu 7.2 carries the exception flags of element 0 of the vector
+ * conversions to integer (xvcvdp[su]x{ds,ws}, xvcvsp[su]x{ds,ws}) into the
+ * later elements and picks their results from them: after a NaN in element 0
+ * it returns the NaN result (0x8000000000000000 / 0x80000000 / 0) for every
+ * later element whatever its value, after an out-of-range element 0 the
+ * saturated value for a NaN later element (qemu issue 1941; Book I 7.6.1
+ * converts each element on its own). These conversions run only as the
+ * first instruction of a case, with an element 0 (doubleword 0, or word 0
+ * for a single-precision source) that converts without an invalid
+ * operation; a later one becomes xvrdpiz (the same form). The other
+ * elements take any value.
  */
-static void xvcvdpxds_first(uint32_t *w, unsigned n, uint64_t *init)
+static void xvcv_int_first(uint32_t *w, unsigned n, uint64_t *init)
 {
 	for (unsigned k = 0; k < n; k++) {
 		unsigned x9 = (w[k] >> 2) & 0x1ff;
-		if (w[k] >> 26 != 60 || (x9 != 456 && x9 != 472))
+		bool sp_src = x9 == 408 || x9 == 392 || x9 == 152 || x9 == 136;
+		bool words = x9 == 216 || x9 == 200 || x9 == 152 || x9 == 136;
+		bool uns = x9 == 456 || x9 == 200 || x9 == 392 || x9 == 136;
+		if (w[k] >> 26 != 60 || !(sp_src || words || x9 == 456 || x9 == 472))
 			continue;
 		if (k) {
 			w[k] = (w[k] & ~(0x1ffu << 2)) | 217u << 2;
 			continue;
 		}
 		uint64_t *b = &init[S_VSR + 2 * (((w[k] >> 11) & 31) | ((w[k] & 2) << 4))];
-		unsigned e = (unsigned)(*b >> 52) & 0x7ff;
-		if (e >= 0x43e || (x9 == 456 && (*b >> 63) && e >= 0x3ff))
-			*b = 0x4000000000000000ull | (*b & 0xfffffffffffffull); /* in [2, 4) */
+		/* Element 0 as exponent above the bias, and its sign. */
+		int e = sp_src ? (int)((*b >> 55) & 0xff) - 127 : (int)((*b >> 52) & 0x7ff) - 1023;
+		bool neg = *b >> 63, emax = sp_src ? e == 128 : e == 1024;
+		if (emax || e >= (words ? 31 : 63) || (uns && neg && e >= 0)) {
+			if (sp_src) /* word 0 in [2, 4) */
+				*b = 0x4000000000000000ull | (*b & 0x007fffffffffffffull);
+			else
+				*b = 0x4000000000000000ull | (*b & 0xfffffffffffffull);
+		}
 	}
 }
 
@@ -953,7 +966,7 @@ int main(int argc, char **argv)
 			w[k] = rand_fp_insn(&r);
 		rand_init(&r, init);
 		fnm_only_rn0(w, n, init[S_FPSCR]);
-		xvcvdpxds_first(w, n, init);
+		xvcv_int_first(w, n, init);
 		snprintf(name, sizeof(name), "fp-random-%s-%u", argv[1], i);
 		emit_case(&o, name, w, n, init);
 	}
