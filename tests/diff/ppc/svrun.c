@@ -96,7 +96,14 @@ static bool svrun_is_xvdp(uint32_t w)
  *     for them no FPSCR fields but the exception bits (FX, OX, UX, XX, VX*):
  *     FPRF, FR and FI are left unchanged; qemu 7.2 sets FI from the
  *     inexact flag as for a scalar instruction (later qemu versions take a
- *     "set FI" argument for this and pass false for the vector ones).
+ *     "set FI" argument for this and pass false for the vector ones);
+ *   the vector estimates (xvre{s,d}p, xvrsqrte{s,d}p): XX, UX and ZX.
+ *     Book I 7.6.1 has them set ZX for a zero operand and never XX (an
+ *     estimate is not a rounded result, its inexactness is undefined, and
+ *     so is UX for a tiny estimate with UE = 0: softvisor sets neither);
+ *     qemu 7.2 computes them as a division, checks its inexact and
+ *     underflow flags (XX, UX) and not its divide-by-zero flag (no ZX).
+ *     The unit test vector_estimates checks ZX.
  * (Also: a multiply-add of 0 x inf with an SNaN addend sets only VXIMZ in
  * qemu, VXIMZ and VXSNAN per the ISA; gen.c keeps it out of the directed
  * cases.)
@@ -119,6 +126,9 @@ static uint64_t svrun_fpscr_ignore(const uint32_t *w, uint32_t n)
 			m |= PPC_FPSCR_OX | PPC_FPSCR_UX | PPC_FPSCR_XX;
 		if (svrun_is_xvdp(w[k]))
 			m |= PPC_FPSCR_FI;
+		/* The vector estimates: XX, UX and ZX (see above). */
+		if (po == 60 && (x9 == 154 || x9 == 138 || x9 == 218 || x9 == 202))
+			m |= PPC_FPSCR_XX | PPC_FPSCR_UX | PPC_FPSCR_ZX;
 		/* xscvuxdsp / xscvsxdsp: FPRF as fcfidus / fcfids. */
 		if (po == 60 && (x9 == 296 || x9 == 312))
 			m |= PPC_FPSCR_FPRF;
@@ -141,13 +151,13 @@ static uint64_t svrun_fpscr_ignore(const uint32_t *w, uint32_t n)
  * element overflows and another underflows, UX stays clear. The ISA sets
  * each element's exception bits (Book I 7.6.1: "if ux_flag=1 then
  * SetFX(FPSCR.UX)" in the loop over the elements). UX is not compared in a
- * case with a vector double-precision arithmetic instruction after which
+ * case with a vector arithmetic instruction or xvcvdpsp after which
  * OX is set in both results, or FPSCR is written (mtfsf, mtfsfi, mtfsb0,
  * mcrfs: OX may have been cleared).
  */
 static uint64_t svrun_vec_ux_ignore(const uint32_t *w, uint32_t n, uint64_t want, uint64_t got)
 {
-	/* xv{add,sub,mul,div}{dp,sp} and the multiply-adds (XX3). */
+	/* xv{add,sub,mul,div}{dp,sp} and the multiply-adds (XX3), xvcvdpsp. */
 	static const uint8_t xx3[] = { 96, 97, 104, 105, 112, 113, 120, 121, 225, 233, 241, 249,
 				       64, 65, 72,  73,  80,  81,  88,  89,  193, 201, 209, 217 };
 	bool arith = false;
@@ -157,6 +167,8 @@ static uint64_t svrun_vec_ux_ignore(const uint32_t *w, uint32_t n, uint64_t want
 		for (unsigned i = 0; i < sizeof(xx3); i++)
 			if (po == 60 && x8 == xx3[i] && ((w[k] >> 4) & 3) != 3)
 				arith = true;
+		if (po == 60 && ((w[k] >> 2) & 0x1ff) == 393) /* xvcvdpsp */
+			arith = true;
 		if (arith && po == 63 && (x10 == 711 || x10 == 134 || x10 == 70 || x10 == 64))
 			return PPC_FPSCR_UX;
 	}
@@ -214,6 +226,56 @@ static void svrun_vmx_estimate(const uint32_t *w, uint32_t n, uint64_t *want, co
 		double tol = xo == 458 ? 1.0 / 32 : fabs(exact) / (xo == 394 ? 16 : 4096);
 		if (fabs(fq - exact) <= tol && fabs(fs - exact) <= tol)
 			want[d] = (want[d] & ~(0xffffffffull << sh)) | ((uint64_t)us << sh);
+	}
+}
+
+/*
+ * The VSX vector estimates (Book I 7.6.1): xvredp, xvresp, xvrsqrtedp and
+ * xvrsqrtesp are architected within 1/16384 of the exact value
+ * (relative); qemu and softvisor return correctly rounded values. gen.c
+ * makes one only the last instruction of a case, with XB not XT: where the
+ * exact value is a normal number of the element's format, an element of XT
+ * passes if both results are within 1/16384 of it; other elements (special
+ * values, results out of the normal range) compare exactly.
+ */
+static void svrun_vsx_estimate(const uint32_t *w, uint32_t n, uint64_t *want, const uint64_t *got)
+{
+	uint32_t insn = n ? w[n - 1] : 0;
+	unsigned xo = (insn >> 2) & 0x1ff, xt = ((insn >> 21) & 31) | (insn & 1) << 5;
+	unsigned xb = ((insn >> 11) & 31) | ((insn >> 1) & 1) << 5;
+	bool sp = xo == 154 || xo == 138, rsqrt = xo == 138 || xo == 202;
+
+	if (insn >> 26 != 60 || !(sp || xo == 218 || xo == 202) || xt == xb)
+		return;
+	for (unsigned i = 0; i < (sp ? 4u : 2u); i++) {
+		unsigned d = S_VSR + 2 * xt + (sp ? i / 2 : i), sh = sp && !(i & 1) ? 32 : 0;
+		uint64_t m = sp ? 0xffffffffull << sh : ~0ull;
+		uint64_t ub = (got[S_VSR + 2 * xb + (sp ? i / 2 : i)] & m) >> sh;
+		uint64_t uq = (want[d] & m) >> sh, us = (got[d] & m) >> sh;
+		double x, q, v, exact, lo = sp ? FLT_MIN : DBL_MIN, hi = sp ? FLT_MAX : DBL_MAX;
+		if (sp) {
+			float f;
+			uint32_t u = (uint32_t)ub;
+			memcpy(&f, &u, 4);
+			x = f;
+			u = (uint32_t)uq;
+			memcpy(&f, &u, 4);
+			q = f;
+			u = (uint32_t)us;
+			memcpy(&f, &u, 4);
+			v = f;
+		} else {
+			memcpy(&x, &ub, 8);
+			memcpy(&q, &uq, 8);
+			memcpy(&v, &us, 8);
+		}
+		exact = rsqrt ? 1.0 / sqrt(x) : 1.0 / x;
+		if (!isfinite(exact) || fabs(exact) > hi || fabs(exact) < lo || !isfinite(q) ||
+		    !isfinite(v))
+			continue;
+		if (fabs(q - exact) <= fabs(exact) / 16384 &&
+		    fabs(v - exact) <= fabs(exact) / 16384)
+			want[d] = (want[d] & ~m) | (us << sh);
 	}
 }
 
@@ -388,6 +450,7 @@ int main(int argc, char **argv)
 			same = false;
 		} else {
 			svrun_vmx_estimate(w, n, want, got);
+			svrun_vsx_estimate(w, n, want, got);
 			fpscr_ignore |= svrun_vec_ux_ignore(w, n, want[S_FPSCR], got[S_FPSCR]);
 			want[S_FPSCR] &= ~fpscr_ignore;
 			got[S_FPSCR] &= ~fpscr_ignore;
