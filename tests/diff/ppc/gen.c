@@ -964,14 +964,15 @@ int main(int argc, char **argv)
 		unsigned n = 1 + rr(&r, 12);
 		for (unsigned k = 0; k < n; k++)
 			w[k] = rand_fp_insn(&r);
-		/* A VSX vector estimate (xvresp xvrsqrtesp xvredp xvrsqrtedp) as the
-		 * last instruction in a quarter of the cases, its XB not its XT:
-		 * svrun.c compares its result within the architected precision. */
+		/* A VSX estimate (xvresp xvrsqrtesp xvredp xvrsqrtedp, xsresp
+		 * xsrsqrtesp xsredp xsrsqrtedp) as the last instruction in a quarter
+		 * of the cases, its XB not its XT: svrun.c compares its result
+		 * within the architected precision. */
 		if (rr(&r, 4) == 0) {
-			static const uint16_t est[] = { 154, 138, 218, 202 };
+			static const uint16_t est[] = { 154, 138, 218, 202, 26, 10, 90, 74 };
 			unsigned xt = rr(&r, 64), xb = (xt + 1 + rr(&r, 63)) % 64;
 			w[n - 1] = (60u << 26) | (xt & 31) << 21 | (xb & 31) << 11 |
-				   (unsigned)est[rr(&r, 4)] << 2 | (xb >> 5) << 1 | xt >> 5;
+				   (unsigned)est[rr(&r, 8)] << 2 | (xb >> 5) << 1 | xt >> 5;
 		}
 		rand_init(&r, init);
 		fnm_only_rn0(w, n, init[S_FPSCR]);

@@ -103,7 +103,10 @@ static bool svrun_is_xvdp(uint32_t w)
  *     so is UX for a tiny estimate with UE = 0: softvisor sets neither);
  *     qemu 7.2 computes them as a division, checks its inexact and
  *     underflow flags (XX, UX) and not its divide-by-zero flag (no ZX).
- *     The unit test vector_estimates checks ZX.
+ *     The unit test vector_estimates checks ZX. The scalar estimates
+ *     (xsre{s,d}p, xsrsqrte{s,d}p) the same, and FI (undefined for them,
+ *     qemu sets it from its inexact flag, softvisor clears it) and FPRF[C]
+ *     (the single-precision classification as for the other xs*sp).
  * (Also: a multiply-add of 0 x inf with an SNaN addend sets only VXIMZ in
  * qemu, VXIMZ and VXSNAN per the ISA; gen.c keeps it out of the directed
  * cases.)
@@ -126,9 +129,12 @@ static uint64_t svrun_fpscr_ignore(const uint32_t *w, uint32_t n)
 			m |= PPC_FPSCR_OX | PPC_FPSCR_UX | PPC_FPSCR_XX;
 		if (svrun_is_xvdp(w[k]))
 			m |= PPC_FPSCR_FI;
-		/* The vector estimates: XX, UX and ZX (see above). */
+		/* The estimates: XX, UX and ZX; the scalar ones FI and FPRF[C]
+		 * (see above). */
 		if (po == 60 && (x9 == 154 || x9 == 138 || x9 == 218 || x9 == 202))
 			m |= PPC_FPSCR_XX | PPC_FPSCR_UX | PPC_FPSCR_ZX;
+		if (po == 60 && (x9 == 26 || x9 == 10 || x9 == 90 || x9 == 74))
+			m |= PPC_FPSCR_XX | PPC_FPSCR_UX | PPC_FPSCR_ZX | PPC_FPSCR_FI | 1u << 16;
 		/* xscvuxdsp / xscvsxdsp: FPRF as fcfidus / fcfids. */
 		if (po == 60 && (x9 == 296 || x9 == 312))
 			m |= PPC_FPSCR_FPRF;
@@ -230,29 +236,32 @@ static void svrun_vmx_estimate(const uint32_t *w, uint32_t n, uint64_t *want, co
 }
 
 /*
- * The VSX vector estimates (Book I 7.6.1): xvredp, xvresp, xvrsqrtedp and
- * xvrsqrtesp are architected within 1/16384 of the exact value
- * (relative); qemu and softvisor return correctly rounded values. gen.c
- * makes one only the last instruction of a case, with XB not XT: where the
- * exact value is a normal number of the element's format, an element of XT
- * passes if both results are within 1/16384 of it; other elements (special
- * values, results out of the normal range) compare exactly.
+ * The VSX estimates (Book I 7.6): xvredp, xvresp, xvrsqrtedp, xvrsqrtesp
+ * and the scalar xsredp, xsresp, xsrsqrtedp, xsrsqrtesp (doubleword 0) are
+ * architected within 1/16384 of the exact value (relative); qemu and
+ * softvisor return correctly rounded values. gen.c makes one only the last
+ * instruction of a case, with XB not XT: where the exact value is a normal
+ * number of the result's precision, an element of XT passes if both
+ * results are within 1/16384 of it; other elements (special values,
+ * results out of the normal range) compare exactly.
  */
 static void svrun_vsx_estimate(const uint32_t *w, uint32_t n, uint64_t *want, const uint64_t *got)
 {
 	uint32_t insn = n ? w[n - 1] : 0;
 	unsigned xo = (insn >> 2) & 0x1ff, xt = ((insn >> 21) & 31) | (insn & 1) << 5;
 	unsigned xb = ((insn >> 11) & 31) | ((insn >> 1) & 1) << 5;
-	bool sp = xo == 154 || xo == 138, rsqrt = xo == 138 || xo == 202;
+	bool sp = xo == 154 || xo == 138, rsqrt = xo == 138 || xo == 202 || xo == 10 || xo == 74;
+	bool scalar = xo == 26 || xo == 10 || xo == 90 || xo == 74, ssp = xo == 26 || xo == 10;
 
-	if (insn >> 26 != 60 || !(sp || xo == 218 || xo == 202) || xt == xb)
+	if (insn >> 26 != 60 || !(sp || scalar || xo == 218 || xo == 202) || xt == xb)
 		return;
-	for (unsigned i = 0; i < (sp ? 4u : 2u); i++) {
+	for (unsigned i = 0; i < (sp ? 4u : scalar ? 1u : 2u); i++) {
 		unsigned d = S_VSR + 2 * xt + (sp ? i / 2 : i), sh = sp && !(i & 1) ? 32 : 0;
 		uint64_t m = sp ? 0xffffffffull << sh : ~0ull;
 		uint64_t ub = (got[S_VSR + 2 * xb + (sp ? i / 2 : i)] & m) >> sh;
 		uint64_t uq = (want[d] & m) >> sh, us = (got[d] & m) >> sh;
-		double x, q, v, exact, lo = sp ? FLT_MIN : DBL_MIN, hi = sp ? FLT_MAX : DBL_MAX;
+		double x, q, v, exact, lo = sp || ssp ? FLT_MIN : DBL_MIN;
+		double hi = sp || ssp ? FLT_MAX : DBL_MAX;
 		if (sp) {
 			float f;
 			uint32_t u = (uint32_t)ub;
