@@ -38,6 +38,12 @@ const char *ir_op_name(enum ir_opcode op)
 void ir_func_init(struct ir_func *f)
 {
 	f->insns = g_new0(struct ir_insn, IR_MAX_INSNS + 1);
+	f->scratch64 = g_new(uint64_t, IR_MAX_TEMPS);
+	for (unsigned k = 0; k < 2; k++) {
+		f->scratch32[k] = g_new(uint32_t, IR_MAX_TEMPS);
+		f->scratch16[k] = g_new(uint16_t, IR_MAX_TEMPS);
+		f->scratch8[k] = g_new(uint8_t, IR_MAX_TEMPS);
+	}
 	ir_func_reset(f);
 }
 
@@ -53,6 +59,12 @@ void ir_func_destroy(struct ir_func *f)
 {
 	g_free(f->insns);
 	f->insns = NULL;
+	g_clear_pointer(&f->scratch64, g_free);
+	for (unsigned k = 0; k < 2; k++) {
+		g_clear_pointer(&f->scratch32[k], g_free);
+		g_clear_pointer(&f->scratch16[k], g_free);
+		g_clear_pointer(&f->scratch8[k], g_free);
+	}
 }
 
 bool ir_func_has_room(const struct ir_func *f)
@@ -525,11 +537,13 @@ static void ir_subst(ir_temp *x, const ir_temp *src, const uint32_t *src_ver, co
  */
 static void ir_propagate_copies(struct ir_func *f)
 {
-	ir_temp *src = g_new(ir_temp, f->n_temps);
-	uint32_t *src_ver = g_new0(uint32_t, f->n_temps);
-	uint32_t *ver = g_new0(uint32_t, f->n_temps);
+	ir_temp *src = f->scratch16[0];
+	uint32_t *src_ver = f->scratch32[0];
+	uint32_t *ver = f->scratch32[1];
 
 	memset(src, 0xff, f->n_temps * sizeof(*src));
+	memset(src_ver, 0, f->n_temps * sizeof(*src_ver));
+	memset(ver, 0, f->n_temps * sizeof(*ver));
 	for (unsigned n = 0; n < f->n_insns; n++) {
 		struct ir_insn *i = &f->insns[n];
 		enum ir_opcode op = i->op;
@@ -555,9 +569,6 @@ static void ir_propagate_copies(struct ir_func *f)
 			src_ver[i->d] = ver[i->a];
 		}
 	}
-	g_free(src);
-	g_free(src_ver);
-	g_free(ver);
 }
 
 /* Does insn i define d as a 0/1 value from a SETCOND? */
@@ -598,9 +609,11 @@ static unsigned ir_zext_bytes(const struct ir_insn *i)
  */
 static void ir_peephole(struct ir_func *f)
 {
-	int *def = g_new(int, f->n_temps);
-	int *last_write = g_new(int, f->n_temps);
-	uint16_t *uses = g_new0(uint16_t, f->n_temps);
+	int32_t *def = (int32_t *)f->scratch32[0];
+	int32_t *last_write = (int32_t *)f->scratch32[1];
+	uint16_t *uses = f->scratch16[0];
+
+	memset(uses, 0, f->n_temps * sizeof(*uses));
 
 	for (unsigned n = 0; n < f->n_insns; n++) {
 		const struct ir_insn *i = &f->insns[n];
@@ -690,9 +703,6 @@ static void ir_peephole(struct ir_func *f)
 			last_write[i->d] = (int)n;
 		}
 	}
-	g_free(def);
-	g_free(last_write);
-	g_free(uses);
 }
 
 /*
@@ -715,9 +725,11 @@ void ir_optimize(struct ir_func *f)
 	ir_propagate_copies(f);
 	ir_peephole(f);
 	ir_propagate_copies(f);
-	val = g_new(uint64_t, f->n_temps);
-	known = g_new0(uint8_t, f->n_temps);
-	used = g_new0(uint8_t, f->n_temps);
+	val = f->scratch64;
+	known = f->scratch8[0];
+	used = f->scratch8[1];
+	memset(known, 0, f->n_temps);
+	memset(used, 0, f->n_temps);
 
 	for (unsigned n = 0; n < f->n_insns; n++) {
 		struct ir_insn *i = &f->insns[n];
@@ -800,7 +812,4 @@ void ir_optimize(struct ir_func *f)
 			}
 		}
 	}
-	g_free(val);
-	g_free(known);
-	g_free(used);
 }

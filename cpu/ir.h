@@ -144,6 +144,12 @@ struct ir_func {
 	unsigned n_temps;
 	unsigned n_labels;
 	bool overflow; /* ran out of insns/temps/labels: the translator ends the TB early */
+	/* Per-temp working arrays of the optimizer passes, allocated once
+	 * (IR_MAX_TEMPS entries each) rather than per TB. */
+	uint64_t *scratch64;
+	uint32_t *scratch32[2];
+	uint16_t *scratch16[2];
+	uint8_t *scratch8[2];
 };
 
 void ir_func_init(struct ir_func *f);

@@ -204,7 +204,7 @@ void cpu_x86_free(struct cpu_x86 *c)
 
 /* ---- arch hooks: TB key, translation -------------------------------------- */
 
-static uint64_t x86_tb_flags(const struct cpu_x86 *c)
+static uint64_t x86_tb_flags(const struct cpu_x86 *c, unsigned mmu_idx)
 {
 	uint64_t f = 0;
 	uint32_t cs = c->seg[X86_SEG_CS].attr;
@@ -217,7 +217,7 @@ static uint64_t x86_tb_flags(const struct cpu_x86 *c)
 	f |= (uint64_t)(c->cpl & 3) << 6;
 	f |= ((c->rflags >> 12) & 3) << 8;
 	f |= (c->cr4 & X86_CR4_UMIP) ? 1u << 10 : 0;
-	f |= cpu_x86_mmu_idx(c) == X86_MMU_KERNEL_AC ? 1u << 11 : 0;
+	f |= mmu_idx == X86_MMU_KERNEL_AC ? 1u << 11 : 0;
 	f |= (c->cr0 & X86_CR0_EM) ? 1u << 12 : 0;
 	f |= (c->cr0 & X86_CR0_TS) ? 1u << 13 : 0;
 	f |= (c->cr4 & X86_CR4_OSFXSR) ? 1u << 14 : 0;
@@ -233,15 +233,16 @@ static uint64_t x86_tb_flags(const struct cpu_x86 *c)
 static void x86_get_tb_key(struct cpu *cpu, uint64_t *pc, uint64_t *flags, unsigned *mmu_idx)
 {
 	struct cpu_x86 *c = cpu_x86_of(cpu);
-	uint64_t f = x86_tb_flags(c);
+	unsigned idx = cpu_x86_mmu_idx(c);
+	uint64_t f = x86_tb_flags(c, idx);
 	uint64_t lin = c->seg[X86_SEG_CS].base + c->rip;
 	*pc = (f & 8) ? lin : (lin & 0xffffffffull);
 	/* Monitor trap flag (SDM 25.5.2): an exit after every instruction,
 	 * so one instruction per TB and no chaining. */
-	if (vmcs_get(&c->vmcs, CPU_BASED_VM_EXEC_CONTROL) & CPU_BASED_MONITOR_TRAP_FLAG)
+	if (c->vmcs.mtf)
 		f |= CPU_TB_FLAG_SSTEP;
 	*flags = f;
-	*mmu_idx = cpu_x86_mmu_idx(c);
+	*mmu_idx = idx;
 }
 
 static struct x86_walk_mode x86_walk_mode(const struct cpu_x86 *c, bool probe, bool ac)

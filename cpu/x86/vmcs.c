@@ -17,35 +17,10 @@ const char *vmx_exit_name(uint32_t reason)
 	}
 }
 
-/* SDM 24.11.2: bit 0 access type (high half), 9:1 index, 11:10 type,
- * 14:13 width. */
-static bool vmcs_slot(uint32_t field, unsigned *w, unsigned *t, unsigned *i)
-{
-	*w = (field >> 13) & 3;
-	*t = (field >> 10) & 3;
-	*i = (field >> 1) & 0x1ff;
-	return *i < VMCS_MAX_INDEX && (field & ~0x6fffu) == 0;
-}
-
-uint64_t vmcs_get(const struct vmcs *v, uint32_t field)
-{
-	unsigned w, t, i;
-	if (!vmcs_slot(field, &w, &t, &i))
-		return 0;
-	uint64_t val = v->fields[w][t][i];
-	if (w == 1 && (field & 1))
-		return val >> 32; /* high half of a 64-bit field */
-	switch (w) {
-	case 0: return val & 0xffff;
-	case 2: return val & 0xffffffff;
-	default: return val;
-	}
-}
-
 void vmcs_set(struct vmcs *v, uint32_t field, uint64_t val)
 {
 	unsigned w, t, i;
-	if (!vmcs_slot(field, &w, &t, &i))
+	if (!vmcs_field_slot(field, &w, &t, &i))
 		return;
 	uint64_t *p = &v->fields[w][t][i];
 	if (w == 1 && (field & 1)) {
@@ -57,6 +32,8 @@ void vmcs_set(struct vmcs *v, uint32_t field, uint64_t val)
 	case 2: *p = val & 0xffffffff; break;
 	default: *p = val; break;
 	}
+	if (field == CPU_BASED_VM_EXEC_CONTROL)
+		v->mtf = (val & CPU_BASED_MONITOR_TRAP_FLAG) != 0;
 }
 
 /* SDM 24.6.9: read-low, read-high, write-low, write-high kilobytes. */

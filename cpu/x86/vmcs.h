@@ -360,10 +360,38 @@ struct vmcs {
 	uint8_t msr_bitmap[4096];
 	uint8_t io_bitmap_a[4096];
 	uint8_t io_bitmap_b[4096];
+	/* CPU_BASED_MONITOR_TRAP_FLAG of the processor-based controls, kept
+	 * by vmcs_set(): the TB key reads it on every lookup. */
+	bool mtf;
 };
 
-/* Raw storage access (no guest-state mapping): for the CPU itself. */
-uint64_t vmcs_get(const struct vmcs *v, uint32_t field);
+/* SDM 24.11.2: bit 0 access type (high half), 9:1 index, 11:10 type,
+ * 14:13 width. */
+static inline bool vmcs_field_slot(uint32_t field, unsigned *w, unsigned *t, unsigned *i)
+{
+	*w = (field >> 13) & 3;
+	*t = (field >> 10) & 3;
+	*i = (field >> 1) & 0x1ff;
+	return *i < VMCS_MAX_INDEX && (field & ~0x6fffu) == 0;
+}
+
+/* Raw storage access (no guest-state mapping): for the CPU itself. Inline:
+ * with a constant field (the usual case) it folds to a load and a mask,
+ * and the TB boundary checks read several fields per TB. */
+static inline uint64_t vmcs_get(const struct vmcs *v, uint32_t field)
+{
+	unsigned w, t, i;
+	if (!vmcs_field_slot(field, &w, &t, &i))
+		return 0;
+	uint64_t val = v->fields[w][t][i];
+	if (w == 1 && (field & 1))
+		return val >> 32; /* high half of a 64-bit field */
+	switch (w) {
+	case 0: return val & 0xffff;
+	case 2: return val & 0xffffffff;
+	default: return val;
+	}
+}
 void vmcs_set(struct vmcs *v, uint32_t field, uint64_t val);
 
 /* Set or clear the read/write intercept bits of msr in the MSR bitmap.
