@@ -13,27 +13,13 @@
 	.set	EVTCHNOP_bind_virq, 1
 	.set	SCHEDOP_block, 1
 	.set	EXTERNAL_VECTOR, 0x500
-	.set	VI_TIME, 32			# vcpu_info[0].time in shared_info
 	.set	SI_EVTCHN_PENDING, 2048
 	.set	SI_EVTCHN_MASK, 2560
 
 	.text
 	.globl	_start
 _start:
-	# The external-interrupt handler at its vector (position-independent).
-	LA	3, handler
-	li	4, EXTERNAL_VECTOR
-	li	5, (handler_end - handler) / 4
-	mtctr	5
-1:	lwz	6, 0(3)
-	stw	6, 0(4)
-	addi	3, 3, 4
-	addi	4, 4, 4
-	bdnz	1b
-	sync
-	li	4, EXTERNAL_VECTOR
-	icbi	0, 4
-	isync
+	COPY_VECTOR EXTERNAL_VECTOR, handler, handler_end
 
 	# memory_op(XENMEM_add_to_physmap, {DOMID_SELF, 0, shared_info, 0, gfn})
 	LA	4, shinfo
@@ -101,36 +87,7 @@ fail:	PUTS	failmsg, failmsg_end
 	SHUTDOWN crash
 6:	b	6b
 
-# r3 = system time now in ns: the pvclock of vcpu_info[0] (version
-# protocol), system_time + ((tb - tsc_timestamp) << shift) * mul >> 32.
-now:
-	LA	9, shinfo + VI_TIME
-1:	lwz	10, 0(9)
-	andi.	11, 10, 1
-	bne	1b
-	mftb	3
-	ld	11, 8(9)
-	subf	3, 11, 3
-	lbz	11, 28(9)
-	extsb	11, 11
-	cmpdi	11, 0
-	blt	2f
-	sld	3, 3, 11
-	b	3f
-2:	neg	11, 11
-	srd	3, 3, 11
-3:	lwz	11, 24(9)
-	mulld	12, 3, 11
-	mulhdu	3, 3, 11
-	sldi	3, 3, 32
-	srdi	12, 12, 32
-	or	3, 3, 12
-	ld	11, 16(9)
-	add	3, 3, 11
-	lwz	11, 0(9)
-	cmpw	10, 11
-	bne	1b
-	blr
+	.include "pvclock.inc"
 
 # At 0x500 in real mode with MSR[EE] = 0: acknowledge the upcall
 # (evtchn_upcall_pending and the selector), take the pending and unmasked

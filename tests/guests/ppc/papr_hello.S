@@ -5,10 +5,7 @@
 # off through RTAS (the private hcall KVMPPC_H_RTAS with a big-endian
 # argument block, as softvisor's RTAS blob makes it).
 	.include "ppc.inc"
-
-	.set H_PUT_TERM_CHAR, 0x58
-	.set KVMPPC_H_RTAS, 0xf000
-	.set VTERM, 0x30000000
+	.include "papr.inc"
 
 	.text
 	.globl	_start
@@ -35,15 +32,9 @@ _start:
 	bge	3f
 	mr	5, 21
 3:	li	10, 0
-	.if SV_BIG_ENDIAN
-	ldx	6, 20, 10
+	LD_BE8	6, 20, 10
 	li	10, 8
-	ldx	7, 20, 10
-	.else
-	ldbrx	6, 20, 10
-	li	10, 8
-	ldbrx	7, 20, 10
-	.endif
+	LD_BE8	7, 20, 10
 	li	3, H_PUT_TERM_CHAR
 	lis	4, VTERM@h
 	sc	1
@@ -53,29 +44,16 @@ _start:
 	subf	21, 5, 21
 	b	1b
 
-2:	lis	3, 0			# RTAS power-off
-	ori	3, 3, KVMPPC_H_RTAS
-	LA	4, rtas_args
-	sc	1
+2:	RTAS	rtas_args		# power-off
 3:	b	3b
 
 bad_fdt:				# RTAS ibm,os-term: the guest gives up
 bad_hcall:
-	lis	3, 0
-	ori	3, 3, KVMPPC_H_RTAS
-	LA	4, rtas_os_term
-	sc	1
+	RTAS	rtas_os_term
 4:	b	4b
 
 	.data
 msg:	.ascii	"hello from a pseries guest, through H_PUT_TERM_CHAR\n"
 msg_end:
 	.space	16			# the last chunk may read past msg_end
-	.balign	4
-	# struct rtas_args, big-endian: power-off (token 0x2003), 2 args, 1 ret.
-rtas_args:
-	.byte	0, 0, 0x20, 0x03,  0, 0, 0, 2,  0, 0, 0, 1
-	.byte	0xff, 0xff, 0xff, 0xff,  0xff, 0xff, 0xff, 0xff,  0, 0, 0, 0
-	# ibm,os-term (token 0x200a), 1 arg (a message address: 0), 1 ret.
-rtas_os_term:
-	.byte	0, 0, 0x20, 0x0a,  0, 0, 0, 1,  0, 0, 0, 1,  0, 0, 0, 0,  0, 0, 0, 0
+	RTAS_ARGS

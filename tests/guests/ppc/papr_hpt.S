@@ -11,13 +11,11 @@
 # then it prints "hpt ok" through H_PUT_TERM_CHAR and powers off through
 # RTAS. Any failure calls ibm,os-term (a crash, exit status 2).
 	.include "ppc.inc"
+	.include "papr.inc"
 
 	.set H_REMOVE, 0x04
 	.set H_ENTER, 0x08
 	.set H_READ, 0x0c
-	.set H_PUT_TERM_CHAR, 0x58
-	.set KVMPPC_H_RTAS, 0xf000
-	.set VTERM, 0x30000000
 	.set H_AVPN_HI, 0x8000			# H_AVPN = 1 << 31
 
 	.text
@@ -88,42 +86,18 @@ _start:
 	cmpdi	4, 1			# the old dw0
 	bne	fail
 
-	li	3, H_PUT_TERM_CHAR
-	lis	4, VTERM@h
-	li	5, msg_end - msg
-	LA	10, msg
-	li	9, 0
-	.if SV_BIG_ENDIAN
-	ldx	6, 10, 9
-	.else
-	ldbrx	6, 10, 9
-	.endif
-	li	7, 0
-	sc	1
+	PUT_TERM8 msg, msg_end - msg
 
-	lis	3, 0			# RTAS power-off
-	ori	3, 3, KVMPPC_H_RTAS
-	LA	4, rtas_args
-	sc	1
+	RTAS	rtas_args		# power-off
 1:	b	1b
 
-fail:	lis	3, 0			# RTAS ibm,os-term: the guest gives up
-	ori	3, 3, KVMPPC_H_RTAS
-	LA	4, rtas_os_term
-	sc	1
+fail:	RTAS	rtas_os_term		# ibm,os-term: the guest gives up
 2:	b	2b
 
 	.data
 msg:	.ascii	"hpt ok\n"
 msg_end:
 	.space	8
-	.balign	4
-	# struct rtas_args, big-endian: power-off (token 0x2003), 2 args, 1 ret.
-rtas_args:
-	.byte	0, 0, 0x20, 0x03,  0, 0, 0, 2,  0, 0, 0, 1
-	.byte	0xff, 0xff, 0xff, 0xff,  0xff, 0xff, 0xff, 0xff,  0, 0, 0, 0
-	# ibm,os-term (token 0x200a), 1 arg (a message address: 0), 1 ret.
-rtas_os_term:
-	.byte	0, 0, 0x20, 0x0a,  0, 0, 0, 1,  0, 0, 0, 1,  0, 0, 0, 0,  0, 0, 0, 0
+	RTAS_ARGS
 	.balign	4096
 page:	.space	4096

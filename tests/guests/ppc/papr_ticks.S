@@ -7,26 +7,12 @@
 # virtual time, so the run has many run-driver rounds with output between
 # them. It ends with "ticks done SUM" and powers off through RTAS.
 	.include "ppc.inc"
-
-	.set H_CEDE, 0xe0
-	.set H_PUT_TERM_CHAR, 0x58
-	.set KVMPPC_H_RTAS, 0xf000
-	.set VTERM, 0x30000000
+	.include "papr.inc"
 
 	.text
 	.globl	_start
 _start:
-	# 0x900: ba dec_handler (opcode 18, AA = 1).
-	LA	9, dec_handler
-	lis	10, 0x4800
-	or	9, 9, 10
-	ori	9, 9, 2
-	li	10, 0x900
-	stw	9, 0(10)
-	dcbst	0, 10
-	sync
-	icbi	0, 10
-	isync
+	SET_VECTOR 0x900, dec_handler
 	li	20, 0			# tick number
 	li	21, 0			# running sum
 loop:
@@ -35,16 +21,8 @@ loop:
 	addi	9, 20, '0'
 	stb	9, 5(10)
 	li	9, 0
-	.if SV_BIG_ENDIAN
-	ldx	6, 10, 9
-	.else
-	ldbrx	6, 10, 9
-	.endif
-	li	3, H_PUT_TERM_CHAR
-	lis	4, VTERM@h
-	li	5, 7
-	li	7, 0
-	sc	1
+	LD_BE8	6, 10, 9
+	VTERM_PUT 7
 	# sum = sum * 31 + tick + (the low 32 bits of the time base) & 0xff
 	mulli	21, 21, 31
 	add	21, 21, 20
@@ -66,16 +44,8 @@ loop:
 	# "ticks done " then the sum's low byte as two hex digits.
 	LA	10, done
 	li	9, 0
-	.if SV_BIG_ENDIAN
-	ldx	6, 10, 9
-	.else
-	ldbrx	6, 10, 9
-	.endif
-	li	3, H_PUT_TERM_CHAR
-	lis	4, VTERM@h
-	li	5, 8
-	li	7, 0
-	sc	1
+	LD_BE8	6, 10, 9
+	VTERM_PUT 8
 	LA	10, hex
 	rldicl	9, 21, 60, 60
 	lbzx	11, 10, 9
@@ -85,20 +55,9 @@ loop:
 	stb	11, 3(10)
 	stb	12, 4(10)
 	li	9, 0
-	.if SV_BIG_ENDIAN
-	ldx	6, 10, 9
-	.else
-	ldbrx	6, 10, 9
-	.endif
-	li	3, H_PUT_TERM_CHAR
-	lis	4, VTERM@h
-	li	5, 6
-	li	7, 0
-	sc	1
-	lis	3, 0			# RTAS power-off
-	ori	3, 3, KVMPPC_H_RTAS
-	LA	4, rtas_args
-	sc	1
+	LD_BE8	6, 10, 9
+	VTERM_PUT 6
+	RTAS	rtas_args		# power-off
 1:	b	1b
 
 dec_handler:
@@ -112,7 +71,4 @@ msg:	.ascii	"tick 0\n\0"
 done:	.ascii	"ticks do"
 tail:	.ascii	"ne XX\n\0\0"
 hex:	.ascii	"0123456789abcdef"
-	.balign	4
-rtas_args:
-	.byte	0, 0, 0x20, 0x03,  0, 0, 0, 2,  0, 0, 0, 1
-	.byte	0xff, 0xff, 0xff, 0xff,  0xff, 0xff, 0xff, 0xff,  0, 0, 0, 0
+	RTAS_ARGS

@@ -181,36 +181,7 @@ fail:	PUTS	failmsg, failmsg_end
 	SHUTDOWN crash
 4:	b	4b
 
-# r3 = system time now in ns: the pvclock of vcpu_info[0] (version
-# protocol), system_time + ((tb - tsc_timestamp) << shift) * mul >> 32.
-now:
-	LA	9, shinfo + VI_TIME
-1:	lwz	10, 0(9)
-	andi.	11, 10, 1
-	bne	1b
-	mftb	3
-	ld	11, 8(9)
-	subf	3, 11, 3
-	lbz	11, 28(9)
-	extsb	11, 11
-	cmpdi	11, 0
-	blt	2f
-	sld	3, 3, 11
-	b	3f
-2:	neg	11, 11
-	srd	3, 3, 11
-3:	lwz	11, 24(9)
-	mulld	12, 3, 11
-	mulhdu	3, 3, 11
-	sldi	3, 3, 32
-	srdi	12, 12, 32
-	or	3, 3, 12
-	ld	11, 16(9)
-	add	3, 3, 11
-	lwz	11, 0(9)
-	cmpw	10, 11
-	bne	1b
-	blr
+	.include "pvclock.inc"
 
 	.data
 msg_timer: .ascii "client: timer event on port "

@@ -23,20 +23,7 @@
 	.text
 	.globl	_start
 _start:
-	# Copy the handler to the vector (position-independent code).
-	LA	3, handler
-	li	4, PROGRAM_VECTOR
-	li	5, (handler_end - handler) / 4
-	mtctr	5
-1:	lwz	6, 0(3)
-	stw	6, 0(4)
-	addi	3, 3, 4
-	addi	4, 4, 4
-	bdnz	1b
-	sync
-	li	4, PROGRAM_VECTOR
-	icbi	0, 4
-	isync
+	COPY_VECTOR PROGRAM_VECTOR, handler, handler_end
 	# Problem state always translates (rfid sets MSR[IR,DR] with PR): map
 	# the page of user_code to itself. The hypervisor never wrote SDR1, so
 	# its architected value 0 applies: a 256 KiB HPT at address 0 (2048
