@@ -133,9 +133,7 @@ upcall:
 
 # The upcall's gate, then lidt.
 idt_init:
-	mov $UPCALL_VECTOR, %edi
-	lea upcall(%rip), %rsi
-	call set_gate
+	SET_GATE UPCALL_VECTOR, upcall
 	lidt idt_desc(%rip)
 	ret
 

@@ -25,18 +25,10 @@
 main:
 	call hv_init
 	call map_high
-	mov $6, %edi
-	lea ud_isr(%rip), %rsi
-	call set_gate
-	mov $3, %edi
-	lea bp_isr(%rip), %rsi
-	call set_gate
-	mov $14, %edi
-	lea pf_isr(%rip), %rsi
-	call set_gate
-	mov $2, %edi
-	lea nmi_isr(%rip), %rsi
-	call set_gate
+	SET_GATE 6, ud_isr
+	SET_GATE 3, bp_isr
+	SET_GATE 14, pf_isr
+	SET_GATE 2, nmi_isr
 	lidt idt_desc(%rip)
 
 	mov $1, %r15d			# INVD, WBINVD: resumed after them
@@ -187,9 +179,7 @@ main:
 	mov $11, %r15d			# an invalid CR4 bit: #GP(0), nothing changed
 	lea 1f(%rip), %rax
 	mov %rax, gp_resume(%rip)
-	mov $13, %edi
-	lea gp_isr(%rip), %rsi
-	call set_gate
+	SET_GATE 13, gp_isr
 	mov %r12, %rax
 	bts $25, %rax			# reserved
 	mov %rax, %cr4
@@ -202,12 +192,7 @@ main:
 	PRINT msg_ok, msg_ok_len
 	SHUTDOWN SHUTDOWN_poweroff
 
-fail:
-	PRINT msg_fail, msg_fail_len
-	mov %r15, %rdi
-	call print_hex
-	PRINT nl, 1
-	SHUTDOWN SHUTDOWN_crash
+	FAIL_STEP
 
 gp_isr:					# #GP(0): go on at gp_resume
 	cmpq $0, (%rsp)

@@ -46,9 +46,7 @@ main:
 	jnz fail
 
 	# event_channel_op(EVTCHNOP_init_control, {gfn of cb_page, 0, vcpu 0})
-	lea cb_page(%rip), %rax
-	shr $12, %rax
-	mov %rax, initctl(%rip)
+	STORE_GFN cb_page, initctl
 	mov $EVTCHNOP_init_control, %edi
 	lea initctl(%rip), %rsi
 	HYPERCALL __HYPERVISOR_event_channel_op
@@ -62,9 +60,7 @@ main:
 	mov $1 << W_MASKED, %eax
 	mov $1024, %ecx
 	rep stosl
-	lea array_page(%rip), %rax
-	shr $12, %rax
-	mov %rax, expand(%rip)
+	STORE_GFN array_page, expand
 	mov $EVTCHNOP_expand_array, %edi
 	lea expand(%rip), %rsi
 	HYPERCALL __HYPERVISOR_event_channel_op
@@ -255,9 +251,7 @@ upcall:
 
 # The upcall's gate, then lidt.
 idt_init:
-	mov $UPCALL_VECTOR, %edi
-	lea upcall(%rip), %rsi
-	call set_gate
+	SET_GATE UPCALL_VECTOR, upcall
 	lidt idt_desc(%rip)
 	ret
 

@@ -14,28 +14,15 @@
 main:
 	call hv_init
 	# query_size {DOMID_SELF} -> nr_frames, max_nr_frames, status
-	mov $GNTTABOP_query_size, %edi
-	lea qsize(%rip), %rsi
-	mov $1, %edx
-	HYPERCALL __HYPERVISOR_grant_table_op
-	test %rax, %rax
-	jnz fail
-	cmpw $0, qsize_status(%rip)
-	jne fail
+	GNTTAB_OP_OK GNTTABOP_query_size, qsize, qsize_status
 	PRINT msg_max, msg_max_len
 	mov qsize_max(%rip), %edi
 	call print_dec
 	NEWLINE
 
 	# The table's frame 0 at gnttab_page.
-	lea gnttab_page(%rip), %rax
-	shr $12, %rax
-	mov %rax, xatp_gpfn(%rip)
-	mov $XENMEM_add_to_physmap, %edi
-	lea xatp(%rip), %rsi
-	HYPERCALL __HYPERVISOR_memory_op
-	test %rax, %rax
-	jnz fail
+	STORE_GFN gnttab_page, xatp_gpfn
+	ADD_TO_PHYSMAP xatp
 
 	# grant_entry_v1[1] = { GTF_permit_access, MY_DOMID, gfn of secret }
 	lea secret(%rip), %rax
@@ -46,31 +33,15 @@ main:
 	movw $GTF_permit_access, 8(%rbx)
 
 	# copy {source: ref 1 of DOMID_SELF, offset 0; dest: gmfn of copybuf}
-	lea copybuf(%rip), %rax
-	shr $12, %rax
-	mov %rax, copy_dest(%rip)
-	mov $GNTTABOP_copy, %edi
-	lea copyop(%rip), %rsi
-	mov $1, %edx
-	HYPERCALL __HYPERVISOR_grant_table_op
-	test %rax, %rax
-	jnz fail
-	cmpw $0, copy_status(%rip)
-	jne fail
+	STORE_GFN copybuf, copy_dst
+	GNTTAB_OP_OK GNTTABOP_copy, copyop, copy_status
 	PRINT copybuf, secret_len
 
 	# map ref 1 at mapped_page, read through it, unmap.
 	lea mapped_page(%rip), %rax
 	mov %rax, map_addr(%rip)
 	mov %rax, unmap_addr(%rip)
-	mov $GNTTABOP_map_grant_ref, %edi
-	lea mapop(%rip), %rsi
-	mov $1, %edx
-	HYPERCALL __HYPERVISOR_grant_table_op
-	test %rax, %rax
-	jnz fail
-	cmpw $0, map_status(%rip)
-	jne fail
+	GNTTAB_OP_OK GNTTABOP_map_grant_ref, mapop, map_status
 mapped:					# (tests/gdb: the grant is mapped here)
 	PRINT msg_mapped, msg_mapped_len
 	lea mapped_page(%rip), %rdx
@@ -79,14 +50,7 @@ mapped:					# (tests/gdb: the grant is mapped here)
 	HYPERCALL __HYPERVISOR_console_io
 	mov map_handle(%rip), %eax
 	mov %eax, unmap_handle(%rip)
-	mov $GNTTABOP_unmap_grant_ref, %edi
-	lea unmapop(%rip), %rsi
-	mov $1, %edx
-	HYPERCALL __HYPERVISOR_grant_table_op
-	test %rax, %rax
-	jnz fail
-	cmpw $0, unmap_status(%rip)
-	jne fail
+	GNTTAB_OP_OK GNTTABOP_unmap_grant_ref, unmapop, unmap_status
 	PRINT msg_done, msg_done_len
 	SHUTDOWN SHUTDOWN_poweroff
 
@@ -117,16 +81,8 @@ xatp:	.word DOMID_SELF, 0
 	.quad 0				# idx: frame 0
 xatp_gpfn:
 	.quad 0
-copyop:	.quad 1				# source.u.ref
-	.word DOMID_SELF, 0		# source.domid, source.offset
-	.long 0
-copy_dest:
-	.quad 0				# dest.u.gmfn
-	.word DOMID_SELF, 0
-	.long 0
-	.word secret_len, GNTCOPY_source_gref
-copy_status:
-	.word 0x7777, 0
+copyop:	# ref 1 of ours at 0 -> the gmfn of copybuf (filled in)
+	GNTCOPY copy, 1, DOMID_SELF, 0, 0, DOMID_SELF, 0, secret_len, GNTCOPY_source_gref
 	GNTTAB_MAP_OPS 1, DOMID_SELF
 	.balign 4096
 gnttab_page: .fill 4096, 1, 0

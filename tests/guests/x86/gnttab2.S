@@ -22,10 +22,7 @@ main:
 	call set_version
 	test %rax, %rax
 	jnz fail
-	mov $GNTTABOP_get_version, %edi
-	lea getver(%rip), %rsi
-	mov $1, %edx
-	HYPERCALL __HYPERVISOR_grant_table_op
+	GNTTAB_OP GNTTABOP_get_version, getver
 	test %rax, %rax
 	jnz fail
 	PRINT msg_ver, msg_ver_len
@@ -40,14 +37,7 @@ main:
 	lea status_page(%rip), %rdi
 	mov $XENMAPIDX_grant_table_status, %esi
 	call map_frame
-	mov $GNTTABOP_get_status_frames, %edi
-	lea gsf(%rip), %rsi
-	mov $1, %edx
-	HYPERCALL __HYPERVISOR_grant_table_op
-	test %rax, %rax
-	jnz fail
-	cmpw $0, gsf_status(%rip)
-	jne fail
+	GNTTAB_OP_OK GNTTABOP_get_status_frames, gsf, gsf_status
 	lea status_page(%rip), %rax
 	shr $12, %rax
 	cmp gsf_list(%rip), %rax
@@ -73,14 +63,7 @@ main:
 	lea mapped_page(%rip), %rax
 	mov %rax, map_addr(%rip)
 	mov %rax, unmap_addr(%rip)
-	mov $GNTTABOP_map_grant_ref, %edi
-	lea mapop(%rip), %rsi
-	mov $1, %edx
-	HYPERCALL __HYPERVISOR_grant_table_op
-	test %rax, %rax
-	jnz fail
-	cmpw $0, map_status(%rip)
-	jne fail
+	GNTTAB_OP_OK GNTTABOP_map_grant_ref, mapop, map_status
 	PRINT msg_mapped, msg_mapped_len
 	PRINT mapped_page, 16
 	PRINT msg_status, msg_status_len
@@ -89,25 +72,13 @@ main:
 	NEWLINE
 
 	# Copies through the sub-page grant: inside, then one byte past it.
-	lea copybuf(%rip), %rax
-	shr $12, %rax
-	mov %rax, copy_dest(%rip)
-	mov $GNTTABOP_copy, %edi
-	lea copyop(%rip), %rsi
-	mov $1, %edx
-	HYPERCALL __HYPERVISOR_grant_table_op
-	test %rax, %rax
-	jnz fail
-	cmpw $0, copy_status(%rip)
-	jne fail
+	STORE_GFN copybuf, copy_dst
+	GNTTAB_OP_OK GNTTABOP_copy, copyop, copy_status
 	PRINT msg_sub, msg_sub_len
 	PRINT copybuf, 32
 	NEWLINE
 	movw $65, copy_soff(%rip)
-	mov $GNTTABOP_copy, %edi
-	lea copyop(%rip), %rsi
-	mov $1, %edx
-	HYPERCALL __HYPERVISOR_grant_table_op
+	GNTTAB_OP GNTTABOP_copy, copyop
 	PRINT msg_past, msg_past_len
 	movswq copy_status(%rip), %rdi
 	call print_signed
@@ -127,14 +98,7 @@ main:
 
 	mov map_handle(%rip), %eax
 	mov %eax, unmap_handle(%rip)
-	mov $GNTTABOP_unmap_grant_ref, %edi
-	lea unmapop(%rip), %rsi
-	mov $1, %edx
-	HYPERCALL __HYPERVISOR_grant_table_op
-	test %rax, %rax
-	jnz fail
-	cmpw $0, unmap_status(%rip)
-	jne fail
+	GNTTAB_OP_OK GNTTABOP_unmap_grant_ref, unmapop, unmap_status
 	PRINT msg_unmapped, msg_unmapped_len
 	movzwl status_page + 10 * 2(%rip), %edi
 	call print_hex
@@ -151,18 +115,11 @@ map_frame:
 	shr $12, %rdi
 	mov %rdi, xatp_gpfn(%rip)
 	mov %rsi, xatp_idx(%rip)
-	mov $XENMEM_add_to_physmap, %edi
-	lea xatp(%rip), %rsi
-	HYPERCALL __HYPERVISOR_memory_op
-	test %rax, %rax
-	jnz fail
+	ADD_TO_PHYSMAP xatp
 	ret
 
 set_version:
-	mov $GNTTABOP_set_version, %edi
-	lea version(%rip), %rsi
-	mov $1, %edx
-	HYPERCALL __HYPERVISOR_grant_table_op
+	GNTTAB_OP GNTTABOP_set_version, version
 	ret
 
 print_signed:
@@ -220,17 +177,8 @@ gsf:	.long 1				# nr_frames
 gsf_status: .word 0x7777
 	.quad gsf_list
 gsf_list: .quad 0
-copyop:	.quad 11			# source: ref 11 (the sub-page)
-	.word DOMID_SELF
-copy_soff: .word 64
-	.long 0
-copy_dest:
-	.quad 0
-	.word DOMID_SELF, 0
-	.long 0
-	.word 32, GNTCOPY_source_gref
-copy_status:
-	.word 0x7777, 0
+copyop:	# ref 11 (the sub-page) at 64 -> the gmfn of copybuf (filled in)
+	GNTCOPY copy, 11, DOMID_SELF, 64, 0, DOMID_SELF, 0, 32, GNTCOPY_source_gref
 	GNTTAB_MAP_OPS 10, DOMID_SELF
 	.balign 4096
 gnttab_page: .fill 4096, 1, 0

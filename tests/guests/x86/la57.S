@@ -56,12 +56,8 @@
 
 main:
 	call hv_init
-	mov $13, %edi
-	lea gp_isr(%rip), %rsi
-	call set_gate
-	mov $14, %edi
-	lea pf_isr(%rip), %rsi
-	call set_gate
+	SET_GATE 13, gp_isr
+	SET_GATE 14, pf_isr
 	lidt idt_desc(%rip)
 
 	mov $1, %r15d			# CPUID
@@ -113,12 +109,7 @@ main:
 	PRINT msg_gp, msg_gp_len
 	SHUTDOWN SHUTDOWN_poweroff
 
-fail:
-	PRINT msg_fail, msg_fail_len
-	mov %r15, %rdi
-	call print_hex
-	PRINT nl, 1
-	SHUTDOWN SHUTDOWN_crash
+	FAIL_STEP
 
 gp_isr:
 	incl gp_count(%rip)

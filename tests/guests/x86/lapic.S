@@ -248,12 +248,8 @@ eoi:	push %rax
 	iretq
 
 idt_init:
-	mov $TIMER_VECTOR, %edi
-	lea timer_isr(%rip), %rsi
-	call set_gate
-	mov $IPI_VECTOR, %edi
-	lea ipi_isr(%rip), %rsi
-	call set_gate
+	SET_GATE TIMER_VECTOR, timer_isr
+	SET_GATE IPI_VECTOR, ipi_isr
 	lidt idt_desc(%rip)
 	ret
 

@@ -124,12 +124,7 @@ main:
 	PRINT msg_global, msg_global_len
 	SHUTDOWN SHUTDOWN_poweroff
 
-fail:
-	PRINT msg_fail, msg_fail_len
-	mov %r15, %rdi
-	call print_hex
-	PRINT nl, 1
-	SHUTDOWN SHUTDOWN_crash
+	FAIL_STEP
 
 	.section .rodata
 nl:	.ascii "\n"

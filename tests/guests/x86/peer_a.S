@@ -20,14 +20,8 @@ main:
 	test %rax, %rax
 	jnz fail
 	# The grant table's frame 0 at gnttab_page.
-	lea gnttab_page(%rip), %rax
-	shr $12, %rax
-	mov %rax, xatp_gpfn(%rip)
-	mov $XENMEM_add_to_physmap, %edi
-	lea xatp(%rip), %rsi
-	HYPERCALL __HYPERVISOR_memory_op
-	test %rax, %rax
-	jnz fail
+	STORE_GFN gnttab_page, xatp_gpfn
+	ADD_TO_PHYSMAP xatp
 
 	# alloc_unbound {DOMID_SELF, CLIENT_DOMID} -> port
 	mov $EVTCHNOP_alloc_unbound, %edi

@@ -25,10 +25,7 @@ main:
 	mov %rax, map_addr(%rip)
 	mov %rax, unmap_addr(%rip)
 	mov $100000, %r12d
-1:	mov $GNTTABOP_map_grant_ref, %edi
-	lea mapop(%rip), %rsi
-	mov $1, %edx
-	HYPERCALL __HYPERVISOR_grant_table_op
+1:	GNTTAB_OP GNTTABOP_map_grant_ref, mapop
 	test %rax, %rax
 	jnz fail
 	movswq map_status(%rip), %rax
@@ -83,18 +80,9 @@ request:
 	jbe request
 
 	# Grant copies: the server's page in, our text out to its offset 64.
-	lea copybuf(%rip), %rax
-	shr $12, %rax
-	mov %rax, cin_dest(%rip)
+	STORE_GFN copybuf, cin_dst
 	mov %rax, cout_src(%rip)
-	mov $GNTTABOP_copy, %edi
-	lea copyops(%rip), %rsi
-	mov $2, %edx
-	HYPERCALL __HYPERVISOR_grant_table_op
-	test %rax, %rax
-	jnz fail
-	cmpw $0, cin_status(%rip)
-	jne fail
+	GNTTAB_OP_OK GNTTABOP_copy, copyops, cin_status, 2
 	cmpw $0, cout_status(%rip)
 	jne fail
 	PRINT msg_copy, msg_copy_len
@@ -104,18 +92,8 @@ request:
 
 closing:
 	# Unmap the ring, and once more with the same handle.
-	mov $GNTTABOP_unmap_grant_ref, %edi
-	lea unmapop(%rip), %rsi
-	mov $1, %edx
-	HYPERCALL __HYPERVISOR_grant_table_op
-	test %rax, %rax
-	jnz fail
-	cmpw $0, unmap_status(%rip)
-	jne fail
-	mov $GNTTABOP_unmap_grant_ref, %edi
-	lea unmapop(%rip), %rsi
-	mov $1, %edx
-	HYPERCALL __HYPERVISOR_grant_table_op
+	GNTTAB_OP_OK GNTTABOP_unmap_grant_ref, unmapop, unmap_status
+	GNTTAB_OP GNTTABOP_unmap_grant_ref, unmapop
 	test %rax, %rax
 	jnz fail
 	PRINT msg_unmap2, msg_unmap2_len
@@ -172,27 +150,9 @@ close_port: .long 0
 	.balign 8
 copyops:
 	# in: the server's COPY_REF page, 32 bytes at 0 -> copybuf + 64
-	.quad COPY_REF
-	.word SERVER_DOMID, 0
-	.long 0
-cin_dest:
-	.quad 0
-	.word DOMID_SELF, 64
-	.long 0
-	.word 32, GNTCOPY_source_gref
-cin_status:
-	.word 0x7777, 0
+	GNTCOPY cin, COPY_REF, SERVER_DOMID, 0, 0, DOMID_SELF, 64, 32, GNTCOPY_source_gref
 	# out: our 32 bytes at copybuf -> the server's page at 64
-cout_src:
-	.quad 0
-	.word DOMID_SELF, 0
-	.long 0
-	.quad COPY_REF
-	.word SERVER_DOMID, 64
-	.long 0
-	.word 32, GNTCOPY_dest_gref
-cout_status:
-	.word 0x7777, 0
+	GNTCOPY cout, 0, DOMID_SELF, 0, COPY_REF, SERVER_DOMID, 64, 32, GNTCOPY_dest_gref
 	.balign 4096
 shinfo:	.fill 4096, 1, 0
 ring:	.fill 4096, 1, 0

@@ -61,16 +61,10 @@ owner:
 	PRINT r2, 8
 	PRINT r3, 8
 	# A batch: dst back to src, and dst (empty now) to r0: errs 0, -EINVAL.
-	lea src(%rip), %rax
-	shr $12, %rax
-	mov %rax, bgpfns(%rip)
-	lea dst(%rip), %rax
-	shr $12, %rax
-	mov %rax, bidxs(%rip)
+	STORE_GFN src, bgpfns
+	STORE_GFN dst, bidxs
 	mov %rax, bidxs + 8(%rip)
-	lea r0(%rip), %rax
-	shr $12, %rax
-	mov %rax, bgpfns + 8(%rip)
+	STORE_GFN r0, bgpfns + 8
 	movw $XENMAPSPACE_gmfn, batch_space(%rip)
 	movw $0, batch_fdom(%rip)
 	call batch
@@ -104,13 +98,8 @@ owner:
 	PRINT shared, reply_len
 	# Its grant of the foreign-mapped frame: a copy is refused.
 	mov $100000, %r12d
-3:	lea copybuf(%rip), %rax
-	shr $12, %rax
-	mov %rax, copy_dest(%rip)
-	mov $GNTTABOP_copy, %edi
-	lea copyop(%rip), %rsi
-	mov $1, %edx
-	HYPERCALL __HYPERVISOR_grant_table_op
+3:	STORE_GFN copybuf, copy_dst
+	GNTTAB_OP GNTTABOP_copy, copyop
 	test %rax, %rax
 	jnz fail
 	movswq copy_status(%rip), %rax
@@ -131,16 +120,10 @@ owner:
 # ------------------------------------------------------------- domain 2
 devmodel:
 	# Map domain 1's `shared` at fpage, and a hole of it at fpage2.
-	lea shared(%rip), %rax
-	shr $12, %rax
-	mov %rax, bidxs(%rip)
+	STORE_GFN shared, bidxs
 	movq $0xdead0, bidxs + 8(%rip)
-	lea fpage(%rip), %rax
-	shr $12, %rax
-	mov %rax, bgpfns(%rip)
-	lea fpage2(%rip), %rax
-	shr $12, %rax
-	mov %rax, bgpfns + 8(%rip)
+	STORE_GFN fpage, bgpfns
+	STORE_GFN fpage2, bgpfns + 8
 	movw $XENMAPSPACE_gmfn_foreign, batch_space(%rip)
 	movw $1, batch_fdom(%rip)
 	call batch
@@ -158,14 +141,8 @@ devmodel:
 	mov $reply_len, %ecx
 	rep movsb
 	# Grant the foreign-mapped gfn to domain 1 under GREF.
-	lea gnttab_page(%rip), %rax
-	shr $12, %rax
-	mov %rax, xatp_gpfn(%rip)
-	mov $XENMEM_add_to_physmap, %edi
-	lea xatp(%rip), %rsi
-	HYPERCALL __HYPERVISOR_memory_op
-	test %rax, %rax
-	jnz fail
+	STORE_GFN gnttab_page, xatp_gpfn
+	ADD_TO_PHYSMAP xatp
 	lea gnttab_page(%rip), %rbx
 	lea fpage(%rip), %rax
 	shr $12, %rax
@@ -183,9 +160,7 @@ devmodel:
 	jmp fail
 2:	movw $0, GREF * 8(%rbx)
 	# The foreign mapping goes: its reference on domain 1's page with it.
-	lea fpage(%rip), %rax
-	shr $12, %rax
-	mov %rax, rfp_gpfn(%rip)
+	STORE_GFN fpage, rfp_gpfn
 	mov $XENMEM_remove_from_physmap, %edi
 	lea rfp(%rip), %rsi
 	HYPERCALL __HYPERVISOR_memory_op
@@ -238,9 +213,7 @@ print_errs:
 	ret
 
 remove_src:
-	lea src(%rip), %rax
-	shr $12, %rax
-	mov %rax, rfp_gpfn(%rip)
+	STORE_GFN src, rfp_gpfn
 	mov $XENMEM_remove_from_physmap, %edi
 	lea rfp(%rip), %rsi
 	HYPERCALL __HYPERVISOR_memory_op
@@ -325,16 +298,8 @@ xatp:	.word DOMID_SELF, 0
 	.long XENMAPSPACE_grant_table
 	.quad 0
 xatp_gpfn: .quad 0
-copyop:	.quad GREF			# source: GREF of domain 2
-	.word 2, 0
-	.long 0
-copy_dest:
-	.quad 0
-	.word DOMID_SELF, 0
-	.long 0
-	.word 16, GNTCOPY_source_gref
-copy_status:
-	.word 0x7777, 0
+copyop:	# GREF of domain 2 -> the gmfn of copybuf (filled in)
+	GNTCOPY copy, GREF, 2, 0, 0, DOMID_SELF, 0, 16, GNTCOPY_source_gref
 	.balign 4096
 src:	.ascii "the page at src\n"
 	.fill 4096 - 16, 1, 0

@@ -23,21 +23,11 @@
 main:
 	call hv_init
 	call map_high
-	mov $V_FIXED, %edi
-	lea fixed_isr(%rip), %rsi
-	call set_gate
-	mov $V_LOGICAL, %edi
-	lea logical_isr(%rip), %rsi
-	call set_gate
-	mov $V_OTHERS, %edi
-	lea others_isr(%rip), %rsi
-	call set_gate
-	mov $V_BACK, %edi
-	lea back_isr(%rip), %rsi
-	call set_gate
-	mov $2, %edi
-	lea nmi_isr(%rip), %rsi
-	call set_gate
+	SET_GATE V_FIXED, fixed_isr
+	SET_GATE V_LOGICAL, logical_isr
+	SET_GATE V_OTHERS, others_isr
+	SET_GATE V_BACK, back_isr
+	SET_GATE 2, nmi_isr
 	lidt idt_desc(%rip)
 
 	# The boot vcpu's APIC: enabled, logical ID 0x01 (flat model).
