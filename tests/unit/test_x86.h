@@ -64,4 +64,18 @@ enum cpu_stop x86_vm_run(struct x86_vm *vm);
 /* An IDT gate (64-bit interrupt gate to CS 0x08) for vector at handler. */
 void x86_vm_idt64(struct x86_vm *vm, unsigned vector, uint64_t handler, unsigned ist);
 
+/*
+ * The differential tests against the host CPU (test_x86_diff_*.c) run each op
+ * alone: its code [code, end) then tail (which ends in VMCALL) in slot k of
+ * slot bytes from X86T_CODE, from the RFLAGS they chose to the VMCALL.
+ */
+/* 64-bit mode with SSE on (CR4.OSFXSR and OSXMMEXCPT). */
+void x86_vm_diff_init(struct x86_vm *vm);
+/* Put an op and tail in slot k; returns the slot's address. */
+uint64_t x86_vm_diff_put(struct x86_vm *vm, size_t k, size_t slot, const uint8_t *code,
+			 const uint8_t *end, const uint8_t *tail, size_t tail_len);
+/* Run the op at `at` with RSP = X86T_STACK and rflags (| the fixed bit 1);
+ * fails the test unless it stops at its VMCALL. */
+void x86_vm_diff_run(struct x86_vm *vm, uint64_t at, uint64_t rflags, const char *name);
+
 #endif

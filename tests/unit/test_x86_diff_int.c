@@ -345,15 +345,11 @@ Test(x86_diff, integer_extensions_match_the_host_cpu)
 	x86_vm_long_mode(&vm);
 	for (size_t k = 0; k < SV_ARRAY_SIZE(dx_ops); k++) {
 		const struct dx_op *op = &dx_ops[k];
-		size_t len = (size_t)(op->end - op->code);
-		uint64_t at = X86T_CODE + 32 * k;
 		if (!dx_host_has(op->feat)) {
 			skipped++;
 			continue;
 		}
-		cr_assert_lt(len + sizeof(tail), 32);
-		x86_vm_put(&vm, at, op->code, len);
-		x86_vm_put(&vm, at + len, tail, sizeof(tail));
+		uint64_t at = x86_vm_diff_put(&vm, k, 32, op->code, op->end, tail, sizeof(tail));
 		for (size_t i = 0; i < nv; i++) {
 			for (size_t j = 0; j < nv; j++) {
 				for (size_t m = 0; m < nc; m += (op->shd == -1 ? 1 : 3)) {
@@ -371,15 +367,8 @@ Test(x86_diff, integer_extensions_match_the_host_cpu)
 					c->regs[X86_RBX] = in.rbx;
 					c->regs[X86_RCX] = in.rcx;
 					c->regs[X86_RDX] = in.rdx;
-					c->regs[X86_RSP] = X86T_STACK;
-					cpu_x86_set_rflags(c, in.flags | 0x2);
-					c->rip = at;
-					enum cpu_stop st = cpu_exec(&c->cpu, 100);
+					x86_vm_diff_run(&vm, at, in.flags, op->name);
 					runs++;
-					cr_assert_eq(st, CPU_STOP_EXIT, "%s: stop %d", op->name,
-						     st);
-					cr_assert_eq(c->cpu.exit.reason, VMX_EXIT_VMCALL,
-						     "%s: exit %u", op->name, c->cpu.exit.reason);
 					bool res_def;
 					uint64_t mask = dx_mask(op, &in, &res_def);
 					bool bad = ((c->regs[X86_RSI] ^ host.flags) & mask) != 0 ||

@@ -437,16 +437,10 @@ Test(x86_diff, mmx_matches_the_host_cpu)
 	size_t n = SV_ARRAY_SIZE(mx_vals);
 	const uint64_t frame = 0x20000;
 
-	x86_vm_init(&vm);
-	x86_vm_long_mode(&vm);
-	vm.c->cr4 |= X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;
+	x86_vm_diff_init(&vm);
 	for (size_t k = 0; k < SV_ARRAY_SIZE(mx_ops); k++) {
 		const struct mx_op *op = &mx_ops[k];
-		size_t len = (size_t)(op->end - op->code);
-		uint64_t at = X86T_CODE + 128 * k;
-		cr_assert_lt(len + sizeof(tail), 128);
-		x86_vm_put(&vm, at, op->code, len);
-		x86_vm_put(&vm, at + len, tail, sizeof(tail));
+		uint64_t at = x86_vm_diff_put(&vm, k, 128, op->code, op->end, tail, sizeof(tail));
 		op_fail = 0;
 		for (size_t i = 0; i < n; i++) {
 			for (size_t j = 0; j < n; j++) {
@@ -468,15 +462,8 @@ Test(x86_diff, mmx_matches_the_host_cpu)
 					x86_vm_put(&vm, frame, &in, sizeof(in));
 					c->regs[X86_RDI] = frame;
 					c->regs[X86_RAX] = rax;
-					c->regs[X86_RSP] = X86T_STACK;
-					cpu_x86_set_rflags(c, fin | 0x2);
-					c->rip = at;
-					enum cpu_stop st = cpu_exec(&c->cpu, 100);
+					x86_vm_diff_run(&vm, at, fin, op->name);
 					runs++;
-					cr_assert_eq(st, CPU_STOP_EXIT, "%s: stop %d", op->name,
-						     st);
-					cr_assert_eq(c->cpu.exit.reason, VMX_EXIT_VMCALL,
-						     "%s: exit %u", op->name, c->cpu.exit.reason);
 					cr_assert_eq(
 						p2m_copy_from(vm.p2m, &emu, frame, sizeof(emu)), 0);
 					bool bad = memcmp(&emu.omm0, &host.omm0, 52) != 0 ||

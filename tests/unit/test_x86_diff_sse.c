@@ -1170,16 +1170,10 @@ Test(x86_diff, sse_matches_the_host_cpu)
 	unsigned failures = 0, runs = 0, op_fail;
 	size_t n = SV_ARRAY_SIZE(sx_f64);
 
-	x86_vm_init(&vm);
-	x86_vm_long_mode(&vm);
-	vm.c->cr4 |= X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;
+	x86_vm_diff_init(&vm);
 	for (size_t k = 0; k < SV_ARRAY_SIZE(sx_ops); k++) {
 		const struct sx_op *op = &sx_ops[k];
-		size_t len = (size_t)(op->end - op->code);
-		uint64_t at = X86T_CODE + 32 * k;
-		cr_assert_lt(len + sizeof(tail), 32);
-		x86_vm_put(&vm, at, op->code, len);
-		x86_vm_put(&vm, at + len, tail, sizeof(tail));
+		uint64_t at = x86_vm_diff_put(&vm, k, 32, op->code, op->end, tail, sizeof(tail));
 		op_fail = 0;
 		for (size_t i = 0; i < n; i++) {
 			for (size_t j = 0; j < n; j++) {
@@ -1195,15 +1189,8 @@ Test(x86_diff, sse_matches_the_host_cpu)
 					memcpy(c->fpu.xmm[1].q, in.x1, 16);
 					c->fpu.mxcsr = in.mxcsr;
 					c->regs[X86_RAX] = in.rax;
-					c->regs[X86_RSP] = X86T_STACK;
-					cpu_x86_set_rflags(c, in.flags | 0x2);
-					c->rip = at;
-					enum cpu_stop st = cpu_exec(&c->cpu, 100);
+					x86_vm_diff_run(&vm, at, in.flags, op->name);
 					runs++;
-					cr_assert_eq(st, CPU_STOP_EXIT, "%s: stop %d", op->name,
-						     st);
-					cr_assert_eq(c->cpu.exit.reason, VMX_EXIT_VMCALL,
-						     "%s: exit %u", op->name, c->cpu.exit.reason);
 					bool bad = memcmp(c->fpu.xmm[0].q, host.x0, 16) != 0 ||
 						   memcmp(c->fpu.xmm[1].q, host.x1, 16) != 0 ||
 						   c->regs[X86_RAX] != host.rax ||

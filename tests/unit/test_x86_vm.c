@@ -103,3 +103,34 @@ void x86_vm_idt64(struct x86_vm *vm, unsigned vector, uint64_t handler, unsigned
 	vm->c->idtr.base = X86T_IDT;
 	vm->c->idtr.limit = 16 * 256 - 1;
 }
+
+void x86_vm_diff_init(struct x86_vm *vm)
+{
+	x86_vm_init(vm);
+	x86_vm_long_mode(vm);
+	vm->c->cr4 |= X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;
+}
+
+uint64_t x86_vm_diff_put(struct x86_vm *vm, size_t k, size_t slot, const uint8_t *code,
+			 const uint8_t *end, const uint8_t *tail, size_t tail_len)
+{
+	size_t len = (size_t)(end - code);
+	uint64_t at = X86T_CODE + slot * k;
+
+	cr_assert_lt(len + tail_len, slot);
+	x86_vm_put(vm, at, code, len);
+	x86_vm_put(vm, at + len, tail, tail_len);
+	return at;
+}
+
+void x86_vm_diff_run(struct x86_vm *vm, uint64_t at, uint64_t rflags, const char *name)
+{
+	struct cpu_x86 *c = vm->c;
+
+	c->regs[X86_RSP] = X86T_STACK;
+	cpu_x86_set_rflags(c, rflags | 0x2);
+	c->rip = at;
+	enum cpu_stop st = cpu_exec(&c->cpu, 100);
+	cr_assert_eq(st, CPU_STOP_EXIT, "%s: stop %d", name, st);
+	cr_assert_eq(c->cpu.exit.reason, VMX_EXIT_VMCALL, "%s: exit %u", name, c->cpu.exit.reason);
+}
