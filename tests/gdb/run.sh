@@ -82,7 +82,8 @@ check() {
 }
 
 # start_sv ELF [ARGS...]: softvisor in the background, waiting for gdb;
-# sets SVPID and PORT.
+# sets SVPID, PORT and CONNECT (the head of a command file: no pager, no
+# questions, attach to it).
 start_sv() {
 	elf=$1
 	shift
@@ -94,11 +95,25 @@ start_sv() {
 	while [ $n -lt 100 ]; do
 		PORT=$(sed -n 's/^softvisor: waiting for gdb on 127\.0\.0\.1:\([0-9][0-9]*\)$/\1/p' \
 			"$W/sv.err")
-		[ -n "$PORT" ] && return 0
+		if [ -n "$PORT" ]; then
+			CONNECT="set pagination off
+set confirm off
+target remote 127.0.0.1:$PORT"
+			return 0
+		fi
 		kill -0 "$SVPID" 2>/dev/null || break
 		sleep 0.1
 		n=$((n + 1))
 	done
+	return 1
+}
+
+# attach NAME ELF [ARGS...]: start_sv, or NAME fails (status 1).
+attach() {
+	name_=$1
+	shift
+	start_sv "$@" && return 0
+	result "$name_" 1 "softvisor did not wait for gdb"
 	return 1
 }
 
@@ -157,9 +172,7 @@ session() {
 		return
 	fi
 	cat >"$W/cmd" <<EOF
-set pagination off
-set confirm off
-target remote 127.0.0.1:$PORT
+$CONNECT
 echo @entry\\n
 info registers $pcreg
 echo @mem\\n
@@ -232,10 +245,7 @@ interrupt_kill() { # NAME SPIN_ELF PCREG
 		echo "skip $t-ctrlc (no $2)" | tee -a "$RES"
 		return
 	fi
-	if ! start_sv "$2"; then
-		result "$t-ctrlc" 1 "softvisor did not wait for gdb"
-		return
-	fi
+	attach "$t-ctrlc" "$2" || return
 	# gdb forwards a SIGINT as Ctrl-C (0x03) while `continue` waits.
 	cat >"$W/cmd" <<EOF
 set confirm off
@@ -256,10 +266,7 @@ EOF
 detach() { # NAME HELLO_ELF MSG
 	t="gdb-$1"
 	[ -f "$2" ] || return
-	if ! start_sv "$2"; then
-		result "$t-detach" 1 "softvisor did not wait for gdb"
-		return
-	fi
+	attach "$t-detach" "$2" || return
 	printf 'target remote 127.0.0.1:%s\ndetach\n' "$PORT" >"$W/cmd"
 	run_gdb "$2" "$W/gdb.out" "$W/cmd"
 	wait_sv
@@ -274,10 +281,7 @@ detach() { # NAME HELLO_ELF MSG
 watch_test() {
 	t="gdb-$1"
 	[ -f "$2" ] || return
-	if ! start_sv "$2"; then
-		result "$t-watch" 1 "softvisor did not wait for gdb"
-		return
-	fi
+	attach "$t-watch" "$2" || return
 	cat >"$W/cmd" <<EOF
 set confirm off
 target remote 127.0.0.1:$PORT
@@ -352,14 +356,9 @@ stepi_stub_x86() {
 		result "$t" 1 "no hypercall_page in $elf"
 		return
 	fi
-	if ! start_sv "$elf"; then
-		result "$t" 1 "softvisor did not wait for gdb"
-		return
-	fi
+	attach "$t" "$elf" || return
 	cat >"$W/cmd" <<EOF
-set pagination off
-set confirm off
-target remote 127.0.0.1:$PORT
+$CONNECT
 break *$stub
 continue
 info registers rip
@@ -388,14 +387,9 @@ reverse_x86() {
 	t=gdb-x86-reverse
 	elf=$X86/block.elf
 	[ -f "$elf" ] || return
-	if ! start_sv "$elf"; then
-		result "$t" 1 "softvisor did not wait for gdb"
-		return
-	fi
+	attach "$t" "$elf" || return
 	cat >"$W/cmd" <<EOF
-set pagination off
-set confirm off
-target remote 127.0.0.1:$PORT
+$CONNECT
 break now
 continue
 p/x *(long *)\$rsp
@@ -459,14 +453,9 @@ reverse_ppc() { # NAME ELF
 	[ -f "$elf" ] || return
 	bp=$(insn_addr "$elf" _start 4)
 	sc=$(insn_addr "$elf" _start 6)
-	if ! start_sv "$elf"; then
-		result "$t" 1 "softvisor did not wait for gdb"
-		return
-	fi
+	attach "$t" "$elf" || return
 	cat >"$W/cmd" <<EOF
-set pagination off
-set confirm off
-target remote 127.0.0.1:$PORT
+$CONNECT
 break *$bp
 continue
 stepi 3
@@ -509,14 +498,9 @@ reverse_pseries() {
 	t=gdb-pseries-reverse
 	elf=$PPC/papr_cede-le.elf
 	[ -f "$elf" ] || return
-	if ! start_sv "$elf" --platform=pseries; then
-		result "$t" 1 "softvisor did not wait for gdb"
-		return
-	fi
+	attach "$t" "$elf" --platform=pseries || return
 	cat >"$W/cmd" <<EOF
-set pagination off
-set confirm off
-target remote 127.0.0.1:$PORT
+$CONNECT
 break dec_handler
 continue
 stepi 3
@@ -552,14 +536,9 @@ reverse_hdec() {
 	t=gdb-ppc-hdec-reverse
 	elf=$PPC/hdec-le.elf
 	[ -f "$elf" ] || return
-	if ! start_sv "$elf"; then
-		result "$t" 1 "softvisor did not wait for gdb"
-		return
-	fi
+	attach "$t" "$elf" || return
 	cat >"$W/cmd" <<EOF
-set pagination off
-set confirm off
-target remote 127.0.0.1:$PORT
+$CONNECT
 break *counted
 continue
 info registers ctr
@@ -601,14 +580,9 @@ reverse_long() { # NAME [OPTION]
 	elf=$X86/long.elf
 	[ -f "$elf" ] || return
 	shift
-	if ! start_sv "$elf" "$@"; then
-		result "$t" 1 "softvisor did not wait for gdb"
-		return
-	fi
+	attach "$t" "$elf" "$@" || return
 	cat >"$W/cmd" <<EOF
-set pagination off
-set confirm off
-target remote 127.0.0.1:$PORT
+$CONNECT
 break mark
 continue
 p/x *(long *)\$rsp
@@ -669,14 +643,9 @@ monitor_x86() {
 	[ -f "$elf" ] || return
 	page=$(elf_gdb "$elf" 'p/x &mapped_page' | sed -n 's/^\$[0-9]* = \(0x[0-9a-f]*\).*/\1/p')
 	gfn=$(printf '0x%x' $((${page:-0} >> 12)))
-	if ! start_sv "$elf"; then
-		result "$t" 1 "softvisor did not wait for gdb"
-		return
-	fi
+	attach "$t" "$elf" || return
 	cat >"$W/cmd" <<EOF
-set pagination off
-set confirm off
-target remote 127.0.0.1:$PORT
+$CONNECT
 break mapped
 continue
 monitor help
@@ -715,14 +684,9 @@ monitor_ppc() {
 	t=gdb-ppc-monitor
 	elf=$PPC/papr_ticks-le.elf
 	[ -f "$elf" ] || return
-	if ! start_sv "$elf" --platform=pseries --memory=32M; then
-		result "$t" 1 "softvisor did not wait for gdb"
-		return
-	fi
+	attach "$t" "$elf" --platform=pseries --memory=32M || return
 	cat >"$W/cmd" <<EOF
-set pagination off
-set confirm off
-target remote 127.0.0.1:$PORT
+$CONNECT
 break dec_handler
 continue
 continue

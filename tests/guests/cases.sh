@@ -473,6 +473,20 @@ expect_stderr 'EVTCHN send port=1 -> d0 console$'
 expect_stderr 'EVTCHN send port=2 -> d0 xenstore$'
 expect_stderr 'XS READ /local/domain/1/name -> OK$'
 
+# expect_peer_exchange: the requests, copies, unmaps and close of the
+# peer_[ab] protocol (tests/guests/{x86,ppc}/peer.inc), the same in every
+# pairing of the two guests.
+expect_peer_exchange() {
+	expect_stdout '^\[d1\] server: request 21$'
+	expect_stdout '^\[d2\] client: response 441$'
+	expect_stdout '^\[d2\] client: copied out: a secret of the server, by copy$'
+	expect_stdout '^\[d1\] server: the client copied in: written by the client, by copy\.$'
+	expect_stdout '^\[d2\] client: second unmap: -4$'
+	expect_stdout '^\[d2\] client: send after close: -22$'
+	expect_stdout '^\[d1\] server: client gone \(port unbound, grant released\)$'
+	expect_not_stdout 'FAILED'
+}
+
 # Two guest domains in one machine (--domain): an interdomain event channel
 # and a grant-shared ring between them, grant copies both ways, then unmap
 # and close and the errors after (tests/guests/x86/peer_[ab].S). Each
@@ -481,14 +495,7 @@ guest_test x86-two-domains 0 --trace=evtchn,p2m "$(x86_guest peer_a)" \
 	--domain="$(x86_guest peer_b)"
 expect_stdout '^\[d1\] server: ring granted as ref 8, waiting on port 3$'
 expect_stdout '^\[d2\] client: ring mapped, bound to local port 3$'
-expect_stdout '^\[d1\] server: request 21$'
-expect_stdout '^\[d2\] client: response 441$'
-expect_stdout '^\[d2\] client: copied out: a secret of the server, by copy$'
-expect_stdout '^\[d1\] server: the client copied in: written by the client, by copy\.$'
-expect_stdout '^\[d2\] client: second unmap: -4$'
-expect_stdout '^\[d2\] client: send after close: -22$'
-expect_stdout '^\[d1\] server: client gone \(port unbound, grant released\)$'
-expect_not_stdout 'FAILED'
+expect_peer_exchange
 expect_stderr 'EVTCHN send port=3 -> d1 port=3$'
 expect_stderr 'P2M grant_map d1 ref=8 gfn=0x[0-9a-f]+ mfn=0x[0-9a-f]+ rw handle=0$'
 
@@ -820,14 +827,7 @@ for e in le be; do
 	expect_stdout '^\[d2\] client: timer event on port 1$'
 	expect_stdout '^\[d1\] server: ring granted as ref 8, waiting on port 1$'
 	expect_stdout '^\[d2\] client: ring mapped, bound to local port 2$'
-	expect_stdout '^\[d1\] server: request 21$'
-	expect_stdout '^\[d2\] client: response 441$'
-	expect_stdout '^\[d2\] client: copied out: a secret of the server, by copy$'
-	expect_stdout '^\[d1\] server: the client copied in: written by the client, by copy\.$'
-	expect_stdout '^\[d2\] client: second unmap: -4$'
-	expect_stdout '^\[d2\] client: send after close: -22$'
-	expect_stdout '^\[d1\] server: client gone \(port unbound, grant released\)$'
-	expect_not_stdout 'FAILED'
+	expect_peer_exchange
 	expect_stderr 'EVTCHN send port=2 -> d1 port=1$'
 	expect_stderr 'P2M grant_map d1 ref=8 gfn=0x[0-9a-f]+ mfn=0x[0-9a-f]+ rw handle=0$'
 done
