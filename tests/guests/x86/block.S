@@ -10,10 +10,7 @@
 	.code64
 main:
 	call hv_init
-	lea shinfo(%rip), %rdi
-	call map_shared_info
-	test %rax, %rax
-	jnz fail
+	MAP_SHARED_INFO shinfo
 	mov $EVTCHNOP_bind_virq, %edi
 	lea bindvirq(%rip), %rsi
 	HYPERCALL __HYPERVISOR_event_channel_op

@@ -89,12 +89,7 @@ main:
 	PRINT msg2, msg2_len
 	SHUTDOWN SHUTDOWN_poweroff
 
-fail:
-	PRINT failmsg, failmsg_len
-	mov %rax, %rdi
-	call print_hex
-	NEWLINE
-	SHUTDOWN SHUTDOWN_crash
+	FAIL_RAX
 
 	.section .rodata
 msg1:	.ascii "continuations: 5000 pages out and back in\n"

@@ -20,10 +20,7 @@
 main:
 	call hv_init
 	# shared_info, for the pending bits and the pvclock.
-	lea shinfo(%rip), %rdi
-	call map_shared_info
-	test %rax, %rax
-	jnz fail
+	MAP_SHARED_INFO shinfo
 	# The console ring's gfn and port.
 	movl $HVM_PARAM_CONSOLE_PFN, hvmp_index(%rip)
 	mov $HVMOP_get_param, %edi

@@ -14,20 +14,10 @@ main:
 	call hv_init
 	call idt_init
 
-	lea shinfo(%rip), %rdi
-	call map_shared_info
-	test %rax, %rax
-	jnz fail
+	MAP_SHARED_INFO shinfo
 
 	# vcpu 0's vcpu_info at vcpu_page + 0x40; upcalls by UPCALL_VECTOR.
-	lea vcpu_page(%rip), %rdi
-	mov $0x40, %esi
-	call register_vcpu_info
-	test %rax, %rax
-	jnz fail
-	call set_callback_vector
-	test %rax, %rax
-	jnz fail
+	VCPU_UPCALLS vcpu_page, 0x40
 
 	# event_channel_op(EVTCHNOP_bind_virq, {VIRQ_TIMER, vcpu 0, port out})
 	mov $EVTCHNOP_bind_virq, %edi
@@ -87,12 +77,7 @@ main:
 	PRINT msg2, msg2_len
 	SHUTDOWN SHUTDOWN_poweroff
 
-fail:
-	PRINT failmsg, failmsg_len
-	mov %rax, %rdi
-	call print_hex
-	NEWLINE
-	SHUTDOWN SHUTDOWN_crash
+	FAIL_RAX
 
 # The upcall handler (Linux's xen_evtchn_do_upcall in miniature): clear
 # evtchn_upcall_pending, take the selector, then each pending and unmasked

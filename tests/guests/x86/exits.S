@@ -12,6 +12,7 @@
 # again. The #PF check needs CR2 (which an intercepted #PF does not write:
 # hv must) and a retry of the faulting load after the handler maps the page.
 	.include "pvh.inc"
+	.include "testpt.inc"
 	.include "apic.inc"
 	PVH_ENTRY
 	PVH_LONG_MODE main
@@ -55,32 +56,21 @@ main:
 	PRINT msg_tsc, msg_tsc_len
 
 	mov $3, %r15d			# INVLPG drops the stale translation
-	lea pt(%rip), %rax
-	or $3, %rax
-	mov %rax, pd2(%rip)
-	lea pd2(%rip), %rax
-	or $3, %rax
-	mov %rax, pvh_pdpt + 8(%rip)	# PDPT[1]: 1..2 GiB
-	lea page_a(%rip), %rax
-	or $3, %rax
-	mov %rax, PTE(%rip)
+	TEST_PT_LINK				# PDPT[1]: 1..2 GiB
+	MAP PTE, page_a, 3
 	mov %cr3, %rax
 	mov %rax, %cr3
 	movabs $VA, %rbx
 	mov (%rbx), %rax
 	cmp a_value(%rip), %rax
 	jne fail
-	lea page_b(%rip), %rax
-	or $3, %rax
-	mov %rax, PTE(%rip)
+	MAP PTE, page_b, 3
 	invlpg (%rbx)
 	mov (%rbx), %rax
 	cmp b_value(%rip), %rax
 	jne fail
 	mov $4, %r15d			# INVPCID type 2 (everything) too
-	lea page_a(%rip), %rax
-	or $3, %rax
-	mov %rax, PTE(%rip)
+	MAP PTE, page_a, 3
 	mov $2, %eax
 	invpcid invpcid_desc(%rip), %rax
 	mov (%rbx), %rax
@@ -218,9 +208,7 @@ pf_isr:
 	incl pf_count(%rip)
 	mov %cr2, %rax
 	mov %rax, pf_cr2(%rip)
-	lea page_b(%rip), %rax
-	or $3, %rax
-	mov %rax, PTE + 8(%rip)
+	MAP PTE + 8, page_b, 3
 	pop %rax
 	add $8, %rsp			# the error code
 	iretq
@@ -269,13 +257,7 @@ b_value:	.quad 0xbbbbbbbb22222222
 invpcid_desc:	.quad 0, 0
 
 	.data
-	.balign 4096
-pd2:	.fill 4096, 1, 0
-pt:	.fill 4096, 1, 0
-page_a:	.quad 0xaaaaaaaa11111111
-	.fill 4088, 1, 0
-page_b:	.quad 0xbbbbbbbb22222222
-	.fill 4088, 1, 0
+	TEST_PT_PAGES
 ud_count:	.long 0
 bp_count:	.long 0
 pf_count:	.long 0

@@ -30,20 +30,10 @@ main:
 	call hv_init
 	call idt_init
 
-	lea shinfo(%rip), %rdi
-	call map_shared_info
-	test %rax, %rax
-	jnz fail
+	MAP_SHARED_INFO shinfo
 
 	# vcpu 0's vcpu_info at vcpu_page + 0x40; upcalls by UPCALL_VECTOR.
-	lea vcpu_page(%rip), %rdi
-	mov $0x40, %esi
-	call register_vcpu_info
-	test %rax, %rax
-	jnz fail
-	call set_callback_vector
-	test %rax, %rax
-	jnz fail
+	VCPU_UPCALLS vcpu_page, 0x40
 
 	# event_channel_op(EVTCHNOP_init_control, {gfn of cb_page, 0, vcpu 0})
 	STORE_GFN cb_page, initctl
@@ -182,12 +172,7 @@ main:
 	PRINT msg4, msg4_len
 	SHUTDOWN SHUTDOWN_poweroff
 
-fail:
-	PRINT failmsg, failmsg_len
-	mov %rax, %rdi
-	call print_hex
-	NEWLINE
-	SHUTDOWN SHUTDOWN_crash
+	FAIL_RAX
 
 # The upcall handler (Linux's __evtchn_fifo_handle_events in miniature):
 # clear evtchn_upcall_pending; ready = xchg(READY, 0); while ready: the

@@ -131,12 +131,7 @@ print_signed:
 	neg %rdi
 1:	jmp print_dec
 
-fail:
-	PRINT failmsg, failmsg_len
-	mov %rax, %rdi
-	call print_hex
-	NEWLINE
-	SHUTDOWN SHUTDOWN_crash
+	FAIL_RAX
 
 	.section .rodata
 msg_ver: .ascii "grant table version "

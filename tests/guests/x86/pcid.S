@@ -11,6 +11,7 @@
 #     type 3, not INVLPG.
 # X = 0x40080000 and Y = 0x40081000 map page_a or page_b through one PT.
 	.include "pvh.inc"
+	.include "testpt.inc"
 	PVH_ENTRY
 	PVH_LONG_MODE main
 
@@ -20,13 +21,6 @@
 	.set PTE_Y, pt + 8 * ((Y >> 12) & 511)
 	.set CR4_PGE, 1 << 7
 	.set CR4_PCIDE, 1 << 17
-
-	# set PTE to page | flags
-	.macro MAP pte, page, flags
-	lea \page(%rip), %rax
-	or $\flags, %rax
-	mov %rax, \pte(%rip)
-	.endm
 
 	# CR3 = pml4 | pcid (| bit 63 if noflush)
 	.macro LOAD_CR3 pcid, noflush
@@ -68,12 +62,7 @@ main:
 	bt $10, %ebx			# CPUID.7:EBX.INVPCID
 	jnc fail
 
-	lea pt(%rip), %rax
-	or $3, %rax
-	mov %rax, pd2(%rip)
-	lea pd2(%rip), %rax
-	or $3, %rax
-	mov %rax, pvh_pdpt + 8(%rip)	# PDPT[1]: 1..2 GiB
+	TEST_PT_LINK				# PDPT[1]: 1..2 GiB
 	MAP PTE_X, page_a, 3
 	mov %cr3, %rax
 	mov %rax, %cr3
@@ -136,12 +125,6 @@ msg_fail:	.ascii "FAILED at check "
 	.set msg_fail_len, . - msg_fail
 
 	.data
-	.balign 4096
-pd2:	.fill 4096, 1, 0
-pt:	.fill 4096, 1, 0
-page_a:	.quad 0xaaaaaaaa11111111
-	.fill 4088, 1, 0
-page_b:	.quad 0xbbbbbbbb22222222
-	.fill 4088, 1, 0
+	TEST_PT_PAGES
 	.balign 16
 desc:	.quad 0, 0

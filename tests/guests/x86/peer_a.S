@@ -15,10 +15,7 @@
 	.code64
 main:
 	call hv_init
-	lea shinfo(%rip), %rdi
-	call map_shared_info
-	test %rax, %rax
-	jnz fail
+	MAP_SHARED_INFO shinfo
 	# The grant table's frame 0 at gnttab_page.
 	STORE_GFN gnttab_page, xatp_gpfn
 	ADD_TO_PHYSMAP xatp
@@ -123,12 +120,7 @@ respond:
 	jnz fail
 	ret
 
-fail:
-	PRINT failmsg, failmsg_len
-	mov %rax, %rdi
-	call print_hex
-	NEWLINE
-	SHUTDOWN SHUTDOWN_crash
+	FAIL_RAX
 
 	.section .rodata
 msg_ready: .ascii "server: ring granted as ref 8, waiting on port "

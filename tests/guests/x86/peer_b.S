@@ -14,10 +14,7 @@
 	.code64
 main:
 	call hv_init
-	lea shinfo(%rip), %rdi
-	call map_shared_info
-	test %rax, %rax
-	jnz fail
+	MAP_SHARED_INFO shinfo
 
 	# map_grant_ref {ring, host_map, RING_REF, SERVER_DOMID} until the
 	# server has granted it (GNTST_general_error before).
@@ -117,12 +114,7 @@ closing:
 	NEWLINE
 	SHUTDOWN SHUTDOWN_poweroff
 
-fail:
-	PRINT failmsg, failmsg_len
-	mov %rax, %rdi
-	call print_hex
-	NEWLINE
-	SHUTDOWN SHUTDOWN_crash
+	FAIL_RAX
 
 	.section .rodata
 msg_bound: .ascii "client: ring mapped, bound to local port "

@@ -10,10 +10,7 @@
 	.code64
 main:
 	call hv_init
-	lea shinfo(%rip), %rdi
-	call map_shared_info
-	test %rax, %rax
-	jnz fail
+	MAP_SHARED_INFO shinfo
 
 	lea shinfo + VI_TIME(%rip), %rdi
 	call pvclock_read
