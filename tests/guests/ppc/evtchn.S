@@ -26,10 +26,7 @@ _start:
 	srdi	4, 4, 12
 	LA	5, xatp_gpfn
 	std	4, 0(5)
-	li	3, __HYPERVISOR_memory_op
-	li	4, XENMEM_add_to_physmap
-	LA	5, xatp
-	sc	1
+	ADD_TO_PHYSMAP xatp
 	cmpdi	3, 0
 	bne	fail
 

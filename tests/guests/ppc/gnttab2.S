@@ -60,11 +60,7 @@ _start:
 	std	4, 0(5)
 	LA	5, unmap_addr
 	std	4, 0(5)
-	li	3, __HYPERVISOR_grant_table_op
-	li	4, GNTTABOP_map_grant_ref
-	LA	5, mapop
-	li	6, 1
-	sc	1
+	GNTTAB_OP GNTTABOP_map_grant_ref, mapop
 	cmpdi	3, 0
 	bne	fail
 	LA	5, map_status
@@ -88,11 +84,7 @@ _start:
 	srdi	4, 4, 12
 	LA	5, copy_dest
 	std	4, 0(5)
-	li	3, __HYPERVISOR_grant_table_op
-	li	4, GNTTABOP_copy
-	LA	5, copyop
-	li	6, 1
-	sc	1
+	GNTTAB_OP GNTTABOP_copy, copyop
 	cmpdi	3, 0
 	bne	fail
 	LA	5, copy_status
@@ -118,11 +110,7 @@ _start:
 	lwz	6, 0(5)
 	LA	5, unmap_handle
 	stw	6, 0(5)
-	li	3, __HYPERVISOR_grant_table_op
-	li	4, GNTTABOP_unmap_grant_ref
-	LA	5, unmapop
-	li	6, 1
-	sc	1
+	GNTTAB_OP GNTTABOP_unmap_grant_ref, unmapop
 	cmpdi	3, 0
 	bne	fail
 	LA	5, status_page
@@ -153,10 +141,7 @@ map_frame:
 	std	4, 0(6)
 	LA	6, xatp_idx
 	std	5, 0(6)
-	li	3, __HYPERVISOR_memory_op
-	li	4, XENMEM_add_to_physmap
-	LA	5, xatp
-	sc	1
+	ADD_TO_PHYSMAP xatp
 	cmpdi	3, 0
 	bne	fail
 	blr
@@ -197,22 +182,7 @@ copy_dest:
 	.short	32, GNTCOPY_source_gref
 copy_status:
 	.short	0x7777, 0
-mapop:
-map_addr: .quad	0
-	.long	GNTMAP_host_map, 10
-	.short	0x7ff0
-map_status:
-	.short	0x7777
-map_handle:
-	.long	0
-	.quad	0
-unmapop:
-unmap_addr: .quad 0
-	.quad	0
-unmap_handle:
-	.long	0
-unmap_status:
-	.short	0x7777, 0
+	GNTTAB_MAP_OPS 10, 0x7ff0		# ref 10 of DOMID_SELF
 	.balign	4
 poweroff: .long	SHUTDOWN_poweroff
 crash:	.long	SHUTDOWN_crash

@@ -43,11 +43,7 @@ _start:
 	LA	5, unmap_addr
 	std	4, 0(5)
 	lis	23, 1				# 65536 tries
-1:	li	3, __HYPERVISOR_grant_table_op
-	li	4, GNTTABOP_map_grant_ref
-	LA	5, mapop
-	li	6, 1
-	sc	1
+1:	GNTTAB_OP GNTTABOP_map_grant_ref, mapop
 	cmpdi	3, 0
 	bne	fail
 	LA	4, map_status
@@ -118,11 +114,7 @@ request:
 	std	4, 0(5)
 	LA	5, cout_src
 	std	4, 0(5)
-	li	3, __HYPERVISOR_grant_table_op
-	li	4, GNTTABOP_copy
-	LA	5, copyops
-	li	6, 2
-	sc	1
+	GNTTAB_OP GNTTABOP_copy, copyops, 2
 	cmpdi	3, 0
 	bne	fail
 	LA	4, cin_status
@@ -141,22 +133,14 @@ request:
 	b	request
 
 closing:
-	li	3, __HYPERVISOR_grant_table_op
-	li	4, GNTTABOP_unmap_grant_ref
-	LA	5, unmapop
-	li	6, 1
-	sc	1
+	GNTTAB_OP GNTTABOP_unmap_grant_ref, unmapop
 	cmpdi	3, 0
 	bne	fail
 	LA	4, unmap_status
 	lha	3, 0(4)
 	cmpwi	3, 0
 	bne	fail
-	li	3, __HYPERVISOR_grant_table_op
-	li	4, GNTTABOP_unmap_grant_ref
-	LA	5, unmapop
-	li	6, 1
-	sc	1
+	GNTTAB_OP GNTTABOP_unmap_grant_ref, unmapop
 	cmpdi	3, 0
 	bne	fail
 	PUTS	msg_unmap2, msg_unmap2_end
@@ -204,22 +188,7 @@ bindvirq:
 bindvirq_port:
 	.long	0
 	.balign	8
-mapop:
-map_addr: .quad	0
-	.long	GNTMAP_host_map, RING_REF
-	.short	SERVER_DOMID
-map_status:
-	.short	0x7777
-map_handle:
-	.long	0
-	.quad	0
-unmapop:
-unmap_addr: .quad 0
-	.quad	0
-unmap_handle:
-	.long	0
-unmap_status:
-	.short	0x7777, 0
+	GNTTAB_MAP_OPS RING_REF, SERVER_DOMID
 bind:	.short	SERVER_DOMID, 0
 bind_remote_port:
 	.long	0
