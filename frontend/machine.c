@@ -174,10 +174,12 @@ static int sv_xen_backends(struct sv_machine *m, struct domain *d, const char *n
 		m->xen_console = con; /* console input goes to the KERNEL's domain */
 	struct xenstore *xs =
 		xenstore_create(m->xs, d, hv_x86_special_gfn(d, HV_X86_SPECIAL_XENSTORE), &err);
-	if (xs && d == m->dom)
-		m->xenstore = xs; /* the KERNEL's: the one a snapshot saves */
 	if (!xs)
 		return err;
+	if (d == m->dom)
+		m->xenstore = xs;
+	else
+		sv_guest_of(m, d)->xenstore = xs; /* each saved in a snapshot */
 	return xenstore_populate_domain(m->xs, d, name, xen_console_gfn(con),
 					xen_console_port(con));
 }
@@ -315,6 +317,7 @@ static int sv_guests_open(struct sv_machine *m, const struct sv_options *o)
 			g_error_free(gerr);
 			return SV_EXIT_USAGE;
 		}
+		g->hash = sv_rr_hash(g->data, len);
 		if (!sv_image_open(g->data, len, &g->img, &msg)) {
 			sv_fail("%s: %s", sp->image, msg);
 			g_free(msg);
@@ -407,8 +410,6 @@ int sv_machine_create(struct sv_machine *m, const struct sv_options *o, const st
 				       g_strerror(errno));
 		m->own_trace = true;
 	}
-	if (o->n_doms && (o->restore || o->snapshot_on))
-		return sv_fail("snapshots of a machine with --domain are not supported yet");
 	if (o->n_doms) {
 		int st = sv_guests_open(m, o);
 		if (st >= 0)
@@ -829,6 +830,15 @@ static struct domain *sv_dom(struct sv_machine *m, unsigned i)
 	return g_ptr_array_index(m->hv.domains, i);
 }
 
+uint64_t sv_machine_icount(struct sv_machine *m)
+{
+	uint64_t n = 0;
+
+	for (unsigned i = 0; i < m->hv.domains->len; i++)
+		n += hv_domain_icount(sv_dom(m, i));
+	return n;
+}
+
 /* A vcpu of a domain still up (its clock measures an idle jump), or NULL
  * when every domain has shut down. */
 static struct vcpu *sv_live_vcpu(struct sv_machine *m)
@@ -922,8 +932,8 @@ int sv_machine_run(struct sv_machine *m, const struct sv_options *o)
 		/* Between rounds: where snapshots are taken. */
 		sv_reverse_checkpoint(m, o);
 		sv_machine_savevm_now(m, o);
-		if (o->snapshot_on && !m->snapshot_done &&
-		    hv_domain_icount(m->dom) >= o->snapshot_at && !m->rev.active) {
+		if (o->snapshot_on && !m->snapshot_done && sv_machine_icount(m) >= o->snapshot_at &&
+		    !m->rev.active) {
 			char *msg = sv_snapshot_write_file(m, o, o->snapshot_file);
 
 			m->snapshot_done = true;
@@ -1001,7 +1011,7 @@ int sv_machine_run(struct sv_machine *m, const struct sv_options *o)
 	if (o->snapshot_on && !m->snapshot_done)
 		sv_error("the run ended after %" PRIu64
 			 " instructions, before --snapshot-at=%" PRIu64 ": no snapshot saved",
-			 hv_domain_icount(m->dom), o->snapshot_at);
+			 sv_machine_icount(m), o->snapshot_at);
 	status = sv_input_finish(&m->input, status);
 	sv_input_close(&m->input); /* the terminal back before the last messages */
 	sv_machine_report(m, o);

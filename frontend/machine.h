@@ -19,9 +19,11 @@
 struct sv_guest {
 	struct domain *dom;
 	uint8_t *data; /* the image file, which img points into */
+	uint64_t hash; /* of the image file (snapshots, --record) */
 	struct sv_image img;
 	struct console_backend console; /* console=file:PATH, else unused */
 	bool own_console;
+	struct xenstore *xenstore; /* its xenstore connection (x86-64), or NULL */
 };
 
 struct sv_machine {
@@ -55,6 +57,8 @@ int sv_machine_create(struct sv_machine *m, const struct sv_options *o, const st
 /* Run to the end; returns the exit status of DESIGN.md §8. */
 int sv_machine_run(struct sv_machine *m, const struct sv_options *o);
 void sv_machine_destroy(struct sv_machine *m);
+/* Instructions retired by every vcpu of every domain (--snapshot-at). */
+uint64_t sv_machine_icount(struct sv_machine *m);
 /* Reverse execution: the machine back at its start state (same console,
  * traces, gdb session and input history). Exit status on failure, else -1. */
 int sv_machine_rebuild(struct sv_machine *m, const struct sv_options *o);

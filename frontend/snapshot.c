@@ -26,7 +26,7 @@
 #include <xxhash.h>
 
 #define SV_SNAP_MAGIC "softvisor snapshot"
-#define SV_SNAP_VERSION 1u
+#define SV_SNAP_VERSION 2u /* 2: every --domain's xenstore connection */
 #define SV_SNAP_MAX_SECTION 0xfff00000ull
 
 /* What an image saved as host bytes depends on: another build or host
@@ -56,12 +56,23 @@ static uint64_t sv_snapshot_layout(void)
 char *sv_snapshot_options(struct sv_machine *m, const struct sv_options *o)
 {
 	struct domain *d = m->dom;
+	GString *s = g_string_new(NULL);
 
-	return g_strdup_printf(
-		"arch=%s personality=%s memory=%" PRIu64 " vcpus=%u cpu=%s cmdline=%s",
-		hv_arch_name(d->arch), d->personality == HV_PERSONALITY_PAPR ? "pseries" : "xen",
-		d->ram_bytes, d->n_vcpus, o->cpu ? o->cpu : "default",
-		o->cmdline ? o->cmdline : "");
+	g_string_printf(s, "arch=%s personality=%s memory=%" PRIu64 " vcpus=%u cpu=%s cmdline=%s",
+			hv_arch_name(d->arch),
+			d->personality == HV_PERSONALITY_PAPR ? "pseries" : "xen", d->ram_bytes,
+			d->n_vcpus, o->cpu ? o->cpu : "default", o->cmdline ? o->cmdline : "");
+	/* Each --domain: its image and what was built from its options (a
+	 * console=file: is where output goes, not machine state). */
+	for (unsigned i = 0; i < m->n_guests; i++) {
+		const struct sv_domain_spec *sp = &o->doms[i];
+
+		g_string_append_printf(
+			s, " domain=%016" PRIx64 ",memory=%" PRIu64 ",vcpus=%d,name=%s,target=%u",
+			m->guests[i].hash, sp->memory, sp->vcpus, sp->name ? sp->name : "",
+			sp->target);
+	}
+	return g_string_free(s, FALSE);
 }
 
 static void sv_snapshot_section(struct sv_snap_w *w, const char *name, GByteArray *payload,
@@ -96,14 +107,17 @@ GByteArray *sv_snapshot_save(struct sv_machine *m, const struct sv_options *o, b
 	struct sv_snap_w s = { g_byte_array_new() };
 	char *opts = sv_snapshot_options(m, o);
 
-	hv_console_flush(m->dom);
+	/* One domain: its unfinished line is shown now. Several: it stays in
+	 * its domain's buffer (saved), or its "[dN] " prefix would repeat. */
+	if (!m->n_guests)
+		hv_console_flush(m->dom);
 	sv_snap_put_str(&w, SV_SNAP_MAGIC);
 	sv_snap_put_u32(&w, SV_SNAP_VERSION);
 	sv_snap_put_u64(&w, sv_snapshot_layout());
 	sv_snap_put_u64(&w, m->kernel_hash);
 	sv_snap_put_u64(&w, m->initrd_hash);
 	sv_snap_put_str(&w, opts);
-	sv_snap_put_u64(&w, hv_domain_icount(m->dom));
+	sv_snap_put_u64(&w, sv_machine_icount(m));
 	sv_snap_put_u64(&w, m->input.round);
 	g_free(opts);
 
@@ -117,6 +131,13 @@ GByteArray *sv_snapshot_save(struct sv_machine *m, const struct sv_options *o, b
 		sv_snap_put_bool(&s, m->xenstore != NULL);
 		if (m->xenstore)
 			xenstore_save(m->xenstore, &s);
+		/* Every --domain's connection to the shared store. */
+		sv_snap_put_u32(&s, m->n_guests);
+		for (unsigned i = 0; i < m->n_guests; i++) {
+			sv_snap_put_bool(&s, m->guests[i].xenstore != NULL);
+			if (m->guests[i].xenstore)
+				xenstore_save(m->guests[i].xenstore, &s);
+		}
 		sv_snap_put_u32(&s, o->n_disks);
 		for (unsigned i = 0; i < o->n_disks; i++)
 			xen_blkback_save(m->disks[i], &s);
@@ -146,6 +167,22 @@ static int sv_snapshot_load_xenstore(struct sv_machine *m, const struct sv_optio
 		return sv_snap_fail(r, "xenstore connection presence differs");
 	if (conn && (rc = xenstore_load(m->xenstore, r)) < 0)
 		return rc;
+	if (!sv_snap_get_u32(r, &n))
+		return -EINVAL;
+	if (n != m->n_guests)
+		return sv_snap_fail(r, "%u --domain connections saved, this machine has %u", n,
+				    m->n_guests);
+	for (unsigned i = 0; i < n; i++) {
+		struct xenstore *x = m->guests[i].xenstore;
+
+		if (!sv_snap_get_bool(r, &conn))
+			return -EINVAL;
+		if (conn != (x != NULL))
+			return sv_snap_fail(r, "xenstore connection of domain %u differs",
+					    m->guests[i].dom->domid);
+		if (conn && (rc = xenstore_load(x, r)) < 0)
+			return rc;
+	}
 	if (!sv_snap_get_u32(r, &n))
 		return -EINVAL;
 	if (n != o->n_disks)

@@ -356,13 +356,21 @@ static void hv_stats_print_subops(struct domain *d, const struct hv_hypercall *h
 	for (unsigned op = 0; h && h->subops && op < h->n_subops; op++) {
 		gpointer key = GSIZE_TO_POINTER((gsize)(nr * HV_STATS_SUBOPS + op));
 		uint64_t n = GPOINTER_TO_SIZE(g_hash_table_lookup(d->stats.hypercall_subops, key));
+		char unnamed[16];
+		const char *name = h->subops[op];
+		int width;
 
+		if (!n)
+			continue;
+		/* A gap in the table of names: the sub-operation's number. */
+		if (!name) {
+			g_snprintf(unnamed, sizeof(unnamed), "op %u", op);
+			name = unnamed;
+		}
 		/* Counts line up with the hypercalls' even past a long name. */
-		int width = 34 - (int)strlen(h->subops[op]);
-
-		if (n)
-			fprintf(out, "             %s %*" G_GUINT64_FORMAT "\n", h->subops[op],
-				width < 1 ? 1 : width, n);
+		width = 34 - (int)strlen(name);
+		fprintf(out, "             %s %*" G_GUINT64_FORMAT "\n", name,
+			width < 1 ? 1 : width, n);
 	}
 }
 

@@ -183,6 +183,82 @@ static int hv_domain_load(struct domain *d, struct sv_snap_r *r)
 	return 0;
 }
 
+/* How many mappings of grant ref of domain domid the machine's domains
+ * hold, and how many of them writable. */
+static void hv_count_grant_maps(struct hv *hv, uint16_t domid, uint32_t ref, uint32_t *readers,
+				uint32_t *writers)
+{
+	for (unsigned i = 0; i < hv->domains->len; i++) {
+		const struct domain *d = g_ptr_array_index(hv->domains, i);
+
+		for (unsigned h = 0; h < HV_GNTTAB_MAPTRACK; h++) {
+			const struct hv_gnttab_map *mp = &d->gnttab->maptrack[h];
+
+			if (mp->used && mp->domid == domid && mp->ref == ref) {
+				(*readers)++;
+				*writers += !mp->readonly;
+			}
+		}
+	}
+}
+
+/*
+ * The links between domains, once all are loaded: an interdomain event
+ * channel's peer is a channel bound back to it (or a domain 0 backend), and
+ * every grant mapping names a granting domain's entry pinned at least as
+ * often as the machine's mappings of it (backends may hold more pins).
+ */
+static int hv_links_check(struct hv *hv, struct sv_snap_r *r)
+{
+	for (unsigned i = 0; i < hv->domains->len; i++) {
+		struct domain *d = g_ptr_array_index(hv->domains, i);
+
+		for (uint32_t p = 0; p < d->n_evtchn; p++) {
+			const struct hv_evtchn *c = &d->evtchn[p], *pc;
+			struct domain *rd;
+
+			if (c->state != EVTCHNSTAT_interdomain || c->remote_domid == 0)
+				continue;
+			rd = hv_domain_by_id(hv, c->remote_domid);
+			pc = rd && c->remote_port < rd->n_evtchn ? &rd->evtchn[c->remote_port] :
+								   NULL;
+			if (!pc || pc->state != EVTCHNSTAT_interdomain ||
+			    pc->remote_domid != d->domid || pc->remote_port != p)
+				return sv_snap_fail(r,
+						    "d%u's event channel %u: its peer d%u port %u "
+						    "is not bound back",
+						    d->domid, p, c->remote_domid, c->remote_port);
+		}
+	}
+	for (unsigned i = 0; i < hv->domains->len; i++) {
+		struct domain *d = g_ptr_array_index(hv->domains, i);
+
+		for (unsigned h = 0; h < HV_GNTTAB_MAPTRACK; h++) {
+			const struct hv_gnttab_map *mp = &d->gnttab->maptrack[h];
+			struct domain *gd;
+			uint32_t readers = 0, writers = 0;
+
+			if (!mp->used)
+				continue;
+			gd = hv_domain_by_id(hv, mp->domid);
+			if (!gd || mp->ref >= gd->gnttab->n_pins || mp->gfn > P2M_MAX_GFN)
+				return sv_snap_fail(r,
+						    "d%u's grant mapping %u: no grant d%u ref %u",
+						    d->domid, h, mp->domid, mp->ref);
+			hv_count_grant_maps(hv, mp->domid, mp->ref, &readers, &writers);
+			if (gd->gnttab->pins[mp->ref].readers < readers ||
+			    gd->gnttab->pins[mp->ref].writers < writers)
+				return sv_snap_fail(
+					r,
+					"grant d%u ref %u: pinned %u/%u times, mapped "
+					"%u/%u",
+					mp->domid, mp->ref, gd->gnttab->pins[mp->ref].readers,
+					gd->gnttab->pins[mp->ref].writers, readers, writers);
+		}
+	}
+	return 0;
+}
+
 void hv_save(struct hv *hv, struct sv_snap_w *w)
 {
 	machmem_save(&hv->mem, w);
@@ -207,5 +283,5 @@ int hv_load(struct hv *hv, struct sv_snap_r *r)
 	for (unsigned i = 0; i < n; i++)
 		if ((rc = hv_domain_load(g_ptr_array_index(hv->domains, i), r)) < 0)
 			return rc;
-	return 0;
+	return hv_links_check(hv, r);
 }

@@ -658,9 +658,11 @@ snap_case() {
 		--snapshot-file="$SCRATCH/$name.svs" "$@"
 	expect_stdout_file "$SCRATCH/$name.out"
 	expect_stderr "$(snap_digest "$SCRATCH/$name.err")"
+	expect_same_digests "$SCRATCH/$name.err"
 	guest_test "snap-$name-restore" 0 --memory=32M --stats --restore="$SCRATCH/$name.svs" "$@"
 	expect_stdout_tail_of "$SCRATCH/$name.out"
 	expect_stderr "$(snap_digest "$SCRATCH/$name.err")"
+	expect_same_digests "$SCRATCH/$name.err"
 }
 
 snap_case x86-smp 300000 --vcpus=2 "$(x86_guest smp)"
@@ -669,6 +671,26 @@ for e in le be; do
 	snap_case "ppc-ticks-$e" 130 --platform=pseries "$(ppc_guest papr_ticks "$e")"
 	expect_stdout '^ticks done [0-9a-f]{2}$'
 done
+
+# Several domains (--domain): every domain's memory, vcpus, event channels
+# and grant table, the interdomain channel and the grant mapping between
+# them (saved while the client has the server's ring mapped), and each
+# domain's xenstore connection; each domain ends with its straight-run
+# digest. x86 pair, then an x86-64 server with a POWER client.
+snap_case x86-two-domains 2000 "$(x86_guest peer_a)" --domain="$(x86_guest peer_b)"
+expect_not_stdout 'ring mapped'
+expect_stdout '^\[d2\] client: response 441$'
+expect_stdout '^\[d1\] server: client gone \(port unbound, grant released\)$'
+snap_case x86-ppc-two-domains 4000 "$(x86_guest peer_a)" --domain="$(ppc_guest peer_b le)"
+expect_not_stdout 'ring mapped'
+expect_stdout '^\[d1\] server: client gone \(port unbound, grant released\)$'
+# Its domains are part of what a snapshot must be restored with.
+guest_test snap-domains-missing 1 --memory=32M --restore="$SCRATCH/x86-two-domains.svs" \
+	"$(x86_guest peer_a)"
+expect_stderr "saved with '.*domain=[0-9a-f]{16},memory=33554432,vcpus=1,name=,target=0'"
+guest_test snap-domains-other 1 --memory=32M --restore="$SCRATCH/x86-two-domains.svs" \
+	"$(x86_guest peer_a)" --domain="$(x86_guest hello)"
+expect_stderr 'cannot restore .*saved with'
 
 # A run recorded after a restore replays with the same --restore (a replay
 # can start mid-run), and only with it.

@@ -258,6 +258,15 @@ save_stderr() {
 	cp "$case_err" "$1"
 }
 
+# expect_same_digests FILE: the run's final state digests (--stats, one per
+# domain) are FILE's, in the same order.
+expect_same_digests() {
+	case_ran || return 0
+	cmp -s <(grep -o 'state digest: [0-9a-f]*' "$case_err") \
+		<(grep -o 'state digest: [0-9a-f]*' "$1") ||
+		case_fails+=("the state digests are not those of $1")
+}
+
 # expect_stdout_tail_of FILE: stdout (without CRs) is a non-empty proper
 # suffix of FILE (a run restored from a snapshot shows what the whole run
 # showed after the snapshot).
