@@ -391,6 +391,7 @@ expect_same_file "$SCRATCH/determinism-a.txt" "$SCRATCH/determinism-b.txt"
 
 guest_test x86-pvclock 0 "$(x86_guest pvclock)"
 expect_stdout '^pvclock monotonic: advanced [0-9]+ ns; wallclock 1704067200$'
+expect_stdout '^pvclock: continuous across TSC writes$'
 expect_no_stderr
 
 # One system time for the domain: vcpu 1's first pvclock read (vcpu_info[1],
