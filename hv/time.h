@@ -12,6 +12,14 @@
  * as much, so they keep in step with system time. No host clock is read on
  * any guest-visible path.
  *
+ * One system time for the domain: a vcpu's turn starts at the furthest
+ * clock of its vcpus (hv/sched.c), so what any vcpu reads is never earlier
+ * than what another read before it, a vcpu that never ran included. Since
+ * a skip moves the TSC and system time together, a vcpu_time_info stays
+ * exact between refreshes (Xen refreshes it at each schedule-in; here that
+ * would write the same line); what does break the pair is the guest
+ * writing its own TSC, so that refreshes it at once (hv/x86/exit.c).
+ *
  * The wall clock (shared_info wc_sec/wc_nsec: the time of day at system time
  * 0) is fixed at HV_TIME_WALLCLOCK_EPOCH, 2024-01-01 00:00:00 UTC, so that
  * every run sees the same dates.

@@ -9,6 +9,7 @@
 #include "cpu/x86/cpu_x86.h"
 #include "cpu/x86/vmcs.h"
 #include "hv/hypercall.h"
+#include "hv/time.h"
 
 #include <inttypes.h>
 
@@ -157,6 +158,11 @@ static enum hv_exit_action hv_x86_exit_msr(struct vcpu *v, struct cpu_x86 *c, bo
 			return HV_RESUME;
 		}
 	} else if (msr != XEN_HYPERCALL_MSR && cpu_x86_wrmsr(c, msr, val)) {
+		/* The guest moved its TSC: system time must not move with it,
+		 * so vcpu_time_info gets a new (tsc_timestamp, system_time)
+		 * pair at once, as Xen does for IA32_TSC writes. */
+		if (msr == MSR_IA32_TSC)
+			hv_time_update_vcpu(v);
 		hv_x86_skip_insn(c);
 		return HV_RESUME;
 	}

@@ -178,6 +178,9 @@ struct vcpu *hv_x86_vcpu_create(struct domain *d)
 				   SECONDARY_EXEC_ENABLE_INVPCID | SECONDARY_EXEC_WBINVD_EXITING |
 				   SECONDARY_EXEC_XSAVES);
 	cpu_x86_vmcs_write(c, EXCEPTION_BITMAP, 0);
+	/* A TSC write moves the counter the pvclock extrapolates from: hv
+	 * sees it to refresh vcpu_time_info (hv/x86/exit.c). */
+	vmcs_msr_intercept(&c->vmcs, MSR_IA32_TSC, false, true);
 	hv_x86_acpi_intercept_io(c);
 	v = hv_vcpu_add(d, &c->cpu, &hv_x86_ops);
 	if (hv_x86_apic_create(v) < 0)

@@ -391,6 +391,14 @@ expect_same_file "$SCRATCH/determinism-a.txt" "$SCRATCH/determinism-b.txt"
 
 guest_test x86-pvclock 0 "$(x86_guest pvclock)"
 expect_stdout '^pvclock monotonic: advanced [0-9]+ ns; wallclock 1704067200$'
+expect_stdout '^pvclock: continuous across TSC writes$'
+expect_no_stderr
+
+# One system time for the domain: vcpu 1's first pvclock read (vcpu_info[1],
+# before it ever ran) and every hand-over between the two vcpus read no
+# earlier than the other vcpu did (hv/sched.c, sched_catch_up).
+guest_test x86-pvclock-smp 0 --vcpus=2 "$(x86_guest pvclock_smp)"
+expect_stdout "^pvclock-smp: vcpu 1's pvclock continues vcpu 0's, first read and 127 hand-overs$"
 expect_no_stderr
 
 # Continuations: big batches done in bounded pieces by re-executing the
