@@ -997,8 +997,12 @@ uint64_t ppc_helper_vsx_vfp(struct cpu *cpu, uint64_t insn_w, uint64_t xx2, uint
 		op = xo8 - 64;
 	}
 	for (unsigned i = 0; i < n; i++) {
-		uint64_t a = vfp_elem_get(c, xa, i, sp), b = vfp_elem_get(c, xb, i, sp);
-		uint64_t t = vfp_elem_get(c, xt, i, sp);
+		/* Four word elements (cv->four, always a word source): b comes
+		 * from vsr_word below, and a and t mean nothing (XX2 form). */
+		bool words = cv && cv->four;
+		uint64_t a = words ? 0 : vfp_elem_get(c, xa, i, sp);
+		uint64_t b = words ? 0 : vfp_elem_get(c, xb, i, sp);
+		uint64_t t = words ? 0 : vfp_elem_get(c, xt, i, sp);
 		if (cv && cv->src_w) {
 			uint32_t word = vsr_word(c, xb, cv->four ? i : 2 * i);
 			if (op == 296 || op == 312 || op == 360 || op == 376) /* an integer */
