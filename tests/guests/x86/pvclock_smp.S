@@ -107,49 +107,7 @@ take_turn:
 	ret
 
 # ---- the AP: real mode (copied to TRAMP) -> 32-bit -> long mode ----
-	.code16
-tramp_start:
-	cli
-	mov %cs, %ax
-	mov %ax, %ds
-	lgdtl (tramp_gdtr - tramp_start)
-	mov %cr0, %eax
-	or $1, %eax
-	mov %eax, %cr0
-	ljmpl $0x18, $ap_pm32
-	.balign 8
-tramp_gdtr:
-	.word 31
-	.long pvh_gdt
-tramp_end:
-
-	.code32
-ap_pm32:
-	mov $0x10, %eax
-	mov %eax, %ds
-	mov %eax, %es
-	mov %eax, %ss
-	mov %cr4, %eax
-	or $0x20, %eax				# PAE
-	mov %eax, %cr4
-	mov $pvh_pml4, %eax			# the boot vcpu's page tables
-	mov %eax, %cr3
-	mov $0xc0000080, %ecx
-	rdmsr
-	or $0x100, %eax				# EFER.LME
-	wrmsr
-	mov %cr0, %eax
-	or $0x80000000, %eax
-	mov %eax, %cr0
-	ljmp $0x08, $ap_64
-
-	.code64
-ap_64:
-	mov $0x10, %eax
-	mov %eax, %ds
-	mov %eax, %es
-	mov %eax, %ss
-	lea ap_stack_top(%rip), %rsp
+	AP_TRAMPOLINE
 	# Its first read: vcpu 1 has not run before.
 	lea shinfo + VI_SIZE + VI_TIME(%rip), %rdi
 	call pvclock_read
